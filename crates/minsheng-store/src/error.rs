@@ -1,0 +1,140 @@
+//! What can go wrong talking to the database, split into what the user can fix (a wrong URL,
+//! a file that is not a database, a record that does not exist) and what they cannot.
+
+/// A store error. Messages are Chinese first, English second, and name what was wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database URL is not one minsheng reads.
+    #[error(
+        "数据库地址“{url}”无法识别:{reason}。应为 sqlite://文件路径 或 postgres://用户@主机/库 / unrecognised database URL '{url}': {reason}"
+    )]
+    BadUrl {
+        /// The URL as given, password hidden.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database server could not be reached or refused the connection.
+    #[error("无法连接数据库 {url}:{reason} / cannot connect to the database {url}: {reason}")]
+    Unreachable {
+        /// The URL, password hidden.
+        url: String,
+        /// The driver's reason.
+        reason: String,
+    },
+    /// The SQLite file does not exist and may not be created here.
+    #[error(
+        "数据库文件 {path} 不存在(可先运行 `minsheng migrate` 创建) / database file {path} does not exist (create it with `minsheng migrate`)"
+    )]
+    Missing {
+        /// The file.
+        path: String,
+    },
+    /// The file exists but is not a SQLite database.
+    #[error(
+        "文件 {path} 不是 SQLite 数据库,未作任何改动 / {path} is not a SQLite database; it was left untouched"
+    )]
+    NotADatabase {
+        /// The file.
+        path: String,
+    },
+    /// The database was migrated by a newer minsheng than this one.
+    #[error(
+        "数据库结构版本 {found} 比本程序支持的版本 {supported} 新:它由更新版本的 minsheng 迁移过,请升级 minsheng,未作任何改动 / the database schema is at version {found}, newer than the {supported} this minsheng knows: upgrade minsheng; nothing was changed"
+    )]
+    SchemaTooNew {
+        /// The newest migration applied to the database.
+        found: i64,
+        /// The newest migration this build carries.
+        supported: i64,
+    },
+    /// The database has not been migrated to this build's schema.
+    #[error(
+        "数据库尚未迁移到当前结构(已迁移至 {found:?},需要 {supported}):请运行 `minsheng migrate` / the database is not migrated (at {found:?}, needs {supported}): run `minsheng migrate`"
+    )]
+    NotMigrated {
+        /// The newest migration applied, if any.
+        found: Option<i64>,
+        /// The newest migration this build carries.
+        supported: i64,
+    },
+    /// A migration failed; the database is as it was before that migration.
+    #[error("数据库迁移失败:{0} / migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The record asked for does not exist.
+    #[error("{entity} {id} 不存在 / {entity} {id} not found")]
+    NotFound {
+        /// The kind of record.
+        entity: &'static str,
+        /// Its id.
+        id: i64,
+    },
+    /// A write would break a uniqueness rule.
+    #[error(
+        "与已有记录重复(约束 {constraint}) / duplicates an existing record (constraint {constraint})"
+    )]
+    Duplicate {
+        /// The constraint, as the database names it.
+        constraint: String,
+    },
+    /// A write refers to a record that does not exist, or a check failed.
+    #[error(
+        "引用的记录不存在或取值不合规({detail}) / refers to a missing record or breaks a rule ({detail})"
+    )]
+    Integrity {
+        /// The database's description.
+        detail: String,
+    },
+    /// A stored value could not be read back into its domain type.
+    #[error(
+        "数据库中 {table}.{column} 的值“{value}”无法读取 / stored value '{value}' in {table}.{column} is unreadable"
+    )]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// Anything else the driver reports.
+    #[error("数据库错误:{0} / database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether the user can fix this by changing what they asked for (as opposed to an
+    /// internal failure that should be logged and answered with a generic message).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, StoreError::Database(_) | StoreError::Corrupt { .. })
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            use sqlx::error::ErrorKind;
+            let constraint = db.constraint().unwrap_or_default().to_string();
+            match db.kind() {
+                ErrorKind::UniqueViolation => {
+                    let constraint = if constraint.is_empty() {
+                        db.message().to_string()
+                    } else {
+                        constraint
+                    };
+                    return StoreError::Duplicate { constraint };
+                }
+                ErrorKind::ForeignKeyViolation
+                | ErrorKind::CheckViolation
+                | ErrorKind::NotNullViolation => {
+                    return StoreError::Integrity {
+                        detail: db.message().to_string(),
+                    };
+                }
+                _ => {}
+            }
+        }
+        StoreError::Database(e)
+    }
+}

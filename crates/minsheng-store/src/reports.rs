@@ -1,0 +1,199 @@
+//! Assignments, their schedules, and the reports filed on them.
+
+use crate::error::StoreError;
+use crate::rows::{AssignmentRow, ReportRow, SchedulePointRow, all, dec_text};
+use crate::tx::Tx;
+use crate::{Store, on_pool, on_tx};
+use jiff_sqlx::ToSqlx;
+use minsheng_domain::*;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+/// An assignment to create.
+#[derive(Debug, Clone)]
+pub struct NewAssignment {
+    /// The target.
+    pub target: TargetId,
+    /// The unit that carries it.
+    pub unit: UnitId,
+    /// Lead or partner.
+    pub role: AssignmentRole,
+    /// The unit's share, in the target's unit.
+    pub quota: Option<Decimal>,
+    /// Funds budgeted, in 元.
+    pub budget: Option<Decimal>,
+}
+
+/// A report revision to file.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    /// The assignment reported on.
+    pub assignment: AssignmentId,
+    /// The period it answers for.
+    pub period: Period,
+    /// Its revision number.
+    pub revision: u32,
+    /// Cumulative value since the start of the year.
+    pub cumulative: Option<Decimal>,
+    /// Stage, for a qualitative item.
+    pub stage: Option<Stage>,
+    /// Funds spent so far.
+    pub funds_spent: Option<Decimal>,
+    /// What was done.
+    pub narrative: String,
+    /// Draft or submitted.
+    pub status: ReportStatus,
+}
+
+fn assignment_json(a: &NewAssignment) -> Value {
+    json!({
+        "target_id": a.target.0, "unit_id": a.unit.0, "role": a.role.code(),
+        "quota": a.quota.map(dec_text), "budget": a.budget.map(dec_text),
+    })
+}
+
+fn report_json(r: &NewReport) -> Value {
+    json!({
+        "assignment_id": r.assignment.0, "period": r.period.to_string(), "revision": r.revision,
+        "cumulative": r.cumulative.map(dec_text), "stage": r.stage.map(Stage::code),
+        "funds_spent": r.funds_spent.map(dec_text), "narrative": r.narrative,
+        "status": r.status.code(),
+    })
+}
+
+impl Store {
+    /// Every assignment of a plan's targets.
+    pub async fn assignments_of_plan(&self, plan: PlanId) -> Result<Vec<Assignment>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT a.id, a.target_id, a.unit_id, a.role, a.quota, a.budget
+                           FROM assignments a JOIN targets t ON t.id = a.target_id
+                           JOIN items i ON i.id = t.item_id JOIN sections s ON s.id = i.section_id
+                           WHERE s.plan_id = $1 ORDER BY a.target_id, a.role, a.unit_id";
+        let rows: Vec<AssignmentRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
+        all(rows, AssignmentRow::into_domain)
+    }
+
+    /// A target's assignments: the lead first, then the others by unit.
+    pub async fn assignments_of_target(
+        &self,
+        target: TargetId,
+    ) -> Result<Vec<Assignment>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT id, target_id, unit_id, role, quota, budget FROM assignments
+                           WHERE target_id = $1 ORDER BY role, unit_id";
+        let rows: Vec<AssignmentRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(target.0).fetch_all(p).await)?;
+        all(rows, AssignmentRow::into_domain)
+    }
+
+    /// An assignment's schedule, by period.
+    pub async fn schedule(
+        &self,
+        assignment: AssignmentId,
+    ) -> Result<Vec<SchedulePoint>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT period, expected FROM schedule_points WHERE assignment_id = $1";
+        let rows: Vec<SchedulePointRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(assignment.0).fetch_all(p).await)?;
+        let mut points = all(rows, SchedulePointRow::into_domain)?;
+        points.sort_by_key(|p| p.period);
+        Ok(points)
+    }
+
+    /// Every revision filed on an assignment, by period then revision.
+    pub async fn reports_of_assignment(
+        &self,
+        assignment: AssignmentId,
+    ) -> Result<Vec<Report>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
+                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
+                                  reviewed_at
+                           FROM reports WHERE assignment_id = $1 ORDER BY period, revision";
+        let rows: Vec<ReportRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(assignment.0).fetch_all(p).await)?;
+        all(rows, ReportRow::into_domain)
+    }
+}
+
+impl Tx {
+    /// Assigns a target to a unit.
+    pub async fn insert_assignment(
+        &mut self,
+        a: &NewAssignment,
+    ) -> Result<AssignmentId, StoreError> {
+        // language=SQL
+        const SQL: &str = "INSERT INTO assignments (target_id, unit_id, role, quota, budget)
+                           VALUES ($1, $2, $3, $4, $5) RETURNING id";
+        let id: i64 = on_tx!(self, c => sqlx::query_scalar(SQL)
+            .bind(a.target.0).bind(a.unit.0).bind(a.role.code())
+            .bind(a.quota.map(dec_text)).bind(a.budget.map(dec_text))
+            .fetch_one(&mut *c).await)?;
+        self.audit("create", "assignment", id, None, Some(assignment_json(a)))
+            .await?;
+        Ok(AssignmentId(id))
+    }
+
+    /// Replaces an assignment's schedule with `points`, recording both.
+    pub async fn set_schedule(
+        &mut self,
+        assignment: AssignmentId,
+        points: &[SchedulePoint],
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const GET: &str =
+            "SELECT period, expected FROM schedule_points WHERE assignment_id = $1 ORDER BY period";
+        // language=SQL
+        const DELETE: &str = "DELETE FROM schedule_points WHERE assignment_id = $1";
+        // language=SQL
+        const INSERT: &str =
+            "INSERT INTO schedule_points (assignment_id, period, expected) VALUES ($1, $2, $3)";
+        let before: Vec<(String, String)> =
+            on_tx!(self, c => sqlx::query_as(GET).bind(assignment.0).fetch_all(&mut *c).await)?;
+        on_tx!(self, c => sqlx::query(DELETE).bind(assignment.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        for p in points {
+            on_tx!(self, c => sqlx::query(INSERT)
+                .bind(assignment.0).bind(p.period.to_string()).bind(dec_text(p.expected))
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        let as_json = |pts: Vec<(String, String)>| -> Value {
+            Value::Object(
+                pts.into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect(),
+            )
+        };
+        let after = points
+            .iter()
+            .map(|p| (p.period.to_string(), dec_text(p.expected)))
+            .collect();
+        self.audit(
+            "update",
+            "schedule",
+            assignment.0,
+            Some(as_json(before)),
+            Some(as_json(after)),
+        )
+        .await
+    }
+
+    /// Files a report revision.
+    pub async fn insert_report(&mut self, r: &NewReport) -> Result<ReportId, StoreError> {
+        // language=SQL
+        const SQL: &str = "INSERT INTO reports (assignment_id, period, revision, cumulative, stage,
+                                                funds_spent, narrative, status, filed_by, filed_at)
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+        let (actor, now) = (self.actor.name().to_string(), self.now.to_sqlx());
+        let id: i64 = on_tx!(self, c => sqlx::query_scalar(SQL)
+            .bind(r.assignment.0).bind(r.period.to_string()).bind(i64::from(r.revision))
+            .bind(r.cumulative.map(dec_text)).bind(r.stage.map(Stage::code))
+            .bind(r.funds_spent.map(dec_text)).bind(&r.narrative).bind(r.status.code())
+            .bind(&actor).bind(now)
+            .fetch_one(&mut *c).await)?;
+        self.audit("create", "report", id, None, Some(report_json(r)))
+            .await?;
+        Ok(ReportId(id))
+    }
+}

@@ -1,0 +1,77 @@
+//! Transactions: every write happens inside one, with its audit events.
+
+use crate::error::StoreError;
+use crate::{Backend, Store};
+use jiff::Timestamp;
+use minsheng_domain::Actor;
+use sqlx::{Postgres, Sqlite, Transaction};
+
+/// A write transaction on behalf of an actor. Nothing it writes is visible to others, or
+/// kept, until [`Tx::commit`]; dropping it rolls everything back.
+#[derive(Debug)]
+pub struct Tx {
+    pub(crate) inner: TxInner,
+    pub(crate) actor: Actor,
+    pub(crate) now: Timestamp,
+}
+
+#[derive(Debug)]
+pub(crate) enum TxInner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Store {
+    /// Begins a write transaction for `actor`. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing half-way.
+    pub async fn begin(&self, actor: &Actor) -> Result<Tx, StoreError> {
+        let inner = match &self.backend {
+            Backend::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(p) => TxInner::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            actor: actor.clone(),
+            now: Timestamp::now(),
+        })
+    }
+}
+
+impl Tx {
+    /// Keeps everything written in this transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Discards everything written in this transaction.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.rollback().await?,
+            TxInner::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    /// Who the writes are recorded as.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The moment the transaction began; every row it stamps carries it.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Sets a value of the database's facts table.
+    pub async fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str = "INSERT INTO minsheng_meta (key, value) VALUES ($1, $2)
+                           ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+        crate::on_tx!(self, c => sqlx::query(SQL).bind(key).bind(value).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,6 @@
+//! The store suite: every test runs on SQLite, and on PostgreSQL when
+//! `MINSHENG_TEST_POSTGRES_URL` is set (required when `CI=true`).
+
+mod opening;
+mod schema;
+mod story;
