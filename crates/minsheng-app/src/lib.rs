@@ -1,1 +1,16 @@
-//! placeholder
+//! minsheng's use-cases: import a plan from its text, build the demo, and the queries the
+//! pages and the API show. Each use-case owns its transaction: it either completes or leaves
+//! nothing behind.
+//!
+//! **Architecture invariant:** this crate knows nothing of HTTP or the command line. It
+//! turns an [`minsheng_extract::Extraction`] into a domain plan and hands domain types to the
+//! store; callers get domain types or view structs back.
+#![deny(missing_docs)]
+
+pub mod demo;
+mod error;
+pub mod import;
+pub mod queries;
+
+pub use error::AppError;
+pub use minsheng_store::Store;

@@ -66,3 +66,76 @@ pub struct SchedulePoint {
     /// The cumulative value expected by then.
     pub expected: Decimal,
 }
+
+/// Splits a whole-number `value` over shares in proportion to `weights`, by largest
+/// remainder, so the shares are whole numbers that sum to exactly `value`. A value with a
+/// fraction, or weights that sum to zero, cannot be split this way: `None`.
+pub fn split_by_weights(value: Decimal, weights: &[u64]) -> Option<Vec<Decimal>> {
+    if !value.fract().is_zero() || value.is_sign_negative() {
+        return None;
+    }
+    let total: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+    if total == 0 {
+        return None;
+    }
+    let v: u128 = value.trunc().to_string().parse().ok()?;
+    let mut shares: Vec<(usize, u128, u128)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| {
+            let exact = v.checked_mul(u128::from(w))?;
+            Some((i, exact / total, exact % total))
+        })
+        .collect::<Option<_>>()?;
+    let assigned: u128 = shares.iter().map(|s| s.1).sum();
+    let mut left = v - assigned;
+    // Hand the remainder out one by one to the largest remainders (ties: the earlier share).
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| shares[b].2.cmp(&shares[a].2).then(a.cmp(&b)));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        shares[i].1 += 1;
+        left -= 1;
+    }
+    shares
+        .into_iter()
+        .map(|(_, n, _)| n.to_string().parse().ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(n: u64) -> Decimal {
+        Decimal::from(n)
+    }
+
+    #[test]
+    fn splits_like_a_person_would() {
+        let got = split_by_weights(d(100), &[50, 30, 20]).unwrap();
+        assert_eq!(got, [d(50), d(30), d(20)]);
+        let got = split_by_weights(d(10), &[1, 1, 1]).unwrap();
+        assert_eq!(got, [d(4), d(3), d(3)]);
+        let got = split_by_weights(d(2), &[907, 362, 99]).unwrap();
+        assert_eq!(got, [d(1), d(1), d(0)]);
+        assert_eq!(split_by_weights("1.3".parse().unwrap(), &[1, 2]), None);
+        assert_eq!(split_by_weights(d(5), &[0, 0]), None);
+    }
+
+    proptest! {
+        #[test]
+        fn shares_always_sum_to_the_value(v in 0u64..10_000_000_000, ws in proptest::collection::vec(0u64..10_000, 1..40)) {
+            prop_assume!(ws.iter().any(|&w| w > 0));
+            let shares = split_by_weights(d(v), &ws).unwrap();
+            prop_assert_eq!(shares.iter().copied().sum::<Decimal>(), d(v));
+            prop_assert_eq!(shares.len(), ws.len());
+            for (s, w) in shares.iter().zip(&ws) {
+                if *w == 0 { prop_assert_eq!(*s, d(0)); }
+            }
+        }
+    }
+}

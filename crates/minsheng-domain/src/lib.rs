@@ -15,7 +15,7 @@ pub mod quantity;
 pub mod report;
 pub mod unit;
 
-pub use assignment::{Assignment, AssignmentRole, SchedulePoint};
+pub use assignment::{Assignment, AssignmentRole, SchedulePoint, split_by_weights};
 pub use audit::{Actor, AuditEvent};
 pub use ids::*;
 pub use period::{Period, PeriodError};

@@ -1,0 +1,188 @@
+//! Plan intake: a document's text, read by the extractor, becomes a plan in the store.
+
+use crate::error::AppError;
+use jiff::civil::date;
+use minsheng_domain::{
+    Actor, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetSpan, UnitId,
+};
+use minsheng_extract::{Cmp as XCmp, Extraction};
+use minsheng_store::{NewItem, NewPlan, NewSection, NewTarget, Store, Tx};
+use tracing::info;
+
+/// How to file an imported plan.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The unit that owns the plan.
+    pub owner: UnitId,
+    /// What it lists.
+    pub kind: PlanKind,
+    /// Draft (to be confirmed by a person) or already confirmed.
+    pub status: PlanStatus,
+    /// The year to use when the text does not state one.
+    pub default_year: Option<i16>,
+}
+
+/// What an import produced.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The new plan.
+    pub plan: PlanId,
+    /// Sections, items and targets written.
+    pub sections: usize,
+    /// Items written.
+    pub items: usize,
+    /// Targets written.
+    pub targets: usize,
+    /// The items written, with their targets, in document order.
+    pub written: Vec<WrittenItem>,
+    /// What the extractor read, with the diagnostics a person should look at.
+    pub extraction: Extraction,
+}
+
+/// An item as written, with the ids of its targets.
+#[derive(Debug, Clone)]
+pub struct WrittenItem {
+    /// The item's id.
+    pub id: ItemId,
+    /// Its text.
+    pub text: String,
+    /// Its targets' ids and quantities.
+    pub targets: Vec<(TargetId, Quantity)>,
+}
+
+/// Reads `text` with the extractor and stores the result as one plan, in one transaction.
+pub async fn import_plan(
+    store: &Store,
+    actor: &Actor,
+    text: &str,
+    opts: &ImportOptions,
+) -> Result<Imported, AppError> {
+    let extraction = minsheng_extract::extract(text);
+    let mut tx = store.begin(actor).await?;
+    let imported = write_plan(&mut tx, text, extraction, opts).await?;
+    tx.commit().await?;
+    info!(
+        plan.id = %imported.plan,
+        "Imported plan {} with {} items and {} targets",
+        imported.plan, imported.items, imported.targets
+    );
+    Ok(imported)
+}
+
+/// Writes an extraction as a plan inside an open transaction (the demo builds on this).
+pub async fn write_plan(
+    tx: &mut Tx,
+    text: &str,
+    extraction: Extraction,
+    opts: &ImportOptions,
+) -> Result<Imported, AppError> {
+    let year = extraction
+        .year
+        .and_then(|y| i16::try_from(y).ok())
+        .or(opts.default_year)
+        .ok_or_else(|| AppError::Invalid {
+            field: "year".into(),
+            reason: "文中未写明计划年度,请指定年度 / the text states no year; give one".into(),
+        })?;
+    if extraction.sections.iter().all(|s| s.items.is_empty()) {
+        return Err(AppError::Invalid {
+            field: "text".into(),
+            reason: "未从文中识别出任何编号事项 / no numbered items were found in the text".into(),
+        });
+    }
+    let title = extraction
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{year}年民生实事"));
+    let plan = tx
+        .insert_plan(&NewPlan {
+            year,
+            title,
+            owner: opts.owner,
+            kind: opts.kind,
+            status: opts.status,
+            source_text: text.to_string(),
+            declared_sections: extraction.declared.sections,
+            declared_items: extraction.declared.items,
+        })
+        .await?;
+    let deadline = date(year, 12, 31);
+    let (mut written, mut targets) = (Vec::new(), 0);
+    for (si, s) in extraction.sections.iter().enumerate() {
+        let section = tx
+            .insert_section(&NewSection {
+                plan,
+                position: position(si),
+                no: s.no,
+                title: s.title.clone(),
+                declared_items: s.declared_items,
+            })
+            .await?;
+        for (ii, it) in s.items.iter().enumerate() {
+            let item = tx
+                .insert_item(&NewItem {
+                    section,
+                    position: position(ii),
+                    no: it.no,
+                    text: it.text.clone(),
+                    leads: it.leads.clone(),
+                    span: Some(span(it.span)),
+                })
+                .await?;
+            let mut item_targets = Vec::new();
+            for (ti, t) in it.targets.iter().enumerate() {
+                let quantity = Quantity::new(t.value, t.unit.clone());
+                let id = tx
+                    .insert_target(&NewTarget {
+                        item,
+                        seq: position(ti),
+                        quantity: quantity.clone(),
+                        cmp: cmp(t.cmp),
+                        phrase: t.phrase.clone(),
+                        span: Some(span(t.span)),
+                        implicit: t.implicit,
+                        delta: t.delta,
+                        deadline,
+                        baseline: None,
+                    })
+                    .await?;
+                item_targets.push((id, quantity));
+                targets += 1;
+            }
+            written.push(WrittenItem {
+                id: item,
+                text: it.text.clone(),
+                targets: item_targets,
+            });
+        }
+    }
+    Ok(Imported {
+        plan,
+        sections: extraction.sections.len(),
+        items: written.len(),
+        targets,
+        written,
+        extraction,
+    })
+}
+
+fn position(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
+fn span(s: minsheng_extract::Span) -> TargetSpan {
+    TargetSpan {
+        start: s.start,
+        end: s.end,
+    }
+}
+
+/// The extractor's comparison, in the domain's terms.
+pub fn cmp(c: XCmp) -> minsheng_domain::Cmp {
+    match c {
+        XCmp::Ge => minsheng_domain::Cmp::Ge,
+        XCmp::Le => minsheng_domain::Cmp::Le,
+        XCmp::Approx => minsheng_domain::Cmp::Approx,
+        XCmp::Eq => minsheng_domain::Cmp::Eq,
+    }
+}

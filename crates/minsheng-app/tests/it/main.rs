@@ -1,0 +1,4 @@
+//! Use-case tests, each on SQLite and (when configured) PostgreSQL.
+
+mod demo;
+mod import;
