@@ -1,0 +1,3 @@
+//! The pages, driven in-process through the router (no port bound), on each backend.
+
+mod pages;

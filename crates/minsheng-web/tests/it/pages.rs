@@ -1,0 +1,150 @@
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use minsheng_app::import::{ImportOptions, import_plan};
+use minsheng_app::{demo, queries};
+use minsheng_domain::{Actor, PlanKind, PlanStatus, UnitKind};
+use minsheng_store::NewUnit;
+use minsheng_store::testing::backends;
+use minsheng_web::{AppState, router};
+use tower::ServiceExt;
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
+    let res = router(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
+    for db in backends().await {
+        demo::build(&db.store).await.unwrap();
+        let state = AppState {
+            store: db.store.clone(),
+            demo: true,
+        };
+        let plan = queries::plans(&db.store).await.unwrap()[0].id;
+
+        let (status, home) = get(&state, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            home.contains(&format!("href=\"/plans/{plan}\"")),
+            "{}",
+            db.label
+        );
+        assert!(home.contains("id=\"demo-notice\"") && home.contains("虚构"));
+
+        let (status, page) = get(&state, &format!("/plans/{plan}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("中共吉林省委吉林省人民政府关于2023年全省民生实事安排的意见"));
+        assert_eq!(page.matches("<h2 class=\"section\">").count(), 10);
+        assert_eq!(page.matches("<tr class=\"item\">").count(), 50);
+        assert!(
+            page.contains("文件称有 14 个方面,实际列出 10 个"),
+            "the false claim is flagged"
+        );
+        assert!(page.contains("不少于 23万人"));
+        assert!(
+            page.contains("id=\"demo-notice\""),
+            "every page says the assignments are invented"
+        );
+
+        let outline = queries::plan_outline(&db.store, plan).await.unwrap();
+        let item1 = outline.sections[0].items[0].item.id;
+        let (status, page) = get(&state, &format!("/items/{item1}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("<mark title=\"目标 1\" data-target=\"1\">"),
+            "the phrase is highlighted"
+        );
+        assert!(page.contains("省人力资源和社会保障厅"));
+        assert!(page.contains("长春市"));
+        assert!(
+            page.contains("class=\"num quota-sum\">230000 人"),
+            "quotas add up to the target"
+        );
+        assert!(page.contains("id=\"demo-notice\""));
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn missing_pages_answer_404_in_chinese() {
+    for db in backends().await {
+        let state = AppState {
+            store: db.store.clone(),
+            demo: false,
+        };
+        for uri in ["/plans/999999", "/plans/abc", "/items/0", "/no/such/page"] {
+            let (status, body) = get(&state, uri).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{uri} on {}", db.label);
+            assert!(body.contains("页面不存在"), "{uri}");
+        }
+        let (status, home) = get(&state, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(home.contains("尚无计划"));
+        assert!(
+            !home.contains("demo-notice"),
+            "a real database carries no demo label"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn data_is_escaped_and_headers_are_safe() {
+    for db in backends().await {
+        let mut tx = db.store.begin(&Actor::new("office")).await.unwrap();
+        let owner = tx
+            .insert_unit(&NewUnit {
+                parent: None,
+                kind: UnitKind::Province,
+                name: "某省".into(),
+                code: None,
+            })
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let text =
+            "某市2024年民生实事\n一、教育(1项)\n1.新建<script>alert(1)</script>幼儿园10所。\n";
+        let opts = ImportOptions {
+            owner,
+            kind: PlanKind::Livelihood,
+            status: PlanStatus::Draft,
+            default_year: None,
+        };
+        let imported = import_plan(&db.store, &Actor::new("office"), text, &opts)
+            .await
+            .unwrap();
+        let state = AppState {
+            store: db.store.clone(),
+            demo: false,
+        };
+        let (_, page) = get(&state, &format!("/plans/{}", imported.plan)).await;
+        assert!(
+            page.contains("新建&#60;script&#62;alert(1)&#60;/script&#62;幼儿园")
+                || page.contains("&lt;script&gt;"),
+            "{page}"
+        );
+        assert!(!page.contains("<script>alert"), "{}", db.label);
+        let res = router(state)
+            .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'")
+        );
+        db.finish().await;
+    }
+}
