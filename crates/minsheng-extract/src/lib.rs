@@ -1,1 +1,639 @@
-//! placeholder
+//! Chinese plan document text → sections, numbered items, responsible units and
+//! quantitative targets, each with a byte span into the source, plus diagnostics.
+//!
+//! `minsheng-extract` reads the plain text of a government plan ("民生实事" lists,
+//! work-target tables, annual duty breakdowns) and returns an [`Extraction`]. It does
+//! no I/O, keeps no clock and never panics: text it cannot make sense of becomes a
+//! [`Diagnostic`], never an error.
+//!
+//! ```ignore
+//! let text = "一、促进就业方面(2项)\n1.城镇新增就业23万人;实现城镇零就业家庭动态清零。\n";
+//! let x = minsheng_extract::extract(text);
+//! let item = &x.sections[0].items[0];
+//! assert_eq!(item.targets[0].value, rust_decimal::Decimal::from(230_000));
+//! assert_eq!(item.targets[0].unit, "人");
+//! assert_eq!(&text[item.targets[0].span.start..item.targets[0].span.end], "城镇新增就业23万人");
+//! println!("{}", minsheng_extract::render_table(&x));
+//! ```
+//!
+//! # The grammar it accepts
+//!
+//! Lines are read after folding full-width ASCII to half-width (for parsing only:
+//! item text keeps the printed forms) and dropping white space inside items.
+//!
+//! ```text
+//! document  ::= preamble (section | item | table | loose)*
+//! preamble  ::= title? line*              title: first short line without closing
+//!                                         punctuation, not "附件N" nor a document number
+//! declared  ::= number ("个方面" | "大方面" | "个领域" | "大类" | …)    → declared.sections
+//!             | number ("项" | "件") (not 项目)                         → declared.items
+//! section   ::= cnum "、" title ("(" "共"? number ("项"|"件") ")")?   一、促进就业方面(2项)
+//! item      ::= marker text (continuation | sub-point)* note?
+//! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | ① … ⑳ | "0" digit " "
+//!             | "(" cnum ")"                           when that is the most frequent level
+//!             | cnum "、"                              when no other level exists ("十件民生实事")
+//! note      ::= "("? ("牵头单位" | "责任单位" | "主办单位" | "协办单位" | "配合单位" …) ":" units ")"?
+//! table     ::= "序号" ("|" column)* row*   |   "序号" NL (column NL)* (digits NL (cell NL)*)*
+//! target    ::= prefix? number range? unit? alt-unit? suffix?  |  "全覆盖" | "清零"
+//! number    ::= digits ("." digits)? magnitude? | chinese-numeral | "百分之" number | cnum "成"
+//! magnitude ::= "万" | "亿" | "万亿" | "千万" | "百万" | "千" | "百"
+//! unit      ::= "个"? (人 | 名 | 户 | 个 | 公里 | 平方公里 | 人次 | 工作日 | % | 倍 | GWh | …)
+//! alt-unit  ::= "(" char ")"                 人(次) → 人次, 套(间) → 套
+//! prefix    ::= 约 | 近 (approx) | 不超过 | 压缩至 | 控制在 (le) | 不少于 | 超过 | 达到 (ge)
+//! suffix    ::= 以上 | 余 | 多 (ge) | 以内 | 内 | 以下 (le) | 左右 (approx)
+//! loose     ::= any other line → narrative figures (kind: target | actual | capacity)
+//! ```
+//!
+//! The item level is the most frequent marker kind below 一、; 一、 headings above
+//! it are sections; markers below it are sub-points joined into the item. A line
+//! that does not end in closing punctuation is joined with the next (PDF line
+//! breaks). What is *not* a target: years, dates, ages (65岁), ordinals (第一,
+//! 8号线), names glued to Latin letters (5G, A6), service hours (24小时供水),
+//! short quoted names (“千村示范”), scope counts (8类), lone 一, and bare numbers
+//! with neither unit nor magnitude (96110). See the modules for each piece.
+#![deny(missing_docs)]
+
+pub mod diagnostic;
+pub mod leads;
+pub mod narrative;
+pub mod normalize;
+pub mod numerals;
+pub mod outline;
+pub mod table;
+pub mod targets;
+
+#[cfg(feature = "serde")]
+pub mod gold;
+#[cfg(feature = "serde")]
+pub mod score;
+
+#[cfg(test)]
+mod tests;
+
+use rust_decimal::Decimal;
+
+pub use diagnostic::{Diagnostic, DiagnosticCode, Severity};
+pub use table::render_table;
+
+use normalize::{Compact, fold, squeeze};
+use outline::{ItemDraft, Outline};
+
+/// Byte offsets into the input, on char boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// Everything read from one document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extraction {
+    /// The plan's own heading line, white space removed.
+    pub title: Option<String>,
+    /// The year the plan is for, from the title or first paragraph.
+    pub year: Option<i32>,
+    /// What the text says about itself.
+    pub declared: Declared,
+    /// Sections in order (one untitled section when the text has no headings).
+    pub sections: Vec<Section>,
+    /// Figures outside numbered items.
+    pub narrative: Vec<NarrativeFigure>,
+    /// What looks wrong.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the text stops in the middle of its last item.
+    pub truncated: bool,
+}
+
+/// Declared counts ("十四个方面、50项").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Declared {
+    /// Number of sections the text claims.
+    pub sections: Option<u32>,
+    /// Number of items the text claims.
+    pub items: Option<u32>,
+}
+
+/// A section heading and its items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Ordinal (一 → 1); untitled sections count 1.. in order.
+    pub no: u32,
+    /// Heading text without ordinal, count and white space.
+    pub title: Option<String>,
+    /// The N of "(N项)".
+    pub declared_items: Option<u32>,
+    /// From the heading (or first item) to the end of the last item.
+    pub span: Span,
+    /// Items in order.
+    pub items: Vec<Item>,
+}
+
+/// One numbered item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Its number.
+    pub no: u32,
+    /// Text without number, note and white space; punctuation as printed.
+    pub text: String,
+    /// Responsible units, lead first.
+    pub leads: Vec<String>,
+    /// Quantitative commitments in order.
+    pub targets: Vec<Target>,
+    /// From the marker to the end of the item (note included).
+    pub span: Span,
+}
+
+/// How a target compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cmp {
+    /// Exactly (a reported actual).
+    Eq,
+    /// At least.
+    Ge,
+    /// At most.
+    Le,
+    /// About.
+    Approx,
+}
+
+impl Cmp {
+    /// The schema's spelling: "eq", "ge", "le", "approx".
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => "eq",
+            Self::Ge => "ge",
+            Self::Le => "le",
+            Self::Approx => "approx",
+        }
+    }
+}
+
+/// A quantitative commitment in an item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The value, magnitudes applied.
+    pub value: Decimal,
+    /// The measure, magnitude removed ("" when none is written).
+    pub unit: String,
+    /// How it compares.
+    pub cmp: Cmp,
+    /// The clause carrying it: a substring of the item's text.
+    pub phrase: String,
+    /// Span of the phrase in the input.
+    pub span: Span,
+    /// A change rather than a level (增长6%).
+    pub delta: bool,
+    /// No digit written (全覆盖 → 100 %, 清零 → 0).
+    pub implicit: bool,
+}
+
+/// What a narrative figure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FigureKind {
+    /// Promised for the future.
+    Target,
+    /// Already achieved.
+    Actual,
+    /// A stated size or capability.
+    Capacity,
+}
+
+impl FigureKind {
+    /// The schema's spelling.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Target => "target",
+            Self::Actual => "actual",
+            Self::Capacity => "capacity",
+        }
+    }
+}
+
+/// A quantitative figure outside any numbered item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NarrativeFigure {
+    /// The value, magnitudes applied.
+    pub value: Decimal,
+    /// The measure.
+    pub unit: String,
+    /// How it compares.
+    pub cmp: Cmp,
+    /// Target, actual or capacity.
+    pub kind: FigureKind,
+    /// Deadline in digits ("2025", "2024-12").
+    pub by: Option<String>,
+    /// The clause carrying it, white space removed.
+    pub phrase: String,
+    /// Span of the phrase in the input.
+    pub span: Span,
+}
+
+/// Reads a plan document. Never panics; anything doubtful becomes a diagnostic.
+#[must_use]
+pub fn extract(text: &str) -> Extraction {
+    let outline = outline::read(text);
+    let mut x = Extraction::default();
+    let (title, title_span) = find_title(text, &outline.preamble);
+    x.title = title;
+    let (declared, declared_spans) = find_declared(text, &outline.preamble);
+    x.declared = declared;
+    x.year = find_year(text, &outline.preamble, title_span);
+
+    for sec in &outline.sections {
+        let items: Vec<Item> = sec
+            .items
+            .iter()
+            .map(|d| build_item(text, d, &outline))
+            .collect();
+        let start = sec
+            .heading
+            .map(|h| h.start)
+            .or(sec.items.first().map(|i| i.start))
+            .unwrap_or(0);
+        let end = sec
+            .items
+            .iter()
+            .map(ItemDraft::end)
+            .max()
+            .or(sec.heading.map(|h| h.end))
+            .unwrap_or(start)
+            .max(start);
+        x.sections.push(Section {
+            no: sec.no,
+            title: sec.title.clone(),
+            declared_items: sec.declared_items,
+            span: Span { start, end },
+            items,
+        });
+    }
+    // Renumber untitled, unnumbered implicit sections in order.
+    for (k, s) in x.sections.iter_mut().enumerate() {
+        if s.no == 0 {
+            s.no = u32::try_from(k + 1).unwrap_or(u32::MAX);
+        }
+    }
+
+    // Narrative: preamble (minus title and declared counts) and loose lines.
+    let mut exclude = declared_spans.clone();
+    if let Some(t) = title_span {
+        exclude.push(t);
+    }
+    for &line in outline.preamble.iter().chain(&outline.loose) {
+        narrative::figures(text, line, &exclude, &mut x.narrative);
+    }
+    // Progress and remark columns of a table.
+    if let Some(cols) = &outline.columns {
+        for sec in &outline.sections {
+            for item in &sec.items {
+                let Some(cells) = &item.cells else { continue };
+                for &k in &cols.extra {
+                    if let Some(cell) = cells.get(k) {
+                        let before = x.narrative.len();
+                        for &sp in cell {
+                            narrative::figures(text, sp, &[], &mut x.narrative);
+                        }
+                        for f in &mut x.narrative[before..] {
+                            f.kind = FigureKind::Actual;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    x.truncated = is_truncated(text, &outline);
+    x.diagnostics = diagnose(text, &x, &outline, &declared_spans);
+    x
+}
+
+fn build_item(text: &str, d: &ItemDraft, outline: &Outline) -> Item {
+    let mut leads_found: Vec<String> = Vec::new();
+    let c = match (&d.cells, &outline.columns) {
+        (Some(cells), Some(cols)) => {
+            let count = cols.count.saturating_sub(0);
+            let mut text_spans: Vec<Span> = Vec::new();
+            let surplus = cells.len().saturating_sub(count.max(1));
+            for (k, cell) in cells.iter().enumerate() {
+                // Extra lines (cell-per-line tables) belong to the task column.
+                let col = if k <= cols.text {
+                    k
+                } else if k <= cols.text + surplus {
+                    cols.text
+                } else {
+                    k - surplus
+                };
+                if col == cols.text {
+                    text_spans.extend(cell.iter().copied());
+                }
+            }
+            for role in [&cols.leads, &cols.partners] {
+                for &col in role {
+                    let k = if col > cols.text { col + surplus } else { col };
+                    if let Some(cell) = cells.get(k) {
+                        let joined: String = cell.iter().map(|s| &text[s.start..s.end]).collect();
+                        leads_found.extend(leads::split_units(&joined));
+                    }
+                }
+            }
+            let mut c = Compact::new();
+            for sp in text_spans {
+                c.push_span(text, sp);
+            }
+            c
+        }
+        _ => {
+            let mut c = Compact::new();
+            for &sp in &d.body {
+                c.push_span(text, sp);
+            }
+            c
+        }
+    };
+    let mut text_end = c.len();
+    if d.cells.is_none() {
+        if let Some(ns) = leads::note_start(&c) {
+            leads_found.extend(leads::parse_note(c.slice(ns, c.len())));
+            text_end = ns;
+        }
+        for sp in &d.notes {
+            leads_found.extend(leads::parse_note(&text[sp.start..sp.end]));
+        }
+    }
+    let body = c.slice(0, text_end).to_string();
+    let chars: Vec<char> = c.chars[..text_end].iter().map(|x| x.c).collect();
+    let targets = targets::scan_chars(&chars)
+        .into_iter()
+        .map(|f| Target {
+            value: f.value,
+            unit: f.unit,
+            cmp: f.cmp,
+            phrase: c.slice(f.phrase.0, f.phrase.1).to_string(),
+            span: c.span(f.phrase.0, f.phrase.1),
+            delta: f.delta,
+            implicit: f.implicit,
+        })
+        .collect();
+    Item {
+        no: d.no,
+        text: body,
+        leads: leads_found,
+        targets,
+        span: Span {
+            start: d.start,
+            end: d.end(),
+        },
+    }
+}
+
+fn is_doc_number(s: &str) -> bool {
+    (s.contains('〔') || s.contains('[')) && s.ends_with('号')
+}
+
+fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
+    for &sp in preamble.iter().take(4) {
+        let line = squeeze(&text[sp.start..sp.end]);
+        let last = line.chars().last().map_or('\0', fold);
+        if line.starts_with("附件") && line.chars().count() <= 4 {
+            continue;
+        }
+        if is_doc_number(&line) || line.starts_with("索引号") || line.starts_with("发布") {
+            continue;
+        }
+        let n = line.chars().count();
+        if matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || !(4..=80).contains(&n) {
+            return (None, None);
+        }
+        return (Some(line), Some(sp));
+    }
+    (None, None)
+}
+
+fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> {
+    let first_para = preamble.iter().find(|&&s| Some(s) != title).copied();
+    for sp in title.into_iter().chain(first_para) {
+        let s: Vec<char> = text[sp.start..sp.end].chars().map(fold).collect();
+        for i in 0..s.len() {
+            if i > 0 && (s[i - 1].is_ascii_digit() || numerals::cdigit(s[i - 1]).is_some()) {
+                continue;
+            }
+            let Some(n) = numerals::scan(&s, i) else {
+                continue;
+            };
+            if n.len == 4
+                && s.get(i + 4) == Some(&'年')
+                && let Ok(y) = i32::try_from(n.value.trunc().mantissa())
+                && (1949..=2100).contains(&y)
+            {
+                return Some(y);
+            }
+        }
+    }
+    None
+}
+
+const SECTION_WORDS: &[&str] = &[
+    "个方面",
+    "大方面",
+    "个领域",
+    "大领域",
+    "大类",
+    "个类别",
+    "个板块",
+    "大板块",
+    "个部分",
+    "大专项",
+];
+
+fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
+    let mut d = Declared::default();
+    let mut spans = Vec::new();
+    for &sp in preamble {
+        let c = Compact::from_span(text, sp);
+        let s: Vec<char> = c.chars.iter().map(|x| x.c).collect();
+        let mut i = 0;
+        while i < s.len() {
+            let prev = if i > 0 { s[i - 1] } else { '\0' };
+            let startable = (s[i].is_ascii_digit() && !prev.is_ascii_digit())
+                || (numerals::is_cnum(s[i]) && !numerals::is_cnum(prev));
+            let Some(n) = numerals::scan(&s, i).filter(|_| startable) else {
+                i += 1;
+                continue;
+            };
+            let j = i + n.len;
+            let v = u32::try_from(n.value.trunc().mantissa())
+                .ok()
+                .filter(|_| n.value.fract().is_zero() && !n.lone_one);
+            let rest: String = s[j..s.len().min(j + 3)].iter().collect();
+            if let Some(v) = v {
+                if let Some(w) = SECTION_WORDS.iter().find(|w| rest.starts_with(*w)) {
+                    if d.sections.is_none() {
+                        d.sections = Some(v);
+                        spans.push(c.span(i, j + w.chars().count()));
+                    }
+                } else if (rest.starts_with('项') || rest.starts_with('件'))
+                    && !rest.starts_with("项目")
+                    && d.items.is_none()
+                {
+                    d.items = Some(v);
+                    spans.push(c.span(i, j + 1));
+                }
+            }
+            i = j.max(i + 1);
+        }
+    }
+    (d, spans)
+}
+
+fn is_truncated(text: &str, outline: &Outline) -> bool {
+    let Some(last) = outline.sections.iter().rev().find_map(|s| s.items.last()) else {
+        return false;
+    };
+    if !outline.loose.is_empty() && outline.loose.iter().any(|l| l.start > last.start) {
+        return false;
+    }
+    if let (Some(cols), true) = (&outline.columns, outline.cell_per_line) {
+        return last.body.len() < cols.count;
+    }
+    if outline.columns.is_some() {
+        // A pipe row is complete when it ends with its last separator.
+        let tail = text[last.start..last.end()].trim_end_matches(normalize::is_space);
+        return !(tail.ends_with('|') || tail.ends_with('｜'));
+    }
+    !last.terminated
+}
+
+fn diagnose(
+    text: &str,
+    x: &Extraction,
+    outline: &Outline,
+    declared_spans: &[Span],
+) -> Vec<Diagnostic> {
+    use DiagnosticCode as C;
+    let mut out = Vec::new();
+    let n_items: usize = x.sections.iter().map(|s| s.items.len()).sum();
+    let whole = Span {
+        start: 0,
+        end: text.len(),
+    };
+    if n_items == 0 {
+        out.push(Diagnostic::new(
+            C::NoItems,
+            whole,
+            "未找到编号事项".into(),
+            "no numbered item found".into(),
+        ));
+    }
+    let headed = outline.sections.iter().any(|s| s.heading.is_some());
+    if let Some(ds) = x.declared.sections {
+        let found = if headed { x.sections.len() } else { 1 };
+        if usize::try_from(ds).ok() != Some(found) && headed {
+            out.push(Diagnostic::new(
+                C::DeclaredSections,
+                declared_spans.first().copied().unwrap_or(whole),
+                format!("文中称有{ds}个方面,实际列出{found}个"),
+                format!("the text declares {ds} sections but lists {found}"),
+            ));
+        }
+    }
+    if let Some(di) = x.declared.items
+        && usize::try_from(di).ok() != Some(n_items)
+    {
+        let more = if x.truncated { "(文本不完整)" } else { "" };
+        let more_en = if x.truncated {
+            " (the text is cut off)"
+        } else {
+            ""
+        };
+        out.push(Diagnostic::new(
+            C::DeclaredItems,
+            declared_spans.last().copied().unwrap_or(whole),
+            format!("文中称有{di}项,实际列出{n_items}项{more}"),
+            format!("the text declares {di} items but lists {n_items}{more_en}"),
+        ));
+    }
+    for (sec, draft) in x.sections.iter().zip(&outline.sections) {
+        if let Some(n) = sec.declared_items
+            && usize::try_from(n).ok() != Some(sec.items.len())
+        {
+            out.push(Diagnostic::new(
+                C::SectionItems,
+                draft.count_span.unwrap_or(sec.span),
+                format!("第{}部分标称{n}项,实际{}项", sec.no, sec.items.len()),
+                format!(
+                    "section {} declares {n} items but has {}",
+                    sec.no,
+                    sec.items.len()
+                ),
+            ));
+        }
+    }
+    // Numbering: runs on across sections, or restarts at 1 in each.
+    let mut prev: Option<u32> = None;
+    for sec in &x.sections {
+        for (k, item) in sec.items.iter().enumerate() {
+            if let Some(p) = prev {
+                let restart = k == 0 && item.no == 1;
+                if !restart && item.no <= p {
+                    out.push(Diagnostic::new(
+                        C::NumberingDuplicate,
+                        item.span,
+                        format!("编号{}重复或倒序(前一项为{p})", item.no),
+                        format!(
+                            "item number {} repeats or goes back (previous {p})",
+                            item.no
+                        ),
+                    ));
+                } else if !restart && item.no > p + 1 {
+                    out.push(Diagnostic::new(
+                        C::NumberingGap,
+                        item.span,
+                        format!("编号从{p}跳到{}", item.no),
+                        format!("numbering jumps from {p} to {}", item.no),
+                    ));
+                }
+            }
+            prev = Some(item.no);
+        }
+    }
+    for &j in &outline.joined {
+        out.push(Diagnostic::new(
+            C::JoinedLines,
+            j,
+            "此处断行已合并".into(),
+            "a line without closing punctuation was joined to the next".into(),
+        ));
+    }
+    for sec in &x.sections {
+        for item in &sec.items {
+            if item.targets.is_empty() {
+                out.push(Diagnostic::new(
+                    C::ItemWithoutTarget,
+                    item.span,
+                    format!("第{}项没有量化目标", item.no),
+                    format!("item {} states no quantitative target", item.no),
+                ));
+            }
+        }
+    }
+    if x.truncated {
+        let last = x
+            .sections
+            .iter()
+            .rev()
+            .find_map(|s| s.items.last())
+            .map_or(whole, |i| i.span);
+        out.push(Diagnostic::new(
+            C::Truncated,
+            last,
+            "文本在事项中途截断".into(),
+            "the text stops in the middle of an item".into(),
+        ));
+    }
+    out.sort_by_key(|d| (d.span.start, d.code));
+    diagnostic::locate(text, &mut out);
+    out
+}

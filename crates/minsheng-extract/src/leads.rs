@@ -1,0 +1,163 @@
+//! Responsible units: "(牵头单位:市住建局)", "责任单位:…", "主办单位:…,协办单位:…",
+//! or a table's 责任单位 column.
+//!
+//! ```text
+//! note   ::= "("? (key ":" units)+ ")"?
+//! key    ::= lead-key | partner-key | person-key
+//! lead-key    ::= 牵头单位 | 责任单位 | 主办单位 | 牵头部门 | 责任部门 | 主责单位 | 实施单位 | 责任主体
+//! partner-key ::= 协办单位 | 配合单位 | 参与单位 | 协办部门 | 配合部门
+//! person-key  ::= 牵头领导 | 责任领导 | 分管领导 | 联系人    (never reported)
+//! units  ::= unit ((、|,|，|;|；|/) unit)*
+//! ```
+
+use crate::normalize::{Compact, fold, is_space};
+
+const LEAD_KEYS: &[&str] = &[
+    "牵头单位",
+    "责任单位",
+    "主办单位",
+    "牵头部门",
+    "责任部门",
+    "主责单位",
+    "实施单位",
+    "责任主体",
+];
+const PARTNER_KEYS: &[&str] = &["协办单位", "配合单位", "参与单位", "协办部门", "配合部门"];
+const PERSON_KEYS: &[&str] = &["牵头领导", "责任领导", "分管领导", "联系人"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Lead,
+    Partner,
+    Person,
+}
+
+/// Finds a key followed by ':' at char index `i` of `s`: (role, chars including ':').
+fn key_at(s: &[char], i: usize) -> Option<(Role, usize)> {
+    for (keys, role) in [
+        (LEAD_KEYS, Role::Lead),
+        (PARTNER_KEYS, Role::Partner),
+        (PERSON_KEYS, Role::Person),
+    ] {
+        for k in keys {
+            let n = k.chars().count();
+            if s.get(i..i + n)
+                .is_some_and(|w| w.iter().copied().eq(k.chars()))
+            {
+                if s.get(i + n) == Some(&':') {
+                    return Some((role, n + 1));
+                }
+                if s.get(i + n).is_none() || s.get(i + n) == Some(&')') {
+                    return Some((role, n));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether the line (folded, white space dropped) starts with a responsibility key.
+#[must_use]
+pub fn is_note_line(line: &str) -> bool {
+    let s: Vec<char> = line.chars().filter(|&c| !is_space(c)).map(fold).collect();
+    let start = usize::from(matches!(s.first(), Some('(' | '[' | '【' | '〔')));
+    key_at(&s, start).is_some()
+}
+
+/// Where the responsibility note of an item starts, as a char index into `c`,
+/// if the item carries one ("…。(牵头单位:市住建局)", "…责任单位:市人社局").
+#[must_use]
+pub fn note_start(c: &Compact) -> Option<usize> {
+    let s: Vec<char> = c.chars.iter().map(|x| x.c).collect();
+    for i in 0..s.len() {
+        if key_at(&s, i).is_some_and(|(_, n)| s.get(i + n - 1) == Some(&':')) {
+            if i > 0 && matches!(s[i - 1], '(' | '[' | '【' | '〔') {
+                return Some(i - 1);
+            }
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Reads the responsible units of a note: leads first, then partners; persons dropped.
+#[must_use]
+pub fn parse_note(note: &str) -> Vec<String> {
+    let s: Vec<char> = note.chars().filter(|&c| !is_space(c)).map(fold).collect();
+    let printed: Vec<char> = note.chars().filter(|&c| !is_space(c)).collect();
+    let mut leads = Vec::new();
+    let mut partners = Vec::new();
+    let mut i = 0;
+    let mut role: Option<Role> = None;
+    let mut value_start = 0;
+    let flush = |role: Option<Role>,
+                 from: usize,
+                 to: usize,
+                 leads: &mut Vec<String>,
+                 partners: &mut Vec<String>| {
+        let Some(role) = role else { return };
+        let text: String = printed.get(from..to).unwrap_or(&[]).iter().collect();
+        let units = split_units(&text);
+        match role {
+            Role::Lead => leads.extend(units),
+            Role::Partner => partners.extend(units),
+            Role::Person => {}
+        }
+    };
+    while i < s.len() {
+        if let Some((r, n)) = key_at(&s, i) {
+            flush(role, value_start, i, &mut leads, &mut partners);
+            role = Some(r);
+            i += n;
+            value_start = i;
+        } else {
+            i += 1;
+        }
+    }
+    flush(role, value_start, s.len(), &mut leads, &mut partners);
+    leads.extend(partners);
+    leads
+}
+
+/// Splits a cell or note value on 、，,;；/ and drops brackets, white space and
+/// trailing punctuation.
+#[must_use]
+pub fn split_units(text: &str) -> Vec<String> {
+    text.split(|c: char| matches!(fold(c), '、' | ',' | ';' | '/' | '|'))
+        .map(|u| {
+            let u: String = u.chars().filter(|&c| !is_space(c)).collect();
+            u.trim_matches(|c: char| {
+                matches!(
+                    fold(c),
+                    '(' | ')' | '[' | ']' | '【' | '】' | '〔' | '〕' | '。' | '.' | ':'
+                )
+            })
+            .to_string()
+        })
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes() {
+        assert_eq!(parse_note("(牵头单位:市住建局)"), ["市住建局"]);
+        assert_eq!(
+            parse_note("（牵头领导：张三；牵头单位：市教育局、市财政局；配合单位：各区县）"),
+            ["市教育局", "市财政局", "各区县"]
+        );
+        assert_eq!(
+            parse_note("协办单位:市交通局,主办单位:市公安局"),
+            ["市公安局", "市交通局"]
+        );
+        assert_eq!(
+            split_units("市金融办、人行嘉兴市中心支行、 嘉兴银保监分局"),
+            ["市金融办", "人行嘉兴市中心支行", "嘉兴银保监分局"]
+        );
+        assert!(is_note_line("责任单位：市人社局"));
+        assert!(!is_note_line("加强责任单位管理"));
+    }
+}

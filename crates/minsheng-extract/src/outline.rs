@@ -1,0 +1,677 @@
+//! The shape of a plan: title, preamble, sections, numbered items, and the text
+//! around them.
+//!
+//! ```text
+//! document  ::= preamble (section | item | table | loose)*
+//! section   ::= cnum "、" title ("(" ("共")? number ("项"|"件") ")")?      一、促进就业方面(2项)
+//!             | "(" cnum ")" title                                       (一)… when 一、 is absent
+//! item      ::= marker text (continuation | sub-point)* note?
+//! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | circled | "0" digit " "
+//!             | cnum "、"                                                 (when headings are the items)
+//! continuation ::= a plain line after a line without closing punctuation (PDF line breaks),
+//!                  or any line under a heading that is itself an item
+//! note      ::= ("(" key ":" units ")") | key ":" units                  see `leads`
+//! table     ::= header row+     header ::= "序号" (sep column)*   sep ::= "|" | newline
+//! loose     ::= any other line: closing paragraphs, articles (→ narrative)
+//! ```
+//!
+//! The item level is the most frequent marker kind; a kind above it with headings
+//! makes the sections; kinds below it are sub-points joined into the item.
+
+use crate::Span;
+use crate::leads;
+use crate::normalize::{fold, is_space, is_terminal, squeeze};
+use crate::numerals;
+
+/// Marker kinds from the outermost to the innermost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// 一、
+    Chinese,
+    /// (一)
+    ParenChinese,
+    /// 1. 1、 01
+    Arabic,
+    /// (1) 1)
+    ParenArabic,
+    /// ①
+    Circled,
+}
+
+const KINDS: [Kind; 5] = [
+    Kind::Chinese,
+    Kind::ParenChinese,
+    Kind::Arabic,
+    Kind::ParenArabic,
+    Kind::Circled,
+];
+
+/// What a non-blank line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    Marker { kind: Kind, no: u32, content: usize },
+    Row { no: u32, content: usize },
+    Header,
+    Note,
+    Plain,
+}
+
+/// A section before it becomes a [`crate::Section`].
+#[derive(Debug, Clone, Default)]
+pub struct SectionDraft {
+    /// Ordinal.
+    pub no: u32,
+    /// Heading text without ordinal and count.
+    pub title: Option<String>,
+    /// The N of "(N项)".
+    pub declared_items: Option<u32>,
+    /// Span of the heading line, if any.
+    pub heading: Option<Span>,
+    /// Span of the "(N项)" count.
+    pub count_span: Option<Span>,
+    /// Items in order.
+    pub items: Vec<ItemDraft>,
+}
+
+/// An item before it becomes a [`crate::Item`].
+#[derive(Debug, Clone, Default)]
+pub struct ItemDraft {
+    /// Its number.
+    pub no: u32,
+    /// Where its marker line starts.
+    pub start: usize,
+    /// Content spans (marker excluded), in order.
+    pub body: Vec<Span>,
+    /// Separate responsibility-note lines.
+    pub notes: Vec<Span>,
+    /// Table cells, when the item is a table row (number cell excluded).
+    pub cells: Option<Vec<Vec<Span>>>,
+    /// Whether its last line ended with closing punctuation or a note.
+    pub terminated: bool,
+}
+
+impl ItemDraft {
+    /// Byte offset just past the item's last content.
+    #[must_use]
+    pub fn end(&self) -> usize {
+        let b = self.body.iter().map(|s| s.end).max().unwrap_or(self.start);
+        let n = self.notes.iter().map(|s| s.end).max().unwrap_or(self.start);
+        b.max(n).max(self.start)
+    }
+}
+
+/// Roles of table columns, by index after the 序号 column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// The task column.
+    pub text: usize,
+    /// Lead-unit columns.
+    pub leads: Vec<usize>,
+    /// Partner-unit columns.
+    pub partners: Vec<usize>,
+    /// Progress and remark columns.
+    pub extra: Vec<usize>,
+    /// Number of columns after 序号.
+    pub count: usize,
+}
+
+/// The outline of a document.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    /// Non-blank lines before the first section, item or table.
+    pub preamble: Vec<Span>,
+    /// Sections in order.
+    pub sections: Vec<SectionDraft>,
+    /// Lines outside any item (closing paragraphs, articles).
+    pub loose: Vec<Span>,
+    /// Positions where a line without closing punctuation was joined to the next.
+    pub joined: Vec<Span>,
+    /// Column roles when the items come from a table.
+    pub columns: Option<Columns>,
+    /// Whether the items are the Chinese-numbered headings themselves.
+    pub heading_items: bool,
+    /// Whether the table has one cell per line (rather than '|' separators).
+    pub cell_per_line: bool,
+}
+
+/// Non-blank lines of `text`, trimmed of white space, as spans.
+fn lines(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for raw in text.split_inclusive('\n') {
+        let start = pos;
+        pos += raw.len();
+        let trimmed_start = raw.len() - raw.trim_start_matches(is_space).len();
+        let body = raw.trim_matches(is_space);
+        if body.is_empty() {
+            continue;
+        }
+        let s = start + trimmed_start;
+        out.push(Span {
+            start: s,
+            end: s + body.len(),
+        });
+    }
+    out
+}
+
+fn chinese_ordinal(chars: &[(usize, char)]) -> Option<(u32, usize)> {
+    let n = chars
+        .iter()
+        .take_while(|(_, c)| numerals::is_cnum(*c) && !matches!(c, '两' | '万' | '亿' | '千'))
+        .count();
+    if n == 0 || n > 3 {
+        return None;
+    }
+    let run: Vec<char> = chars[..n].iter().map(|x| x.1).collect();
+    let v = numerals::scan(&run, 0)?;
+    if v.len != n {
+        return None;
+    }
+    u32::try_from(v.value.trunc().mantissa())
+        .ok()
+        .filter(|&x| x > 0)
+        .map(|x| (x, n))
+}
+
+fn arabic_ordinal(chars: &[(usize, char)]) -> Option<(u32, usize)> {
+    let n = chars.iter().take_while(|(_, c)| c.is_ascii_digit()).count();
+    if n == 0 || n > 3 {
+        return None;
+    }
+    let s: String = chars[..n].iter().map(|x| x.1).collect();
+    s.parse().ok().map(|v| (v, n))
+}
+
+/// "2023年…" right after a marker: "1.2023年底前…" is item 1, not the number 1.2023.
+fn starts_with_year(chars: &[(usize, char)]) -> bool {
+    chars.len() > 4 && chars[..4].iter().all(|x| x.1.is_ascii_digit()) && chars[4].1 == '年'
+}
+
+/// Classifies one trimmed line.
+fn classify(text: &str, span: Span) -> Line {
+    let line = &text[span.start..span.end];
+    let chars: Vec<(usize, char)> = line
+        .char_indices()
+        .map(|(i, c)| (span.start + i, fold(c)))
+        .collect();
+    let at = |k: usize| chars.get(k).map_or('\0', |x| x.1);
+    let after = |k: usize| chars.get(k).map_or(span.end, |x| x.0);
+    let squeezed = squeeze(line);
+    if squeezed.starts_with("序号") {
+        return Line::Header;
+    }
+    if leads::is_note_line(line) {
+        return Line::Note;
+    }
+    // 一、
+    if let Some((no, n)) = chinese_ordinal(&chars)
+        && matches!(at(n), '、' | '.')
+    {
+        return Line::Marker {
+            kind: Kind::Chinese,
+            no,
+            content: after(n + 1),
+        };
+    }
+    // (一) (1)
+    if at(0) == '(' {
+        if let Some((no, n)) = chinese_ordinal(&chars[1..])
+            && at(n + 1) == ')'
+        {
+            return Line::Marker {
+                kind: Kind::ParenChinese,
+                no,
+                content: after(n + 2),
+            };
+        }
+        if let Some((no, n)) = arabic_ordinal(&chars[1..])
+            && at(n + 1) == ')'
+        {
+            return Line::Marker {
+                kind: Kind::ParenArabic,
+                no,
+                content: after(n + 2),
+            };
+        }
+    }
+    let c0 = at(0);
+    if ('\u{2460}'..='\u{2473}').contains(&c0) {
+        return Line::Marker {
+            kind: Kind::Circled,
+            no: c0 as u32 - 0x245F,
+            content: after(1),
+        };
+    }
+    if ('\u{2474}'..='\u{2487}').contains(&c0) {
+        return Line::Marker {
+            kind: Kind::ParenArabic,
+            no: c0 as u32 - 0x2473,
+            content: after(1),
+        };
+    }
+    if ('\u{2488}'..='\u{249B}').contains(&c0) {
+        return Line::Marker {
+            kind: Kind::Arabic,
+            no: c0 as u32 - 0x2487,
+            content: after(1),
+        };
+    }
+    if let Some((no, n)) = arabic_ordinal(&chars) {
+        // Table row: "1 | …", or a bare number on its own line (one cell per line).
+        let mut k = n;
+        while is_space(at(k)) {
+            k += 1;
+        }
+        if at(k) == '|' {
+            return Line::Row {
+                no,
+                content: after(k + 1),
+            };
+        }
+        if k == chars.len() {
+            return Line::Row {
+                no,
+                content: span.end,
+            };
+        }
+        match at(n) {
+            '.' | '、' if !at(n + 1).is_ascii_digit() || starts_with_year(&chars[n + 1..]) => {
+                return Line::Marker {
+                    kind: Kind::Arabic,
+                    no,
+                    content: after(n + 1),
+                };
+            }
+            ')' => {
+                return Line::Marker {
+                    kind: Kind::ParenArabic,
+                    no,
+                    content: after(n + 1),
+                };
+            }
+            c if is_space(c) && n == 2 && at(0) == '0' => {
+                return Line::Marker {
+                    kind: Kind::Arabic,
+                    no,
+                    content: after(k),
+                };
+            }
+            _ => {}
+        }
+    }
+    Line::Plain
+}
+
+/// Whether a line ends an item: closing punctuation, or a trailing note.
+fn ends_item(text: &str, span: Span) -> bool {
+    let line = &text[span.start..span.end];
+    let Some(last) = line.chars().rev().find(|&c| !is_space(c)) else {
+        return false;
+    };
+    if is_terminal(last) {
+        return true;
+    }
+    matches!(fold(last), ')') && {
+        let s = squeeze(line);
+        s.contains("单位") || s.contains("部门") || s.contains("牵头")
+    }
+}
+
+/// Splits a heading "促进就业方面(2项)" into title and declared count.
+fn heading(text: &str, content: Span) -> (Option<String>, Option<u32>, Option<Span>) {
+    let raw = &text[content.start..content.end];
+    let title = squeeze(raw);
+    let chars: Vec<char> = title.chars().map(fold).collect();
+    if chars.last() == Some(&')')
+        && let Some(open) = chars.iter().rposition(|&c| c == '(')
+    {
+        let inner: Vec<char> = chars[open + 1..chars.len() - 1].to_vec();
+        let skip = usize::from(inner.first() == Some(&'共'));
+        if let Some(n) = numerals::scan(&inner, skip) {
+            let unit = inner.get(skip + n.len..).unwrap_or(&[]);
+            if matches!(unit, ['项'] | ['件'] | ['个']) {
+                let declared = u32::try_from(n.value.trunc().mantissa()).ok();
+                let kept: String = title.chars().take(open).collect();
+                let count_span = raw
+                    .char_indices()
+                    .rfind(|(_, c)| matches!(fold(*c), '('))
+                    .map(|(i, _)| Span {
+                        start: content.start + i,
+                        end: content.end,
+                    });
+                let kept = kept
+                    .trim_end_matches(|c: char| matches!(fold(c), ':' | ','))
+                    .to_string();
+                return (Some(kept).filter(|t| !t.is_empty()), declared, count_span);
+            }
+        }
+    }
+    let title = title
+        .trim_end_matches(|c: char| matches!(fold(c), ':' | '。'))
+        .to_string();
+    (Some(title).filter(|t| !t.is_empty()), None, None)
+}
+
+fn header_columns(cells: &[String]) -> Columns {
+    let mut cols = Columns {
+        count: cells.len(),
+        ..Columns::default()
+    };
+    let mut text_col = None;
+    for (k, name) in cells.iter().enumerate() {
+        if ["协办", "配合", "参与"].iter().any(|w| name.contains(w)) {
+            cols.partners.push(k);
+        } else if ["牵头", "责任", "主办", "主责", "单位", "部门"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            cols.leads.push(k);
+        } else if ["进度", "进展", "完成情况", "备注", "情况", "说明"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            cols.extra.push(k);
+        } else if text_col.is_none()
+            && [
+                "任务", "内容", "项目", "事项", "目标", "工作", "实事", "名称", "措施",
+            ]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            text_col = Some(k);
+        }
+    }
+    cols.text = text_col.unwrap_or(0);
+    cols
+}
+
+/// Splits `spans` on '|' into cells; a line break continues the current cell.
+#[must_use]
+pub fn split_cells(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
+    let mut cells: Vec<Vec<Span>> = vec![Vec::new()];
+    for sp in spans {
+        let line = &text[sp.start..sp.end];
+        let mut seg = sp.start;
+        for (i, c) in line.char_indices() {
+            if matches!(fold(c), '|') {
+                let at = sp.start + i;
+                if let Some(cell) = cells.last_mut() {
+                    cell.push(Span {
+                        start: seg,
+                        end: at,
+                    });
+                }
+                cells.push(Vec::new());
+                seg = at + c.len_utf8();
+            }
+        }
+        if let Some(cell) = cells.last_mut() {
+            cell.push(Span {
+                start: seg,
+                end: sp.end,
+            });
+        }
+    }
+    for cell in &mut cells {
+        cell.retain(|s| !text[s.start..s.end].trim_matches(is_space).is_empty());
+    }
+    while cells.last().is_some_and(Vec::is_empty) {
+        cells.pop();
+    }
+    cells
+}
+
+/// Reads the outline of `text`.
+#[must_use]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over the lines reads best as one loop"
+)]
+pub fn read(text: &str) -> Outline {
+    let spans = lines(text);
+    let classes: Vec<Line> = spans.iter().map(|&s| classify(text, s)).collect();
+
+    // Decide the levels.
+    let mut counts = [0usize; 5];
+    for c in &classes {
+        if let Line::Marker { kind, .. } = c {
+            counts[*kind as usize] += 1;
+        }
+    }
+    let has_table = classes.iter().any(|c| matches!(c, Line::Header))
+        && classes
+            .iter()
+            .filter(|c| matches!(c, Line::Row { .. }))
+            .count()
+            >= 1;
+    let mut item_kind: Option<Kind> = None;
+    for k in [Kind::ParenChinese, Kind::Arabic, Kind::ParenArabic] {
+        if counts[k as usize] > 0
+            && item_kind.is_none_or(|ik| counts[k as usize] > counts[ik as usize])
+        {
+            item_kind = Some(k);
+        }
+    }
+    if item_kind.is_none() && counts[Kind::Circled as usize] > 0 {
+        item_kind = Some(Kind::Circled);
+    }
+    // (一) headings above numbered items are sections when 一、 is absent.
+    if item_kind == Some(Kind::ParenChinese)
+        && counts[Kind::Chinese as usize] == 0
+        && counts[Kind::Arabic as usize] >= 2
+    {
+        item_kind = Some(Kind::Arabic);
+    }
+    let mut heading_items = false;
+    if item_kind.is_none() && counts[Kind::Chinese as usize] > 0 && !has_table {
+        item_kind = Some(Kind::Chinese);
+        heading_items = true;
+    }
+    let section_kind = match item_kind {
+        Some(ik) if !heading_items => KINDS
+            .iter()
+            .copied()
+            .find(|&k| k < ik && counts[k as usize] > 0),
+        _ => None,
+    }
+    .or(if has_table && counts[Kind::Chinese as usize] > 0 {
+        Some(Kind::Chinese)
+    } else {
+        None
+    });
+
+    let mut out = Outline {
+        heading_items,
+        ..Outline::default()
+    };
+    let mut started = false;
+    let mut cur: Option<ItemDraft> = None;
+    let mut open = false;
+    let mut cell_mode = false;
+    let mut header_names: Vec<String> = Vec::new();
+    let mut reading_header = false;
+    let mut last_line: Option<Span> = None;
+
+    fn flush(out: &mut Outline, cur: &mut Option<ItemDraft>) {
+        if let Some(item) = cur.take() {
+            if out.sections.is_empty() {
+                out.sections.push(SectionDraft {
+                    no: 1,
+                    ..SectionDraft::default()
+                });
+            }
+            if let Some(sec) = out.sections.last_mut() {
+                sec.items.push(item);
+            }
+        }
+    }
+
+    for (&span, &class) in spans.iter().zip(&classes) {
+        // Header rows of a table, in either flattening.
+        if class == Line::Header {
+            flush(&mut out, &mut cur);
+            started = true;
+            let line = &text[span.start..span.end];
+            if line.contains('|') || line.contains('｜') {
+                let cells = split_cells(text, &[span]);
+                let names: Vec<String> = cells
+                    .iter()
+                    .skip(1)
+                    .map(|c| c.iter().map(|s| squeeze(&text[s.start..s.end])).collect())
+                    .collect();
+                out.columns = Some(header_columns(&names));
+                cell_mode = false;
+                reading_header = false;
+            } else {
+                cell_mode = true;
+                reading_header = true;
+                header_names.clear();
+            }
+            continue;
+        }
+        if reading_header {
+            if matches!(class, Line::Row { .. }) {
+                reading_header = false;
+                out.columns = Some(header_columns(&header_names));
+            } else {
+                header_names.push(squeeze(&text[span.start..span.end]));
+                continue;
+            }
+        }
+        match class {
+            Line::Row { no, content } if out.columns.is_some() => {
+                let expected = cur.as_ref().map_or(1, |c| c.no + 1);
+                if cell_mode && cur.is_some() && no != expected {
+                    // A number inside a cell, not a new row.
+                    if let Some(c) = cur.as_mut() {
+                        c.body.push(span);
+                    }
+                    continue;
+                }
+                flush(&mut out, &mut cur);
+                started = true;
+                let body = if content < span.end {
+                    vec![Span {
+                        start: content,
+                        end: span.end,
+                    }]
+                } else {
+                    Vec::new()
+                };
+                cur = Some(ItemDraft {
+                    no,
+                    start: span.start,
+                    body,
+                    ..ItemDraft::default()
+                });
+                open = true;
+            }
+            Line::Marker { kind, no, content } if Some(kind) == section_kind => {
+                flush(&mut out, &mut cur);
+                started = true;
+                let (title, declared, count_span) = heading(
+                    text,
+                    Span {
+                        start: content,
+                        end: span.end,
+                    },
+                );
+                out.sections.push(SectionDraft {
+                    no,
+                    title,
+                    declared_items: declared,
+                    heading: Some(span),
+                    count_span,
+                    items: Vec::new(),
+                });
+                open = false;
+            }
+            Line::Marker { kind, no, content }
+                if Some(kind) == item_kind && out.columns.is_none() =>
+            {
+                flush(&mut out, &mut cur);
+                started = true;
+                let body = if content < span.end {
+                    vec![Span {
+                        start: content,
+                        end: span.end,
+                    }]
+                } else {
+                    Vec::new()
+                };
+                cur = Some(ItemDraft {
+                    no,
+                    start: span.start,
+                    body,
+                    ..ItemDraft::default()
+                });
+                open = heading_items || !ends_item(text, span);
+                if let Some(c) = cur.as_mut() {
+                    c.terminated = !open;
+                }
+            }
+            Line::Marker { kind, .. } if cur.is_some() && item_kind.is_some_and(|ik| kind > ik) => {
+                // A sub-point: part of the item.
+                if let Some(c) = cur.as_mut() {
+                    c.body.push(span);
+                    c.terminated = ends_item(text, span);
+                }
+                open = heading_items || !ends_item(text, span);
+            }
+            Line::Marker { .. } if started => {
+                // An intermediate heading: neither section nor item.
+                flush(&mut out, &mut cur);
+                open = false;
+            }
+            Line::Note if cur.is_some() => {
+                if let Some(c) = cur.as_mut() {
+                    c.notes.push(span);
+                    c.terminated = true;
+                }
+                open = false;
+            }
+            _ if cur.is_some() && (open || out.columns.is_some()) => {
+                if let Some(prev) = last_line
+                    && !ends_item(text, prev)
+                    && !cell_mode
+                {
+                    out.joined.push(Span {
+                        start: prev.end,
+                        end: span.start,
+                    });
+                }
+                if let Some(c) = cur.as_mut() {
+                    c.body.push(span);
+                    c.terminated = ends_item(text, span);
+                }
+                open = heading_items || !ends_item(text, span);
+            }
+            _ if !started => out.preamble.push(span),
+            _ => {
+                flush(&mut out, &mut cur);
+                out.loose.push(span);
+                open = false;
+            }
+        }
+        last_line = Some(span);
+    }
+    flush(&mut out, &mut cur);
+
+    // Cell-per-line rows: each body line is a cell.
+    out.cell_per_line = cell_mode;
+    if cell_mode {
+        for sec in &mut out.sections {
+            for item in &mut sec.items {
+                item.cells = Some(item.body.iter().map(|&s| vec![s]).collect());
+            }
+        }
+    } else if out.columns.is_some() {
+        for sec in &mut out.sections {
+            for item in &mut sec.items {
+                item.cells = Some(split_cells(text, &item.body));
+            }
+        }
+    }
+    out
+}

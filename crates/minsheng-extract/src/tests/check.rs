@@ -1,0 +1,374 @@
+//! One line of text in, a readable rendering out, compared with an inline snapshot.
+
+use std::fmt::Write as _;
+
+use crate::normalize::squeeze;
+
+/// Extracts `input` and renders what was read: sections, items with leads and
+/// targets, narrative figures and diagnostic codes. Also checks that every
+/// target's phrase is the squeezed text of its span.
+fn check(input: &str) -> String {
+    let x = crate::extract(input);
+    super::assert_spans(input, &x);
+    let mut out = String::new();
+    if x.title.is_some() || x.year.is_some() || x.declared != crate::Declared::default() {
+        let _ = writeln!(
+            out,
+            "title={:?} year={:?} declared={:?}/{:?}",
+            x.title, x.year, x.declared.sections, x.declared.items
+        );
+    }
+    for s in &x.sections {
+        let _ = writeln!(out, "§{} {:?} {:?}", s.no, s.title, s.declared_items);
+        for i in &s.items {
+            let leads = if i.leads.is_empty() {
+                String::new()
+            } else {
+                format!(" <{}>", i.leads.join("|"))
+            };
+            let _ = writeln!(out, "  {}. {}{leads}", i.no, i.text);
+            for t in &i.targets {
+                assert_eq!(squeeze(&input[t.span.start..t.span.end]), t.phrase);
+                assert!(i.text.contains(&t.phrase), "{} not in {}", t.phrase, i.text);
+                let flags = format!(
+                    "{}{}",
+                    if t.delta { " delta" } else { "" },
+                    if t.implicit { " implicit" } else { "" }
+                );
+                let _ = writeln!(
+                    out,
+                    "    {} {:?} {}{flags} «{}»",
+                    t.value,
+                    t.unit,
+                    t.cmp.as_str(),
+                    t.phrase
+                );
+            }
+        }
+    }
+    for f in &x.narrative {
+        let by =
+            f.by.as_deref()
+                .map_or(String::new(), |b| format!(" by {b}"));
+        let _ = writeln!(
+            out,
+            "~ {} {:?} {} {}{by} «{}»",
+            f.value,
+            f.unit,
+            f.cmp.as_str(),
+            f.kind.as_str(),
+            f.phrase
+        );
+    }
+    let codes: Vec<String> = x
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != crate::DiagnosticCode::ItemWithoutTarget)
+        .map(|d| format!("{}@{}:{}", d.code.as_str(), d.line, d.column))
+        .collect();
+    if !codes.is_empty() {
+        let _ = writeln!(out, "! {}", codes.join(" "));
+    }
+    out
+}
+
+#[test]
+fn sections_with_counts() {
+    insta::assert_snapshot!(check("一、促进就业方面(2项)\n1.城镇新增就业23万人;实现城镇零就业家庭动态清零。\n2.根治欠薪违法行为。"), @r#"
+    §1 Some("促进就业方面") Some(2)
+      1. 城镇新增就业23万人;实现城镇零就业家庭动态清零。
+        230000 "人" ge «城镇新增就业23万人»
+        0 "" le implicit «实现城镇零就业家庭动态清零»
+      2. 根治欠薪违法行为。
+    "#);
+}
+
+#[test]
+fn lead_note_in_brackets() {
+    insta::assert_snapshot!(check("一、交通出行\n1.在重点区域开工建设公共停车场30个。(牵头单位:市住建局)\n2.打通“断头路”20条。（牵头单位：市住建局、市交通运输局）"), @r#"
+    §1 Some("交通出行") None
+      1. 在重点区域开工建设公共停车场30个。 <市住建局>
+        30 "个" ge «在重点区域开工建设公共停车场30个»
+      2. 打通“断头路”20条。 <市住建局|市交通运输局>
+        20 "条" ge «打通“断头路”20条»
+    "#);
+}
+
+#[test]
+fn lead_note_on_next_line() {
+    insta::assert_snapshot!(check("1、新建充电桩6万个。\n责任单位：市经信局；配合单位：各区县政府\n2、新增床位300张。\n牵头领导：张三；主办单位:市民政局,协办单位:市卫健委"), @r#"
+    §1 None None
+      1. 新建充电桩6万个。 <市经信局|各区县政府>
+        60000 "个" ge «新建充电桩6万个»
+      2. 新增床位300张。 <市民政局|市卫健委>
+        300 "张" ge «新增床位300张»
+    "#);
+}
+
+#[test]
+fn paren_numbers_restart_per_section() {
+    insta::assert_snapshot!(check("一、教育\n（1）新建幼儿园10所。\n（2）新增学位5000个。\n二、医疗\n（1）新建社区卫生服务中心3个。"), @r#"
+    §1 Some("教育") None
+      1. 新建幼儿园10所。
+        10 "所" ge «新建幼儿园10所»
+      2. 新增学位5000个。
+        5000 "个" ge «新增学位5000个»
+    §2 Some("医疗") None
+      1. 新建社区卫生服务中心3个。
+        3 "个" ge «新建社区卫生服务中心3个»
+    "#);
+}
+
+#[test]
+fn circled_numbers() {
+    insta::assert_snapshot!(check("①改造老旧小区800个。\n②新增停车位1,200个,3个工作日内办结。"), @r#"
+    §1 None None
+      1. 改造老旧小区800个。
+        800 "个" ge «改造老旧小区800个»
+      2. 新增停车位1,200个,3个工作日内办结。
+        1200 "个" ge «新增停车位1,200个»
+        3 "工作日" le «3个工作日内办结»
+    "#);
+}
+
+#[test]
+fn leading_zero_numbers() {
+    insta::assert_snapshot!(check("01 建设口袋公园20个。\n02 新增学位1000个。"), @r#"
+    §1 None None
+      1. 建设口袋公园20个。
+        20 "个" ge «建设口袋公园20个»
+      2. 新增学位1000个。
+        1000 "个" ge «新增学位1000个»
+    "#);
+}
+
+#[test]
+fn sub_points_join_their_item() {
+    insta::assert_snapshot!(check("1.实施三项行动:\n(1)新建公园5个;\n(2)改造绿道30公里。\n2.2023年底前完成。"), @r#"
+    §1 None None
+      1. 实施三项行动:(1)新建公园5个;(2)改造绿道30公里。
+        3 "项" ge «实施三项行动»
+        5 "个" ge «(1)新建公园5个»
+        30 "公里" ge «(2)改造绿道30公里»
+      2. 2023年底前完成。
+    "#);
+}
+
+#[test]
+fn headings_are_the_items() {
+    insta::assert_snapshot!(check("今年办好十件民生实事。\n一、稳就业。\n城镇新增就业3万人以上。\n二、兴教育。\n新增学位1000个。"), @r#"
+    title=None year=None declared=None/Some(10)
+    §1 None None
+      1. 稳就业。城镇新增就业3万人以上。
+        30000 "人" ge «城镇新增就业3万人以上»
+      2. 兴教育。新增学位1000个。
+        1000 "个" ge «新增学位1000个»
+    ! declared-items@1:5
+    "#);
+}
+
+#[test]
+fn pipe_table() {
+    insta::assert_snapshot!(check("序号 | 主要任务 | 责任单位 |\n1 | 地区生产总值增长6%左右。 | 市发展改革委 |\n2 | 城镇调查失业率控制在5%以内。 | 市人力社保局、 市统计局 |"), @r#"
+    §1 None None
+      1. 地区生产总值增长6%左右。 <市发展改革委>
+        6 "%" approx delta «地区生产总值增长6%左右»
+      2. 城镇调查失业率控制在5%以内。 <市人力社保局|市统计局>
+        5 "%" le «城镇调查失业率控制在5%以内»
+    "#);
+}
+
+#[test]
+fn cell_per_line_table() {
+    insta::assert_snapshot!(check("序号\n任务\n责任单位\n完成情况\n1\n新建公办幼儿园12所\n市教育局\n已完成8所\n2\n改造农贸市场20个\n市商务局\n已完成15个"), @r#"
+    §1 None None
+      1. 新建公办幼儿园12所 <市教育局>
+        12 "所" ge «新建公办幼儿园12所»
+      2. 改造农贸市场20个 <市商务局>
+        20 "个" ge «改造农贸市场20个»
+    ~ 8 "所" eq actual «已完成8所»
+    ~ 15 "个" eq actual «已完成15个»
+    "#);
+}
+
+#[test]
+fn split_line_is_joined() {
+    insta::assert_snapshot!(check("1.新增24小时供水工程1200处,惠及70万农村居民,全省24小时供水工程占比\n\n达到35%。\n2.实施农村电网改造升级。"), @r#"
+    §1 None None
+      1. 新增24小时供水工程1200处,惠及70万农村居民,全省24小时供水工程占比达到35%。
+        1200 "处" ge «新增24小时供水工程1200处»
+        700000 "" ge «惠及70万农村居民»
+        35 "%" ge «全省24小时供水工程占比达到35%»
+      2. 实施农村电网改造升级。
+    ! joined-lines@1:41
+    "#);
+}
+
+#[test]
+fn magnitudes_and_chinese_numerals() {
+    insta::assert_snapshot!(check("1.减负11000亿元以上,培训三千人,建设一百个站点,建成两座电站,投放百辆汽车,接单超千次,发放1.6万张卡。"), @r#"
+    §1 None None
+      1. 减负11000亿元以上,培训三千人,建设一百个站点,建成两座电站,投放百辆汽车,接单超千次,发放1.6万张卡。
+        1100000000000 "元" ge «减负11000亿元以上»
+        3000 "人" ge «培训三千人»
+        100 "个" ge «建设一百个站点»
+        2 "座" ge «建成两座电站»
+        100 "辆" ge «投放百辆汽车»
+        1000 "次" ge «接单超千次»
+        16000 "张" ge «发放1.6万张卡»
+    "#);
+}
+
+#[test]
+fn percents_multiples_and_parts() {
+    insta::assert_snapshot!(check("1.覆盖率达到百分之九十五,参保率提高三成,标准达到1.3倍,完好率不低于98%。"), @r#"
+    §1 None None
+      1. 覆盖率达到百分之九十五,参保率提高三成,标准达到1.3倍,完好率不低于98%。
+        95 "%" ge «覆盖率达到百分之九十五»
+        30 "%" ge delta «参保率提高三成»
+        1.3 "倍" ge «标准达到1.3倍»
+        98 "%" ge «完好率不低于98%»
+    "#);
+}
+
+#[test]
+fn bracketed_alternative_units() {
+    insta::assert_snapshot!(check("1.培训1.6万人(次),筹集保障性租赁住房22万套(间),提供1000个工作岗位。"), @r#"
+    §1 None None
+      1. 培训1.6万人(次),筹集保障性租赁住房22万套(间),提供1000个工作岗位。
+        16000 "人次" ge «培训1.6万人(次)»
+        220000 "套" ge «筹集保障性租赁住房22万套(间)»
+        1000 "个" ge «提供1000个工作岗位»
+    "#);
+}
+
+#[test]
+fn compound_units() {
+    insta::assert_snapshot!(check("1.治理水土流失50平方公里,3个工作日内办结,年产能15GWh,服务20万人次。"), @r#"
+    §1 None None
+      1. 治理水土流失50平方公里,3个工作日内办结,年产能15GWh,服务20万人次。
+        50 "平方公里" ge «治理水土流失50平方公里»
+        3 "工作日" le «3个工作日内办结»
+        15 "GWh" ge «年产能15GWh»
+        200000 "人次" ge «服务20万人次»
+    "#);
+}
+
+#[test]
+fn comparisons() {
+    insta::assert_snapshot!(check("1.打造200个左右示范村,办理时间压缩至5个工作日,涨幅控制在3%以内,约350亿元投资,不超过10天。"), @r#"
+    §1 None None
+      1. 打造200个左右示范村,办理时间压缩至5个工作日,涨幅控制在3%以内,约350亿元投资,不超过10天。
+        200 "个" approx «打造200个左右示范村»
+        5 "工作日" le «办理时间压缩至5个工作日»
+        3 "%" le «涨幅控制在3%以内»
+        35000000000 "元" approx «约350亿元投资»
+        10 "天" le «不超过10天»
+    "#);
+}
+
+#[test]
+fn implicit_targets() {
+    insta::assert_snapshot!(check("1.实现妇女法律援助全覆盖,零就业家庭动态清零。"), @r#"
+    §1 None None
+      1. 实现妇女法律援助全覆盖,零就业家庭动态清零。
+        100 "%" ge implicit «实现妇女法律援助全覆盖»
+        0 "" le implicit «零就业家庭动态清零»
+    "#);
+}
+
+#[test]
+fn changes_are_deltas() {
+    insta::assert_snapshot!(check("1.地区生产总值增长6%左右,单位能耗下降2.5%,新增就业1万人。"), @r#"
+    §1 None None
+      1. 地区生产总值增长6%左右,单位能耗下降2.5%,新增就业1万人。
+        6 "%" approx delta «地区生产总值增长6%左右»
+        2.5 "%" ge delta «单位能耗下降2.5%»
+        10000 "人" ge «新增就业1万人»
+    "#);
+}
+
+#[test]
+fn ranges() {
+    insta::assert_snapshot!(check("1.每个县建设3-5个服务站,培训2至3万人。"), @r#"
+    §1 None None
+      1. 每个县建设3-5个服务站,培训2至3万人。
+        3 "个" ge «每个县建设3-5个服务站»
+        5 "个" le «每个县建设3-5个服务站»
+        20000 "人" ge «培训2至3万人»
+        30000 "人" le «培训2至3万人»
+    "#);
+}
+
+#[test]
+fn not_targets() {
+    insta::assert_snapshot!(check("1.为65岁以上老年人新增24小时供水工程,建设5G基站,优化96110反诈平台,开展“千村示范”,覆盖8类重点人群,第一批,一次办结,千家万户。\n2.2023年底前完成。"), @"
+    §1 None None
+      1. 为65岁以上老年人新增24小时供水工程,建设5G基站,优化96110反诈平台,开展“千村示范”,覆盖8类重点人群,第一批,一次办结,千家万户。
+      2. 2023年底前完成。
+    ");
+}
+
+#[test]
+fn declared_counts_disagree() {
+    insta::assert_snapshot!(check("关于2024年民生实事的安排\n重点抓好三个方面、4项民生实事:\n一、就业(2项)\n1.新增就业1万人。\n二、教育(1项)\n2.新建学校3所。\n3.新增学位500个。"), @r#"
+    title=Some("关于2024年民生实事的安排") year=Some(2024) declared=Some(3)/Some(4)
+    §1 Some("就业") Some(2)
+      1. 新增就业1万人。
+        10000 "人" ge «新增就业1万人»
+    §2 Some("教育") Some(1)
+      2. 新建学校3所。
+        3 "所" ge «新建学校3所»
+      3. 新增学位500个。
+        500 "个" ge «新增学位500个»
+    ! declared-sections@2:5 declared-items@2:10 section-items@3:5 section-items@5:5
+    "#);
+}
+
+#[test]
+fn numbering_gaps_and_duplicates() {
+    insta::assert_snapshot!(check("1.新建学校3所。\n3.新增学位500个。\n3.新建公园2个。"), @r#"
+    §1 None None
+      1. 新建学校3所。
+        3 "所" ge «新建学校3所»
+      3. 新增学位500个。
+        500 "个" ge «新增学位500个»
+      3. 新建公园2个。
+        2 "个" ge «新建公园2个»
+    ! numbering-gap@2:1 numbering-duplicate@3:1
+    "#);
+}
+
+#[test]
+fn plan_then_article() {
+    insta::assert_snapshot!(check("1.建设绿道800公里。\n各地要抓好落实。\n\n新时代 新征程\n项目总投资约350亿元,计划于2024年底投产,规划年产量超过15万辆。\n到2025年,总产值将达到11000亿元以上。\n运营里程已超2万公里。"), @r#"
+    §1 None None
+      1. 建设绿道800公里。
+        800 "公里" ge «建设绿道800公里»
+    ~ 35000000000 "元" approx capacity «项目总投资约350亿元»
+    ~ 150000 "辆" ge capacity «规划年产量超过15万辆»
+    ~ 1100000000000 "元" ge target by 2025 «总产值将达到11000亿元以上»
+    ~ 20000 "公里" ge actual «运营里程已超2万公里»
+    "#);
+}
+
+#[test]
+fn full_width_and_stray_spaces() {
+    insta::assert_snapshot!(check("１．新 建 充电桩 ６ 万 个 ， 完 好 率 不 低 于 ９８％ 。"), @r#"
+    §1 None None
+      1. 新建充电桩６万个，完好率不低于９８％。
+        60000 "个" ge «新建充电桩６万个»
+        98 "%" ge «完好率不低于９８％»
+    "#);
+}
+
+#[test]
+fn empty_and_garbage() {
+    insta::assert_snapshot!(check(""), @"! no-items@1:1");
+    insta::assert_snapshot!(check("\u{FEFF}(((、、、1.\n一、\n（"), @r#"
+    title=Some("(((、、、1.") year=None declared=None/None
+    §1 None None
+      1. （
+    ! truncated@2:1 joined-lines@2:3
+    "#);
+}

@@ -1,0 +1,127 @@
+//! Properties: extraction never panics and spans stay on char boundaries; the
+//! numeral parser reads back what a renderer writes.
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::numerals;
+
+const CORPUS: &[&str] = &[
+    include_str!("../../../../corpus/jilin-2023.txt"),
+    include_str!("../../../../corpus/chengdu-2023.txt"),
+    include_str!("../../../../corpus/guangdong-2023.txt"),
+    include_str!("../../../../corpus/jiaxing-2023-duties.txt"),
+];
+
+/// Renders `n` in Chinese numerals (the oracle for the parser).
+fn to_chinese(n: u64) -> String {
+    const D: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    fn below_wan(n: u64, leading: bool) -> String {
+        let mut s = String::new();
+        let digits = [n / 1000, n / 100 % 10, n / 10 % 10, n % 10];
+        let units = ["千", "百", "十", ""];
+        let mut zero = false;
+        let mut started = false;
+        for (k, &d) in digits.iter().enumerate() {
+            if d == 0 {
+                zero = started;
+                continue;
+            }
+            if zero || (!started && !leading && k > 0) {
+                s.push('零');
+            }
+            zero = false;
+            started = true;
+            let ten_alone = leading && s.is_empty() && k == 2 && d == 1;
+            if !ten_alone {
+                s.push(D[usize::try_from(d).unwrap_or(0)]);
+            }
+            s.push_str(units[k]);
+        }
+        s
+    }
+    if n == 0 {
+        return "零".into();
+    }
+    let groups = [
+        (n / 100_000_000, "亿"),
+        (n / 10_000 % 10_000, "万"),
+        (n % 10_000, ""),
+    ];
+    let mut s = String::new();
+    for (g, unit) in groups {
+        if g == 0 {
+            continue;
+        }
+        let leading = s.is_empty();
+        s.push_str(&below_wan(g, leading));
+        s.push_str(unit);
+    }
+    s
+}
+
+fn mutate(text: &str, cuts: &[(usize, usize, char)]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for &(at, del, ins) in cuts {
+        if chars.is_empty() {
+            break;
+        }
+        let at = at % chars.len();
+        let end = (at + del % 8).min(chars.len());
+        chars.splice(at..end, [ins]);
+    }
+    chars.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics_on_any_string(s in "\\PC{0,300}") {
+        let x = crate::extract(&s);
+        super::assert_spans(&s, &x);
+    }
+
+    #[test]
+    fn never_panics_on_plan_like_text(s in "[0-9０-９一二两三四五六七八九十百千万亿零〇点、.．()（）:：;；，,。%％项个人名户元年岁第每约超以上内左右全覆盖清零“”|序号牵头单位责任 \n]{0,300}") {
+        let x = crate::extract(&s);
+        super::assert_spans(&s, &x);
+    }
+
+    #[test]
+    fn never_panics_on_mutated_corpus(doc in 0usize..4, cuts in proptest::collection::vec((0usize..20_000, 0usize..8, proptest::char::any()), 0..12)) {
+        let text = mutate(CORPUS[doc], &cuts);
+        let x = crate::extract(&text);
+        super::assert_spans(&text, &x);
+    }
+
+    #[test]
+    fn chinese_integers_round_trip(n in 0u64..1_000_000_000_000) {
+        let text = to_chinese(n);
+        let q = numerals::parse(&text);
+        prop_assert_eq!(q.map(|q| q.value), Some(Decimal::from(n)), "{}", text);
+    }
+
+    #[test]
+    fn arabic_with_magnitude(n in 0u64..100_000, frac in 0u32..10) {
+        let text = format!("{n}.{frac}万");
+        let want = (Decimal::from(n) + Decimal::new(i64::from(frac), 1)) * Decimal::from(10_000);
+        prop_assert_eq!(numerals::parse(&text).map(|q| q.value), Some(want.normalize()));
+    }
+
+    #[test]
+    fn fold_is_idempotent(s in "\\PC{0,50}") {
+        let once: String = s.chars().map(crate::normalize::fold).collect();
+        let twice: String = once.chars().map(crate::normalize::fold).collect();
+        prop_assert_eq!(once, twice);
+    }
+}
+
+#[test]
+fn renderer_examples() {
+    assert_eq!(to_chinese(14), "十四");
+    assert_eq!(to_chinese(108), "一百零八");
+    assert_eq!(to_chinese(100_010), "十万零一十");
+    assert_eq!(to_chinese(230_000), "二十三万");
+    assert_eq!(to_chinese(100_000_000), "一亿");
+}
