@@ -1,1 +1,42 @@
-fn main() {}
+//! Throughput of `extract` in MB/s: the seed document, and a ~10 MB
+//! concatenation of the whole corpus. Run with `cargo bench -p minsheng-extract`.
+
+use divan::Bencher;
+use divan::counter::BytesCount;
+
+fn main() {
+    divan::main();
+}
+
+const SEED: &str = include_str!("../../../corpus/jilin-2023.txt");
+const CORPUS: &[&str] = &[
+    include_str!("../../../corpus/jilin-2023.txt"),
+    include_str!("../../../corpus/chengdu-2023.txt"),
+    include_str!("../../../corpus/guangdong-2023.txt"),
+    include_str!("../../../corpus/jiaxing-2023-duties.txt"),
+];
+
+/// The corpus repeated until it reaches 10 MB.
+fn ten_megabytes() -> String {
+    let mut s = String::with_capacity(10 * 1024 * 1024 + 64 * 1024);
+    while s.len() < 10 * 1024 * 1024 {
+        for doc in CORPUS {
+            s.push_str(doc);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+#[divan::bench]
+fn seed(b: Bencher<'_, '_>) {
+    b.counter(BytesCount::of_str(SEED))
+        .bench(|| minsheng_extract::extract(divan::black_box(SEED)));
+}
+
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn corpus_10mb(b: Bencher<'_, '_>) {
+    let text = ten_megabytes();
+    b.counter(BytesCount::of_str(&text))
+        .bench(|| minsheng_extract::extract(divan::black_box(&text)));
+}

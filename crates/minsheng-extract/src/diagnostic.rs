@@ -109,22 +109,19 @@ impl Diagnostic {
 pub fn locate(text: &str, diags: &mut [Diagnostic]) {
     let mut order: Vec<usize> = (0..diags.len()).collect();
     order.sort_by_key(|&k| diags[k].span.start);
-    let (mut line, mut col) = (1usize, 1usize);
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let (mut line, mut col, mut pos) = (1usize, 1usize, 0usize);
     for k in order {
-        let target = diags[k].span.start.min(text.len());
-        while let Some(&(i, c)) = chars.peek() {
-            if i >= target {
-                break;
-            }
-            if c == '\n' {
+        let target = diags[k].span.start.min(bytes.len());
+        for &b in &bytes[pos.min(target)..target] {
+            if b == b'\n' {
                 line += 1;
                 col = 1;
-            } else {
+            } else if b & 0xC0 != 0x80 {
                 col += 1;
             }
-            chars.next();
         }
+        pos = pos.max(target);
         diags[k].line = line;
         diags[k].column = col;
     }

@@ -34,6 +34,12 @@ enum Role {
 
 /// Finds a key followed by ':' at char index `i` of `s`: (role, chars including ':').
 fn key_at(s: &[char], i: usize) -> Option<(Role, usize)> {
+    if !matches!(
+        s.get(i),
+        Some('牵' | '责' | '主' | '协' | '配' | '参' | '分' | '联' | '实')
+    ) {
+        return None;
+    }
     for (keys, role) in [
         (LEAD_KEYS, Role::Lead),
         (PARTNER_KEYS, Role::Partner),
@@ -59,18 +65,24 @@ fn key_at(s: &[char], i: usize) -> Option<(Role, usize)> {
 /// Whether the line (folded, white space dropped) starts with a responsibility key.
 #[must_use]
 pub fn is_note_line(line: &str) -> bool {
-    let s: Vec<char> = line.chars().filter(|&c| !is_space(c)).map(fold).collect();
+    let mut buf = ['\0'; 12];
+    let mut len = 0;
+    for c in line.chars().filter(|&c| !is_space(c)).take(12) {
+        buf[len] = fold(c);
+        len += 1;
+    }
+    let s = &buf[..len];
     let start = usize::from(matches!(s.first(), Some('(' | '[' | '【' | '〔')));
-    key_at(&s, start).is_some()
+    key_at(s, start).is_some()
 }
 
 /// Where the responsibility note of an item starts, as a char index into `c`,
 /// if the item carries one ("…。(牵头单位:市住建局)", "…责任单位:市人社局").
 #[must_use]
 pub fn note_start(c: &Compact) -> Option<usize> {
-    let s: Vec<char> = c.chars.iter().map(|x| x.c).collect();
+    let s = &c.folded;
     for i in 0..s.len() {
-        if key_at(&s, i).is_some_and(|(_, n)| s.get(i + n - 1) == Some(&':')) {
+        if key_at(s, i).is_some_and(|(_, n)| s.get(i + n - 1) == Some(&':')) {
             if i > 0 && matches!(s[i - 1], '(' | '[' | '【' | '〔') {
                 return Some(i - 1);
             }

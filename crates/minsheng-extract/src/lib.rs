@@ -364,8 +364,7 @@ fn build_item(text: &str, d: &ItemDraft, outline: &Outline) -> Item {
         }
     }
     let body = c.slice(0, text_end).to_string();
-    let chars: Vec<char> = c.chars[..text_end].iter().map(|x| x.c).collect();
-    let targets = targets::scan_chars(&chars)
+    let targets = targets::scan_chars(&c.folded[..text_end])
         .into_iter()
         .map(|f| Target {
             value: f.value,
@@ -453,13 +452,13 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
     let mut spans = Vec::new();
     for &sp in preamble {
         let c = Compact::from_span(text, sp);
-        let s: Vec<char> = c.chars.iter().map(|x| x.c).collect();
+        let s = &c.folded;
         let mut i = 0;
         while i < s.len() {
             let prev = if i > 0 { s[i - 1] } else { '\0' };
             let startable = (s[i].is_ascii_digit() && !prev.is_ascii_digit())
                 || (numerals::is_cnum(s[i]) && !numerals::is_cnum(prev));
-            let Some(n) = numerals::scan(&s, i).filter(|_| startable) else {
+            let Some(n) = numerals::scan(s, i).filter(|_| startable) else {
                 i += 1;
                 continue;
             };

@@ -98,9 +98,18 @@ fn classify(s: &[char], f: &Found) -> FigureKind {
 
 /// Figures in one loose line, skipping those that overlap `exclude` spans.
 pub fn figures(text: &str, line: Span, exclude: &[Span], out: &mut Vec<NarrativeFigure>) {
+    let Some(raw) = text.get(line.start..line.end) else {
+        return;
+    };
+    if !raw.chars().any(|c| {
+        let c = crate::normalize::fold(c);
+        c.is_ascii_digit() || crate::numerals::is_cnum(c)
+    }) {
+        return;
+    }
     let c = Compact::from_span(text, line);
-    let s: Vec<char> = c.chars.iter().map(|x| x.c).collect();
-    for f in targets::scan_chars(&s) {
+    let s = &c.folded;
+    for f in targets::scan_chars(s) {
         if f.implicit {
             continue;
         }
@@ -111,9 +120,9 @@ pub fn figures(text: &str, line: Span, exclude: &[Span], out: &mut Vec<Narrative
         {
             continue;
         }
-        let kind = classify(&s, &f);
+        let kind = classify(s, &f);
         let by = if kind == FigureKind::Target {
-            deadline(&s, f.start)
+            deadline(s, f.start)
         } else {
             None
         };

@@ -59,6 +59,8 @@ pub struct Compact {
     pub text: String,
     /// One entry per character of `text`, folded.
     pub chars: Vec<Ch>,
+    /// The folded characters alone (the same as `chars[k].c`), for parsing.
+    pub folded: Vec<char>,
 }
 
 impl Compact {
@@ -73,12 +75,17 @@ impl Compact {
         let Some(part) = input.get(span.start..span.end) else {
             return;
         };
+        self.text.reserve(part.len());
+        self.chars.reserve(part.len() / 3 + 1);
+        self.folded.reserve(part.len() / 3 + 1);
         for (i, c) in part.char_indices() {
             if is_space(c) {
                 continue;
             }
+            let f = fold(c);
+            self.folded.push(f);
             self.chars.push(Ch {
-                c: fold(c),
+                c: f,
                 at: self.text.len(),
                 src: span.start + i,
                 len: c.len_utf8(),

@@ -78,8 +78,44 @@ fn small_unit(c: char) -> Option<u32> {
 
 /// Whether `c` can be part of a Chinese number.
 #[must_use]
+#[inline]
 pub fn is_cnum(c: char) -> bool {
-    cdigit(c).is_some() || small_unit(c).is_some() || matches!(c, '万' | '亿')
+    let u = c as u32;
+    if !(0x25CB..=0x96F6).contains(&u) {
+        return false;
+    }
+    matches!(
+        c,
+        '〇' | '零'
+            | '○'
+            | '一'
+            | '壹'
+            | '二'
+            | '两'
+            | '贰'
+            | '三'
+            | '叁'
+            | '四'
+            | '肆'
+            | '五'
+            | '伍'
+            | '六'
+            | '陆'
+            | '七'
+            | '柒'
+            | '八'
+            | '捌'
+            | '九'
+            | '玖'
+            | '十'
+            | '拾'
+            | '百'
+            | '佰'
+            | '千'
+            | '仟'
+            | '万'
+            | '亿'
+    )
 }
 
 fn pow10(n: u32) -> Decimal {

@@ -191,21 +191,33 @@ fn starts_with_year(chars: &[(usize, char)]) -> bool {
 /// Classifies one trimmed line.
 fn classify(text: &str, span: Span) -> Line {
     let line = &text[span.start..span.end];
-    let chars: Vec<(usize, char)> = line
-        .char_indices()
-        .map(|(i, c)| (span.start + i, fold(c)))
-        .collect();
+    // Markers live in the first few characters; `whole` says whether we saw them all.
+    const HEAD: usize = 24;
+    let mut buf = [(0usize, '\0'); HEAD];
+    let mut len = 0;
+    for (i, c) in line.char_indices().take(HEAD) {
+        buf[len] = (span.start + i, fold(c));
+        len += 1;
+    }
+    let chars = &buf[..len];
+    let whole = chars.len() < HEAD;
     let at = |k: usize| chars.get(k).map_or('\0', |x| x.1);
     let after = |k: usize| chars.get(k).map_or(span.end, |x| x.0);
-    let squeezed = squeeze(line);
-    if squeezed.starts_with("序号") {
-        return Line::Header;
+    if at(0) == '序' {
+        let head: String = chars
+            .iter()
+            .map(|x| x.1)
+            .filter(|&c| !is_space(c))
+            .collect();
+        if head.starts_with("序号") {
+            return Line::Header;
+        }
     }
     if leads::is_note_line(line) {
         return Line::Note;
     }
     // 一、
-    if let Some((no, n)) = chinese_ordinal(&chars)
+    if let Some((no, n)) = chinese_ordinal(chars)
         && matches!(at(n), '、' | '.')
     {
         return Line::Marker {
@@ -257,7 +269,7 @@ fn classify(text: &str, span: Span) -> Line {
             content: after(1),
         };
     }
-    if let Some((no, n)) = arabic_ordinal(&chars) {
+    if let Some((no, n)) = arabic_ordinal(chars) {
         // Table row: "1 | …", or a bare number on its own line (one cell per line).
         let mut k = n;
         while is_space(at(k)) {
@@ -269,7 +281,7 @@ fn classify(text: &str, span: Span) -> Line {
                 content: after(k + 1),
             };
         }
-        if k == chars.len() {
+        if k == chars.len() && whole {
             return Line::Row {
                 no,
                 content: span.end,

@@ -273,6 +273,12 @@ fn is_delim(c: char) -> bool {
 /// Marks characters inside short quoted names (“千村示范”): at most eight characters
 /// between a pair of quotes.
 fn short_quotes(s: &[char]) -> Vec<bool> {
+    if !s
+        .iter()
+        .any(|&c| matches!(c, '“' | '‘' | '「' | '『' | '《' | '"'))
+    {
+        return Vec::new();
+    }
     let mut mask = vec![false; s.len()];
     let mut i = 0;
     while i < s.len() {
@@ -310,12 +316,19 @@ fn starts(s: &[char], i: usize, pat: &str) -> bool {
 }
 
 fn ends(s: &[char], i: usize, pat: &str) -> bool {
-    let n = pat.chars().count();
-    i >= n && starts(s, i - n, pat)
+    let Some(head) = s.get(..i) else {
+        return false;
+    };
+    let mut rest = head.iter().rev();
+    pat.chars().rev().all(|p| rest.next() == Some(&p))
 }
 
 fn ends_any<'a>(s: &[char], i: usize, pats: &[&'a str]) -> Option<&'a str> {
-    pats.iter().copied().find(|p| ends(s, i, p))
+    let mut buf = [0u8; 4];
+    let last = s.get(i.checked_sub(1)?)?.encode_utf8(&mut buf).as_bytes();
+    pats.iter()
+        .copied()
+        .find(|p| p.as_bytes().ends_with(last) && ends(s, i, p))
 }
 
 /// Matches a unit at `j`: (unit as reported, chars consumed).
@@ -339,9 +352,14 @@ fn unit_at(s: &[char], j: usize, form: Form) -> Option<(String, usize)> {
             }
         }
     }
+    let mut buf = [0u8; 4];
+    let first = s.get(j)?.encode_utf8(&mut buf).as_bytes();
     let mut best: Option<&str> = None;
     for u in list {
-        if starts(s, j, u) && best.is_none_or(|b| b.chars().count() < u.chars().count()) {
+        if u.as_bytes().starts_with(first)
+            && starts(s, j, u)
+            && best.is_none_or(|b| b.chars().count() < u.chars().count())
+        {
             best = Some(u);
         }
     }
@@ -379,8 +397,7 @@ fn fold_alternative(s: &[char], j: usize, unit: &str) -> Option<(String, usize)>
 /// Scans the whole compact text for targets, in order of appearance.
 #[must_use]
 pub fn scan(c: &Compact) -> Vec<Found> {
-    let s: Vec<char> = c.chars.iter().map(|x| x.c).collect();
-    scan_chars(&s)
+    scan_chars(&c.folded)
 }
 
 /// [`scan`] on folded characters.
@@ -391,6 +408,19 @@ pub fn scan_chars(s: &[char]) -> Vec<Found> {
     let mut i = 0;
     while i < s.len() {
         let c = s[i];
+        if !(c.is_ascii_digit() || numerals::is_cnum(c) || matches!(c, '全' | '清' | '归')) {
+            i += 1;
+            continue;
+        }
+        // A lone 一 (一汽, 一批) is never a count: skip it without parsing.
+        if c == '一'
+            && !s
+                .get(i + 1)
+                .is_some_and(|&n| numerals::is_cnum(n) || n == '点')
+        {
+            i += 1;
+            continue;
+        }
         let prev = if i > 0 { s[i - 1] } else { '\0' };
         let startable = if c.is_ascii_digit() {
             let prev2 = if i > 1 { s[i - 2] } else { '\0' };
@@ -424,6 +454,9 @@ pub fn scan_chars(s: &[char]) -> Vec<Found> {
 
 /// Implicit targets at `i`; returns how many chars to advance.
 fn implicit_at(s: &[char], i: usize, quoted: &[bool], out: &mut Vec<Found>) -> usize {
+    if !matches!(s[i], '全' | '清' | '归') {
+        return 1;
+    }
     if quoted.get(i).copied().unwrap_or(false) {
         return 1;
     }
