@@ -92,6 +92,62 @@ pub fn note_start(c: &Compact) -> Option<usize> {
     None
 }
 
+/// Where a trailing "(市教育局牵头,各区县配合)" starts, as a char index into `c`.
+#[must_use]
+pub fn paren_note_start(c: &Compact) -> Option<usize> {
+    let s = &c.folded;
+    let mut end = s.len();
+    while end > 0 && matches!(s[end - 1], '。' | ';' | '.') {
+        end -= 1;
+    }
+    if end == 0 || s[end - 1] != ')' {
+        return None;
+    }
+    let open = s[..end - 1].iter().rposition(|&c| c == '(')?;
+    let inner: String = s[open + 1..end - 1].iter().collect();
+    let roles = ["牵头", "负责", "主办", "配合", "协办", "参与"];
+    let unit_like = [
+        "局", "委", "办", "厅", "院", "部", "府", "会", "司", "中心", "队", "站", "公司", "区",
+        "县", "市", "镇", "街道", "集团", "行", "所",
+    ];
+    let has_role = roles.iter().any(|r| inner.contains(r));
+    let has_unit = unit_like.iter().any(|u| inner.contains(u));
+    (has_role && has_unit && !inner.contains(':')).then_some(open)
+}
+
+/// Reads "(市教育局、市财政局牵头,各区县配合)": leads first, then partners.
+#[must_use]
+pub fn parse_paren_note(note: &str) -> Vec<String> {
+    let inner =
+        note.trim_matches(|c: char| is_space(c) || matches!(fold(c), '(' | ')' | '。' | ';' | '.'));
+    let mut leads = Vec::new();
+    let mut partners = Vec::new();
+    for group in inner.split(|c: char| matches!(fold(c), ',' | ';')) {
+        let g: String = group.chars().filter(|&c| !is_space(c)).collect();
+        let (units, partner) = if let Some(u) = ["配合", "协办", "参与"]
+            .iter()
+            .find_map(|r| g.strip_suffix(r))
+        {
+            (u.to_string(), true)
+        } else if let Some(u) = ["牵头负责", "牵头", "负责", "主办"]
+            .iter()
+            .find_map(|r| g.strip_suffix(r))
+        {
+            (u.to_string(), false)
+        } else {
+            (g.clone(), false)
+        };
+        let list = split_units(&units);
+        if partner {
+            partners.extend(list);
+        } else {
+            leads.extend(list);
+        }
+    }
+    leads.extend(partners);
+    leads
+}
+
 /// Reads the responsible units of a note: leads first, then partners; persons dropped.
 #[must_use]
 pub fn parse_note(note: &str) -> Vec<String> {
@@ -170,6 +226,10 @@ mod tests {
             ["市金融办", "人行嘉兴市中心支行", "嘉兴银保监分局"]
         );
         assert!(is_note_line("责任单位：市人社局"));
+        assert_eq!(
+            parse_paren_note("（市教育局、市财政局牵头，各区县配合）"),
+            ["市教育局", "市财政局", "各区县"]
+        );
         assert!(!is_note_line("加强责任单位管理"));
     }
 }

@@ -305,7 +305,7 @@ pub fn extract(text: &str) -> Extraction {
         }
     }
 
-    x.truncated = is_truncated(text, &outline);
+    x.truncated = is_truncated(&outline);
     x.diagnostics = diagnose(text, &x, &outline, &declared_spans);
     x
 }
@@ -358,6 +358,9 @@ fn build_item(text: &str, d: &ItemDraft, outline: &Outline) -> Item {
         if let Some(ns) = leads::note_start(&c) {
             leads_found.extend(leads::parse_note(c.slice(ns, c.len())));
             text_end = ns;
+        } else if let Some(ns) = leads::paren_note_start(&c) {
+            leads_found.extend(leads::parse_paren_note(c.slice(ns, c.len())));
+            text_end = ns;
         }
         for sp in &d.notes {
             leads_found.extend(leads::parse_note(&text[sp.start..sp.end]));
@@ -392,7 +395,37 @@ fn is_doc_number(s: &str) -> bool {
     (s.contains('〔') || s.contains('[')) && s.ends_with('号')
 }
 
+const TITLE_WORDS: &[&str] = &[
+    "关于", "方案", "意见", "通知", "计划", "目标", "清单", "安排", "实事", "项目", "任务",
+];
+
 fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
+    // Prefer a heading that names the plan ("关于…的通知") over an issuer line above it.
+    let mut first: Option<(String, Span)> = None;
+    for &sp in preamble.iter().take(4) {
+        let line = squeeze(&text[sp.start..sp.end]);
+        let last = line.chars().last().map_or('\0', fold);
+        let n = line.chars().count();
+        if matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || n > 80 {
+            break;
+        }
+        if n < 4 || (line.starts_with("附件") && n <= 4) || is_doc_number(&line) {
+            continue;
+        }
+        if TITLE_WORDS.iter().any(|w| line.contains(w)) {
+            return (Some(line), Some(sp));
+        }
+        if first.is_none() {
+            first = Some((line, sp));
+        }
+    }
+    if let Some((line, sp)) = first {
+        return (Some(line), Some(sp));
+    }
+    find_title_first(text, preamble)
+}
+
+fn find_title_first(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
     for &sp in preamble.iter().take(4) {
         let line = squeeze(&text[sp.start..sp.end]);
         let last = line.chars().last().map_or('\0', fold);
@@ -487,20 +520,16 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
     (d, spans)
 }
 
-fn is_truncated(text: &str, outline: &Outline) -> bool {
+fn is_truncated(outline: &Outline) -> bool {
     let Some(last) = outline.sections.iter().rev().find_map(|s| s.items.last()) else {
         return false;
     };
     if !outline.loose.is_empty() && outline.loose.iter().any(|l| l.start > last.start) {
         return false;
     }
-    if let (Some(cols), true) = (&outline.columns, outline.cell_per_line) {
-        return last.body.len() < cols.count;
-    }
-    if outline.columns.is_some() {
-        // A pipe row is complete when it ends with its last separator.
-        let tail = text[last.start..last.end()].trim_end_matches(normalize::is_space);
-        return !(tail.ends_with('|') || tail.ends_with('｜'));
+    if let Some(cols) = &outline.columns {
+        // A row is complete when it has all its cells.
+        return last.cells.as_ref().map_or(0, Vec::len) < cols.count;
     }
     !last.terminated
 }

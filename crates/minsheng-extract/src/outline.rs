@@ -216,6 +216,23 @@ fn classify(text: &str, span: Span) -> Line {
     if leads::is_note_line(line) {
         return Line::Note;
     }
+    // 第一部分 / 第一章: headings of the outermost level.
+    if at(0) == '第'
+        && let Some((no, n)) = chinese_ordinal(&chars[1..])
+    {
+        let rest: String = chars[n + 1..].iter().take(2).map(|x| x.1).collect();
+        for w in ["部分", "章", "篇", "方面"] {
+            if rest.starts_with(w) {
+                let skip = n + 1 + w.chars().count();
+                let skip = skip + usize::from(matches!(at(skip), ':' | '、' | ' '));
+                return Line::Marker {
+                    kind: Kind::Chinese,
+                    no,
+                    content: after(skip),
+                };
+            }
+        }
+    }
     // 一、
     if let Some((no, n)) = chinese_ordinal(chars)
         && matches!(at(n), '、' | '.')
@@ -281,6 +298,13 @@ fn classify(text: &str, span: Span) -> Line {
                 content: after(k + 1),
             };
         }
+        // Tab-separated rows: "1\t任务\t单位".
+        if k > n && chars[n..k].iter().any(|x| x.1 == '\t') && at(k) != '\0' {
+            return Line::Row {
+                no,
+                content: after(k),
+            };
+        }
         if k == chars.len() && whole {
             return Line::Row {
                 no,
@@ -324,9 +348,11 @@ fn ends_item(text: &str, span: Span) -> bool {
     if is_terminal(last) {
         return true;
     }
-    matches!(fold(last), ')') && {
+    matches!(fold(last), ')' | ']' | '】' | '〕') && {
         let s = squeeze(line);
-        s.contains("单位") || s.contains("部门") || s.contains("牵头")
+        ["单位", "部门", "牵头", "负责", "配合"]
+            .iter()
+            .any(|w| s.contains(w))
     }
 }
 
@@ -370,31 +396,28 @@ fn header_columns(cells: &[String]) -> Columns {
         count: cells.len(),
         ..Columns::default()
     };
-    let mut text_col = None;
+    let has = |name: &str, words: &[&str]| words.iter().any(|w| name.contains(w));
+    // The task column: the first header naming a task, by preference.
+    const TEXT: &[&str] = &[
+        "任务", "内容", "目标", "事项", "实事", "项目", "工作", "措施", "名称",
+    ];
+    let mut text_col: Option<(usize, usize)> = None;
     for (k, name) in cells.iter().enumerate() {
-        if ["协办", "配合", "参与"].iter().any(|w| name.contains(w)) {
+        if has(name, &["领导", "联系人", "负责人", "序号"]) {
+            // A person is never a responsible unit.
+        } else if has(name, &["协办", "配合", "参与"]) {
             cols.partners.push(k);
-        } else if ["牵头", "责任", "主办", "主责", "单位", "部门"]
-            .iter()
-            .any(|w| name.contains(w))
-        {
+        } else if has(name, &["牵头", "责任", "主办", "主责", "单位", "部门"]) {
             cols.leads.push(k);
-        } else if ["进度", "进展", "完成情况", "备注", "情况", "说明"]
-            .iter()
-            .any(|w| name.contains(w))
-        {
+        } else if has(name, &["进度", "进展", "完成情况", "备注", "情况", "说明"]) {
             cols.extra.push(k);
-        } else if text_col.is_none()
-            && [
-                "任务", "内容", "项目", "事项", "目标", "工作", "实事", "名称", "措施",
-            ]
-            .iter()
-            .any(|w| name.contains(w))
+        } else if let Some(rank) = TEXT.iter().position(|w| name.contains(w))
+            && text_col.is_none_or(|(_, r)| rank < r)
         {
-            text_col = Some(k);
+            text_col = Some((k, rank));
         }
     }
-    cols.text = text_col.unwrap_or(0);
+    cols.text = text_col.map_or(0, |(k, _)| k);
     cols
 }
 
@@ -406,7 +429,7 @@ pub fn split_cells(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
         let line = &text[sp.start..sp.end];
         let mut seg = sp.start;
         for (i, c) in line.char_indices() {
-            if matches!(fold(c), '|') {
+            if matches!(fold(c), '|' | '\t') {
                 let at = sp.start + i;
                 if let Some(cell) = cells.last_mut() {
                     cell.push(Span {
@@ -525,7 +548,7 @@ pub fn read(text: &str) -> Outline {
             flush(&mut out, &mut cur);
             started = true;
             let line = &text[span.start..span.end];
-            if line.contains('|') || line.contains('｜') {
+            if line.contains('|') || line.contains('｜') || line.contains('\t') {
                 let cells = split_cells(text, &[span]);
                 let names: Vec<String> = cells
                     .iter()
@@ -620,7 +643,7 @@ pub fn read(text: &str) -> Outline {
                 });
                 open = heading_items || !ends_item(text, span);
                 if let Some(c) = cur.as_mut() {
-                    c.terminated = !open;
+                    c.terminated = ends_item(text, span);
                 }
             }
             Line::Marker { kind, .. } if cur.is_some() && item_kind.is_some_and(|ik| kind > ik) => {

@@ -127,6 +127,7 @@ const UNITS: &[&str] = &[
     "届",
     "方",
     "斤",
+    "岁",
     "升",
 ];
 
@@ -544,7 +545,7 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
         return None;
     }
     // 人均预期寿命达到79岁: a lifespan is a target, other ages are scope.
-    if next == '岁' {
+    if next == '岁' || (next == '周' && s.get(j + 1) == Some(&'岁')) {
         let from = i.saturating_sub(12);
         let ctx: String = s[from..i].iter().collect();
         if !ctx.contains("寿命") {

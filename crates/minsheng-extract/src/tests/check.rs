@@ -372,3 +372,39 @@ fn empty_and_garbage() {
     ! truncated@2:1 joined-lines@2:3
     "#);
 }
+
+#[test]
+fn tab_separated_table_with_person_column() {
+    insta::assert_snapshot!(check("序号\t项目名称\t建设内容及目标\t牵头领导\t责任单位\n1\t托育服务\t新增普惠托位2000个\t张三\t市卫健委\n2\t老旧小区\t改造老旧小区120个\t李四\t市住建局、各区政府"), @r#"
+    §1 None None
+      1. 新增普惠托位2000个 <市卫健委>
+        2000 "个" ge «新增普惠托位2000个»
+      2. 改造老旧小区120个 <市住建局|各区政府>
+        120 "个" ge «改造老旧小区120个»
+    "#);
+}
+
+#[test]
+fn part_headings_and_unit_notes_in_brackets() {
+    insta::assert_snapshot!(check("第一部分 就业创业\n1.新增城镇就业4.5万人。（市人社局牵头，各区县配合）\n第二部分 养老服务\n2.为60周岁以上老年人新建助餐点50个。【责任单位：市民政局】"), @r#"
+    §1 Some("就业创业") None
+      1. 新增城镇就业4.5万人。 <市人社局|各区县>
+        45000 "人" ge «新增城镇就业4.5万人»
+    §2 Some("养老服务") None
+      2. 为60周岁以上老年人新建助餐点50个。 <市民政局>
+        50 "个" ge «为60周岁以上老年人新建助餐点50个»
+    "#);
+}
+
+#[test]
+fn title_under_an_issuer_line() {
+    insta::assert_snapshot!(check("某某市人民政府办公室\n关于印发某某市2024年十件民生实事的通知\n某政办发〔2024〕3号\n一、新增公办学位5000个。\n二、人均预期寿命达到80岁。"), @r#"
+    title=Some("关于印发某某市2024年十件民生实事的通知") year=Some(2024) declared=None/Some(10)
+    §1 None None
+      1. 新增公办学位5000个。
+        5000 "个" ge «新增公办学位5000个»
+      2. 人均预期寿命达到80岁。
+        80 "岁" ge «人均预期寿命达到80岁»
+    ! declared-items@2:13
+    "#);
+}
