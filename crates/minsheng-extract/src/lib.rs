@@ -506,6 +506,15 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
                         d.sections = Some(v);
                         spans.push(c.span(i, j + w.chars().count()));
                     }
+                } else if rest.starts_with('大')
+                    && ["民生", "实事", "工程", "项目", "任务"]
+                        .iter()
+                        .any(|w| s[j + 1..].starts_with(&w.chars().collect::<Vec<_>>()))
+                    && d.items.is_none()
+                {
+                    // 十大民生实事
+                    d.items = Some(v);
+                    spans.push(c.span(i, j + 1));
                 } else if (rest.starts_with('项') || rest.starts_with('件'))
                     && !rest.starts_with("项目")
                     && d.items.is_none()

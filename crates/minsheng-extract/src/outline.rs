@@ -345,15 +345,33 @@ fn ends_item(text: &str, span: Span) -> bool {
     let Some(last) = line.chars().rev().find(|&c| !is_space(c)) else {
         return false;
     };
-    if is_terminal(last) {
-        return true;
-    }
+    is_terminal(last) || ends_with_note(text, span)
+}
+
+/// Whether the line ends with a responsibility note ("…(县水利局牵头)").
+fn ends_with_note(text: &str, span: Span) -> bool {
+    let line = &text[span.start..span.end];
+    let Some(last) = line.chars().rev().find(|&c| !is_space(c)) else {
+        return false;
+    };
     matches!(fold(last), ')' | ']' | '】' | '〕') && {
         let s = squeeze(line);
         ["单位", "部门", "牵头", "负责", "配合"]
             .iter()
             .any(|w| s.contains(w))
     }
+}
+
+/// Whether plain lines from `idx` on reach a responsibility note before the next
+/// marker: then they are the body of the item above, not loose text.
+fn note_follows(text: &str, spans: &[Span], classes: &[Line], idx: usize) -> bool {
+    spans
+        .iter()
+        .zip(classes)
+        .skip(idx)
+        .take(4)
+        .take_while(|(_, c)| matches!(c, Line::Plain))
+        .any(|(&sp, _)| ends_with_note(text, sp))
 }
 
 /// Splits a heading "促进就业方面(2项)" into title and declared count.
@@ -516,6 +534,9 @@ pub fn read(text: &str) -> Outline {
         None
     });
 
+    // Items that take body paragraphs: headings that are themselves the items.
+    let bodies = heading_items || (item_kind == Some(Kind::ParenChinese) && section_kind.is_none());
+
     let mut out = Outline {
         heading_items,
         ..Outline::default()
@@ -542,7 +563,7 @@ pub fn read(text: &str) -> Outline {
         }
     }
 
-    for (&span, &class) in spans.iter().zip(&classes) {
+    for (idx, (&span, &class)) in spans.iter().zip(&classes).enumerate() {
         // Header rows of a table, in either flattening.
         if class == Line::Header {
             flush(&mut out, &mut cur);
@@ -641,7 +662,7 @@ pub fn read(text: &str) -> Outline {
                     body,
                     ..ItemDraft::default()
                 });
-                open = heading_items || !ends_item(text, span);
+                open = bodies || !ends_item(text, span);
                 if let Some(c) = cur.as_mut() {
                     c.terminated = ends_item(text, span);
                 }
@@ -652,7 +673,7 @@ pub fn read(text: &str) -> Outline {
                     c.body.push(span);
                     c.terminated = ends_item(text, span);
                 }
-                open = heading_items || !ends_item(text, span);
+                open = bodies || !ends_item(text, span);
             }
             Line::Marker { .. } if started => {
                 // An intermediate heading: neither section nor item.
@@ -666,7 +687,9 @@ pub fn read(text: &str) -> Outline {
                 }
                 open = false;
             }
-            _ if cur.is_some() && (open || out.columns.is_some()) => {
+            _ if cur.is_some()
+                && (open || out.columns.is_some() || note_follows(text, &spans, &classes, idx)) =>
+            {
                 if let Some(prev) = last_line
                     && !ends_item(text, prev)
                     && !cell_mode
@@ -680,7 +703,7 @@ pub fn read(text: &str) -> Outline {
                     c.body.push(span);
                     c.terminated = ends_item(text, span);
                 }
-                open = heading_items || !ends_item(text, span);
+                open = bodies || !ends_item(text, span);
             }
             _ if !started => out.preamble.push(span),
             _ => {

@@ -408,3 +408,28 @@ fn title_under_an_issuer_line() {
     ! declared-items@2:13
     "#);
 }
+
+#[test]
+fn paren_chinese_items_with_bodies_and_notes() {
+    insta::assert_snapshot!(check("关于印发XX县二〇二三年十大民生实事的通知\n（一）义务教育提质工程。新建中小学校5所。（县教育局牵头，县财政局配合）\n（二）饮水安全工程。\n新建农村供水工程12处，受益群众约8万人。（县水利局牵头）"), @r#"
+    title=Some("关于印发XX县二〇二三年十大民生实事的通知") year=Some(2023) declared=None/Some(10)
+    §1 None None
+      1. 义务教育提质工程。新建中小学校5所。 <县教育局|县财政局>
+        5 "所" ge «新建中小学校5所»
+      2. 饮水安全工程。新建农村供水工程12处，受益群众约8万人。 <县水利局>
+        12 "处" ge «新建农村供水工程12处»
+        80000 "人" approx «受益群众约8万人»
+    ! declared-items@1:13
+    "#);
+}
+
+#[test]
+fn closing_paragraph_is_not_an_item() {
+    insta::assert_snapshot!(check("1.新建学校3所。\n2.改造电网。\n各地各部门要加强组织领导,确保全年计划投资50亿元落实到位。"), @r#"
+    §1 None None
+      1. 新建学校3所。
+        3 "所" ge «新建学校3所»
+      2. 改造电网。
+    ~ 5000000000 "元" ge target «确保全年计划投资50亿元落实到位»
+    "#);
+}
