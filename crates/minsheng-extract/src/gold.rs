@@ -3,6 +3,7 @@
 //! This is one of the two places where the project defines a JSON shape (the other
 //! is the web API). Values are JSON integers when whole, else JSON numbers; flags
 //! (`delta`, `implicit`, `optional`, `truncated`) are written only when true.
+//! Unknown fields are ignored when reading, so annotators may add notes.
 
 use std::str::FromStr;
 
@@ -96,7 +97,6 @@ impl From<FigureKind> for GoldKind {
 
 /// One annotated document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Document {
     /// File name of the text.
     pub source: String,
@@ -105,6 +105,7 @@ pub struct Document {
     /// The year the plan is for.
     pub year: Option<i32>,
     /// Declared counts.
+    #[serde(default)]
     pub declared: Declared,
     /// The text is an excerpt cut off mid-document.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -118,7 +119,6 @@ pub struct Document {
 
 /// Declared counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Declared {
     /// Sections claimed.
     pub sections: Option<u32>,
@@ -128,7 +128,6 @@ pub struct Declared {
 
 /// A section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Section {
     /// Ordinal.
     pub no: u32,
@@ -142,7 +141,6 @@ pub struct Section {
 
 /// An item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Item {
     /// Number.
     pub no: u32,
@@ -158,7 +156,6 @@ pub struct Item {
 
 /// A target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Target {
     /// Value.
     pub value: Value,
@@ -181,7 +178,6 @@ pub struct Target {
 
 /// A narrative figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Figure {
     /// Value.
     pub value: Value,

@@ -364,12 +364,25 @@ fn unit_at(s: &[char], j: usize, form: Form) -> Option<(String, usize)> {
             best = Some(u);
         }
     }
+    // 剂次, 台次, 件次: a counted thing followed by 次 is a compound unit.
+    if let Some(&c) = s.get(j)
+        && s.get(j + 1) == Some(&'次')
+        && is_cjk(c)
+        && !numerals::is_cnum(c)
+        && best.is_none_or(|b| b.chars().count() < 2)
+    {
+        return Some((format!("{c}次"), 2));
+    }
     let u = best?;
     // 万 only as "万人" style is a magnitude already consumed; never a unit itself.
     if u == "万" {
         return None;
     }
     Some((u.to_string(), u.chars().count()))
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// The bracketed alternative after a unit: 人(次) → 人次, 套(间) → 套.

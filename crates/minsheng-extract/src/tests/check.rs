@@ -433,3 +433,13 @@ fn closing_paragraph_is_not_an_item() {
     ~ 5000000000 "元" ge target «确保全年计划投资50亿元落实到位»
     "#);
 }
+
+#[test]
+fn counted_times_units() {
+    insta::assert_snapshot!(check("（1）免费接种流感疫苗3万剂次左右,检查特种设备1200台次。"), @r#"
+    §1 None None
+      1. 免费接种流感疫苗3万剂次左右,检查特种设备1200台次。
+        30000 "剂次" approx «免费接种流感疫苗3万剂次左右»
+        1200 "台次" ge «检查特种设备1200台次»
+    "#);
+}

@@ -46,11 +46,16 @@ fn corpus_scores() {
             0,
             "{name}: items must be exact\n{s}"
         );
-        let f1 = s.targets.f1().unwrap_or(0.0);
-        if name == "jilin-2023" {
-            assert!((f1 - 1.0).abs() < 1e-12, "{name}: target F1 {f1}\n{s}");
-        } else {
-            assert!(f1 >= 0.95, "{name}: target F1 {f1}\n{s}");
+        match s.targets.f1() {
+            // No gold targets: precision only (every extracted target is a false one).
+            None => assert!(
+                s.targets.precision() >= 0.95,
+                "{name}: target precision\n{s}"
+            ),
+            Some(f1) if name == "jilin-2023" => {
+                assert!((f1 - 1.0).abs() < 1e-12, "{name}: target F1 {f1}\n{s}");
+            }
+            Some(f1) => assert!(f1 >= 0.95, "{name}: target F1 {f1}\n{s}"),
         }
         assert!(s.declared_correct, "{name}: declared counts\n{s}");
         assert!(s.sections_correct, "{name}: sections\n{s}");
