@@ -39,7 +39,8 @@ fn contains_any(s: &[char], words: &[&str]) -> bool {
 /// The deadline written before char `upto`: ("2025", or "2024-12").
 fn deadline(s: &[char], upto: usize) -> Option<String> {
     let mut found = None;
-    let mut i = 0;
+    // A deadline governs its paragraph, but look back a bounded way to stay linear.
+    let mut i = upto.saturating_sub(240);
     while i + 5 <= upto {
         if s[i..i + 4].iter().all(char::is_ascii_digit)
             && s.get(i + 4) == Some(&'年')
@@ -64,17 +65,19 @@ fn deadline(s: &[char], upto: usize) -> Option<String> {
 }
 
 fn clause_start(s: &[char], at: usize) -> usize {
-    (0..at)
+    let floor = at.saturating_sub(64);
+    (floor..at)
         .rev()
         .find(|&k| matches!(s[k], ',' | ';' | '。' | '!' | '?' | ':' | '，' | '；'))
-        .map_or(0, |k| k + 1)
+        .map_or(floor, |k| k + 1)
 }
 
 fn sentence_start(s: &[char], at: usize) -> usize {
-    (0..at)
+    let floor = at.saturating_sub(240);
+    (floor..at)
         .rev()
         .find(|&k| matches!(s[k], ';' | '。' | '!' | '?' | '；'))
-        .map_or(0, |k| k + 1)
+        .map_or(floor, |k| k + 1)
 }
 
 fn classify(s: &[char], f: &Found) -> FigureKind {

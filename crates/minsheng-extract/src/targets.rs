@@ -689,7 +689,12 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
         cmp = c;
     }
     // 已完成80%: a reported actual.
-    let clause_start = (0..i).rev().find(|&k| is_delim(s[k])).map_or(0, |k| k + 1);
+    // Look back at most one long clause, so that a line of thousands of numbers stays linear.
+    let floor = i.saturating_sub(64);
+    let clause_start = (floor..i)
+        .rev()
+        .find(|&k| is_delim(s[k]))
+        .map_or(floor, |k| k + 1);
     let already = s[clause_start..i].contains(&'已');
     if already && suffix_cmp.is_none() && cmp == Cmp::Ge && ends_any(s, i, GE_PRE).is_none() {
         cmp = Cmp::Eq;

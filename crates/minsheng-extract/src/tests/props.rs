@@ -125,3 +125,16 @@ fn renderer_examples() {
     assert_eq!(to_chinese(230_000), "二十三万");
     assert_eq!(to_chinese(100_000_000), "一亿");
 }
+
+/// A single line of a hundred thousand numbers must stay fast (no quadratic look-backs).
+#[test]
+fn long_line_stays_linear() {
+    let line = "新增12个".repeat(50_000);
+    let text = format!("1.{line}。\n{line}");
+    let start = std::time::Instant::now();
+    let x = crate::extract(&text);
+    super::assert_spans(&text, &x);
+    assert_eq!(x.sections[0].items[0].targets.len(), 50_000);
+    assert_eq!(x.narrative.len(), 50_000);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
