@@ -28,12 +28,18 @@
 //! declared  ::= number ("个方面" | "大方面" | "个领域" | "大类" | …)    → declared.sections
 //!             | number ("项" | "件") (not 项目)                         → declared.items
 //! section   ::= cnum "、" title ("(" "共"? number ("项"|"件") ")")?   一、促进就业方面(2项)
+//!             | "第" cnum ("部分" | "章" | "篇" | "方面") title
 //! item      ::= marker text (continuation | sub-point)* note?
 //! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | ① … ⑳ | "0" digit " "
 //!             | "(" cnum ")"                           when that is the most frequent level
 //!             | cnum "、"                              when no other level exists ("十件民生实事")
 //! note      ::= "("? ("牵头单位" | "责任单位" | "主办单位" | "协办单位" | "配合单位" …) ":" units ")"?
-//! table     ::= "序号" ("|" column)* row*   |   "序号" NL (column NL)* (digits NL (cell NL)*)*
+//!             | "(" units ("牵头" | "负责") ("," units ("配合" | "协办"))? ")"   (市教育局牵头,各区县配合)
+//! table     ::= "序号" (sep column)* row*    sep ::= "|" | TAB
+//!             | "序号" NL (column NL)* (digits NL (cell NL)*)*           one cell per line
+//!             columns: the task column (任务 > 内容 > 目标 > 事项 > 项目 > 名称) is the item text,
+//!             牵头/责任/主办单位 columns the leads, 协办/配合 the partners, 进度/备注 → narrative;
+//!             领导/联系人 columns are people and never read
 //! target    ::= prefix? number range? unit? alt-unit? suffix?  |  "全覆盖" | "清零"
 //! number    ::= digits ("." digits)? magnitude? | chinese-numeral | "百分之" number | cnum "成"
 //! magnitude ::= "万" | "亿" | "万亿" | "千万" | "百万" | "千" | "百"
@@ -47,7 +53,9 @@
 //! The item level is the most frequent marker kind below 一、; 一、 headings above
 //! it are sections; markers below it are sub-points joined into the item. A line
 //! that does not end in closing punctuation is joined with the next (PDF line
-//! breaks). What is *not* a target: years, dates, ages (65岁), ordinals (第一,
+//! breaks), and so are plain lines that end in a responsibility note; headings
+//! that are themselves the items take the paragraphs under them. Anything else
+//! after an item is loose text (closing paragraphs, a second document). What is *not* a target: years, dates, ages (65岁), ordinals (第一,
 //! 8号线), names glued to Latin letters (5G, A6), service hours (24小时供水),
 //! short quoted names (“千村示范”), scope counts (8类), lone 一, and bare numbers
 //! with neither unit nor magnitude (96110). See the modules for each piece.
