@@ -1,1 +1,100 @@
-fn main() {}
+//! The minsheng command line: serve the site, build and serve the demo, migrate a database,
+//! read a plan document.
+//!
+//! Only this crate reads the environment, parses flags and installs the tracing subscriber.
+
+mod config;
+mod extract;
+mod server;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// minsheng(民生):从文件到兑现,跟踪量化的公开承诺 / track quantified public commitments
+/// from the document that announces them to the day they are delivered.
+#[derive(Debug, Parser)]
+#[command(name = "minsheng", version)]
+struct Cli {
+    /// 配置文件(默认读取当前目录的 minsheng.toml,若存在) / config file (default: ./minsheng.toml if present)
+    #[arg(long, global = true, env = "MINSHENG_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 启动网站(首次启动时创建并迁移数据库) / serve the site, creating and migrating the database on first start
+    Serve(config::ServerArgs),
+    /// 新建吉林省2023年民生实事演示数据库并启动网站 / build a fresh demo database (Jilin 2023) and serve it
+    Demo(config::ServerArgs),
+    /// 创建数据库或将其迁移到当前结构 / create the database or bring it to this version's schema
+    Migrate(config::DbArgs),
+    /// 从计划文件文本中识别事项与量化目标 / read sections, items and targets from a plan document
+    Extract(extract::ExtractArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误:无法启动运行时 / cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let cfg = config::load(cli.config.as_deref(), &args.db, &args.listen)?;
+            server::serve(&cfg).await
+        }
+        Command::Demo(args) => {
+            let cfg = config::load_demo(cli.config.as_deref(), &args.db, &args.listen)?;
+            server::demo(&cfg).await
+        }
+        Command::Migrate(args) => {
+            let cfg = config::load(cli.config.as_deref(), &args.db, &None)?;
+            server::migrate(&cfg).await
+        }
+        Command::Extract(args) => extract::run(&args),
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("MINSHENG_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,164 @@
+//! Settings: built-in defaults, then `minsheng.toml`, then `MINSHENG_*` environment
+//! variables, then flags — each later source wins. clap reads a flag or its environment
+//! variable (the flag wins); figment layers them over the file and the defaults, and says
+//! which source a bad value came from.
+
+use anyhow::Context;
+use clap::Args;
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The database to use.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// 数据库地址:sqlite://文件 或 postgres://用户@主机/库 / database URL [default: sqlite://minsheng.db]
+    #[arg(long, env = "MINSHENG_DATABASE_URL", value_name = "URL")]
+    pub db: Option<String>,
+}
+
+/// The database and the address to listen on.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// 数据库地址 / database URL [default: sqlite://minsheng.db; for demo: sqlite://minsheng-demo.db]
+    #[arg(long, env = "MINSHENG_DATABASE_URL", value_name = "URL")]
+    pub db: Option<String>,
+    /// 监听地址 / address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "MINSHENG_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+/// The resolved settings.
+#[derive(Clone, Deserialize, Serialize)]
+pub struct Config {
+    /// Where the data lives.
+    pub database_url: String,
+    /// Where the site listens.
+    pub listen: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database_url",
+                &minsheng_store::redact_url(&self.database_url),
+            )
+            .field("listen", &self.listen)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://minsheng.db".into(),
+            listen: "127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// What the command line (flags and their environment variables) set; unset fields leave
+/// the file's or the default's value.
+#[derive(Serialize)]
+struct Overrides<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listen: &'a Option<String>,
+}
+
+fn figment(file: Option<&Path>, defaults: Config) -> anyhow::Result<Figment> {
+    let mut fig = Figment::from(Serialized::defaults(defaults));
+    match file {
+        Some(path) => {
+            anyhow::ensure!(
+                path.is_file(),
+                "配置文件 {} 不存在或不可读 / config file {} does not exist or is unreadable",
+                path.display(),
+                path.display()
+            );
+            fig = fig.merge(Toml::file_exact(path));
+        }
+        // The default file is optional, and read only from the current directory.
+        None if Path::new("minsheng.toml").is_file() => {
+            fig = fig.merge(Toml::file_exact("minsheng.toml"))
+        }
+        None => {}
+    }
+    Ok(fig)
+}
+
+/// Settings for `serve` and `migrate`.
+pub fn load(
+    file: Option<&Path>,
+    db: &Option<String>,
+    listen: &Option<String>,
+) -> anyhow::Result<Config> {
+    figment(file, Config::default())?
+        .merge(Serialized::defaults(Overrides {
+            database_url: db,
+            listen,
+        }))
+        .extract()
+        .context("配置有误 / invalid configuration")
+}
+
+/// Settings for `demo`: its own database file by default, so it never touches the one
+/// `serve` uses unless told to with `--db`.
+pub fn load_demo(
+    file: Option<&Path>,
+    db: &Option<String>,
+    listen: &Option<String>,
+) -> anyhow::Result<Config> {
+    let mut cfg = load(file, &None, listen)?;
+    cfg.database_url = db
+        .clone()
+        .unwrap_or_else(|| "sqlite://minsheng-demo.db".into());
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_env_beat_file_beat_defaults() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(load(None, &None, &None).unwrap().listen, "127.0.0.1:8080");
+            jail.create_file(
+                "minsheng.toml",
+                "listen = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://文件.db\"",
+            )?;
+            let cfg = load(None, &None, &None).unwrap();
+            assert_eq!(
+                (cfg.listen.as_str(), cfg.database_url.as_str()),
+                ("0.0.0.0:9000", "sqlite://文件.db")
+            );
+            // clap folds MINSHENG_LISTEN into the flag's value, so either beats the file.
+            let cfg = load(None, &None, &Some("127.0.0.1:7000".into())).unwrap();
+            assert_eq!(cfg.listen, "127.0.0.1:7000");
+            assert_eq!(cfg.database_url, "sqlite://文件.db");
+            // The demo keeps to its own database unless --db names one.
+            assert_eq!(
+                load_demo(None, &None, &None).unwrap().database_url,
+                "sqlite://minsheng-demo.db"
+            );
+            jail.create_file("bad.toml", "listen = 5")?;
+            let err = load(Some(Path::new("bad.toml")), &None, &None).unwrap_err();
+            assert!(format!("{err:#}").contains("bad.toml"), "{err:#}");
+            assert!(load(Some(Path::new("missing.toml")), &None, &None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let cfg = Config {
+            database_url: "postgres://a:secret@h/db".into(),
+            listen: "x".into(),
+        };
+        assert!(!format!("{cfg:?}").contains("secret"));
+    }
+}

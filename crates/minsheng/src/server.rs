@@ -1,0 +1,163 @@
+//! `serve`, `demo` and `migrate`. The listening address is bound before the database is
+//! touched, so a port already in use creates nothing.
+
+use crate::config::Config;
+use anyhow::{Context, bail};
+use minsheng_app::demo;
+use minsheng_store::{OpenMode, Store, redact_url};
+use minsheng_web::AppState;
+use tokio::net::TcpListener;
+use tracing::info;
+
+async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!("地址 {addr} 已被占用,请用 --listen 指定其他地址 / address {addr} is already in use; choose another with --listen")
+        } else {
+            anyhow::anyhow!("无法监听 {addr}:{e} / cannot listen on {addr}: {e}")
+        }
+    })
+}
+
+/// `minsheng serve`.
+pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
+    let listener = bind(&cfg.listen).await?;
+    let store = Store::open(&cfg.database_url, OpenMode::CreateIfMissing).await?;
+    store.migrate().await?;
+    let is_demo = demo::is_demo(&store).await?;
+    run(
+        listener,
+        store,
+        is_demo,
+        "minsheng 已启动 / minsheng is serving",
+    )
+    .await
+}
+
+/// `minsheng demo`: a fresh demo database, then serve it.
+pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
+    let listener = bind(&cfg.listen).await?;
+    let store = fresh_demo_store(&cfg.database_url).await?;
+    let summary = demo::build(&store).await?;
+    info!(
+        "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
+        redact_url(&cfg.database_url),
+        summary.imported.sections,
+        summary.imported.items,
+        summary.imported.targets,
+        summary.assignments
+    );
+    run(listener, store, true, "演示已就绪 / demo ready").await
+}
+
+/// `minsheng migrate`.
+pub async fn migrate(cfg: &Config) -> anyhow::Result<()> {
+    let store = Store::open(&cfg.database_url, OpenMode::CreateIfMissing).await?;
+    let before = store.applied_schema_version().await?;
+    store.migrate().await?;
+    let after = store.applied_schema_version().await?;
+    store.close().await;
+    if before == after {
+        println!(
+            "数据库已是最新结构(版本 {}) / already at the latest schema",
+            after.unwrap_or(0)
+        );
+    } else {
+        println!(
+            "已迁移 {}:{} → {} / migrated",
+            redact_url(&cfg.database_url),
+            before.unwrap_or(0),
+            after.unwrap_or(0)
+        );
+    }
+    Ok(())
+}
+
+async fn run(
+    listener: TcpListener,
+    store: Store,
+    is_demo: bool,
+    banner: &str,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr().context("listener address")?;
+    // The one line a person (or a test) waits for.
+    println!("{banner}: http://{addr}/  (Ctrl-C 退出 / to stop)");
+    let state = AppState {
+        store: store.clone(),
+        demo: is_demo,
+    };
+    let served = minsheng_web::serve(listener, state).await;
+    store.close().await;
+    served.context("网站异常退出 / the server stopped with an error")
+}
+
+/// Opens the demo database afresh: a SQLite file built by an earlier `demo` is replaced; any
+/// other existing data is refused untouched.
+async fn fresh_demo_store(url: &str) -> anyhow::Result<Store> {
+    let refuse = || {
+        anyhow::anyhow!(
+            "{} 已有数据且不是演示数据库,拒绝覆盖;请用 --db 指定新的文件 / {} holds data that is not a demo; refusing to overwrite it (name another with --db)",
+            redact_url(url),
+            redact_url(url)
+        )
+    };
+    let existing = match Store::open(url, OpenMode::MustExist).await {
+        Ok(store) => Some(store),
+        Err(minsheng_store::StoreError::Missing { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(store) = existing {
+        let empty = store.applied_schema_version().await?.is_none();
+        if !empty {
+            store.check_schema().await.or_else(|e| match e {
+                minsheng_store::StoreError::NotMigrated { .. } => Ok(()),
+                e => Err(e),
+            })?;
+        }
+        let marked = !empty && demo::is_demo(&store).await.unwrap_or(false);
+        let has_data = !empty && !store.units().await.map(|u| u.is_empty()).unwrap_or(false);
+        store.close().await;
+        match (marked, has_data) {
+            (true, _) => match sqlite_file(url) {
+                Some(path) => remove_sqlite(&path)?,
+                None => bail!(
+                    "{} 已是演示数据库;PostgreSQL 上请用一个空数据库重建演示 / already a demo; on PostgreSQL rebuild the demo in an empty database",
+                    redact_url(url)
+                ),
+            },
+            (false, true) => return Err(refuse()),
+            (false, false) => {}
+        }
+    }
+    let store = Store::open(url, OpenMode::CreateIfMissing).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    let path = url
+        .strip_prefix("sqlite:")
+        .map(|r| r.strip_prefix("//").unwrap_or(r))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    (path != ":memory:").then(|| path.into())
+}
+
+fn remove_sqlite(path: &std::path::Path) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => bail!(
+                "无法删除旧的演示数据库 {}:{e} / cannot remove the old demo database",
+                path.display()
+            ),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! The binary as a person runs it, and the tidy checks that guard the crate boundaries.
+
+mod cli;
+mod tidy;
