@@ -12,6 +12,7 @@ use crate::Span;
 /// space. Every other character is returned unchanged (NFKC is deliberately not
 /// used: it would rewrite units such as ㎡ and list markers such as ①).
 #[must_use]
+#[inline]
 pub fn fold(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -23,7 +24,12 @@ pub fn fold(c: char) -> char {
 /// White space as PDF extraction leaves it: Unicode white space plus the BOM
 /// and zero-width characters.
 #[must_use]
+#[inline]
 pub fn is_space(c: char) -> bool {
+    // Above U+3000 Unicode has no white space; only the BOM matters there.
+    if (c as u32) > 0x3000 {
+        return c == '\u{FEFF}';
+    }
     c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}')
 }
 

@@ -76,46 +76,33 @@ fn small_unit(c: char) -> Option<u32> {
     })
 }
 
+/// Every character [`is_cnum`] accepts.
+const CNUM: &[char] = &[
+    '〇', '零', '○', '一', '壹', '二', '两', '贰', '三', '叁', '四', '肆', '五', '伍', '六', '陆',
+    '七', '柒', '八', '捌', '九', '玖', '十', '拾', '百', '佰', '千', '仟', '万', '亿',
+];
+
+/// A 1024-bit filter on the low bits of the code point: most characters fail it.
+const CNUM_FILTER: [u64; 16] = {
+    let mut f = [0u64; 16];
+    let mut k = 0;
+    while k < CNUM.len() {
+        let low = (CNUM[k] as u32 & 1023) as usize;
+        f[low / 64] |= 1 << (low % 64);
+        k += 1;
+    }
+    f
+};
+
 /// Whether `c` can be part of a Chinese number.
 #[must_use]
 #[inline]
 pub fn is_cnum(c: char) -> bool {
-    let u = c as u32;
-    if !(0x25CB..=0x96F6).contains(&u) {
+    let low = (c as u32 & 1023) as usize;
+    if CNUM_FILTER[low / 64] & (1 << (low % 64)) == 0 {
         return false;
     }
-    matches!(
-        c,
-        '〇' | '零'
-            | '○'
-            | '一'
-            | '壹'
-            | '二'
-            | '两'
-            | '贰'
-            | '三'
-            | '叁'
-            | '四'
-            | '肆'
-            | '五'
-            | '伍'
-            | '六'
-            | '陆'
-            | '七'
-            | '柒'
-            | '八'
-            | '捌'
-            | '九'
-            | '玖'
-            | '十'
-            | '拾'
-            | '百'
-            | '佰'
-            | '千'
-            | '仟'
-            | '万'
-            | '亿'
-    )
+    CNUM.contains(&c)
 }
 
 fn pow10(n: u32) -> Decimal {

@@ -327,9 +327,15 @@ fn ends(s: &[char], i: usize, pat: &str) -> bool {
 fn ends_any<'a>(s: &[char], i: usize, pats: &[&'a str]) -> Option<&'a str> {
     let mut buf = [0u8; 4];
     let last = s.get(i.checked_sub(1)?)?.encode_utf8(&mut buf).as_bytes();
-    pats.iter()
-        .copied()
-        .find(|p| p.as_bytes().ends_with(last) && ends(s, i, p))
+    pats.iter().copied().find(|p| {
+        let b = p.as_bytes();
+        b.len() >= last.len()
+            && last
+                .iter()
+                .zip(&b[b.len() - last.len()..])
+                .all(|(x, y)| x == y)
+            && ends(s, i, p)
+    })
 }
 
 /// Matches a unit at `j`: (unit as reported, chars consumed).
@@ -357,7 +363,7 @@ fn unit_at(s: &[char], j: usize, form: Form) -> Option<(String, usize)> {
     let first = s.get(j)?.encode_utf8(&mut buf).as_bytes();
     let mut best: Option<&str> = None;
     for u in list {
-        if u.as_bytes().starts_with(first)
+        if first.iter().zip(u.as_bytes()).all(|(a, b)| a == b)
             && starts(s, j, u)
             && best.is_none_or(|b| b.chars().count() < u.chars().count())
         {
