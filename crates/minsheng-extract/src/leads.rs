@@ -73,7 +73,27 @@ pub fn is_note_line(line: &str) -> bool {
     }
     let s = &buf[..len];
     let start = usize::from(matches!(s.first(), Some('(' | '[' | '【' | '〔')));
-    key_at(s, start).is_some()
+    key_at(s, start).is_some() || bare_key_line(line)
+}
+
+/// "责任单位 市人社局": a key at the start of the line, then white space.
+fn bare_key_line(line: &str) -> bool {
+    let t = line.trim_start_matches(is_space);
+    LEAD_KEYS
+        .iter()
+        .chain(PARTNER_KEYS)
+        .any(|k| t.strip_prefix(k).is_some_and(|r| r.starts_with(is_space)))
+}
+
+/// Turns "责任单位 市人社局" into "责任单位:市人社局".
+fn colon_after_bare_keys(note: &str) -> String {
+    let mut out = note.to_string();
+    for k in LEAD_KEYS.iter().chain(PARTNER_KEYS).chain(PERSON_KEYS) {
+        for sp in [" ", "\u{3000}", "\t"] {
+            out = out.replace(&format!("{k}{sp}"), &format!("{k}:"));
+        }
+    }
+    out
 }
 
 /// Where the responsibility note of an item starts, as a char index into `c`,
@@ -151,6 +171,13 @@ pub fn parse_paren_note(note: &str) -> Vec<String> {
 /// Reads the responsible units of a note: leads first, then partners; persons dropped.
 #[must_use]
 pub fn parse_note(note: &str) -> Vec<String> {
+    let fixed;
+    let note = if note.contains(':') || note.contains('：') {
+        note
+    } else {
+        fixed = colon_after_bare_keys(note);
+        &fixed
+    };
     let s: Vec<char> = note.chars().filter(|&c| !is_space(c)).map(fold).collect();
     let printed: Vec<char> = note.chars().filter(|&c| !is_space(c)).collect();
     let mut leads = Vec::new();
@@ -193,7 +220,17 @@ pub fn parse_note(note: &str) -> Vec<String> {
 pub fn split_units(text: &str) -> Vec<String> {
     text.split(|c: char| matches!(fold(c), '、' | ',' | ';' | '/' | '|'))
         .map(|u| {
-            let u: String = u.chars().filter(|&c| !is_space(c)).collect();
+            let mut u: String = u.chars().filter(|&c| !is_space(c)).collect();
+            // 市教育局(牵头): drop a bracketed role.
+            if let Some(open) = u.find(['(', '（']) {
+                let tail = &u[open..];
+                if ["牵头", "配合", "负责", "主办", "协办", "参与"]
+                    .iter()
+                    .any(|w| tail.contains(w))
+                {
+                    u.truncate(open);
+                }
+            }
             u.trim_matches(|c: char| {
                 matches!(
                     fold(c),
@@ -226,6 +263,15 @@ mod tests {
             ["市金融办", "人行嘉兴市中心支行", "嘉兴银保监分局"]
         );
         assert!(is_note_line("责任单位：市人社局"));
+        assert!(is_note_line("责任单位　市人社局、市财政局"));
+        assert_eq!(
+            parse_note("责任单位　市人社局、市财政局"),
+            ["市人社局", "市财政局"]
+        );
+        assert_eq!(
+            split_units("市教育局（牵头）、市财政局"),
+            ["市教育局", "市财政局"]
+        );
         assert_eq!(
             parse_paren_note("（市教育局、市财政局牵头，各区县配合）"),
             ["市教育局", "市财政局", "各区县"]
