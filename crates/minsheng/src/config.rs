@@ -124,7 +124,10 @@ mod tests {
     use super::*;
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment::Jail fixes the closure's error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
     fn flags_beat_env_beat_file_beat_defaults() {
         figment::Jail::expect_with(|jail| {
             assert_eq!(load(None, &None, &None).unwrap().listen, "127.0.0.1:8080");
