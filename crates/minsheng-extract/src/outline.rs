@@ -348,6 +348,19 @@ fn ends_item(text: &str, span: Span) -> bool {
     is_terminal(last) || ends_with_note(text, span)
 }
 
+/// "3", "- 3 -", "— 3 —", "第3页", "3/12": a page number on its own line.
+fn is_page_number(line: &str) -> bool {
+    let s: String = line.chars().filter(|&c| !is_space(c)).map(fold).collect();
+    let core = s.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '－'));
+    let core = core
+        .strip_prefix('第')
+        .and_then(|r| r.strip_suffix('页'))
+        .unwrap_or(core);
+    let (a, b) = core.split_once('/').unwrap_or((core, "1"));
+    let digits = |x: &str| !x.is_empty() && x.len() <= 3 && x.bytes().all(|b| b.is_ascii_digit());
+    digits(a) && digits(b)
+}
+
 /// Whether the line ends with a responsibility note ("…(县水利局牵头)").
 fn ends_with_note(text: &str, span: Span) -> bool {
     let line = &text[span.start..span.end];
@@ -565,6 +578,10 @@ pub fn read(text: &str) -> Outline {
 
     for (idx, (&span, &class)) in spans.iter().zip(&classes).enumerate() {
         // Header rows of a table, in either flattening.
+        // Page numbers left by PDF extraction ("3", "— 3 —", "第3页") are not text.
+        if !cell_mode && is_page_number(&text[span.start..span.end]) {
+            continue;
+        }
         if class == Line::Header {
             flush(&mut out, &mut cur);
             started = true;
