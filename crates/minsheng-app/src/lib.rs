@@ -11,6 +11,7 @@ pub mod demo;
 mod error;
 pub mod import;
 pub mod queries;
+pub mod reporting;
 
 pub use error::AppError;
 pub use minsheng_store::Store;

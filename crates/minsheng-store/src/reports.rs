@@ -101,6 +101,59 @@ impl Store {
         Ok(points)
     }
 
+    /// One assignment.
+    pub async fn assignment(&self, id: AssignmentId) -> Result<Assignment, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, target_id, unit_id, role, quota, budget FROM assignments WHERE id = $1";
+        let row: Option<AssignmentRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
+        row.ok_or(StoreError::NotFound {
+            entity: "assignment",
+            id: id.0,
+        })?
+        .into_domain()
+    }
+
+    /// The assignments a unit holds itself.
+    pub async fn assignments_of_unit(&self, unit: UnitId) -> Result<Vec<Assignment>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT id, target_id, unit_id, role, quota, budget FROM assignments
+                           WHERE unit_id = $1 ORDER BY target_id";
+        let rows: Vec<AssignmentRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(unit.0).fetch_all(p).await)?;
+        all(rows, AssignmentRow::into_domain)
+    }
+
+    /// One report revision.
+    pub async fn report(&self, id: ReportId) -> Result<Report, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
+                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
+                                  reviewed_at
+                           FROM reports WHERE id = $1";
+        let row: Option<ReportRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
+        row.ok_or(StoreError::NotFound {
+            entity: "report",
+            id: id.0,
+        })?
+        .into_domain()
+    }
+
+    /// Reports waiting for review, oldest first.
+    pub async fn submitted_reports(&self) -> Result<Vec<Report>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
+                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
+                                  reviewed_at
+                           FROM reports WHERE status = 'submitted' ORDER BY filed_at, id";
+        let rows: Vec<ReportRow> = on_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await)?;
+        all(rows, ReportRow::into_domain)
+    }
+
     /// Every revision filed on an assignment, by period then revision.
     pub async fn reports_of_assignment(
         &self,
@@ -177,6 +230,112 @@ impl Tx {
             Some(as_json(after)),
         )
         .await
+    }
+
+    /// Every revision of an assignment's reports, read inside the transaction (so a use-case
+    /// checks against exactly what it is about to change).
+    pub async fn reports_of_assignment(
+        &mut self,
+        assignment: AssignmentId,
+    ) -> Result<Vec<Report>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
+                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
+                                  reviewed_at
+                           FROM reports WHERE assignment_id = $1 ORDER BY period, revision";
+        let rows: Vec<ReportRow> =
+            on_tx!(self, c => sqlx::query_as(SQL).bind(assignment.0).fetch_all(&mut *c).await)?;
+        all(rows, ReportRow::into_domain)
+    }
+
+    /// Moves a report through review: submitted → accepted, or submitted → returned with a
+    /// reason; a draft → submitted when its unit files it. Records the reviewer and the time.
+    pub async fn set_report_status(
+        &mut self,
+        id: ReportId,
+        status: ReportStatus,
+        return_reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const GET: &str = "SELECT status FROM reports WHERE id = $1";
+        // language=SQL
+        const REVIEW: &str = "UPDATE reports SET status = $2, return_reason = $3, reviewed_by = $4,
+                                                 reviewed_at = $5 WHERE id = $1";
+        // language=SQL
+        const FILE: &str = "UPDATE reports SET status = $2, filed_at = $3 WHERE id = $1";
+        let before: Option<String> =
+            on_tx!(self, c => sqlx::query_scalar(GET).bind(id.0).fetch_optional(&mut *c).await)?;
+        let before = before.ok_or(StoreError::NotFound {
+            entity: "report",
+            id: id.0,
+        })?;
+        let (actor, now) = (self.actor.name().to_string(), self.now.to_sqlx());
+        if status == ReportStatus::Submitted {
+            on_tx!(self, c => sqlx::query(FILE).bind(id.0).bind(status.code()).bind(now)
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        } else {
+            on_tx!(self, c => sqlx::query(REVIEW).bind(id.0).bind(status.code()).bind(return_reason)
+                .bind(&actor).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        let action = match status {
+            ReportStatus::Accepted => "accept",
+            ReportStatus::Returned => "return",
+            ReportStatus::Submitted => "submit",
+            ReportStatus::Draft => "update",
+        };
+        self.audit(
+            action,
+            "report",
+            id.0,
+            Some(json!({ "status": before })),
+            Some(json!({ "status": status.code(), "return_reason": return_reason })),
+        )
+        .await
+    }
+
+    /// Rewrites a draft (only a draft: a filed report is never changed, a new revision is
+    /// filed instead), recording it before and after.
+    pub async fn update_draft(&mut self, id: ReportId, r: &NewReport) -> Result<(), StoreError> {
+        // language=SQL
+        const SET: &str =
+            "UPDATE reports SET cumulative = $2, stage = $3, funds_spent = $4, narrative = $5,
+                                              filed_at = $6
+                           WHERE id = $1 AND status = 'draft'";
+        let now = self.now.to_sqlx();
+        let before = self.report(id).await?;
+        let n = on_tx!(self, c => sqlx::query(SET)
+            .bind(id.0).bind(r.cumulative.map(dec_text)).bind(r.stage.map(Stage::code))
+            .bind(r.funds_spent.map(dec_text)).bind(&r.narrative).bind(now)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::Integrity {
+                detail: format!("report {id} is not a draft"),
+            });
+        }
+        let before = json!({
+            "cumulative": before.cumulative.map(dec_text), "stage": before.stage.map(Stage::code),
+            "funds_spent": before.funds_spent.map(dec_text), "narrative": before.narrative,
+        });
+        self.audit("update", "report", id.0, Some(before), Some(report_json(r)))
+            .await
+    }
+
+    /// One report revision, read inside the transaction.
+    pub async fn report(&mut self, id: ReportId) -> Result<Report, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
+                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
+                                  reviewed_at
+                           FROM reports WHERE id = $1";
+        let row: Option<ReportRow> =
+            on_tx!(self, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(&mut *c).await)?;
+        row.ok_or(StoreError::NotFound {
+            entity: "report",
+            id: id.0,
+        })?
+        .into_domain()
     }
 
     /// Files a report revision.

@@ -1,0 +1,298 @@
+//! Reporting (上报) and review (审核): a unit files a report on one of its assignments for a
+//! period; the office accepts it, or returns it with a reason and the unit files a new
+//! revision. Nothing filed is ever overwritten, and an accepted period is locked.
+//!
+//! Each refusal names the field and the reason, and leaves the database as it was.
+
+use crate::error::AppError;
+use minsheng_domain::{
+    Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, UnitId,
+};
+use minsheng_store::{NewReport, Store};
+use rust_decimal::Decimal;
+
+/// What a unit reports for one assignment and period.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    /// The assignment reported on.
+    pub assignment: AssignmentId,
+    /// The period it answers for, inside the plan's year.
+    pub period: Period,
+    /// Cumulative value since 1 January (for a count) or the current level (for a rate).
+    pub value: Option<Decimal>,
+    /// The unit the value is written in; `None` means the target's own. 万X and 亿X are
+    /// converted (2.3万人 for a target in 人).
+    pub value_unit: Option<String>,
+    /// Stage, for a qualitative item.
+    pub stage: Option<Stage>,
+    /// Funds spent so far, in 元.
+    pub funds_spent: Option<Decimal>,
+    /// What was done.
+    pub narrative: String,
+    /// Why a cumulative value is lower than the last accepted one, when it is.
+    pub correction: Option<String>,
+}
+
+/// Whether to keep the report as a draft or file it for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAs {
+    /// Kept, editable, not yet seen by the office.
+    Draft,
+    /// Filed for review.
+    Submitted,
+}
+
+/// The office's decision on a submitted report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Accept: the value counts and the period locks.
+    Accept,
+    /// Return with a reason; the unit files a new revision.
+    Return(String),
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> AppError {
+    AppError::Invalid {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// The value converted into the target's unit, or a refusal naming both units.
+pub fn to_target_unit(value: Decimal, written: &str, target: &str) -> Result<Decimal, AppError> {
+    let same = |a: &str, b: &str| a == b || matches!((a, b), ("人", "名") | ("名", "人"));
+    if written.is_empty() || same(written, target) {
+        return Ok(value);
+    }
+    for (prefix, factor) in [("万", 10_000i64), ("亿", 100_000_000)] {
+        if let Some(rest) = written.strip_prefix(prefix)
+            && same(rest, target)
+        {
+            return value
+                .checked_mul(Decimal::from(factor))
+                .ok_or_else(|| invalid("value", "数值过大 / value too large"));
+        }
+    }
+    Err(invalid(
+        "unit",
+        format!(
+            "单位“{written}”与目标单位“{target}”不符 / unit '{written}' does not match the target's unit '{target}'"
+        ),
+    ))
+}
+
+/// Files (or keeps as a draft) a report for `as_unit`, which must hold the assignment itself
+/// or be above the unit that does.
+pub async fn file_report(
+    store: &Store,
+    actor: &Actor,
+    as_unit: UnitId,
+    input: &ReportInput,
+    file_as: FileAs,
+) -> Result<ReportId, AppError> {
+    let assignment = match store.assignment(input.assignment).await {
+        Ok(a) => a,
+        Err(minsheng_store::StoreError::NotFound { .. }) => {
+            return Err(invalid(
+                "assignment",
+                format!(
+                    "任务分工 {} 不存在 / assignment {} does not exist",
+                    input.assignment, input.assignment
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let tree = store.unit_tree().await?;
+    if !tree.is_within(assignment.unit, as_unit) {
+        let name = tree.get(as_unit).map(|u| u.name.as_str()).unwrap_or("?");
+        return Err(invalid(
+            "unit",
+            format!(
+                "{name} 不承担任务分工 {} / {name} holds no assignment {}",
+                input.assignment, input.assignment
+            ),
+        ));
+    }
+    let target = store.target(assignment.target).await?;
+    let (_, plan_id) = store.item(target.item).await?;
+    let plan = store.plan(plan_id).await?;
+    if input.period.year() != plan.year {
+        return Err(invalid(
+            "period",
+            format!(
+                "期间 {} 不在计划年度 {} 内 / period {} is outside the plan year {}",
+                input.period.label_zh(),
+                plan.year,
+                input.period,
+                plan.year
+            ),
+        ));
+    }
+    let value = match (input.value, &input.value_unit) {
+        (Some(v), Some(u)) => Some(to_target_unit(v, u, &target.quantity.unit)?),
+        (v, None) => v,
+        (None, Some(_)) => None,
+    };
+    if value.is_some_and(|v| v.is_sign_negative()) {
+        return Err(invalid(
+            "value",
+            "数值不能为负 / the value cannot be negative",
+        ));
+    }
+    if input.funds_spent.is_some_and(|v| v.is_sign_negative()) {
+        return Err(invalid(
+            "funds_spent",
+            "资金不能为负 / funds cannot be negative",
+        ));
+    }
+    if file_as == FileAs::Submitted && value.is_none() && input.stage.is_none() {
+        return Err(invalid(
+            "value",
+            "报送时须填写完成值或进展阶段 / a filed report needs a value or a stage",
+        ));
+    }
+
+    let mut tx = store.begin(actor).await?;
+    let history = tx.reports_of_assignment(input.assignment).await?;
+    let this_period: Vec<&Report> = history
+        .iter()
+        .filter(|r| r.period == input.period)
+        .collect();
+    if this_period
+        .iter()
+        .any(|r| r.status == ReportStatus::Accepted)
+    {
+        return Err(invalid(
+            "period",
+            format!(
+                "{} 的报告已审核,该期已锁定 / the report for {} is accepted and the period is locked",
+                input.period.label_zh(),
+                input.period
+            ),
+        ));
+    }
+    if this_period
+        .iter()
+        .any(|r| r.status == ReportStatus::Submitted)
+    {
+        return Err(invalid(
+            "period",
+            format!(
+                "{} 的报告已报送,正在审核 / a report for {} is already awaiting review",
+                input.period.label_zh(),
+                input.period
+            ),
+        ));
+    }
+    check_not_lower(&target, &history, input, value)?;
+
+    let draft = this_period
+        .iter()
+        .find(|r| r.status == ReportStatus::Draft)
+        .map(|r| (r.id, r.revision));
+    let revision = draft
+        .map(|d| d.1)
+        .unwrap_or_else(|| this_period.iter().map(|r| r.revision).max().unwrap_or(0) + 1);
+    let mut narrative = input.narrative.clone();
+    if let Some(c) = &input.correction {
+        narrative = format!("{narrative}\n【更正说明】{c}");
+    }
+    let new = NewReport {
+        assignment: input.assignment,
+        period: input.period,
+        revision,
+        cumulative: value,
+        stage: input.stage,
+        funds_spent: input.funds_spent,
+        narrative,
+        status: ReportStatus::Draft,
+    };
+    let id = match draft {
+        Some((id, _)) => {
+            tx.update_draft(id, &new).await?;
+            id
+        }
+        None => tx.insert_report(&new).await?,
+    };
+    if file_as == FileAs::Submitted {
+        tx.set_report_status(id, ReportStatus::Submitted, None)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A cumulative count may not fall below the last accepted value of an earlier period unless
+/// the report says why (a correction). A level (a rate, a time limit) may move either way.
+fn check_not_lower(
+    target: &Target,
+    history: &[Report],
+    input: &ReportInput,
+    value: Option<Decimal>,
+) -> Result<(), AppError> {
+    let (Some(value), true) = (value, target.quantity.is_additive()) else {
+        return Ok(());
+    };
+    let last = history
+        .iter()
+        .filter(|r| r.status == ReportStatus::Accepted && r.period < input.period)
+        .max_by_key(|r| (r.period, r.revision));
+    if let Some(last) = last
+        && let Some(prev) = last.cumulative
+        && value < prev
+        && input
+            .correction
+            .as_deref()
+            .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(invalid(
+            "value",
+            format!(
+                "累计值 {value} 低于 {} 已审核的 {prev};如确需更正,请填写更正说明 / the cumulative value {value} is below the accepted {prev} of {}: state a correction",
+                last.period.label_zh(),
+                last.period
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The office's review of a submitted report.
+pub async fn review_report(
+    store: &Store,
+    actor: &Actor,
+    report: ReportId,
+    decision: &Decision,
+) -> Result<(), AppError> {
+    let mut tx = store.begin(actor).await?;
+    let current = tx.report(report).await?;
+    if current.status != ReportStatus::Submitted {
+        return Err(invalid(
+            "status",
+            format!(
+                "报告状态为“{}”,只有已报送的报告可以审核 / only a submitted report can be reviewed (this one is {})",
+                current.status.label_zh(),
+                current.status.code()
+            ),
+        ));
+    }
+    match decision {
+        Decision::Accept => {
+            tx.set_report_status(report, ReportStatus::Accepted, None)
+                .await?
+        }
+        Decision::Return(reason) => {
+            if reason.trim().is_empty() {
+                return Err(invalid(
+                    "reason",
+                    "退回须说明理由 / a return needs a reason",
+                ));
+            }
+            tx.set_report_status(report, ReportStatus::Returned, Some(reason.trim()))
+                .await?
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Filing and reviewing reports on the demo's assignments: the whole cycle, and every
+//! refusal leaving the database as it was.
+
+use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
+use minsheng_app::{AppError, demo, queries};
+use minsheng_domain::*;
+use minsheng_store::Store;
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// The demo's first target (城镇新增就业23万人) and Changchun's share of it.
+async fn changchun_share(store: &Store) -> (Assignment, UnitId, UnitId) {
+    demo::build(store).await.unwrap();
+    let plan = queries::plans(store).await.unwrap()[0].id;
+    let target = store.targets(plan).await.unwrap()[0].id;
+    let tree = store.unit_tree().await.unwrap();
+    let city = |n: &str| tree.units().iter().find(|u| u.name == n).unwrap().id;
+    let a = store
+        .assignments_of_target(target)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.unit == city("长春市"))
+        .unwrap();
+    (a, city("长春市"), city("吉林市"))
+}
+
+fn input(a: AssignmentId, period: &str, value: &str) -> ReportInput {
+    ReportInput {
+        assignment: a,
+        period: Period::parse(period).unwrap(),
+        value: Some(d(value)),
+        value_unit: None,
+        stage: None,
+        funds_spent: Some(d("120000")),
+        narrative: "新增就业岗位".into(),
+        correction: None,
+    }
+}
+
+fn field_of(e: AppError) -> String {
+    match e {
+        AppError::Invalid { field, reason } => {
+            assert!(!reason.is_empty());
+            field
+        }
+        other => panic!("expected a named refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_report_is_filed_returned_refiled_and_accepted() {
+    for db in minsheng_store::testing::backends().await {
+        let store = &db.store;
+        let (a, cc, _) = changchun_share(store).await;
+        let unit = Actor::new("changchun-clerk");
+        let office = Actor::new("office-reviewer");
+
+        let draft = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "40000"),
+            FileAs::Draft,
+        )
+        .await
+        .unwrap();
+        let again = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "41000"),
+            FileAs::Draft,
+        )
+        .await
+        .unwrap();
+        assert_eq!(draft, again, "a draft is edited in place");
+        let filed = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "4.2"),
+            FileAs::Submitted,
+        )
+        .await
+        .unwrap();
+        assert_eq!(filed, draft, "filing the draft submits it");
+        let reports = store.reports_of_assignment(a.id).await.unwrap();
+        assert_eq!(reports.len(), 1, "{}", db.label);
+        assert_eq!(reports[0].status, ReportStatus::Submitted);
+
+        // Filing again while it waits for review is refused.
+        let err = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "5"),
+            FileAs::Submitted,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(field_of(err), "period");
+
+        // Returned with a reason; the unit files revision 2, written in 万人.
+        let err = review_report(
+            store,
+            &office,
+            reports[0].id,
+            &Decision::Return("  ".into()),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(field_of(err), "reason");
+        review_report(
+            store,
+            &office,
+            reports[0].id,
+            &Decision::Return("数值与台账不符".into()),
+        )
+        .await
+        .unwrap();
+        let mut rev2 = input(a.id, "2023-06", "4.3");
+        rev2.value_unit = Some("万人".into());
+        let r2 = file_report(store, &unit, cc, &rev2, FileAs::Submitted)
+            .await
+            .unwrap();
+        review_report(store, &office, r2, &Decision::Accept)
+            .await
+            .unwrap();
+
+        let reports = store.reports_of_assignment(a.id).await.unwrap();
+        let summary: Vec<_> = reports
+            .iter()
+            .map(|r| (r.revision, r.status, r.cumulative))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (1, ReportStatus::Returned, Some(d("4.2"))),
+                (2, ReportStatus::Accepted, Some(d("43000")))
+            ],
+            "nothing is overwritten ({})",
+            db.label
+        );
+        assert_eq!(reports[0].return_reason.as_deref(), Some("数值与台账不符"));
+        assert_eq!(reports[1].reviewed_by.as_deref(), Some("office-reviewer"));
+
+        // The accepted period is locked; a second review is refused.
+        let err = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "50000"),
+            FileAs::Draft,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(field_of(err), "period");
+        let err = review_report(store, &office, r2, &Decision::Accept)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(err), "status");
+
+        let trail: Vec<String> = store
+            .audit_events("report", reports[0].id.0)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| format!("{}:{}", e.actor, e.action))
+            .collect();
+        assert_eq!(
+            trail,
+            [
+                "changchun-clerk:create",
+                "changchun-clerk:update",
+                "changchun-clerk:update",
+                "changchun-clerk:submit",
+                "office-reviewer:return"
+            ]
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_reports_are_refused_by_field_and_change_nothing() {
+    for db in minsheng_store::testing::backends().await {
+        let store = &db.store;
+        let (a, cc, jilin_city) = changchun_share(store).await;
+        let unit = Actor::new("clerk");
+        let office = Actor::new("office");
+        let june = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "40000"),
+            FileAs::Submitted,
+        )
+        .await
+        .unwrap();
+        review_report(store, &office, june, &Decision::Accept)
+            .await
+            .unwrap();
+        let audits = store.audit_count().await.unwrap();
+
+        let cases: Vec<(&str, UnitId, ReportInput)> = vec![
+            ("unit", jilin_city, input(a.id, "2023-07", "45000")),
+            (
+                "assignment",
+                cc,
+                input(AssignmentId(987_654), "2023-07", "45000"),
+            ),
+            ("period", cc, input(a.id, "2024-01", "45000")),
+            ("value", cc, input(a.id, "2023-07", "39000")),
+            ("value", cc, input(a.id, "2023-07", "-1")),
+            (
+                "unit",
+                cc,
+                ReportInput {
+                    value_unit: Some("公里".into()),
+                    ..input(a.id, "2023-07", "45000")
+                },
+            ),
+            (
+                "value",
+                cc,
+                ReportInput {
+                    value: None,
+                    ..input(a.id, "2023-07", "0")
+                },
+            ),
+        ];
+        for (field, as_unit, bad) in cases {
+            let err = file_report(store, &unit, as_unit, &bad, FileAs::Submitted)
+                .await
+                .unwrap_err();
+            assert_eq!(field_of(err), field, "{} on {}", field, db.label);
+        }
+        assert_eq!(
+            store.audit_count().await.unwrap(),
+            audits,
+            "nothing was written"
+        );
+        assert_eq!(store.reports_of_assignment(a.id).await.unwrap().len(), 1);
+
+        // A lower cumulative value is accepted when the report states a correction.
+        let corrected = ReportInput {
+            correction: Some("6月误报,以统计台账为准".into()),
+            ..input(a.id, "2023-07", "39000")
+        };
+        let id = file_report(store, &unit, cc, &corrected, FileAs::Submitted)
+            .await
+            .unwrap();
+        let r = store.report(id).await.unwrap();
+        assert!(r.narrative.contains("更正说明"));
+        // The province (an ancestor) may report for Changchun.
+        let province = store.unit_tree().await.unwrap().ancestors(cc)[0].id;
+        file_report(
+            store,
+            &unit,
+            province,
+            &input(a.id, "2023-08", "46000"),
+            FileAs::Draft,
+        )
+        .await
+        .unwrap();
+        db.finish().await;
+    }
+}
