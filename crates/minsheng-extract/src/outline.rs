@@ -389,7 +389,8 @@ fn note_follows(text: &str, spans: &[Span], classes: &[Line], idx: usize) -> boo
 
 /// Splits a heading "促进就业方面(2项)" into title and declared count.
 fn heading(text: &str, content: Span) -> (Option<String>, Option<u32>, Option<Span>) {
-    let raw = &text[content.start..content.end];
+    let raw = text[content.start..content.end]
+        .trim_end_matches(|c: char| is_space(c) || matches!(fold(c), ':' | '。'));
     let title = squeeze(raw);
     let chars: Vec<char> = title.chars().map(fold).collect();
     if chars.last() == Some(&')')
@@ -407,7 +408,7 @@ fn heading(text: &str, content: Span) -> (Option<String>, Option<u32>, Option<Sp
                     .rfind(|(_, c)| matches!(fold(*c), '('))
                     .map(|(i, _)| Span {
                         start: content.start + i,
-                        end: content.end,
+                        end: content.start + raw.len(),
                     });
                 let kept = kept
                     .trim_end_matches(|c: char| matches!(fold(c), ':' | ','))

@@ -470,3 +470,19 @@ fn page_numbers_between_lines() {
     ! joined-lines@1:27
     "#);
 }
+
+#[test]
+fn heading_with_count_and_colon() {
+    insta::assert_snapshot!(check("为民办实事共6大类、3项:\n一、教育(共2件)：\n1.新建学校3所。\n2.新增学位500个。\n二、卫生:\n3.新建卫生院1个。"), @r#"
+    title=None year=None declared=Some(6)/Some(3)
+    §1 Some("教育") Some(2)
+      1. 新建学校3所。
+        3 "所" ge «新建学校3所»
+      2. 新增学位500个。
+        500 "个" ge «新增学位500个»
+    §2 Some("卫生") None
+      3. 新建卫生院1个。
+        1 "个" ge «新建卫生院1个»
+    ! declared-sections@1:7
+    "#);
+}
