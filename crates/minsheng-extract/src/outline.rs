@@ -348,6 +348,28 @@ fn ends_item(text: &str, span: Span) -> bool {
     is_terminal(last) || ends_with_note(text, span)
 }
 
+/// A closing paragraph addressed to the implementers ("各地、各部门要…"): after a
+/// complete sentence it ends the last item even where items take body paragraphs.
+fn is_closing(line: &str) -> bool {
+    let s = squeeze(line);
+    [
+        "各地",
+        "各级",
+        "各有关",
+        "各部门",
+        "各区",
+        "各县",
+        "各市",
+        "各乡镇",
+        "各单位",
+        "以上",
+        "上述",
+    ]
+    .iter()
+    .any(|w| s.starts_with(w))
+        && (s.contains('要') || s.contains("确保") || s.contains("务必"))
+}
+
 /// "3", "- 3 -", "— 3 —", "第3页", "3/12": a page number on its own line.
 fn is_page_number(line: &str) -> bool {
     let s: String = line.chars().filter(|&c| !is_space(c)).map(fold).collect();
@@ -706,7 +728,10 @@ pub fn read(text: &str) -> Outline {
                 open = false;
             }
             _ if cur.is_some()
-                && (open || out.columns.is_some() || note_follows(text, &spans, &classes, idx)) =>
+                && (open || out.columns.is_some() || note_follows(text, &spans, &classes, idx))
+                && !(bodies
+                    && last_line.is_some_and(|p| ends_item(text, p))
+                    && is_closing(&text[span.start..span.end])) =>
             {
                 if let Some(prev) = last_line
                     && !ends_item(text, prev)

@@ -486,3 +486,14 @@ fn heading_with_count_and_colon() {
     ! declared-sections@1:7
     "#);
 }
+
+#[test]
+fn closing_paragraph_after_heading_items() {
+    insta::assert_snapshot!(check("一、稳就业。\n城镇新增就业3万人以上。\n二、兴教育。\n新增学位1000个。\n各地各部门要加强组织领导,确保按期完成。"), @r#"
+    §1 None None
+      1. 稳就业。城镇新增就业3万人以上。
+        30000 "人" ge «城镇新增就业3万人以上»
+      2. 兴教育。新增学位1000个。
+        1000 "个" ge «新增学位1000个»
+    "#);
+}
