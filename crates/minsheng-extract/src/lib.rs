@@ -79,6 +79,7 @@ pub mod score;
 mod tests;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 pub use diagnostic::{Diagnostic, DiagnosticCode, Severity};
 pub use table::render_table;
@@ -465,7 +466,7 @@ fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> 
             };
             if n.len == 4
                 && s.get(i + 4) == Some(&'年')
-                && let Ok(y) = i32::try_from(n.value.trunc().mantissa())
+                && let Ok(y) = n.value.trunc().to_i32().ok_or(())
                 && (1949..=2100).contains(&y)
             {
                 return Some(y);
@@ -504,7 +505,11 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
                 continue;
             };
             let j = i + n.len;
-            let v = u32::try_from(n.value.trunc().mantissa())
+            let v = n
+                .value
+                .trunc()
+                .to_u32()
+                .ok_or(())
                 .ok()
                 .filter(|_| n.value.fract().is_zero() && !n.lone_one);
             let rest: String = s[j..s.len().min(j + 3)].iter().collect();

@@ -18,6 +18,8 @@
 //! The item level is the most frequent marker kind; a kind above it with headings
 //! makes the sections; kinds below it are sub-points joined into the item.
 
+use rust_decimal::prelude::ToPrimitive;
+
 use crate::Span;
 use crate::leads;
 use crate::normalize::{fold, is_space, is_terminal, squeeze};
@@ -168,7 +170,10 @@ fn chinese_ordinal(chars: &[(usize, char)]) -> Option<(u32, usize)> {
     if v.len != n {
         return None;
     }
-    u32::try_from(v.value.trunc().mantissa())
+    v.value
+        .trunc()
+        .to_u32()
+        .ok_or(())
         .ok()
         .filter(|&x| x > 0)
         .map(|x| (x, n))
@@ -423,7 +428,7 @@ fn heading(text: &str, content: Span) -> (Option<String>, Option<u32>, Option<Sp
         if let Some(n) = numerals::scan(&inner, skip) {
             let unit = inner.get(skip + n.len..).unwrap_or(&[]);
             if matches!(unit, ['项'] | ['件'] | ['个']) {
-                let declared = u32::try_from(n.value.trunc().mantissa()).ok();
+                let declared = n.value.trunc().to_u32().ok_or(()).ok();
                 let kept: String = title.chars().take(open).collect();
                 let count_span = raw
                     .char_indices()
@@ -513,10 +518,6 @@ pub fn split_cells(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
 
 /// Reads the outline of `text`.
 #[must_use]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one pass over the lines reads best as one loop"
-)]
 pub fn read(text: &str) -> Outline {
     let spans = lines(text);
     let classes: Vec<Line> = spans.iter().map(|&s| classify(text, s)).collect();
