@@ -314,7 +314,7 @@ pub fn extract(text: &str) -> Extraction {
         }
     }
 
-    x.truncated = is_truncated(&outline);
+    x.truncated = is_truncated(text, &outline);
     x.diagnostics = diagnose(text, &x, &outline, &declared_spans);
     x
 }
@@ -542,7 +542,7 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
     (d, spans)
 }
 
-fn is_truncated(outline: &Outline) -> bool {
+fn is_truncated(text: &str, outline: &Outline) -> bool {
     let Some(last) = outline.sections.iter().rev().find_map(|s| s.items.last()) else {
         return false;
     };
@@ -550,8 +550,11 @@ fn is_truncated(outline: &Outline) -> bool {
         return false;
     }
     if let Some(cols) = &outline.columns {
-        // A row is complete when it has all its cells.
-        return last.cells.as_ref().map_or(0, Vec::len) < cols.count;
+        // A row is complete when it has all its cells, or ends with a separator
+        // (its last cells may be empty).
+        let tail = text[last.start..last.end()].trim_end_matches(normalize::is_space);
+        let closed = !outline.cell_per_line && tail.ends_with(['|', '｜', '\t']);
+        return !closed && last.cells.as_ref().map_or(0, Vec::len) < cols.count;
     }
     !last.terminated
 }

@@ -196,6 +196,20 @@ fn starts_with_year(chars: &[(usize, char)]) -> bool {
 /// Classifies one trimmed line.
 fn classify(text: &str, span: Span) -> Line {
     let line = &text[span.start..span.end];
+    // Markdown-style rows: "| 1 | 任务 | 单位 |" reads like "1 | 任务 | 单位 |".
+    if line.starts_with(['|', '｜']) {
+        let rest = line.trim_start_matches(|c: char| c == '|' || c == '｜' || is_space(c));
+        if rest.is_empty() {
+            return Line::Plain;
+        }
+        return classify(
+            text,
+            Span {
+                start: span.end - rest.len(),
+                end: span.end,
+            },
+        );
+    }
     // Markers live in the first few characters; `whole` says whether we saw them all.
     const HEAD: usize = 24;
     let mut buf = [(0usize, '\0'); HEAD];
@@ -614,6 +628,7 @@ pub fn read(text: &str) -> Outline {
                 let cells = split_cells(text, &[span]);
                 let names: Vec<String> = cells
                     .iter()
+                    .skip_while(|c| c.is_empty())
                     .skip(1)
                     .map(|c| c.iter().map(|s| squeeze(&text[s.start..s.end])).collect())
                     .collect();
