@@ -5,22 +5,56 @@
 //! SQL, HTTP or JSON. Anything that depends on "today" takes it as an argument.
 #![deny(missing_docs)]
 
+pub mod assessment;
 pub mod assignment;
 pub mod audit;
+pub mod effective;
+#[cfg(test)]
+mod fixtures;
+pub mod forecast;
+pub mod goal;
 pub mod ids;
 pub mod period;
 pub mod plan;
 pub mod problem;
+pub mod progress;
 pub mod quantity;
+pub mod reminders;
 pub mod report;
+pub mod reporting;
+pub mod rollup;
+pub mod schedule;
+pub mod split;
+pub mod status;
 pub mod unit;
 
+pub use assessment::{Assessment, assess, assess_stage};
 pub use assignment::{Assignment, AssignmentRole, SchedulePoint, split_by_weights};
 pub use audit::{Actor, AuditEvent};
+pub use effective::{accepted_history, effective_report, is_reported, value_at};
+pub use forecast::{Forecast, forecast};
+pub use goal::{Accrual, Goal};
 pub use ids::*;
 pub use period::{Period, PeriodError};
 pub use plan::{Item, Plan, PlanKind, PlanStatus, Section, Target, TargetSpan};
 pub use problem::{Problem, ProblemStatus};
+pub use progress::{Completion, completion, meets, schedule_gap};
 pub use quantity::{Cmp, Quantity};
+pub use reminders::{Records, Reminder, ReminderRule, ReminderRuleError, reminders};
 pub use report::{Report, ReportStatus, Stage};
+pub use reporting::{
+    Completeness, ReportingRule, ReportingRuleError, completeness, completeness_within, first_filed,
+};
+pub use rollup::{
+    GroupSummary, StatusCounts, TargetRollup, UnitRank, rank_units, roll_up_target, summarize,
+    summarize_within,
+};
+pub use schedule::{
+    Milestone, MilestoneGoal, MilestoneSchedule, PointSchedule, Schedule, ScheduleError,
+};
+pub use split::{SplitError, check_split};
+pub use status::{
+    Colour, Status, Thresholds, ThresholdsError, classify_gap, quantitative_status, stage_score,
+    stage_status,
+};
 pub use unit::{OrgUnit, UnitKind, UnitTree};

@@ -1,0 +1,329 @@
+//! Roll-ups of [`Assessment`]s: per target, over any group, and rankings of units.
+//!
+//! **Per target** ([`roll_up_target`]). For a count, the target's value is the sum of the
+//! values of the assignments that hold a quota (the shares), and the quota sum is the sum of
+//! their quotas; when no assignment holds a quota, the lead's value stands for the target
+//! (the first lead, else the first assignment), so a lead and its partners are never counted
+//! twice. For a level (a rate, a time limit) values do not add up: the lead's value stands
+//! for the target and there is no quota sum. The completion is that value against the
+//! whole target. `missing` counts the target's assignments whose status is
+//! [`Status::NotReported`].
+//!
+//! **Over a group** ([`summarize`], [`summarize_within`]): the mean of the capped scores,
+//! every assessment weighing the same (one assignment of one target — a lead and a region
+//! each count once), and the count of each status. An assignment that has not reported
+//! keeps its score from its value at the period (0 if it never reported). A region's figure
+//! includes every unit within it ([`UnitTree::is_within`]): itself, its departments, and all
+//! the regions below it.
+//!
+//! **Ranking** ([`rank_units`]): units by their group's mean score, best first; units with
+//! nothing to score last; ties broken by name (Unicode order, not pinyin), then id. Ranks
+//! are 1, 2, 3 … with no shared places.
+
+use crate::assessment::Assessment;
+use crate::assignment::AssignmentRole;
+use crate::goal::{Accrual, Goal};
+use crate::ids::{TargetId, UnitId};
+use crate::plan::Target;
+use crate::progress::{Completion, completion};
+use crate::status::Status;
+use crate::unit::UnitTree;
+use rust_decimal::Decimal;
+
+/// A target rolled up from its assignments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetRollup {
+    /// The target.
+    pub target: TargetId,
+    /// The target's value at the period; `None` for a level with no lead assessed.
+    pub value: Option<Decimal>,
+    /// The sum of the quotas of the shares; `None` when no assignment holds a quota or the
+    /// target is a level.
+    pub quota_sum: Option<Decimal>,
+    /// The value against the whole target.
+    pub completion: Option<Completion>,
+    /// How many assignments were rolled into the value.
+    pub counted: usize,
+    /// How many of the target's assignments are not reported.
+    pub missing: usize,
+}
+
+/// Rolls up the assessments of `target` (others in `rows` are ignored); `tolerance` is the
+/// `approx` tolerance. See the module docs.
+pub fn roll_up_target(target: &Target, rows: &[Assessment], tolerance: Decimal) -> TargetRollup {
+    let rows: Vec<&Assessment> = rows.iter().filter(|r| r.target == target.id).collect();
+    let lead = || {
+        rows.iter()
+            .find(|r| r.role == AssignmentRole::Lead)
+            .or(rows.first())
+            .copied()
+    };
+    let shares: Vec<&Assessment> = rows.iter().copied().filter(|r| r.quota.is_some()).collect();
+    let goal = Goal::for_target(target);
+    let (value, quota_sum, counted) = match goal.accrual {
+        Accrual::Cumulative if !shares.is_empty() => (
+            Some(shares.iter().map(|r| r.value).sum()),
+            Some(shares.iter().filter_map(|r| r.quota).sum()),
+            shares.len(),
+        ),
+        _ => match lead() {
+            Some(r) => (Some(r.value), None, 1),
+            None => (None, None, 0),
+        },
+    };
+    TargetRollup {
+        target: target.id,
+        value,
+        quota_sum,
+        completion: value.map(|v| completion(&goal, v, tolerance)),
+        counted,
+        missing: rows
+            .iter()
+            .filter(|r| r.status == Status::NotReported)
+            .count(),
+    }
+}
+
+/// How many assessments have each status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatusCounts {
+    /// 已完成.
+    pub done: usize,
+    /// 正常推进.
+    pub on_track: usize,
+    /// 滞后.
+    pub lagging: usize,
+    /// 严重滞后.
+    pub at_risk: usize,
+    /// 未报送.
+    pub not_reported: usize,
+}
+
+impl StatusCounts {
+    /// The count for one status.
+    pub fn get(&self, status: Status) -> usize {
+        match status {
+            Status::Done => self.done,
+            Status::OnTrack => self.on_track,
+            Status::Lagging => self.lagging,
+            Status::AtRisk => self.at_risk,
+            Status::NotReported => self.not_reported,
+        }
+    }
+
+    fn add(&mut self, status: Status) {
+        let slot = match status {
+            Status::Done => &mut self.done,
+            Status::OnTrack => &mut self.on_track,
+            Status::Lagging => &mut self.lagging,
+            Status::AtRisk => &mut self.at_risk,
+            Status::NotReported => &mut self.not_reported,
+        };
+        *slot += 1;
+    }
+
+    /// All counted.
+    pub fn total(&self) -> usize {
+        Status::ALL.iter().map(|&s| self.get(s)).sum()
+    }
+}
+
+/// A group of assessments summed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GroupSummary {
+    /// How many assessments.
+    pub count: usize,
+    /// The mean capped score; `None` for an empty group.
+    pub mean_score: Option<Decimal>,
+    /// How many of each status.
+    pub counts: StatusCounts,
+}
+
+/// Sums up any group of assessments (a section, a plan, a unit's); see the module docs.
+pub fn summarize<'a>(rows: impl IntoIterator<Item = &'a Assessment>) -> GroupSummary {
+    let mut s = GroupSummary::default();
+    let mut total = Decimal::ZERO;
+    for r in rows {
+        s.count += 1;
+        total += r.score;
+        s.counts.add(r.status);
+    }
+    s.mean_score = (s.count > 0).then(|| total / Decimal::from(s.count));
+    s
+}
+
+/// Sums up the assessments of units within `region` (itself and all below it).
+pub fn summarize_within(tree: &UnitTree, region: UnitId, rows: &[Assessment]) -> GroupSummary {
+    summarize(rows.iter().filter(|r| tree.is_within(r.unit, region)))
+}
+
+/// A unit's place in a ranking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRank {
+    /// 1 for the best.
+    pub rank: usize,
+    /// The unit.
+    pub unit: UnitId,
+    /// Its name (its id when the tree does not know it).
+    pub name: String,
+    /// Its figure, descendants included.
+    pub summary: GroupSummary,
+}
+
+/// Ranks `units` by the mean score of the assessments within each; see the module docs.
+pub fn rank_units(tree: &UnitTree, units: &[UnitId], rows: &[Assessment]) -> Vec<UnitRank> {
+    let mut out: Vec<UnitRank> = units
+        .iter()
+        .map(|&unit| UnitRank {
+            rank: 0,
+            unit,
+            name: tree
+                .get(unit)
+                .map_or_else(|| unit.to_string(), |u| u.name.clone()),
+            summary: summarize_within(tree, unit, rows),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let by_score = match (a.summary.mean_score, b.summary.mean_score) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => Less,
+            (None, Some(_)) => Greater,
+            (None, None) => Equal,
+        };
+        by_score
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.unit.cmp(&b.unit))
+    });
+    for (i, r) in out.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{d, jilin, p, target};
+    use crate::ids::AssignmentId;
+    use crate::quantity::Cmp;
+    use proptest::prelude::*;
+
+    fn row(unit: i64, quota: Option<&str>, value: &str, score: &str, status: Status) -> Assessment {
+        Assessment {
+            target: TargetId(1),
+            assignment: AssignmentId(unit),
+            unit: UnitId(unit),
+            role: if quota.is_some() {
+                AssignmentRole::Partner
+            } else {
+                AssignmentRole::Lead
+            },
+            quota: quota.map(d),
+            period: p("2023-06"),
+            value: d(value),
+            reported: status != Status::NotReported,
+            score: d(score),
+            status,
+        }
+    }
+
+    #[test]
+    fn a_target_is_the_sum_of_its_shares_not_of_its_lead() {
+        let t = target("230000", "人", Cmp::Ge);
+        let rows = [
+            row(4, None, "120000", "0.52", Status::OnTrack),
+            row(2, Some("130000"), "70000", "0.54", Status::OnTrack),
+            row(5, Some("100000"), "40000", "0.4", Status::NotReported),
+        ];
+        let r = roll_up_target(&t, &rows, d("0.1"));
+        assert_eq!(r.value, Some(d("110000")));
+        assert_eq!(r.quota_sum, Some(d("230000")));
+        assert_eq!(r.completion.unwrap().ratio, Some(d("110000") / d("230000")));
+        assert_eq!((r.counted, r.missing), (2, 1));
+        // the lead alone
+        let r = roll_up_target(&t, &rows[..1], d("0.1"));
+        assert_eq!(
+            (r.value, r.quota_sum, r.counted),
+            (Some(d("120000")), None, 1)
+        );
+        // a rate: the lead's level, never a sum
+        let rate = target("95", "%", Cmp::Ge);
+        let rows = [
+            row(4, None, "96", "1", Status::Done),
+            row(2, Some("95"), "90", "0.9", Status::Lagging),
+        ];
+        let r = roll_up_target(&rate, &rows, d("0.1"));
+        assert_eq!((r.value, r.quota_sum), (Some(d("96")), None));
+        assert!(r.completion.unwrap().met);
+    }
+
+    #[test]
+    fn groups_and_rankings_include_descendants() {
+        let tree = jilin();
+        let rows = [
+            row(2, Some("1"), "0", "0.5", Status::Lagging),
+            row(3, Some("1"), "0", "1", Status::Done),
+            row(5, Some("1"), "0", "0.75", Status::OnTrack),
+            row(6, Some("1"), "0", "0.75", Status::AtRisk),
+        ];
+        let changchun = summarize_within(&tree, UnitId(2), &rows);
+        assert_eq!(changchun.count, 2);
+        assert_eq!(changchun.mean_score, Some(d("0.75")));
+        assert_eq!((changchun.counts.done, changchun.counts.lagging), (1, 1));
+        let all = summarize_within(&tree, UnitId(1), &rows);
+        assert_eq!((all.count, all.counts.total()), (4, 4));
+        assert_eq!(summarize(&[]).mean_score, None);
+        let ranked = rank_units(&tree, &[UnitId(6), UnitId(5), UnitId(4), UnitId(2)], &rows);
+        let names: Vec<_> = ranked.iter().map(|r| (r.rank, r.name.as_str())).collect();
+        // 长春 0.75, 吉林 0.75, 四平 0.75 tie → by name; the department has nothing → last
+        assert_eq!(
+            names,
+            [
+                (1, "吉林市"),
+                (2, "四平市"),
+                (3, "长春市"),
+                (4, "省人力资源和社会保障厅")
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn one_child_rolls_up_to_itself(v in 0u64..1_000_000, q in 1u64..1_000_000, score in 0u32..=100) {
+            let t = target(&q.to_string(), "人", Cmp::Ge);
+            let score = Decimal::new(score.into(), 2);
+            let only = Assessment {
+                value: Decimal::from(v),
+                quota: Some(Decimal::from(q)),
+                score,
+                ..row(2, Some("1"), "0", "0", Status::OnTrack)
+            };
+            let r = roll_up_target(&t, std::slice::from_ref(&only), d("0.1"));
+            prop_assert_eq!(r.value, Some(only.value));
+            prop_assert_eq!(r.quota_sum, only.quota);
+            let own = completion(&Goal::for_target(&t), only.value, d("0.1"));
+            prop_assert_eq!(r.completion, Some(own));
+            let s = summarize(std::slice::from_ref(&only));
+            prop_assert_eq!(s.mean_score, Some(score));
+            prop_assert_eq!(s.counts.get(only.status), 1);
+        }
+
+        #[test]
+        fn the_sum_of_shares_is_the_sum_of_the_parts(
+            parts in proptest::collection::vec((0u64..100_000, 0u64..100_000), 1..20)
+        ) {
+            let q: u64 = parts.iter().map(|p| p.1).sum();
+            let t = target(&q.max(1).to_string(), "人", Cmp::Ge);
+            let rows: Vec<Assessment> = parts.iter().enumerate().map(|(i, &(v, q))| Assessment {
+                value: Decimal::from(v),
+                quota: Some(Decimal::from(q)),
+                ..row(i as i64, Some("1"), "0", "0", Status::OnTrack)
+            }).collect();
+            let r = roll_up_target(&t, &rows, d("0.1"));
+            prop_assert_eq!(r.value, Some(Decimal::from(parts.iter().map(|p| p.0).sum::<u64>())));
+            prop_assert_eq!(r.quota_sum, Some(Decimal::from(q)));
+            prop_assert_eq!(r.counted, parts.len());
+        }
+    }
+}
