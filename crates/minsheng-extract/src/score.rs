@@ -114,9 +114,14 @@ fn unit_eq(a: &str, b: &str) -> bool {
 }
 
 fn value_eq(a: Decimal, b: Decimal) -> bool {
-    let diff = (a - b).abs();
+    let Some(diff) = a.checked_sub(b).map(|d| d.abs()) else {
+        return false;
+    };
     let scale = a.abs().max(b.abs());
-    diff.is_zero() || diff <= scale * Decimal::new(1, 9)
+    diff.is_zero()
+        || scale
+            .checked_mul(Decimal::new(1, 9))
+            .is_some_and(|tol| diff <= tol)
 }
 
 /// Whether an extracted (value, unit) matches a gold one.

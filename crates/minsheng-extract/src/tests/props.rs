@@ -138,3 +138,28 @@ fn long_line_stays_linear() {
     assert_eq!(x.narrative.len(), 50_000);
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+#[cfg(feature = "serde")]
+const GOLD: &[&str] = &[
+    include_str!("../../../../corpus/jilin-2023.gold.json"),
+    include_str!("../../../../corpus/chengdu-2023.gold.json"),
+    include_str!("../../../../corpus/guangdong-2023.gold.json"),
+    include_str!("../../../../corpus/jiaxing-2023-duties.gold.json"),
+];
+
+#[cfg(feature = "serde")]
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Scoring and JSON never panic on what a damaged document yields.
+    #[test]
+    fn scoring_never_panics(doc in 0usize..4, cuts in proptest::collection::vec((0usize..20_000, 0usize..8, proptest::char::any()), 0..12)) {
+        let text = mutate(CORPUS[doc], &cuts);
+        let got = crate::gold::Document::from_extraction(&crate::extract(&text), "x.txt");
+        let gold = crate::gold::Document::from_json(GOLD[doc]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let s = crate::score::score(&gold, &got);
+        prop_assert!(s.targets.precision() <= 1.0);
+        let again = crate::gold::Document::from_json(&got.to_json()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(again.sections.len(), got.sections.len());
+    }
+}
