@@ -412,13 +412,23 @@ fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
     // Prefer a heading that names the plan ("关于…的通知") over an issuer line above it.
     let mut first: Option<(String, Span)> = None;
     for &sp in preamble.iter().take(4) {
-        let line = squeeze(&text[sp.start..sp.end]);
+        let line = squeeze(&text[sp.start..sp.end])
+            .trim_matches(|c: char| matches!(fold(c), '|'))
+            .to_string();
         let last = line.chars().last().map_or('\0', fold);
         let n = line.chars().count();
-        if matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || n > 80 {
+        let attachment_label = line.starts_with("附件") && n <= 5;
+        if !attachment_label
+            && (matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || n > 80)
+        {
             break;
         }
-        if n < 4 || (line.starts_with("附件") && n <= 4) || is_doc_number(&line) {
+        let attachment = line.starts_with("附件")
+            && line
+                .chars()
+                .skip(2)
+                .all(|c| c.is_ascii_digit() || matches!(fold(c), ':' | '、'));
+        if n < 4 || attachment || is_doc_number(&line) {
             continue;
         }
         if TITLE_WORDS.iter().any(|w| line.contains(w)) {

@@ -632,9 +632,10 @@ pub fn read(text: &str) -> Outline {
                     .skip(1)
                     .map(|c| c.iter().map(|s| squeeze(&text[s.start..s.end])).collect())
                     .collect();
-                out.columns = Some(header_columns(&names));
+                // Column names may go on over the next lines ("项目名称 |" one per line).
+                header_names = names;
                 cell_mode = false;
-                reading_header = false;
+                reading_header = true;
             } else {
                 cell_mode = true;
                 reading_header = true;
@@ -647,14 +648,36 @@ pub fn read(text: &str) -> Outline {
                 reading_header = false;
                 out.columns = Some(header_columns(&header_names));
             } else {
-                header_names.push(squeeze(&text[span.start..span.end]));
+                if cell_mode {
+                    header_names.push(squeeze(&text[span.start..span.end]));
+                } else {
+                    for cell in split_cells(text, &[span]) {
+                        let name: String = cell
+                            .iter()
+                            .map(|s| squeeze(&text[s.start..s.end]))
+                            .collect();
+                        if !name.is_empty()
+                            && !name.chars().all(|c| matches!(c, '-' | ':' | '=' | '—'))
+                        {
+                            header_names.push(name);
+                        }
+                    }
+                }
                 continue;
             }
         }
         match class {
             Line::Row { no, content } if out.columns.is_some() => {
                 let expected = cur.as_ref().map_or(1, |c| c.no + 1);
-                if cell_mode && cur.is_some() && no != expected {
+                let incomplete = cur.as_ref().is_some_and(|c| {
+                    let have = if cell_mode {
+                        c.body.len()
+                    } else {
+                        split_cells(text, &c.body).len()
+                    };
+                    have < out.columns.as_ref().map_or(0, |k| k.count)
+                });
+                if cur.is_some() && no != expected && (cell_mode || incomplete) {
                     // A number inside a cell, not a new row.
                     if let Some(c) = cur.as_mut() {
                         c.body.push(span);
@@ -752,6 +775,7 @@ pub fn read(text: &str) -> Outline {
                 if let Some(prev) = last_line
                     && !ends_item(text, prev)
                     && !cell_mode
+                    && !text[prev.start..prev.end].ends_with(['|', '｜'])
                 {
                     out.joined.push(Span {
                         start: prev.end,
