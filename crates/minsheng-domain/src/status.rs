@@ -16,6 +16,10 @@
 //!    10–30 points behind 序时进度 is yellow, more than 30 is red. A schedule with no value
 //!    for the period (stage milestones only) is read as [`Schedule::Linear`]. A level goal
 //!    with no baseline is expected from January on, so a rate below its goal lags at once.
+//!    From the deadline on, an `approx`/`eq` goal that is not met is behind by its distance
+//!    from the goal either way (`−|actual − goal| / goal × 100`): an overshoot of 左右 is
+//!    off too. Note that a `ge` goal missed by less than `lagging_points` at its deadline is
+//!    still [`Status::OnTrack`] (green): the status set has no "missed".
 //!
 //! **Qualitative** ([`stage_status`]), from the reported [`Stage`]:
 //!
@@ -284,11 +288,21 @@ pub fn quantitative_status(
     } else if c.met {
         return Status::Done;
     }
-    let expected = schedule
-        .expected(goal, period)
-        .or_else(|| Schedule::Linear.expected(goal, period))
-        .unwrap_or(goal.value);
-    classify_gap(schedule_gap(goal, actual, expected), thresholds)
+    let gap = if goal.is_due_by(period) && matches!(goal.cmp, Cmp::Approx | Cmp::Eq) {
+        // At the deadline an overshoot is as far off as a shortfall.
+        let either_way = Goal {
+            accrual: Accrual::Level,
+            ..*goal
+        };
+        schedule_gap(&either_way, actual, goal.value)
+    } else {
+        let expected = schedule
+            .expected(goal, period)
+            .or_else(|| Schedule::Linear.expected(goal, period))
+            .unwrap_or(goal.value);
+        schedule_gap(goal, actual, expected)
+    };
+    classify_gap(gap, thresholds)
 }
 
 /// The status of a qualitative item at the end of `period`, from its reported stage
@@ -404,6 +418,10 @@ mod tests {
         assert_eq!(status(&limit, "2023-03", Some("5")), Status::AtRisk);
         let about = goal("1000", "个", Cmp::Approx);
         assert_eq!(status(&about, "2023-12", Some("950")), Status::Done);
+        assert_eq!(status(&about, "2023-06", Some("700")), Status::OnTrack);
+        assert_eq!(status(&about, "2023-12", Some("1150")), Status::Lagging);
+        assert_eq!(status(&about, "2023-12", Some("1500")), Status::AtRisk);
+        assert_eq!(status(&about, "2023-12", Some("500")), Status::AtRisk);
     }
 
     #[test]
