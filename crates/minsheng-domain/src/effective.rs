@@ -54,7 +54,7 @@ pub fn is_reported<'a>(
 
 /// The accepted history of an assignment in `year`: for each month that ends a reported
 /// period, the value of the effective report at that period, as `(months into the year,
-/// value)`, ordered by month. Used by [`forecast`](crate::forecast).
+/// value)`, ordered by month. Used by [`forecast()`](crate::forecast()).
 pub fn accepted_history<'a>(
     reports: impl IntoIterator<Item = &'a Report> + Clone,
     assignment: AssignmentId,

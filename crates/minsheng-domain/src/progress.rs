@@ -1,7 +1,7 @@
 //! How far an actual value is from its goal, counted the right way round.
 //!
 //! [`completion`] holds an actual (a cumulative count or a current level, see
-//! [`Accrual`](crate::goal::Accrual)) against a [`Goal`]:
+//! [`Accrual`]) against a [`Goal`]:
 //!
 //! | cmp | met ([`Completion::met`]) | score (0..=1) | ratio (uncapped) |
 //! |---|---|---|---|

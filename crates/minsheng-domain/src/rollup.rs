@@ -310,6 +310,26 @@ mod tests {
         }
 
         #[test]
+        fn a_checked_split_delivered_in_full_rolls_up_to_the_target(
+            v in 1u64..10_000_000_000, ws in proptest::collection::vec(1u64..10_000, 1..30)
+        ) {
+            let t = target(&v.to_string(), "人", Cmp::Ge);
+            let shares = crate::assignment::split_by_weights(Decimal::from(v), &ws).unwrap();
+            prop_assert_eq!(crate::split::check_split(&t, &shares, d("0.1")), Ok(()));
+            let rows: Vec<Assessment> = shares.iter().enumerate().map(|(i, &s)| Assessment {
+                value: s,
+                quota: Some(s),
+                ..row(i as i64, Some("1"), "0", "1", Status::Done)
+            }).collect();
+            let r = roll_up_target(&t, &rows, d("0.1"));
+            prop_assert_eq!(r.value, Some(Decimal::from(v)));
+            prop_assert_eq!(r.quota_sum, Some(Decimal::from(v)));
+            let c = r.completion.unwrap();
+            prop_assert_eq!((c.ratio, c.met), (Some(Decimal::ONE), true));
+            prop_assert_eq!(summarize(&rows).mean_score, Some(Decimal::ONE));
+        }
+
+        #[test]
         fn the_sum_of_shares_is_the_sum_of_the_parts(
             parts in proptest::collection::vec((0u64..100_000, 0u64..100_000), 1..20)
         ) {
