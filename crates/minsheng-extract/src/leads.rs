@@ -214,10 +214,42 @@ pub fn parse_note(note: &str) -> Vec<String> {
     leads
 }
 
+/// Drops bracketed remarks about roles ("(列第一位者为牵头单位,下同)", "(牵头)").
+fn drop_remarks(text: &str) -> String {
+    const REMARKS: &[&str] = &[
+        "牵头",
+        "配合",
+        "负责",
+        "主办",
+        "协办",
+        "参与",
+        "下同",
+        "列第一",
+        "汇总",
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(['(', '（']) {
+        let after = &rest[open..];
+        let close = after.find([')', '）']).map_or(after.len(), |k| {
+            k + after[k..].chars().next().map_or(1, char::len_utf8)
+        });
+        let inner = &after[..close];
+        out.push_str(&rest[..open]);
+        if !REMARKS.iter().any(|w| inner.contains(w)) {
+            out.push_str(inner);
+        }
+        rest = &after[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Splits a cell or note value on 、，,;；/ and drops brackets, white space and
 /// trailing punctuation.
 #[must_use]
 pub fn split_units(text: &str) -> Vec<String> {
+    let text = drop_remarks(text);
     text.split(|c: char| matches!(fold(c), '、' | ',' | ';' | '/' | '|'))
         .map(|u| {
             let mut u: String = u.chars().filter(|&c| !is_space(c)).collect();

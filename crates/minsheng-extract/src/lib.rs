@@ -497,6 +497,7 @@ const SECTION_WORDS: &[&str] = &[
     "大板块",
     "个部分",
     "大专项",
+    "方面",
 ];
 
 fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {

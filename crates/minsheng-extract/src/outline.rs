@@ -614,11 +614,35 @@ pub fn read(text: &str) -> Outline {
         }
     }
 
+    let mut attachment_list = false;
     for (idx, (&span, &class)) in spans.iter().zip(&classes).enumerate() {
-        // Header rows of a table, in either flattening.
         // Page numbers left by PDF extraction ("3", "— 3 —", "第3页") are not text.
         if !cell_mode && is_page_number(&text[span.start..span.end]) {
             continue;
+        }
+        // "附件:1.…\n2.…": a list of attachments, not items.
+        let line = &text[span.start..span.end];
+        if line.starts_with("附件") && line.contains([':', '：']) {
+            attachment_list = true;
+        } else if attachment_list
+            && matches!(
+                class,
+                Line::Marker {
+                    kind: Kind::Arabic,
+                    ..
+                }
+            )
+            && line.chars().count() < 40
+            && !ends_item(text, span)
+        {
+            if started {
+                out.loose.push(span);
+            } else {
+                out.preamble.push(span);
+            }
+            continue;
+        } else {
+            attachment_list = false;
         }
         if class == Line::Header {
             flush(&mut out, &mut cur);

@@ -28,6 +28,8 @@ use crate::numerals::{self, Form, Scanned};
 
 /// Units that may follow a number, longest first where one is a prefix of another.
 const UNITS: &[&str] = &[
+    "微克/立方米",
+    "㎡",
     "平方公里",
     "平方千米",
     "平方米",
@@ -168,7 +170,8 @@ const CHINESE_UNITS: &[&str] = &[
 
 /// Units written in Latin letters, matched case-sensitively.
 const ASCII_UNITS: &[&str] = &[
-    "GWh", "MWh", "kWh", "GW", "MW", "kW", "km", "kg", "TB", "PB",
+    "GWh", "MWh", "kWh", "km2", "km²", "GW", "MW", "kW", "km", "kg", "TB", "PB", "m2", "m²", "m3",
+    "m³",
 ];
 
 /// A unit the classifier 个 may precede: 3个工作日 → 工作日.

@@ -523,3 +523,15 @@ fn one_cell_per_line_with_separators() {
     ! declared-items@3:8
     "#);
 }
+
+#[test]
+fn attachment_list_and_square_metres() {
+    insta::assert_snapshot!(check("现将有关事项通知如下。\n附件:1.重点工作责任分解\n2.十方面民生实事责任分解\n附件2\n十方面民生实事责任分解\n一、住房\n1.改造棚户区25万m2,建设社区用房不少于350㎡。\n责任单位:市住建局、市财政局(列第一位者为牵头单位,下同)"), @r#"
+    title=None year=None declared=Some(10)/None
+    §1 Some("住房") None
+      1. 改造棚户区25万m2,建设社区用房不少于350㎡。 <市住建局|市财政局>
+        250000 "m2" ge «改造棚户区25万m2»
+        350 "㎡" ge «建设社区用房不少于350㎡»
+    ! declared-sections@3:3
+    "#);
+}
