@@ -391,6 +391,9 @@ fn is_closing(line: &str) -> bool {
 
 /// "3", "- 3 -", "— 3 —", "第3页", "3/12": a page number on its own line.
 fn is_page_number(line: &str) -> bool {
+    if line.len() > 24 {
+        return false;
+    }
     let s: String = line.chars().filter(|&c| !is_space(c)).map(fold).collect();
     let core = s.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '－'));
     let core = core
