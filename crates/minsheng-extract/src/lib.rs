@@ -375,7 +375,24 @@ fn build_item(text: &str, d: &ItemDraft, outline: &Outline) -> Item {
             leads_found.extend(leads::parse_note(&text[sp.start..sp.end]));
         }
     }
-    let body = c.slice(0, text_end).to_string();
+    let mut body = c.slice(0, text_end).to_string();
+    // "…30个(牵头单位:市住建局)。": the closing punctuation belongs to the sentence.
+    if text_end < c.len() && matches!(c.folded.get(text_end), Some('(' | '[' | '【' | '〔')) {
+        let tail = &c.folded[text_end..];
+        if let Some(close) = tail
+            .iter()
+            .rposition(|&x| matches!(x, ')' | ']' | '】' | '〕'))
+        {
+            let after = text_end + close + 1;
+            if after < c.len()
+                && c.folded[after..]
+                    .iter()
+                    .all(|&x| normalize::is_terminal(x) || x == '.')
+            {
+                body.push_str(c.slice(after, c.len()));
+            }
+        }
+    }
     let targets = targets::scan_chars(&c.folded[..text_end])
         .into_iter()
         .map(|f| Target {

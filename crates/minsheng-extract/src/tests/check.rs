@@ -535,3 +535,14 @@ fn attachment_list_and_square_metres() {
     ! declared-sections@3:3
     "#);
 }
+
+#[test]
+fn sentence_end_after_a_note() {
+    insta::assert_snapshot!(check("1.开工建设公共停车场30个(牵头单位:市住建局)。\n2.打通断头路20条（市交通运输局负责）；"), @r#"
+    §1 None None
+      1. 开工建设公共停车场30个。 <市住建局>
+        30 "个" ge «开工建设公共停车场30个»
+      2. 打通断头路20条； <市交通运输局>
+        20 "条" ge «打通断头路20条»
+    "#);
+}
