@@ -367,6 +367,40 @@ fn ends_item(text: &str, span: Span) -> bool {
     is_terminal(last) || ends_with_note(text, span)
 }
 
+/// A short line with no ordinal, digits or sentence punctuation, right above an
+/// item and right after a complete line: a heading the text did not number.
+fn is_bare_heading(
+    text: &str,
+    spans: &[Span],
+    classes: &[Line],
+    k: usize,
+    item_kind: Option<Kind>,
+) -> bool {
+    if classes[k] != Line::Plain {
+        return false;
+    }
+    let next_is_item = matches!(
+        classes.get(k + 1),
+        Some(Line::Marker { kind, .. }) if Some(*kind) == item_kind
+    );
+    if !next_is_item {
+        return false;
+    }
+    let in_preamble = !classes[..k]
+        .iter()
+        .any(|c| matches!(c, Line::Marker { .. } | Line::Row { .. } | Line::Header));
+    let after_complete =
+        in_preamble || ends_item(text, spans[k - 1]) || !matches!(classes[k - 1], Line::Plain);
+    let s = squeeze(&text[spans[k].start..spans[k].end]);
+    let n = s.chars().count();
+    after_complete
+        && (2..=16).contains(&n)
+        && !s.chars().any(|c| {
+            let c = fold(c);
+            c.is_ascii_digit() || matches!(c, ',' | '。' | ';' | '!' | '?' | '、' | '|')
+        })
+}
+
 /// A closing paragraph addressed to the implementers ("各地、各部门要…"): after a
 /// complete sentence it ends the last item even where items take body paragraphs.
 fn is_closing(line: &str) -> bool {
@@ -591,6 +625,20 @@ pub fn read(text: &str) -> Outline {
     // Items that take body paragraphs: headings that are themselves the items.
     let bodies = heading_items || (item_kind == Some(Kind::ParenChinese) && section_kind.is_none());
 
+    // Headings without an ordinal ("就业创业" above "1.…"), when there are no numbered ones.
+    let unnumbered: Vec<bool> = if section_kind.is_none() && !heading_items && !has_table {
+        let marks: Vec<bool> = (0..spans.len())
+            .map(|k| is_bare_heading(text, &spans, &classes, k, item_kind))
+            .collect();
+        if marks.iter().filter(|&&m| m).count() >= 2 {
+            marks
+        } else {
+            Vec::new()
+        }
+    } else {
+        Vec::new()
+    };
+
     let mut out = Outline {
         heading_items,
         ..Outline::default()
@@ -728,6 +776,20 @@ pub fn read(text: &str) -> Outline {
                     ..ItemDraft::default()
                 });
                 open = true;
+            }
+            Line::Plain if unnumbered.get(idx).copied().unwrap_or(false) => {
+                flush(&mut out, &mut cur);
+                started = true;
+                let title = squeeze(&text[span.start..span.end])
+                    .trim_end_matches(|c: char| matches!(fold(c), ':'))
+                    .to_string();
+                out.sections.push(SectionDraft {
+                    no: u32::try_from(out.sections.len() + 1).unwrap_or(u32::MAX),
+                    title: Some(title),
+                    heading: Some(span),
+                    ..SectionDraft::default()
+                });
+                open = false;
             }
             Line::Marker { kind, no, content } if Some(kind) == section_kind => {
                 flush(&mut out, &mut cur);

@@ -546,3 +546,18 @@ fn sentence_end_after_a_note() {
         20 "条" ge «打通断头路20条»
     "#);
 }
+
+#[test]
+fn headings_without_ordinals() {
+    insta::assert_snapshot!(check("某市2024年民生实事\n就业创业\n1.新增城镇就业2万人。\n2.开展职业技能培训1万人次。\n教育惠民\n3.新建学校3所。"), @r#"
+    title=Some("某市2024年民生实事") year=Some(2024) declared=None/None
+    §1 Some("就业创业") None
+      1. 新增城镇就业2万人。
+        20000 "人" ge «新增城镇就业2万人»
+      2. 开展职业技能培训1万人次。
+        10000 "人次" ge «开展职业技能培训1万人次»
+    §2 Some("教育惠民") None
+      3. 新建学校3所。
+        3 "所" ge «新建学校3所»
+    "#);
+}
