@@ -25,10 +25,14 @@
 //! document  ::= preamble (section | item | table | loose)*
 //! preamble  ::= title? line*              title: first short line without closing
 //!                                         punctuation, not "附件N" nor a document number
-//! declared  ::= number ("个方面" | "大方面" | "个领域" | "大类" | …)    → declared.sections
+//! declared  ::= number ("个方面" | "方面" | "大方面" | "个领域" | "大类" | …) → declared.sections
+//!             | number "类" number ("项" | "件")                        (12类45件)
 //!             | number ("项" | "件") (not 项目)                         → declared.items
 //! section   ::= cnum "、" title ("(" "共"? number ("项"|"件") ")")?   一、促进就业方面(2项)
 //!             | "第" cnum ("部分" | "章" | "篇" | "方面") title
+//!             | short-bare-line        (no ordinal, digits or punctuation, right above an
+//!                                     item; only when the text numbers no heading and
+//!                                     has two or more such lines)
 //! item      ::= marker text (continuation | sub-point)* note?
 //! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | ① … ⑳ | "0" digit " "
 //!             | "(" cnum ")"                           when that is the most frequent level
@@ -542,7 +546,14 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
                 .filter(|_| n.value.fract().is_zero() && !n.lone_one);
             let rest: String = s[j..s.len().min(j + 3)].iter().collect();
             if let Some(v) = v {
-                if let Some(w) = SECTION_WORDS.iter().find(|w| rest.starts_with(*w)) {
+                let kinds_then_count = rest.starts_with('类')
+                    && s.get(j + 1)
+                        .is_some_and(|&c| c.is_ascii_digit() || numerals::is_cnum(c));
+                if kinds_then_count && d.sections.is_none() {
+                    // 12类45件
+                    d.sections = Some(v);
+                    spans.push(c.span(i, j + 1));
+                } else if let Some(w) = SECTION_WORDS.iter().find(|w| rest.starts_with(*w)) {
                     if d.sections.is_none() {
                         d.sections = Some(v);
                         spans.push(c.span(i, j + w.chars().count()));

@@ -561,3 +561,14 @@ fn headings_without_ordinals() {
         3 "所" ge «新建学校3所»
     "#);
 }
+
+#[test]
+fn kinds_then_count_declares_sections() {
+    insta::assert_snapshot!(check("省政府确定了12类45件民生实事。\n1.新建学校3所。"), @r#"
+    title=None year=None declared=Some(12)/Some(45)
+    §1 None None
+      1. 新建学校3所。
+        3 "所" ge «新建学校3所»
+    ! declared-items@1:10
+    "#);
+}
