@@ -130,7 +130,12 @@ pub fn paren_note_start(c: &Compact) -> Option<usize> {
         "局", "委", "办", "厅", "院", "部", "府", "会", "司", "中心", "队", "站", "公司", "区",
         "县", "市", "镇", "街道", "集团", "行", "所",
     ];
-    let has_role = roles.iter().any(|r| inner.contains(r));
+    // Some group must end with its role: "市教育局牵头", "各区县配合".
+    let has_role = inner.split([',', ';', '，', '；']).any(|g| {
+        roles
+            .iter()
+            .any(|r| g.trim_end_matches(is_space).ends_with(r))
+    });
     let has_unit = unit_like.iter().any(|u| inner.contains(u));
     (has_role && has_unit && !inner.contains(':')).then_some(open)
 }

@@ -762,7 +762,12 @@ fn phrases(s: &[char], found: &mut [Found]) {
             }
             lo -= 1;
         }
-        let mut cut = lo;
+        // The previous phrase must stop before an opening bracket that starts this one.
+        let mut cut = if lo > floor && is_bracket_open(s[lo - 1]) {
+            lo - 1
+        } else {
+            lo
+        };
         if k > 0 && lo == floor {
             // Between two targets of one clause: start after the last 和/及/与/、.
             if let Some(x) = (floor..start)

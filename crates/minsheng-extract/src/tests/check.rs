@@ -572,3 +572,15 @@ fn kinds_then_count_declares_sections() {
     ! declared-items@1:10
     "#);
 }
+
+#[test]
+fn descriptive_brackets_are_not_notes() {
+    insta::assert_snapshot!(check("1.改造农村危旧桥梁248座(含渡改桥3座)。\n2.建设公共停车场10个(由各区县负责实施)。"), @r#"
+    §1 None None
+      1. 改造农村危旧桥梁248座(含渡改桥3座)。
+        248 "座" ge «改造农村危旧桥梁248座»
+        3 "座" ge «含渡改桥3座»
+      2. 建设公共停车场10个(由各区县负责实施)。
+        10 "个" ge «建设公共停车场10个(由各区县负责实施)»
+    "#);
+}
