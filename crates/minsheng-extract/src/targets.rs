@@ -704,7 +704,11 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
         .rev()
         .find(|&k| is_delim(s[k]))
         .map_or(floor, |k| k + 1);
-    let already = s[clause_start..i].contains(&'已');
+    // "已完成80%" reports; "对已建成的30个小区" only describes (已…的).
+    let already = s[clause_start..i]
+        .iter()
+        .rposition(|&c| c == '已')
+        .is_some_and(|p| !s[clause_start + p..i].contains(&'的'));
     if already && suffix_cmp.is_none() && cmp == Cmp::Ge && ends_any(s, i, GE_PRE).is_none() {
         cmp = Cmp::Eq;
     }

@@ -584,3 +584,13 @@ fn descriptive_brackets_are_not_notes() {
         10 "个" ge «建设公共停车场10个(由各区县负责实施)»
     "#);
 }
+
+#[test]
+fn reported_actuals_and_descriptions() {
+    insta::assert_snapshot!(check("（一）已新增老年助餐服务点235个,对已建成的30个小区进行改造。"), @r#"
+    §1 None None
+      1. 已新增老年助餐服务点235个,对已建成的30个小区进行改造。
+        235 "个" eq «已新增老年助餐服务点235个»
+        30 "个" ge «对已建成的30个小区进行改造»
+    "#);
+}
