@@ -401,6 +401,18 @@ fn is_bare_heading(
         })
 }
 
+/// An item that so far is only a short heading line ("（三）饮水安全工程。"): the
+/// paragraph under it is its body.
+fn is_short_head(text: &str, item: &ItemDraft) -> bool {
+    item.cells.is_none()
+        && item.body.len() == 1
+        && item.notes.is_empty()
+        && item
+            .body
+            .first()
+            .is_some_and(|b| squeeze(&text[b.start..b.end]).chars().count() <= 16)
+}
+
 /// A closing paragraph addressed to the implementers ("各地、各部门要…"): after a
 /// complete sentence it ends the last item even where items take body paragraphs.
 fn is_closing(line: &str) -> bool {
@@ -417,6 +429,10 @@ fn is_closing(line: &str) -> bool {
         "各单位",
         "以上",
         "上述",
+        "全市",
+        "全省",
+        "全县",
+        "全区",
     ]
     .iter()
     .any(|w| s.starts_with(w))
@@ -856,7 +872,11 @@ pub fn read(text: &str) -> Outline {
                 open = false;
             }
             _ if cur.is_some()
-                && (open || out.columns.is_some() || note_follows(text, &spans, &classes, idx))
+                && (open
+                    || out.columns.is_some()
+                    || note_follows(text, &spans, &classes, idx)
+                    || (cur.as_ref().is_some_and(|c| is_short_head(text, c))
+                        && !is_closing(&text[span.start..span.end])))
                 && !(bodies
                     && last_line.is_some_and(|p| ends_item(text, p))
                     && is_closing(&text[span.start..span.end])) =>
