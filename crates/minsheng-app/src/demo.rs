@@ -153,6 +153,7 @@ pub async fn build(store: &Store) -> Result<DemoSummary, AppError> {
             }
         }
     }
+    crate::rollup::recompute_in(&mut tx).await?;
     tx.commit().await?;
     let units = 1 + cities.len() + departments.len();
     info!(

@@ -9,9 +9,11 @@
 
 pub mod demo;
 mod error;
+pub mod history;
 pub mod import;
 pub mod queries;
 pub mod reporting;
+pub mod rollup;
 
 pub use error::AppError;
 pub use minsheng_store::Store;

@@ -280,7 +280,11 @@ pub async fn review_report(
     match decision {
         Decision::Accept => {
             tx.set_report_status(report, ReportStatus::Accepted, None)
-                .await?
+                .await?;
+            // The roll-up follows in the same transaction: an accept and its effect on the
+            // dashboards are one change.
+            let accepted = tx.report(report).await?;
+            crate::rollup::apply_accept(&mut tx, &accepted).await?;
         }
         Decision::Return(reason) => {
             if reason.trim().is_empty() {

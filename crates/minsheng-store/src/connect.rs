@@ -141,6 +141,8 @@ impl Store {
     ) -> Result<Store, StoreError> {
         let opts = opts
             .log_statements(tracing::log::LevelFilter::Trace)
+            // A bulk insert's statement is megabytes of placeholders: never log it whole.
+            .log_slow_statements(tracing::log::LevelFilter::Off, Duration::from_secs(1))
             .application_name("minsheng");
         // One direct attempt first: a pool would retry a refused connection until its
         // timeout, and a wrong URL should fail at once.
@@ -284,7 +286,8 @@ async fn open_sqlite(
         })
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10))
-        .log_statements(tracing::log::LevelFilter::Trace);
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .log_slow_statements(tracing::log::LevelFilter::Off, Duration::from_secs(1));
     // An in-memory database lives in one connection: a pool of one keeps it whole.
     let max = if path.is_none() { 1 } else { max_connections };
     let pool = SqlitePoolOptions::new()

@@ -12,20 +12,27 @@
 #![deny(missing_docs)]
 
 mod audit;
+pub mod baseline;
+mod bulk;
 mod connect;
 mod error;
 mod plans;
 mod reports;
+mod rollup;
 mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
 mod units;
 
+pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, redact_url};
 pub use error::StoreError;
 pub use plans::{NewItem, NewPlan, NewSection, NewTarget, TargetChange};
 pub use reports::{NewAssignment, NewReport};
+pub use rollup::{
+    AssignmentContext, NumberedRegionMonth, OwnedTargetMonth, RegionMonth, TargetMonth,
+};
 pub use tx::Tx;
 pub use units::NewUnit;
 

@@ -1,0 +1,244 @@
+//! Importing reports in bulk — a unit's batch of filings, or an office moving its past year
+//! into minsheng with the review outcomes. Every row is checked first; if any row is wrong,
+//! the import names each bad row, field and reason, and writes nothing. Otherwise all rows are
+//! written in one transaction and the roll-up is rebuilt in the same transaction.
+
+use crate::error::AppError;
+use crate::rollup;
+use minsheng_domain::{Actor, AssignmentId, Period, ReportStatus};
+use minsheng_store::{ImportedReport, NewReport, Store};
+use rust_decimal::Decimal;
+use std::collections::{HashMap, HashSet};
+
+/// One row to import, as read from a file.
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    /// Where the row stands in its file (1 = the first data row after the header), for
+    /// messages.
+    pub line: usize,
+    /// The assignment.
+    pub assignment: AssignmentId,
+    /// The period.
+    pub period: Period,
+    /// Cumulative value (a count) or level (a rate).
+    pub value: Decimal,
+    /// Status after review.
+    pub status: ReportStatus,
+    /// Revision number, from 1.
+    pub revision: u32,
+}
+
+/// One wrong row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The row's line.
+    pub line: usize,
+    /// The field.
+    pub field: &'static str,
+    /// Why, Chinese first.
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第 {} 行 {}:{}", self.line, self.field, self.reason)
+    }
+}
+
+/// Checks every row against the database and the other rows; all errors, in line order.
+pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowError>, AppError> {
+    let assignments: HashMap<AssignmentId, minsheng_domain::Assignment> = store
+        .all_assignments()
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let targets: HashMap<_, _> = store
+        .all_targets()
+        .await?
+        .into_iter()
+        .map(|(t, _)| (t.id, t))
+        .collect();
+    let mut errors = Vec::new();
+    let mut seen: HashSet<(AssignmentId, Period, u32)> = HashSet::new();
+    let mut err = |line, field, reason: String| {
+        errors.push(RowError {
+            line,
+            field,
+            reason,
+        })
+    };
+    for r in rows {
+        let Some(a) = assignments.get(&r.assignment) else {
+            err(
+                r.line,
+                "assignment_id",
+                format!(
+                    "任务分工 {} 不存在 / no assignment {}",
+                    r.assignment, r.assignment
+                ),
+            );
+            continue;
+        };
+        let Some(t) = targets.get(&a.target) else {
+            continue;
+        };
+        if r.period.year() != t.deadline.year() {
+            err(
+                r.line,
+                "period",
+                format!(
+                    "{} 不在计划年度 {} 内 / outside the plan year",
+                    r.period,
+                    t.deadline.year()
+                ),
+            );
+        }
+        if !matches!(r.period, Period::Month { .. }) {
+            err(
+                r.line,
+                "period",
+                format!("{} 不是月份(应为 YYYY-MM) / not a month", r.period),
+            );
+        }
+        if r.value.is_sign_negative() {
+            err(
+                r.line,
+                "cumulative_value",
+                "数值不能为负 / negative value".into(),
+            );
+        }
+        if r.status == ReportStatus::Draft {
+            err(
+                r.line,
+                "status",
+                "不能导入草稿 / drafts are not imported".into(),
+            );
+        }
+        if r.revision == 0 {
+            err(
+                r.line,
+                "revision",
+                "修订号从 1 开始 / revisions start at 1".into(),
+            );
+        }
+        if !seen.insert((r.assignment, r.period, r.revision)) {
+            err(
+                r.line,
+                "revision",
+                format!(
+                    "任务分工 {} 的 {} 第 {} 版重复 / duplicate revision",
+                    r.assignment, r.period, r.revision
+                ),
+            );
+        }
+    }
+    for r in rows {
+        if r.revision > 1 && !seen.contains(&(r.assignment, r.period, r.revision - 1)) {
+            err(
+                r.line,
+                "revision",
+                format!(
+                    "缺少第 {} 版 / revision {} is missing",
+                    r.revision - 1,
+                    r.revision - 1
+                ),
+            );
+        }
+    }
+    // Accepted cumulative counts never go down from one month to the next.
+    let mut by_assignment: HashMap<AssignmentId, Vec<&HistoryRow>> = HashMap::new();
+    for r in rows.iter().filter(|r| r.status == ReportStatus::Accepted) {
+        by_assignment.entry(r.assignment).or_default().push(r);
+    }
+    for (a, mut list) in by_assignment {
+        let additive = assignments
+            .get(&a)
+            .and_then(|a| targets.get(&a.target))
+            .is_some_and(|t| t.quantity.is_additive());
+        if !additive {
+            continue;
+        }
+        list.sort_by_key(|r| (r.period, r.revision));
+        // The value that counts for a period is its highest accepted revision.
+        let mut effective: Vec<&HistoryRow> = Vec::new();
+        for r in list {
+            if effective.last().is_some_and(|prev| prev.period == r.period) {
+                effective.pop();
+            }
+            effective.push(r);
+        }
+        let mut last: Option<(Period, Decimal)> = None;
+        for r in effective {
+            if let Some((p, v)) = last
+                && r.value < v
+            {
+                err(
+                    r.line,
+                    "cumulative_value",
+                    format!(
+                        "累计值 {} 低于 {p} 的 {v} / the cumulative value falls below {p}'s {v}",
+                        r.value
+                    ),
+                );
+            }
+            last = Some((r.period, r.value));
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok(errors)
+}
+
+/// Imports the rows whole, or not at all: `Err(Invalid)` lists the bad rows (the first 20)
+/// and nothing is written.
+pub async fn import(
+    store: &Store,
+    actor: &Actor,
+    rows: &[HistoryRow],
+    source: &str,
+) -> Result<usize, AppError> {
+    let errors = check(store, rows).await?;
+    if !errors.is_empty() {
+        let shown: Vec<String> = errors.iter().take(20).map(ToString::to_string).collect();
+        let more = errors.len().saturating_sub(20);
+        return Err(AppError::Invalid {
+            field: source.to_string(),
+            reason: format!(
+                "{} 行有误,未导入任何数据 / {} bad rows, nothing imported:\n{}{}",
+                errors.len(),
+                errors.len(),
+                shown.join("\n"),
+                if more > 0 {
+                    format!("\n……另有 {more} 行 / and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        });
+    }
+    let mut tx = store.begin(actor).await?;
+    // Converted and written a chunk at a time, so a large import never holds two copies.
+    for chunk in rows.chunks(10_000) {
+        let imported: Vec<ImportedReport> = chunk
+            .iter()
+            .map(|r| ImportedReport {
+                report: NewReport {
+                    assignment: r.assignment,
+                    period: r.period,
+                    revision: r.revision,
+                    cumulative: Some(r.value),
+                    stage: None,
+                    funds_spent: None,
+                    narrative: String::new(),
+                    status: r.status,
+                },
+                status: r.status,
+            })
+            .collect();
+        tx.insert_reports_bulk(&imported).await?;
+    }
+    tx.audit_import("report", rows.len(), source).await?;
+    rollup::recompute_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(rows.len())
+}

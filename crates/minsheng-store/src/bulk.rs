@@ -1,0 +1,270 @@
+//! Bulk writes for imports: many rows in multi-row INSERTs inside the caller's transaction,
+//! with one audit event for the whole import (the rows themselves carry who filed them and
+//! when). What is written is validated by the use-case before any of it is.
+
+use crate::error::StoreError;
+use crate::reports::NewReport;
+use crate::rows::{AssignmentRow, dec_text};
+use crate::tx::Tx;
+use crate::{Store, on_pool, on_tx};
+use jiff_sqlx::ToSqlx;
+use minsheng_domain::*;
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::fmt::Write;
+
+/// A report row of a history import: a filing together with its review outcome.
+#[derive(Debug, Clone)]
+pub struct ImportedReport {
+    /// The filing.
+    pub report: NewReport,
+    /// Its status after review (accepted, returned, submitted).
+    pub status: ReportStatus,
+}
+
+/// An accepted report's value, as the roll-up reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcceptedValue {
+    /// The assignment.
+    pub assignment: AssignmentId,
+    /// The period.
+    pub period: Period,
+    /// The revision.
+    pub revision: u32,
+    /// The value.
+    pub value: Option<Decimal>,
+}
+
+fn placeholders(sql: &mut String, rows: usize, cols: usize) {
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            let _ = write!(
+                sql,
+                "{}${}",
+                if c == 0 { "" } else { ", " },
+                r * cols + c + 1
+            );
+        }
+        sql.push(')');
+    }
+}
+
+impl Tx {
+    /// Inserts many units; returns their ids in order.
+    pub async fn insert_units_bulk(
+        &mut self,
+        units: &[crate::NewUnit],
+    ) -> Result<Vec<UnitId>, StoreError> {
+        let mut ids = Vec::with_capacity(units.len());
+        for u in units {
+            // Units are few (thousands) and each may be the parent of the next: one by one,
+            // without per-row audit events.
+            // language=SQL
+            const SQL: &str = "INSERT INTO units (parent_id, kind, name, code) VALUES ($1, $2, $3, $4) RETURNING id";
+            let id: i64 = on_tx!(self, c => sqlx::query_scalar(SQL)
+                .bind(u.parent.map(|p| p.0)).bind(u.kind.code()).bind(&u.name).bind(&u.code)
+                .fetch_one(&mut *c).await)?;
+            ids.push(UnitId(id));
+        }
+        self.audit(
+            "import",
+            "unit",
+            0,
+            None,
+            Some(json!({ "rows": units.len() })),
+        )
+        .await?;
+        Ok(ids)
+    }
+
+    /// Inserts many assignments; returns their ids in order.
+    pub async fn insert_assignments_bulk(
+        &mut self,
+        rows: &[crate::NewAssignment],
+    ) -> Result<Vec<AssignmentId>, StoreError> {
+        let mut ids = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(400) {
+            let mut sql = String::from(
+                "INSERT INTO assignments (target_id, unit_id, role, quota, budget) VALUES ",
+            );
+            placeholders(&mut sql, chunk.len(), 5);
+            sql.push_str(" RETURNING id");
+            let got: Vec<i64> = on_tx!(self, c => {
+                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()));
+                for a in chunk {
+                    q = q.bind(a.target.0).bind(a.unit.0).bind(a.role.code())
+                        .bind(a.quota.map(dec_text)).bind(a.budget.map(dec_text));
+                }
+                q.fetch_all(&mut *c).await
+            })?;
+            ids.extend(got.into_iter().map(AssignmentId));
+        }
+        self.audit(
+            "import",
+            "assignment",
+            0,
+            None,
+            Some(json!({ "rows": rows.len() })),
+        )
+        .await?;
+        Ok(ids)
+    }
+
+    /// Records one audit event for a whole import of `rows` records of `entity` from `source`.
+    pub async fn audit_import(
+        &mut self,
+        entity: &str,
+        rows: usize,
+        source: &str,
+    ) -> Result<(), StoreError> {
+        self.audit(
+            "import",
+            entity,
+            0,
+            None,
+            Some(json!({ "rows": rows, "source": source })),
+        )
+        .await
+    }
+
+    /// Inserts many report rows as given (a history import or a unit's batch of filings);
+    /// the caller records the import with [`Tx::audit_import`].
+    pub async fn insert_reports_bulk(&mut self, rows: &[ImportedReport]) -> Result<(), StoreError> {
+        let (actor, now) = (self.actor.name().to_string(), self.now.to_sqlx());
+        for chunk in rows.chunks(500) {
+            let mut sql = String::from(
+                "INSERT INTO reports (assignment_id, period, revision, cumulative, stage, funds_spent,
+                                      narrative, status, filed_by, filed_at) VALUES ",
+            );
+            placeholders(&mut sql, chunk.len(), 10);
+            on_tx!(self, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                for r in chunk {
+                    let n = &r.report;
+                    q = q.bind(n.assignment.0).bind(n.period.to_string()).bind(i64::from(n.revision))
+                        .bind(n.cumulative.map(dec_text)).bind(n.stage.map(Stage::code))
+                        .bind(n.funds_spent.map(dec_text)).bind(&n.narrative).bind(r.status.code())
+                        .bind(&actor).bind(now);
+                }
+                q.execute(&mut *c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+// language=SQL
+const ALL_ASSIGNMENTS: &str =
+    "SELECT id, target_id, unit_id, role, quota, budget FROM assignments ORDER BY id";
+// language=SQL
+const ALL_TARGETS: &str =
+    "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
+                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline
+                           FROM targets t ORDER BY t.id";
+// language=SQL
+const TARGET_SECTIONS: &str =
+    "SELECT t.id, i.section_id FROM targets t JOIN items i ON i.id = t.item_id ORDER BY t.id";
+// language=SQL
+const ACCEPTED: &str = "SELECT assignment_id, period, revision, cumulative FROM reports
+                        WHERE status = 'accepted' AND assignment_id BETWEEN $1 AND $2
+                        ORDER BY assignment_id, period, revision";
+
+type AcceptedRow = (i64, String, i64, Option<String>);
+
+fn targets_with_sections(
+    rows: Vec<crate::rows::TargetRow>,
+    sections: Vec<(i64, i64)>,
+) -> Result<Vec<(Target, SectionId)>, StoreError> {
+    rows.into_iter()
+        .zip(sections)
+        .map(|(r, (_, s))| Ok((r.into_domain()?, SectionId(s))))
+        .collect()
+}
+
+fn accepted(rows: Vec<AcceptedRow>) -> Result<Vec<AcceptedValue>, StoreError> {
+    rows.into_iter()
+        .map(|(a, p, r, v)| {
+            Ok(AcceptedValue {
+                assignment: AssignmentId(a),
+                period: Period::parse(&p).map_err(|_| StoreError::Corrupt {
+                    table: "reports",
+                    column: "period",
+                    value: p.clone(),
+                })?,
+                revision: u32::try_from(r).unwrap_or(0),
+                value: v
+                    .map(|v| crate::rows::dec("reports", "cumulative", &v))
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// The roll-up's inputs, read through the pool ([`Store`]) or inside a transaction ([`Tx`],
+/// which sees its own uncommitted writes).
+impl Store {
+    /// Every assignment, by id.
+    pub async fn all_assignments(&self) -> Result<Vec<Assignment>, StoreError> {
+        let rows: Vec<AssignmentRow> =
+            on_pool!(self, p => sqlx::query_as(ALL_ASSIGNMENTS).fetch_all(p).await)?;
+        rows.into_iter().map(AssignmentRow::into_domain).collect()
+    }
+
+    /// Every target with its section, by target id.
+    pub async fn all_targets(&self) -> Result<Vec<(Target, SectionId)>, StoreError> {
+        let rows = on_pool!(self, p => sqlx::query_as(ALL_TARGETS).fetch_all(p).await)?;
+        let sections = on_pool!(self, p => sqlx::query_as(TARGET_SECTIONS).fetch_all(p).await)?;
+        targets_with_sections(rows, sections)
+    }
+
+    /// Accepted reports of the assignments with ids in `first..=last`, by assignment, period
+    /// and revision: the roll-up's input, read a slice at a time to bound memory.
+    pub async fn accepted_values(
+        &self,
+        first: AssignmentId,
+        last: AssignmentId,
+    ) -> Result<Vec<AcceptedValue>, StoreError> {
+        let rows: Vec<AcceptedRow> = on_pool!(self, p => sqlx::query_as(ACCEPTED)
+            .bind(first.0).bind(last.0).fetch_all(p).await)?;
+        accepted(rows)
+    }
+}
+
+impl Tx {
+    /// [`Store::all_assignments`], inside the transaction.
+    pub async fn all_assignments(&mut self) -> Result<Vec<Assignment>, StoreError> {
+        let rows: Vec<AssignmentRow> =
+            on_tx!(self, c => sqlx::query_as(ALL_ASSIGNMENTS).fetch_all(&mut *c).await)?;
+        rows.into_iter().map(AssignmentRow::into_domain).collect()
+    }
+
+    /// [`Store::all_targets`], inside the transaction.
+    pub async fn all_targets(&mut self) -> Result<Vec<(Target, SectionId)>, StoreError> {
+        let rows = on_tx!(self, c => sqlx::query_as(ALL_TARGETS).fetch_all(&mut *c).await)?;
+        let sections = on_tx!(self, c => sqlx::query_as(TARGET_SECTIONS).fetch_all(&mut *c).await)?;
+        targets_with_sections(rows, sections)
+    }
+
+    /// [`Store::accepted_values`], inside the transaction.
+    pub async fn accepted_values(
+        &mut self,
+        first: AssignmentId,
+        last: AssignmentId,
+    ) -> Result<Vec<AcceptedValue>, StoreError> {
+        let rows: Vec<AcceptedRow> = on_tx!(self, c => sqlx::query_as(ACCEPTED)
+            .bind(first.0).bind(last.0).fetch_all(&mut *c).await)?;
+        accepted(rows)
+    }
+
+    /// Every unit, inside the transaction.
+    pub async fn units(&mut self) -> Result<Vec<OrgUnit>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT id, parent_id, kind, name, code FROM units ORDER BY id";
+        let rows: Vec<crate::rows::UnitRow> =
+            on_tx!(self, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
+        rows.into_iter()
+            .map(crate::rows::UnitRow::into_domain)
+            .collect()
+    }
+}
