@@ -3,6 +3,7 @@
 //!
 //! Only this crate reads the environment, parses flags and installs the tracing subscriber.
 
+mod bench;
 mod config;
 mod extract;
 mod server;
@@ -34,6 +35,8 @@ enum Command {
     Migrate(config::DbArgs),
     /// 从计划文件文本中识别事项与量化目标 / read sections, items and targets from a plan document
     Extract(extract::ExtractArgs),
+    /// 性能基准 / benchmarks
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +76,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             server::migrate(&cfg).await
         }
         Command::Extract(args) => extract::run(&args),
+        Command::Bench(args) => bench::run(&args).await,
     }
 }
 

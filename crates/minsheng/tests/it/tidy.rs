@@ -88,6 +88,7 @@ fn crates_depend_only_inward() {
             "minsheng",
             &[
                 "minsheng-app",
+                "minsheng-domain",
                 "minsheng-extract",
                 "minsheng-store",
                 "minsheng-web",

@@ -1,0 +1,515 @@
+//! `minsheng bench rollup`: national-scale data from `shared/bench/gen_reports.py`, loaded
+//! through minsheng's own import, then the dashboard's roll-up timed against the canonical
+//! roll-up in plain SQL on the same database, and the time to accept one report.
+
+use anyhow::{Context, bail, ensure};
+use clap::{Args, Subcommand};
+use jiff::civil::date;
+use minsheng_app::history::{self, HistoryRow};
+use minsheng_app::reporting::{Decision, review_report};
+use minsheng_domain::*;
+use minsheng_store::baseline::PlainReport;
+use minsheng_store::{
+    NewAssignment, NewItem, NewPlan, NewSection, NewTarget, NewUnit, OpenMode, Store, Tx,
+};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Arguments of `minsheng bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    what: BenchWhat,
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchWhat {
+    /// 汇总性能:导入基准数据,比较 minsheng 的汇总与纯 SQL 汇总 / roll-up: import the bench data, time minsheng's roll-up against plain SQL
+    Rollup(RollupArgs),
+}
+
+#[derive(Debug, Args)]
+struct RollupArgs {
+    /// gen_reports.py 写出的目录 / the folder gen_reports.py wrote
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// 汇总期间 / the period to roll up
+    #[arg(long, default_value = "2023-06")]
+    period: String,
+    /// 基准数据库(须为空库) / the database to build, which must be empty [default: DIR/minsheng-bench.db, rebuilt each run]
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// 每项计时的次数(取中位数) / timed runs per figure (the median is reported)
+    #[arg(long, default_value_t = 7)]
+    runs: usize,
+    /// 计时审核通过的报告数 / reports accepted one by one for the accept timing
+    #[arg(long, default_value_t = 200)]
+    accepts: usize,
+}
+
+/// Runs the command.
+pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    match &args.what {
+        BenchWhat::Rollup(a) => rollup(a).await,
+    }
+}
+
+/// A small CSV file, as rows of fields.
+fn read_csv(dir: &Path, name: &str) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let path = dir.join(name);
+    let mut r = csv::Reader::from_path(&path).with_context(|| {
+        format!(
+            "无法读取 {} / cannot read {}",
+            path.display(),
+            path.display()
+        )
+    })?;
+    let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    let mut rows = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec =
+            rec.with_context(|| format!("{} 第 {} 行 / line {}", path.display(), i + 2, i + 2))?;
+        rows.push(rec.iter().map(str::to_string).collect());
+    }
+    Ok((header, rows))
+}
+
+/// reports.csv, read straight into compact rows (2.7 million of them at county scale).
+fn read_reports(dir: &Path) -> anyhow::Result<Vec<PlainReport>> {
+    let path = dir.join("reports.csv");
+    let mut r = csv::Reader::from_path(&path).with_context(|| {
+        format!(
+            "无法读取 {} / cannot read {}",
+            path.display(),
+            path.display()
+        )
+    })?;
+    let h: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    let (a, p, v, s, rv) = (
+        col(&h, "assignment_id", "reports.csv")?,
+        col(&h, "period", "reports.csv")?,
+        col(&h, "cumulative_value", "reports.csv")?,
+        col(&h, "status", "reports.csv")?,
+        col(&h, "revision", "reports.csv")?,
+    );
+    let mut out = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    let mut line = 1;
+    while r.read_record(&mut rec)? {
+        line += 1;
+        let field = |i: usize| rec.get(i).unwrap_or("");
+        let bad = |what: &str| {
+            anyhow::anyhow!("reports.csv 第 {line} 行 {what} 有误 / line {line}: bad {what}")
+        };
+        out.push(PlainReport {
+            assignment_id: field(a).parse().map_err(|_| bad("assignment_id"))?,
+            period: Period::parse(field(p)).map_err(|_| bad("period"))?,
+            cumulative_value: field(v).parse().map_err(|_| bad("cumulative_value"))?,
+            status: ReportStatus::from_code(field(s)).ok_or_else(|| bad("status"))?,
+            revision: field(rv).parse().map_err(|_| bad("revision"))?,
+        });
+    }
+    Ok(out)
+}
+
+fn col(header: &[String], name: &str, file: &str) -> anyhow::Result<usize> {
+    header
+        .iter()
+        .position(|h| h == name)
+        .with_context(|| format!("{file} 缺少列 {name} / {file} has no column {name}"))
+}
+
+fn int(s: &str, what: &str) -> anyhow::Result<i64> {
+    s.parse()
+        .with_context(|| format!("{what}:“{s}”不是整数 / not an integer"))
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The database to build: `--db`, or a fresh file in the data folder.
+fn bench_url(a: &RollupArgs) -> String {
+    if let Some(u) = &a.db {
+        return u.clone();
+    }
+    let path = a.data.join("minsheng-bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    format!("sqlite://{}", path.display())
+}
+
+/// The ids the data set gives, mapped to minsheng's.
+struct Loaded {
+    units: Vec<Vec<String>>,
+    targets: Vec<Vec<String>>,
+    assignments: Vec<Vec<String>>,
+    assignment_ids: HashMap<i64, AssignmentId>,
+}
+
+/// units.csv, targets.csv (one plan per province, ten sections) and assignments.csv.
+async fn load_plans(tx: &mut Tx, dir: &Path, year: i16) -> anyhow::Result<Loaded> {
+    let (uh, units) = read_csv(dir, "units.csv")?;
+    let (ui, up, ul, un) = (
+        col(&uh, "id", "units.csv")?,
+        col(&uh, "parent_id", "units.csv")?,
+        col(&uh, "level", "units.csv")?,
+        col(&uh, "name", "units.csv")?,
+    );
+    let mut unit_ids: HashMap<i64, UnitId> = HashMap::new();
+    // Units are written level by level (parents first), so each parent id is known in time.
+    for r in &units {
+        let kind =
+            UnitKind::from_code(&r[ul]).with_context(|| format!("units.csv: level {}", r[ul]))?;
+        let parent = match r[up].as_str() {
+            "" => None,
+            p => Some(
+                *unit_ids
+                    .get(&int(p, "units.csv parent_id")?)
+                    .context("units.csv: a child before its parent")?,
+            ),
+        };
+        let id = tx
+            .insert_units_bulk(&[NewUnit {
+                parent,
+                kind,
+                name: r[un].clone(),
+                code: None,
+            }])
+            .await?[0];
+        unit_ids.insert(int(&r[ui], "units.csv id")?, id);
+    }
+
+    let (th, targets) = read_csv(dir, "targets.csv")?;
+    let (tid, tprov, tsec, titem, tval, tunit, tcmp) = (
+        col(&th, "id", "targets.csv")?,
+        col(&th, "province_id", "targets.csv")?,
+        col(&th, "section_no", "targets.csv")?,
+        col(&th, "item_no", "targets.csv")?,
+        col(&th, "value", "targets.csv")?,
+        col(&th, "unit", "targets.csv")?,
+        col(&th, "cmp", "targets.csv")?,
+    );
+    let mut plans: HashMap<i64, PlanId> = HashMap::new();
+    let mut sections: HashMap<(i64, u32), SectionId> = HashMap::new();
+    let mut target_ids: HashMap<i64, TargetId> = HashMap::new();
+    for r in &targets {
+        let prov = int(&r[tprov], "targets.csv province_id")?;
+        let plan = match plans.get(&prov) {
+            Some(p) => *p,
+            None => {
+                let owner = *unit_ids
+                    .get(&prov)
+                    .context("targets.csv: unknown province")?;
+                let p = tx
+                    .insert_plan(&NewPlan {
+                        year,
+                        title: format!("基准数据:省 {prov} {year}年民生实事"),
+                        owner,
+                        kind: PlanKind::Livelihood,
+                        status: PlanStatus::Confirmed,
+                        source_text: String::new(),
+                        declared_sections: None,
+                        declared_items: None,
+                    })
+                    .await?;
+                plans.insert(prov, p);
+                p
+            }
+        };
+        let sec_no = u32::try_from(int(&r[tsec], "targets.csv section_no")?)?;
+        let section = match sections.get(&(prov, sec_no)) {
+            Some(s) => *s,
+            None => {
+                let s = tx
+                    .insert_section(&NewSection {
+                        plan,
+                        position: sec_no,
+                        no: sec_no,
+                        title: Some(format!("第{sec_no}部分")),
+                        declared_items: None,
+                    })
+                    .await?;
+                sections.insert((prov, sec_no), s);
+                s
+            }
+        };
+        let item_no = u32::try_from(int(&r[titem], "targets.csv item_no")?)?;
+        let item = tx
+            .insert_item(&NewItem {
+                section,
+                position: item_no,
+                no: item_no,
+                text: format!("目标 {sec_no}-{item_no}"),
+                leads: vec![],
+                span: None,
+            })
+            .await?;
+        let cmp =
+            Cmp::from_code(&r[tcmp]).with_context(|| format!("targets.csv: cmp {}", r[tcmp]))?;
+        let value: Decimal = r[tval]
+            .parse()
+            .with_context(|| format!("targets.csv: value {}", r[tval]))?;
+        let t = tx
+            .insert_target(&NewTarget {
+                item,
+                seq: 1,
+                quantity: Quantity::new(value, r[tunit].clone()),
+                cmp,
+                phrase: String::new(),
+                span: None,
+                implicit: false,
+                delta: false,
+                deadline: date(year, 12, 31),
+                baseline: None,
+            })
+            .await?;
+        target_ids.insert(int(&r[tid], "targets.csv id")?, t);
+    }
+
+    let (ah, assignments) = read_csv(dir, "assignments.csv")?;
+    let (aid, atarget, aunit, aquota) = (
+        col(&ah, "id", "assignments.csv")?,
+        col(&ah, "target_id", "assignments.csv")?,
+        col(&ah, "unit_id", "assignments.csv")?,
+        col(&ah, "quota", "assignments.csv")?,
+    );
+    let mut new_assignments = Vec::with_capacity(assignments.len());
+    for r in &assignments {
+        new_assignments.push(NewAssignment {
+            target: *target_ids
+                .get(&int(&r[atarget], "assignments.csv target_id")?)
+                .context("assignments.csv: unknown target")?,
+            unit: *unit_ids
+                .get(&int(&r[aunit], "assignments.csv unit_id")?)
+                .context("assignments.csv: unknown unit")?,
+            role: AssignmentRole::Partner,
+            quota: Some(r[aquota].parse().context("assignments.csv quota")?),
+            budget: None,
+        });
+    }
+    let ids = tx.insert_assignments_bulk(&new_assignments).await?;
+    let mut assignment_ids = HashMap::with_capacity(ids.len());
+    for (r, id) in assignments.iter().zip(ids) {
+        assignment_ids.insert(int(&r[aid], "assignments.csv id")?, id);
+    }
+    Ok(Loaded {
+        units,
+        targets,
+        assignments,
+        assignment_ids,
+    })
+}
+
+async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
+    let period = Period::parse(&a.period)?;
+    ensure!(
+        matches!(period, Period::Month { .. }),
+        "--period 须为月份 YYYY-MM / must be a month"
+    );
+    ensure!(a.runs >= 1, "--runs 至少为 1 / at least 1");
+    let url = bench_url(a);
+    let store = Store::open(&url, OpenMode::CreateIfMissing).await?;
+    store.migrate().await?;
+    ensure!(
+        store.units().await?.is_empty(),
+        "{url} 已有数据,请指定空库 / holds data: use an empty database"
+    );
+    let actor = Actor::system("bench");
+
+    // 1. units, targets (one plan per province), assignments
+    let t0 = Instant::now();
+    let mut tx = store.begin(&actor).await?;
+    let loaded = load_plans(&mut tx, &a.data, period.year()).await?;
+    tx.commit().await?;
+    eprintln!(
+        "loaded {} units, {} targets, {} assignments in {:.1} s",
+        loaded.units.len(),
+        loaded.targets.len(),
+        loaded.assignments.len(),
+        t0.elapsed().as_secs_f64()
+    );
+
+    // 2. reports, through minsheng's history import (validated, all-or-nothing, roll-up rebuilt)
+    let reports = read_reports(&a.data)?;
+    let t1 = Instant::now();
+    let mut rows = Vec::with_capacity(reports.len());
+    for (i, r) in reports.iter().enumerate() {
+        rows.push(HistoryRow {
+            line: i + 1,
+            assignment: *loaded
+                .assignment_ids
+                .get(&r.assignment_id)
+                .with_context(|| format!("reports.csv line {}: unknown assignment", i + 2))?,
+            period: r.period,
+            value: Decimal::from(r.cumulative_value),
+            status: r.status,
+            revision: r.revision,
+        });
+    }
+    let n = history::import(&store, &actor, &rows, "reports.csv").await?;
+    let import_s = t1.elapsed().as_secs_f64();
+    let rows_per_s = n as f64 / import_s;
+    drop(rows);
+    eprintln!(
+        "imported {n} reports in {import_s:.1} s ({rows_per_s:.0} rows/s, validation and roll-up rebuild included)"
+    );
+
+    // 3. the baseline: the same CSVs as plain integer tables, indexed for the canonical query
+    let t2 = Instant::now();
+    store.baseline_create().await?;
+    store
+        .baseline_load(
+            "plain_units",
+            &["id", "parent_id", "level", "name"],
+            &loaded.units,
+        )
+        .await?;
+    store
+        .baseline_load(
+            "plain_targets",
+            &[
+                "id",
+                "province_id",
+                "section_no",
+                "item_no",
+                "value",
+                "unit",
+                "cmp",
+            ],
+            &loaded.targets,
+        )
+        .await?;
+    store
+        .baseline_load(
+            "plain_assignments",
+            &["id", "target_id", "unit_id", "quota"],
+            &loaded.assignments,
+        )
+        .await?;
+    store.baseline_load_reports(&reports).await?;
+    store.baseline_index().await?;
+    drop(reports);
+    eprintln!(
+        "baseline tables loaded and indexed in {:.1} s",
+        t2.elapsed().as_secs_f64()
+    );
+
+    // 4. the roll-up, both ways; the answers must agree
+    let p = period.to_string();
+    let (mut ours, mut plain) = (Vec::new(), Vec::new());
+    let (mut dash, mut base) = (None, None);
+    for _ in 0..a.runs {
+        let t = Instant::now();
+        dash = Some(minsheng_app::rollup::dashboard(&store, period).await?);
+        ours.push(t.elapsed());
+        let t = Instant::now();
+        base = Some((store.baseline_q1(&p).await?, store.baseline_q2(&p).await?));
+        plain.push(t.elapsed());
+    }
+    let (dash, (q1, q2)) = (dash.context("no run")?, base.context("no run")?);
+    let sum_actual: i64 = q1.iter().map(|r| r.actual).sum();
+    let sum_quota: i64 = q1.iter().map(|r| r.quota).sum();
+    let sum_missing: i64 = q1.iter().map(|r| r.missing).sum();
+    let weight: f64 = q2.iter().map(|r| r.assignments as f64).sum();
+    let plain_mean = q2
+        .iter()
+        .map(|r| r.mean_ratio * r.assignments as f64)
+        .sum::<f64>()
+        / weight;
+    eprintln!(
+        "plain SQL: Q1 {} rows, Σactual {sum_actual}, Σquota {sum_quota}, Σmissing {sum_missing}; Q2 {} rows, mean completion {plain_mean:.6}",
+        q1.len(),
+        q2.len()
+    );
+    eprintln!(
+        "minsheng : Q1 {} rows, Σactual {}, Σquota {}, Σmissing {}; Q2 {} rows, mean completion {:.6}",
+        dash.targets.len(),
+        dash.sum_actual(),
+        dash.sum_quota(),
+        dash.sum_missing(),
+        dash.regions.len(),
+        dash.mean_completion()
+    );
+    if dash.targets.len() != q1.len()
+        || dash.sum_actual() != Decimal::from(sum_actual)
+        || dash.sum_quota() != Decimal::from(sum_quota)
+        || dash.sum_missing() != sum_missing
+        || dash.regions.len() != q2.len()
+        || (dash.mean_completion() - plain_mean).abs() > 1e-9
+    {
+        bail!("minsheng 的汇总与纯 SQL 不一致 / minsheng's roll-up disagrees with plain SQL");
+    }
+
+    // 5. accepting one report, roll-up included
+    let pending = store.submitted_reports().await?;
+    let mut accept = Vec::new();
+    for r in pending.iter().take(a.accepts) {
+        let t = Instant::now();
+        review_report(
+            &store,
+            &Actor::new("bench-reviewer"),
+            r.id,
+            &Decision::Accept,
+        )
+        .await?;
+        accept.push(t.elapsed());
+    }
+    ensure!(
+        !accept.is_empty(),
+        "数据中没有待审核的报告 / no submitted reports to accept"
+    );
+    accept.sort();
+    let (accept_p50, accept_p99) = (
+        accept[accept.len() / 2],
+        accept[(accept.len() * 99 / 100).min(accept.len() - 1)],
+    );
+    // After the accepts, the roll-up kept current must equal a rebuild from the reports, in
+    // every month of the year (most pending reports are December's).
+    let months: Vec<Period> = Period::Year(period.year()).months().collect();
+    let mut kept = Vec::new();
+    for m in &months {
+        kept.push(minsheng_app::rollup::dashboard(&store, *m).await?);
+    }
+    minsheng_app::rollup::recompute(&store, &actor).await?;
+    for (m, k) in months.iter().zip(&kept) {
+        let rebuilt = minsheng_app::rollup::dashboard(&store, *m).await?;
+        ensure!(
+            *k == rebuilt,
+            "{m}:增量汇总与重算不一致 / the incremental roll-up differs from a rebuild"
+        );
+    }
+
+    let (x, y) = (ms(median(ours)), ms(median(plain)));
+    eprintln!(
+        "accept: {} reports, p50 {:.2} ms, p99 {:.2} ms; peak memory {:.0} MiB",
+        accept.len(),
+        ms(accept_p50),
+        ms(accept_p99),
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    println!(
+        "rollup: minsheng {x:.2} ms, plain SQL {y:.1} ms, ratio {:.1}; accept p50 {:.2} ms; import {rows_per_s:.0} rows/s",
+        y / x,
+        ms(accept_p50)
+    );
+    store.close().await;
+    Ok(())
+}
