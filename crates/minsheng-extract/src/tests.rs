@@ -36,31 +36,3 @@ pub(crate) fn assert_spans(text: &str, x: &Extraction) {
         );
     }
 }
-
-#[test]
-#[ignore = "prints extractions of the files in MINSHENG_DUMP (a directory) for eyeballing"]
-fn dump() {
-    let Ok(dir) = std::env::var("MINSHENG_DUMP") else {
-        return;
-    };
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).unwrap_or_default();
-        let x = crate::extract(&text);
-        println!("===== {}", p.display());
-        for s in &x.sections {
-            println!("## {} {:?} {:?}", s.no, s.title, s.declared_items);
-            for i in &s.items {
-                println!("  {}. {} {:?}", i.no, i.text, i.leads);
-            }
-        }
-        println!("{}", crate::render_table(&x));
-    }
-}
