@@ -8,7 +8,7 @@ use crate::error::AppError;
 use minsheng_domain::{
     Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, UnitId,
 };
-use minsheng_store::{NewReport, Store};
+use minsheng_store::{NewReport, Store, Tx};
 use rust_decimal::Decimal;
 
 /// What a unit reports for one assignment and period.
@@ -90,6 +90,68 @@ pub async fn file_report(
     input: &ReportInput,
     file_as: FileAs,
 ) -> Result<ReportId, AppError> {
+    let mut tx = store.begin(actor).await?;
+    let id = file_in(store, &mut tx, as_unit, input, file_as).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Files many reports for `as_unit` all or nothing: every row goes through the rules of
+/// [`file_report`] in one transaction (a row sees the rows before it), and if any row is
+/// refused, the error lists each bad row (`line`, field, reason) and nothing is saved.
+pub async fn file_reports(
+    store: &Store,
+    actor: &Actor,
+    as_unit: UnitId,
+    rows: &[(usize, ReportInput)],
+    file_as: FileAs,
+) -> Result<Vec<ReportId>, AppError> {
+    let mut tx = store.begin(actor).await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for (line, input) in rows {
+        match file_in(store, &mut tx, as_unit, input, file_as).await {
+            Ok(id) => ids.push(id),
+            Err(AppError::Invalid { field, reason }) => {
+                errors.push(format!("第 {line} 行 {field}:{reason}"))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if !errors.is_empty() {
+        let shown = errors
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
+        let more = errors.len().saturating_sub(20);
+        return Err(invalid(
+            "rows",
+            format!(
+                "{} 行有误,未保存任何报告 / {} rows refused, nothing saved:\n{shown}{}",
+                errors.len(),
+                errors.len(),
+                if more > 0 {
+                    format!("\n……另有 {more} 行 / and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// The rules of filing one report, inside the caller's transaction.
+async fn file_in(
+    store: &Store,
+    tx: &mut Tx,
+    as_unit: UnitId,
+    input: &ReportInput,
+    file_as: FileAs,
+) -> Result<ReportId, AppError> {
     let assignment = match store.assignment(input.assignment).await {
         Ok(a) => a,
         Err(minsheng_store::StoreError::NotFound { .. }) => {
@@ -153,7 +215,6 @@ pub async fn file_report(
         ));
     }
 
-    let mut tx = store.begin(actor).await?;
     let history = tx.reports_of_assignment(input.assignment).await?;
     let this_period: Vec<&Report> = history
         .iter()
@@ -219,7 +280,6 @@ pub async fn file_report(
         tx.set_report_status(id, ReportStatus::Submitted, None)
             .await?;
     }
-    tx.commit().await?;
     Ok(id)
 }
 

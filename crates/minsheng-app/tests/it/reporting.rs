@@ -270,3 +270,52 @@ async fn bad_reports_are_refused_by_field_and_change_nothing() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_batch_is_filed_whole_or_not_at_all() {
+    use minsheng_app::reporting::file_reports;
+    for db in minsheng_store::testing::backends().await {
+        let store = &db.store;
+        let (a, cc, _) = changchun_share(store).await;
+        let unit = Actor::new("clerk");
+        let audits = store.audit_count().await.unwrap();
+
+        // Row 3 repeats row 1's period while it is pending: refused, and so is the batch.
+        let rows = vec![
+            (1, input(a.id, "2023-05", "30000")),
+            (2, input(a.id, "2023-06", "40000")),
+            (3, input(a.id, "2023-05", "31000")),
+            (4, input(a.id, "2024-01", "1")),
+        ];
+        let err = file_reports(store, &unit, cc, &rows, FileAs::Submitted)
+            .await
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("第 3 行 period") && msg.contains("第 4 行 period"),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("第 1 行") && !msg.contains("第 2 行"),
+            "{msg}"
+        );
+        assert!(
+            store.reports_of_assignment(a.id).await.unwrap().is_empty(),
+            "{}",
+            db.label
+        );
+        assert_eq!(store.audit_count().await.unwrap(), audits);
+
+        let ids = file_reports(store, &unit, cc, &rows[..2], FileAs::Submitted)
+            .await
+            .unwrap();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(
+            store.reports_of_assignment(a.id).await.unwrap().len(),
+            2,
+            "{}",
+            db.label
+        );
+        db.finish().await;
+    }
+}
