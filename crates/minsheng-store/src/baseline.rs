@@ -153,7 +153,7 @@ impl Store {
                 detail: format!("not a baseline table: {table}"),
             });
         }
-        let per = 30_000 / columns.len().max(1);
+        let per = crate::bulk::PARAMS / columns.len().max(1);
         crate::on_pool!(self, p => {
             let mut tx = p.begin().await?;
             for chunk in rows.chunks(per.max(1)) {
@@ -187,7 +187,7 @@ impl Store {
         const COLS: usize = 5;
         crate::on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for chunk in rows.chunks(6_000) {
+            for chunk in rows.chunks(crate::bulk::PARAMS / 5) {
                 let mut sql = String::from("INSERT INTO plain_reports (assignment_id, period, cumulative_value, status, revision) VALUES ");
                 for r in 0..chunk.len() {
                     sql.push_str(if r == 0 { "(" } else { ", (" });

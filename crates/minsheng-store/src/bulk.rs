@@ -35,6 +35,11 @@ pub struct AcceptedValue {
     pub value: Option<Decimal>,
 }
 
+/// Bound parameters per multi-row statement. Binding numbered parameters costs sqlx-sqlite
+/// time that grows faster than linearly with their count, so batches stay small (measured:
+/// see `minsheng bench rollup`).
+pub(crate) const PARAMS: usize = 1_000;
+
 fn placeholders(sql: &mut String, rows: usize, cols: usize) {
     for r in 0..rows {
         sql.push_str(if r == 0 { "(" } else { ", (" });
@@ -84,7 +89,7 @@ impl Tx {
         rows: &[crate::NewAssignment],
     ) -> Result<Vec<AssignmentId>, StoreError> {
         let mut ids = Vec::with_capacity(rows.len());
-        for chunk in rows.chunks(400) {
+        for chunk in rows.chunks(PARAMS / 5) {
             let mut sql = String::from(
                 "INSERT INTO assignments (target_id, unit_id, role, quota, budget) VALUES ",
             );
@@ -132,7 +137,7 @@ impl Tx {
     /// the caller records the import with [`Tx::audit_import`].
     pub async fn insert_reports_bulk(&mut self, rows: &[ImportedReport]) -> Result<(), StoreError> {
         let (actor, now) = (self.actor.name().to_string(), self.now.to_sqlx());
-        for chunk in rows.chunks(500) {
+        for chunk in rows.chunks(PARAMS / 10) {
             let mut sql = String::from(
                 "INSERT INTO reports (assignment_id, period, revision, cumulative, stage, funds_spent,
                                       narrative, status, filed_by, filed_at) VALUES ",

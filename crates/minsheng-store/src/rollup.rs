@@ -115,8 +115,8 @@ fn period(table: &'static str, s: &str) -> Result<Period, StoreError> {
     })
 }
 
-/// Rows per multi-row INSERT: well under SQLite's 32766 bound parameters.
-const BATCH: usize = 500;
+/// Rows per multi-row INSERT (six parameters a row).
+const BATCH: usize = crate::bulk::PARAMS / 6;
 
 impl Store {
     /// Every target's figures for a month, by target.
