@@ -17,6 +17,7 @@ mod bulk;
 mod connect;
 mod error;
 mod plans;
+mod problems;
 mod reports;
 mod rollup;
 mod rows;
@@ -29,6 +30,7 @@ pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, redact_url};
 pub use error::StoreError;
 pub use plans::{NewItem, NewPlan, NewSection, NewTarget, TargetChange};
+pub use problems::{Escalation, NewProblem};
 pub use reports::{NewAssignment, NewReport};
 pub use rollup::{
     AssignmentContext, NumberedRegionMonth, OwnedTargetMonth, RegionMonth, TargetMonth,

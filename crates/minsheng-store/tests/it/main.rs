@@ -2,5 +2,6 @@
 //! `MINSHENG_TEST_POSTGRES_URL` is set (required when `CI=true`).
 
 mod opening;
+mod problems;
 mod schema;
 mod story;
