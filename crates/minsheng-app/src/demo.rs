@@ -6,7 +6,8 @@
 use crate::error::AppError;
 use crate::import::{ImportOptions, Imported, write_plan};
 use minsheng_domain::{
-    Actor, AssignmentRole, PlanKind, PlanStatus, Quantity, UnitId, UnitKind, split_by_weights,
+    Actor, AssignmentId, AssignmentRole, PlanKind, PlanStatus, Quantity, TargetId, UnitId,
+    UnitKind, split_by_weights,
 };
 use minsheng_store::{NewAssignment, NewUnit, Store, Tx};
 use std::collections::HashMap;
@@ -82,6 +83,8 @@ pub struct DemoSummary {
     pub units: usize,
     /// Assignments created.
     pub assignments: usize,
+    /// Report revisions filed (invented).
+    pub reports: usize,
 }
 
 /// Builds the demo in an empty, migrated database, in one transaction.
@@ -111,6 +114,7 @@ pub async fn build(store: &Store) -> Result<DemoSummary, AppError> {
     .await?;
     let mut departments: HashMap<&'static str, UnitId> = HashMap::new();
     let mut assignments = 0;
+    let mut shares: HashMap<(TargetId, usize), AssignmentId> = HashMap::new();
     for item in &imported.written {
         let dept_name = lead_for(&item.text);
         let dept = match departments.get(dept_name) {
@@ -139,20 +143,27 @@ pub async fn build(store: &Store) -> Result<DemoSummary, AppError> {
             })
             .await?;
             assignments += 1;
-            for (city, quota) in cities.iter().zip(city_quotas(quantity)) {
+            for (ci, (city, quota)) in cities.iter().zip(city_quotas(quantity)).enumerate() {
                 let Some(quota) = quota else { continue };
-                tx.insert_assignment(&NewAssignment {
-                    target,
-                    unit: *city,
-                    role: AssignmentRole::Partner,
-                    quota: Some(quota),
-                    budget: None,
-                })
-                .await?;
+                let id = tx
+                    .insert_assignment(&NewAssignment {
+                        target,
+                        unit: *city,
+                        role: AssignmentRole::Partner,
+                        quota: Some(quota),
+                        budget: None,
+                    })
+                    .await?;
+                shares.insert((target, ci), id);
                 assignments += 1;
             }
         }
     }
+    let reports = year_of_reports(&imported, &shares);
+    let report_count = reports.len();
+    tx.insert_reports_bulk(&reports).await?;
+    tx.audit_import("report", report_count, "演示数据 / demo")
+        .await?;
     crate::rollup::recompute_in(&mut tx).await?;
     tx.commit().await?;
     let units = 1 + cities.len() + departments.len();
@@ -165,7 +176,161 @@ pub async fn build(store: &Store) -> Result<DemoSummary, AppError> {
         imported,
         units,
         assignments,
+        reports: report_count,
     })
+}
+
+/// The last month the demo's units have reported for: August is reviewed, September is filed
+/// and waiting for review, as an office would see it in mid-October 2023.
+pub const DEMO_LAST_MONTH: i8 = 9;
+
+/// How each prefecture works in the demo (invented): its pace against the schedule, how
+/// often it skips a month, and how many days after the month's end it files.
+#[derive(Debug, Clone, Copy)]
+struct Profile {
+    pace: f64,
+    skip: f64,
+    filing_day: (i8, i8),
+}
+
+const DILIGENT: Profile = Profile {
+    pace: 1.02,
+    skip: 0.01,
+    filing_day: (2, 4),
+};
+const SLOW: Profile = Profile {
+    pace: 0.82,
+    skip: 0.05,
+    filing_day: (4, 8),
+};
+const LAGGING: Profile = Profile {
+    pace: 0.58,
+    skip: 0.12,
+    filing_day: (6, 14),
+};
+
+/// The profile of each prefecture, in [`PREFECTURES`] order.
+const PROFILES: [Profile; 9] = [
+    DILIGENT, DILIGENT, SLOW, DILIGENT, LAGGING, DILIGENT, SLOW, LAGGING, DILIGENT,
+];
+
+/// A deterministic pseudo-random number in 0..1 for a key (splitmix64), so the demo is the
+/// same on every run.
+fn noise(key: u64) -> f64 {
+    let mut z = key.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Invented monthly reports, January to [`DEMO_LAST_MONTH`], for every prefecture's share.
+fn year_of_reports(
+    imported: &Imported,
+    shares: &HashMap<(TargetId, usize), AssignmentId>,
+) -> Vec<minsheng_store::ImportedReport> {
+    use minsheng_domain::{Period, ReportStatus};
+    use minsheng_store::{ImportedReport, NewReport};
+    use rust_decimal::Decimal;
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    let year: i16 = 2023;
+    let mut out = Vec::new();
+    for (ti, item) in imported.written.iter().enumerate() {
+        for (target, q) in &item.targets {
+            let total = q.value.to_f64().unwrap_or(0.0);
+            for (ci, quota) in city_quotas(q).iter().enumerate() {
+                let (Some(quota), Some(assignment)) = (quota, shares.get(&(*target, ci))) else {
+                    continue;
+                };
+                let quota = quota.to_f64().unwrap_or(total);
+                let profile = PROFILES[ci];
+                let key = |m: i8, salt: u64| {
+                    ((target.0 as u64) << 24)
+                        ^ ((ci as u64) << 16)
+                        ^ ((m as u64) << 8)
+                        ^ salt
+                        ^ (ti as u64)
+                };
+                let mut last = 0.0f64;
+                let mut skipped_last = false;
+                for m in 1..=DEMO_LAST_MONTH {
+                    // A unit that skipped a month is likelier to skip the next.
+                    let skip_p = if skipped_last { 0.35 } else { profile.skip };
+                    if noise(key(m, 1)) < skip_p {
+                        skipped_last = true;
+                        continue;
+                    }
+                    skipped_last = false;
+                    let progress =
+                        (f64::from(m) / 12.0) * profile.pace * (0.92 + 0.16 * noise(key(m, 2)));
+                    let value = if q.is_additive() {
+                        // A cumulative count: never below last month.
+                        (quota * progress).round().max(last)
+                    } else if q.value.is_zero() {
+                        // 清零: the count still to clear falls from 40 towards 0.
+                        (40.0 * (1.0 - progress.min(1.0))).round()
+                    } else if matches!(q.unit.as_str(), "工作日") {
+                        // A time limit comes down from twice the limit.
+                        let start = quota * 2.0;
+                        ((start - (start - quota) * progress.min(1.0)) * 10.0).round() / 10.0
+                    } else {
+                        // A rate rises from 70% of the goal.
+                        ((quota * (0.7 + 0.3 * progress.min(1.0))) * 10.0).round() / 10.0
+                    };
+                    last = value;
+                    let period = Period::Month { year, month: m };
+                    let day = profile.filing_day.0
+                        + (noise(key(m, 3))
+                            * f64::from(profile.filing_day.1 - profile.filing_day.0 + 1))
+                            as i8;
+                    let filed = period
+                        .next_month()
+                        .first_day()
+                        .saturating_add(jiff::Span::new().days(i64::from(day - 1)))
+                        .to_datetime(jiff::civil::time(10, 0, 0, 0))
+                        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                        .map(|z| z.timestamp())
+                        .ok();
+                    let pending = m == DEMO_LAST_MONTH;
+                    let returned = !pending && noise(key(m, 4)) < 0.03;
+                    let value = Decimal::from_f64(value).unwrap_or_default().normalize();
+                    let report = |revision: u32, value: Decimal, status: ReportStatus| NewReport {
+                        assignment: *assignment,
+                        period,
+                        revision,
+                        cumulative: Some(value),
+                        stage: None,
+                        funds_spent: None,
+                        narrative: format!("截至{m}月底累计完成{value}{}(演示数据)", q.unit),
+                        status,
+                    };
+                    if returned {
+                        let wrong = value * Decimal::TEN;
+                        out.push(ImportedReport {
+                            report: report(1, wrong, ReportStatus::Returned),
+                            status: ReportStatus::Returned,
+                            filed_at: filed,
+                            return_reason: Some(
+                                "数值与统计台账不符,疑似单位换算错误,请核实后重报".into(),
+                            ),
+                        });
+                    }
+                    let status = if pending {
+                        ReportStatus::Submitted
+                    } else {
+                        ReportStatus::Accepted
+                    };
+                    out.push(ImportedReport {
+                        report: report(if returned { 2 } else { 1 }, value, status),
+                        status,
+                        filed_at: filed,
+                        return_reason: None,
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether the database was built by [`build`].

@@ -233,6 +233,8 @@ pub async fn import(
                     status: r.status,
                 },
                 status: r.status,
+                filed_at: None,
+                return_reason: None,
             })
             .collect();
         tx.insert_reports_bulk(&imported).await?;

@@ -20,6 +20,10 @@ pub struct ImportedReport {
     pub report: NewReport,
     /// Its status after review (accepted, returned, submitted).
     pub status: ReportStatus,
+    /// When it was filed, when the source says; else the import's own time.
+    pub filed_at: Option<jiff::Timestamp>,
+    /// Why it was returned, for a returned report.
+    pub return_reason: Option<String>,
 }
 
 /// An accepted report's value, as the roll-up reads it.
@@ -137,12 +141,12 @@ impl Tx {
     /// the caller records the import with [`Tx::audit_import`].
     pub async fn insert_reports_bulk(&mut self, rows: &[ImportedReport]) -> Result<(), StoreError> {
         let (actor, now) = (self.actor.name().to_string(), self.now.to_sqlx());
-        for chunk in rows.chunks(PARAMS / 10) {
+        for chunk in rows.chunks(PARAMS / 11) {
             let mut sql = String::from(
                 "INSERT INTO reports (assignment_id, period, revision, cumulative, stage, funds_spent,
-                                      narrative, status, filed_by, filed_at) VALUES ",
+                                      narrative, status, filed_by, filed_at, return_reason) VALUES ",
             );
-            placeholders(&mut sql, chunk.len(), 10);
+            placeholders(&mut sql, chunk.len(), 11);
             on_tx!(self, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for r in chunk {
@@ -150,7 +154,8 @@ impl Tx {
                     q = q.bind(n.assignment.0).bind(n.period.to_string()).bind(i64::from(n.revision))
                         .bind(n.cumulative.map(dec_text)).bind(n.stage.map(Stage::code))
                         .bind(n.funds_spent.map(dec_text)).bind(&n.narrative).bind(r.status.code())
-                        .bind(&actor).bind(now);
+                        .bind(&actor).bind(r.filed_at.map(|t| t.to_sqlx()).unwrap_or(now))
+                        .bind(&r.return_reason);
                 }
                 q.execute(&mut *c).await.map(|r| r.rows_affected())
             })?;

@@ -154,6 +154,23 @@ impl Store {
         all(rows, ReportRow::into_domain)
     }
 
+    /// How many report revisions there are in each status.
+    pub async fn report_counts(&self) -> Result<Vec<(ReportStatus, i64)>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT status, COUNT(*) FROM reports GROUP BY status ORDER BY status";
+        let rows: Vec<(String, i64)> = on_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(s, n)| {
+                let status = ReportStatus::from_code(&s).ok_or(StoreError::Corrupt {
+                    table: "reports",
+                    column: "status",
+                    value: s.clone(),
+                })?;
+                Ok((status, n))
+            })
+            .collect()
+    }
+
     /// Every revision filed on an assignment, by period then revision.
     pub async fn reports_of_assignment(
         &self,

@@ -1,5 +1,5 @@
 use minsheng_app::{demo, queries};
-use minsheng_domain::{AssignmentRole, UnitKind};
+use minsheng_domain::{AssignmentRole, Period, ReportStatus, UnitKind};
 use minsheng_store::testing::backends;
 
 #[tokio::test]
@@ -65,6 +65,44 @@ async fn the_demo_holds_the_jilin_plan_read_from_its_text() {
             .unwrap();
         assert_eq!(tree.sub_regions(province.id).count(), 9);
         assert_eq!(summary.units, tree.units().len());
+
+        // A year of invented reports to September: August reviewed, September pending, the
+        // lagging prefectures (通化, 白城) behind the diligent ones.
+        assert!(summary.reports > 3_000, "{}", summary.reports);
+        let pending = store.submitted_reports().await.unwrap();
+        assert!(!pending.is_empty());
+        assert!(
+            pending
+                .iter()
+                .all(|r| r.period == Period::parse("2023-09").unwrap())
+        );
+        let august = minsheng_app::rollup::dashboard(store, Period::parse("2023-08").unwrap())
+            .await
+            .unwrap();
+        let mean = |name: &str| {
+            let id = tree.units().iter().find(|u| u.name == name).unwrap().id;
+            let rows: Vec<_> = august.regions.iter().filter(|r| r.row.unit == id).collect();
+            let n: i64 = rows.iter().map(|r| r.row.assignments).sum();
+            rows.iter()
+                .map(|r| r.row.score_sum)
+                .sum::<rust_decimal::Decimal>()
+                / rust_decimal::Decimal::from(n)
+        };
+        assert!(
+            mean("长春市") > mean("通化市"),
+            "{} vs {}",
+            mean("长春市"),
+            mean("通化市")
+        );
+        assert!(mean("吉林市") > mean("白城市"));
+        let counts: std::collections::HashMap<_, _> =
+            store.report_counts().await.unwrap().into_iter().collect();
+        assert!(
+            counts[&ReportStatus::Returned] > 0,
+            "some reports were returned and refiled: {counts:?}"
+        );
+        assert_eq!(counts[&ReportStatus::Submitted] as usize, pending.len());
+        assert_eq!(counts.values().sum::<i64>() as usize, summary.reports);
 
         // The demo is built only once, into an empty database.
         let err = demo::build(store).await.unwrap_err();
