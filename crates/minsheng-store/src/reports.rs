@@ -154,6 +154,38 @@ impl Store {
         all(rows, ReportRow::into_domain)
     }
 
+    /// Every report revision of a plan's assignments, by assignment, period and revision.
+    pub async fn reports_of_plan(&self, plan: PlanId) -> Result<Vec<Report>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
+                                  r.funds_spent, r.narrative, r.status, r.return_reason, r.filed_by,
+                                  r.filed_at, r.reviewed_by, r.reviewed_at
+                           FROM reports r JOIN assignments a ON a.id = r.assignment_id
+                           JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
+                           JOIN sections s ON s.id = i.section_id
+                           WHERE s.plan_id = $1 ORDER BY r.assignment_id, r.period, r.revision";
+        let rows: Vec<ReportRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
+        all(rows, ReportRow::into_domain)
+    }
+
+    /// Every schedule point of a plan's assignments.
+    pub async fn schedules_of_plan(&self, plan: PlanId) -> Result<Vec<(AssignmentId, SchedulePoint)>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT p.assignment_id, p.period, p.expected
+                           FROM schedule_points p JOIN assignments a ON a.id = p.assignment_id
+                           JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
+                           JOIN sections s ON s.id = i.section_id WHERE s.plan_id = $1";
+        let rows: Vec<(i64, String, String)> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(a, period, expected)| {
+                let point = crate::rows::SchedulePointRow::new(period, expected).into_domain()?;
+                Ok((AssignmentId(a), point))
+            })
+            .collect()
+    }
+
     /// How many report revisions there are in each status.
     pub async fn report_counts(&self) -> Result<Vec<(ReportStatus, i64)>, StoreError> {
         // language=SQL

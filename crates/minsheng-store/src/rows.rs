@@ -237,6 +237,10 @@ pub(crate) struct SchedulePointRow {
 }
 
 impl SchedulePointRow {
+    pub(crate) fn new(period: String, expected: String) -> Self {
+        SchedulePointRow { period, expected }
+    }
+
     pub(crate) fn into_domain(self) -> Result<SchedulePoint, StoreError> {
         Ok(SchedulePoint {
             period: Period::parse(&self.period)
