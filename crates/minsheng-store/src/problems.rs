@@ -7,7 +7,7 @@
 //! problem (`create`, `assign`, `resolve`, `escalate`).
 
 use crate::error::StoreError;
-use crate::rows::{ReportRow, all};
+use crate::rows::all;
 use crate::tx::Tx;
 use crate::{Store, on_pool, on_tx};
 use jiff::Timestamp;
@@ -170,25 +170,6 @@ impl Store {
         let rows: Vec<EscalationRow> =
             on_pool!(self, p => sqlx::query_as(SQL).bind(unit.0).fetch_all(p).await)?;
         all(rows, EscalationRow::into_domain)
-    }
-
-    /// Every revision of every report filed on a plan's assignments, by assignment, period
-    /// and revision: one read for the reminders of a whole plan.
-    // It belongs with the other report reads in `reports.rs`; it sits here while that file
-    // is someone else's to edit.
-    pub async fn reports_of_plan(&self, plan: PlanId) -> Result<Vec<Report>, StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
-                                  r.funds_spent, r.narrative, r.status, r.return_reason,
-                                  r.filed_by, r.filed_at, r.reviewed_by, r.reviewed_at
-                           FROM reports r JOIN assignments a ON a.id = r.assignment_id
-                           JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
-                           JOIN sections s ON s.id = i.section_id
-                           WHERE s.plan_id = $1 ORDER BY r.assignment_id, r.period, r.revision";
-        let rows: Vec<ReportRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
-        all(rows, ReportRow::into_domain)
     }
 }
 
