@@ -87,8 +87,15 @@ pub struct DemoSummary {
     pub reports: usize,
 }
 
-/// Builds the demo in an empty, migrated database, in one transaction.
+/// Builds the demo — plan, units, assignments and a year of invented reports — in an empty,
+/// migrated database, in one transaction.
 pub async fn build(store: &Store) -> Result<DemoSummary, AppError> {
+    build_with(store, true).await
+}
+
+/// Builds the demo, with or without its invented reports (tests that file their own reports
+/// start from none).
+pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary, AppError> {
     if !store.plans().await?.is_empty() || !store.units().await?.is_empty() {
         return Err(AppError::Invalid {
             field: "database".into(),
@@ -159,7 +166,11 @@ pub async fn build(store: &Store) -> Result<DemoSummary, AppError> {
             }
         }
     }
-    let reports = year_of_reports(&imported, &shares);
+    let reports = if with_reports {
+        year_of_reports(&imported, &shares)
+    } else {
+        Vec::new()
+    };
     let report_count = reports.len();
     tx.insert_reports_bulk(&reports).await?;
     tx.audit_import("report", report_count, "演示数据 / demo")

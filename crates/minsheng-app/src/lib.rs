@@ -15,6 +15,7 @@ pub mod import;
 pub mod queries;
 pub mod reporting;
 pub mod rollup;
+pub mod tracking;
 
 pub use error::AppError;
 pub use minsheng_store::Store;

@@ -111,7 +111,8 @@ impl StatusCounts {
         }
     }
 
-    fn add(&mut self, status: Status) {
+    /// Counts one more of `status`.
+    pub fn add(&mut self, status: Status) {
         let slot = match status {
             Status::Done => &mut self.done,
             Status::OnTrack => &mut self.on_track,

@@ -5,3 +5,4 @@ mod demo;
 mod import;
 mod reporting;
 mod rollup;
+mod tracking;

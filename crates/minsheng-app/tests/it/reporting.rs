@@ -13,7 +13,7 @@ fn d(s: &str) -> Decimal {
 
 /// The demo's first target (城镇新增就业23万人) and Changchun's share of it.
 async fn changchun_share(store: &Store) -> (Assignment, UnitId, UnitId) {
-    demo::build(store).await.unwrap();
+    demo::build_with(store, false).await.unwrap();
     let plan = queries::plans(store).await.unwrap()[0].id;
     let target = store.targets(plan).await.unwrap()[0].id;
     let tree = store.unit_tree().await.unwrap();

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 async fn accepting_a_report_moves_the_dashboard_and_matches_a_rebuild() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
-        demo::build(store).await.unwrap();
+        demo::build_with(store, false).await.unwrap();
         let plan = queries::plans(store).await.unwrap()[0].id;
         let target = store.targets(plan).await.unwrap()[0].clone();
         let tree = store.unit_tree().await.unwrap();

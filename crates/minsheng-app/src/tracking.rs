@@ -1,0 +1,222 @@
+//! Tracking (跟踪调度): the office's view of one plan at one period — every target's
+//! progress, status and forecast, every share's status, the units' ranking and reporting
+//! completeness — computed from the store's records with the domain's rules.
+//!
+//! The figures per target are the domain's (`minsheng_domain::rollup`), computed here from
+//! the reports themselves; the materialized roll-up ([`crate::rollup`]) answers the same sums
+//! without reading reports, for dashboards over many plans.
+
+use crate::error::AppError;
+use jiff::civil::Date;
+use minsheng_domain::schedule::{PointSchedule, Schedule};
+use minsheng_domain::*;
+use minsheng_store::Store;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// One target's line in the office's view.
+#[derive(Debug, Clone)]
+pub struct TargetTracking {
+    /// The target.
+    pub target: Target,
+    /// Its section's ordinal.
+    pub section_no: u32,
+    /// Its item's number.
+    pub item_no: u32,
+    /// Its shares' figures summed up.
+    pub rollup: TargetRollup,
+    /// The target's status as a whole, against 序时进度.
+    pub status: Status,
+    /// Expected cumulative value by the end of the period (序时进度), for a count.
+    pub expected: Option<Decimal>,
+    /// The forecast for the deadline from the trend so far.
+    pub forecast: Option<Forecast>,
+    /// Each share's assessment (the rolled-up assignments).
+    pub shares: Vec<Assessment>,
+}
+
+/// The office's view of a plan at a period.
+#[derive(Debug, Clone)]
+pub struct Tracking {
+    /// The plan.
+    pub plan: Plan,
+    /// The period looked at.
+    pub period: Period,
+    /// The day it is computed for (reporting due dates are judged against it).
+    pub today: Date,
+    /// Every target, in document order.
+    pub targets: Vec<TargetTracking>,
+    /// Targets by status.
+    pub target_counts: StatusCounts,
+    /// Shares by status, and their mean score.
+    pub shares: GroupSummary,
+    /// The units that hold shares, ranked by mean score.
+    pub ranking: Vec<UnitRank>,
+    /// Reports expected by `today` for the months up to the period, received, on time.
+    pub completeness: Completeness,
+}
+
+/// Computes the office's view of `plan` at `period` as of `today`.
+pub async fn tracking(
+    store: &Store,
+    plan: PlanId,
+    period: Period,
+    today: Date,
+) -> Result<Tracking, AppError> {
+    let plan = store.plan(plan).await?;
+    if period.year() != plan.year {
+        return Err(AppError::Invalid {
+            field: "period".into(),
+            reason: format!(
+                "{} 不在计划年度 {} 内 / period {period} is outside the plan year",
+                period.label_zh(),
+                plan.year
+            ),
+        });
+    }
+    let thresholds = Thresholds::default();
+    let tolerance = thresholds.approx_tolerance();
+    let sections: HashMap<SectionId, u32> = store
+        .sections(plan.id)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.no))
+        .collect();
+    let items: HashMap<ItemId, (u32, u32)> = store
+        .items(plan.id)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, (sections.get(&i.section).copied().unwrap_or(0), i.no)))
+        .collect();
+    let assignments = store.assignments_of_plan(plan.id).await?;
+    let mut reports_by: HashMap<AssignmentId, Vec<Report>> = HashMap::new();
+    let all_reports = store.reports_of_plan(plan.id).await?;
+    for r in &all_reports {
+        reports_by.entry(r.assignment).or_default().push(r.clone());
+    }
+    let mut points_by: HashMap<AssignmentId, Vec<SchedulePoint>> = HashMap::new();
+    for (a, p) in store.schedules_of_plan(plan.id).await? {
+        points_by.entry(a).or_default().push(p);
+    }
+    let mut by_target: HashMap<TargetId, Vec<&Assignment>> = HashMap::new();
+    for a in &assignments {
+        by_target.entry(a.target).or_default().push(a);
+    }
+    let months: Vec<Period> = Period::Year(plan.year)
+        .months()
+        .filter(|m| *m <= period.last_month())
+        .collect();
+    let none: Vec<Report> = Vec::new();
+
+    let mut targets = Vec::new();
+    let mut all_shares: Vec<Assessment> = Vec::new();
+    let mut rolled: Vec<Assignment> = Vec::new();
+    for target in store.targets(plan.id).await? {
+        let list = by_target.remove(&target.id).unwrap_or_default();
+        // The shares that carry the target: those with a quota, else its lead.
+        let split = list.iter().any(|a| a.quota.is_some());
+        let carriers: Vec<&Assignment> = list
+            .iter()
+            .copied()
+            .filter(|a| {
+                if split {
+                    a.quota.is_some()
+                } else {
+                    a.role == AssignmentRole::Lead
+                }
+            })
+            .collect();
+        let mut shares = Vec::with_capacity(carriers.len());
+        for a in &carriers {
+            let goal = Goal::for_assignment(&target, a);
+            let schedule = match points_by.remove(&a.id) {
+                Some(points) => {
+                    Schedule::Points(PointSchedule::new(points, &goal).map_err(|e| {
+                        AppError::Invalid {
+                            field: format!("schedule of assignment {}", a.id),
+                            reason: e.to_string(),
+                        }
+                    })?)
+                }
+                None => Schedule::Linear,
+            };
+            let reports = reports_by.get(&a.id).unwrap_or(&none);
+            shares.push(assess(&target, a, &schedule, reports, period, &thresholds));
+            rolled.push((*a).clone());
+        }
+        let rollup = roll_up_target(&target, &shares, tolerance);
+        let goal = Goal::for_target(&target);
+        let any_reported = shares.iter().any(|s| s.reported);
+        let status = if any_reported || shares.iter().any(|s| s.status == Status::Done) {
+            quantitative_status(&goal, &Schedule::Linear, period, rollup.value, &thresholds)
+        } else {
+            Status::NotReported
+        };
+        let expected = if goal.accrual == Accrual::Cumulative {
+            Schedule::Linear.expected(&goal, period)
+        } else {
+            None
+        };
+        // The trend of the target as a whole: its shares' values summed month by month.
+        let reports_of = |a: &Assignment| reports_by.get(&a.id).unwrap_or(&none);
+        let history: Vec<(i8, Decimal)> = months
+            .iter()
+            .filter(|m| {
+                carriers
+                    .iter()
+                    .any(|a| is_reported(reports_of(a), a.id, **m))
+            })
+            .map(|m| {
+                let v = carriers
+                    .iter()
+                    .map(|a| value_at(reports_of(a), a.id, *m))
+                    .sum();
+                (m.months_into_year(), v)
+            })
+            .collect();
+        let forecast = if goal.accrual == Accrual::Cumulative {
+            forecast(&goal, &history, tolerance)
+        } else {
+            None
+        };
+        let (section_no, item_no) = items.get(&target.item).copied().unwrap_or((0, 0));
+        all_shares.extend(shares.iter().cloned());
+        targets.push(TargetTracking {
+            target,
+            section_no,
+            item_no,
+            rollup,
+            status,
+            expected,
+            forecast,
+            shares,
+        });
+    }
+
+    let mut target_counts = StatusCounts::default();
+    for t in &targets {
+        target_counts.add(t.status);
+    }
+    let tree = store.unit_tree().await?;
+    let mut units: Vec<UnitId> = rolled.iter().map(|a| a.unit).collect();
+    units.sort();
+    units.dedup();
+    let ranking = rank_units(&tree, &units, &all_shares);
+    let completeness = completeness(
+        rolled.iter(),
+        &months,
+        &all_reports,
+        &ReportingRule::default(),
+        today,
+    );
+    Ok(Tracking {
+        shares: summarize(all_shares.iter()),
+        plan,
+        period,
+        today,
+        targets,
+        target_counts,
+        ranking,
+        completeness,
+    })
+}
