@@ -191,6 +191,9 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
     })
 }
 
+/// The day the demo's data stands at: reports to September filed, August reviewed.
+pub const DEMO_AS_OF: jiff::civil::Date = jiff::civil::date(2023, 10, 15);
+
 /// The last month the demo's units have reported for: August is reviewed, September is filed
 /// and waiting for review, as an office would see it in mid-October 2023.
 pub const DEMO_LAST_MONTH: i8 = 9;

@@ -79,6 +79,11 @@ pub async fn plans(store: &Store) -> Result<Vec<Plan>, AppError> {
     Ok(store.plans().await?)
 }
 
+/// One plan.
+pub async fn plan(store: &Store, id: PlanId) -> Result<Plan, AppError> {
+    Ok(store.plan(id).await?)
+}
+
 /// A plan's whole outline.
 pub async fn plan_outline(store: &Store, id: PlanId) -> Result<PlanOutline, AppError> {
     let plan = store.plan(id).await?;

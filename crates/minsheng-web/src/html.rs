@@ -5,16 +5,20 @@ use crate::error::WebError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use minsheng_app::queries::{self, ItemPage, PlanOutline};
-use minsheng_domain::{ItemId, Plan, PlanId, TargetSpan};
+use minsheng_app::tracking;
+use minsheng_domain::quantity::format_zh;
+use minsheng_domain::{ItemId, Period, Plan, PlanId, Status, TargetSpan};
+use rust_decimal::Decimal;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/plans/{id}", get(plan))
         .route("/items/{id}", get(item))
+        .route("/plans/{id}/tracking", get(tracking_page))
         .route("/healthz", get(|| async { "ok" }))
 }
 
@@ -173,6 +177,141 @@ async fn item(
         demo: st.demo,
         p,
         source,
+    })
+}
+
+/// One target's line on the tracking page, formatted for reading.
+struct TrackRow {
+    item: ItemId,
+    no: String,
+    phrase: String,
+    goal: String,
+    actual: String,
+    expected: String,
+    completion: String,
+    status: Status,
+    forecast: String,
+    missing: usize,
+    shares: usize,
+}
+
+/// One unit's line of the ranking.
+struct RankRow {
+    rank: usize,
+    name: String,
+    mean: String,
+    lagging: usize,
+    at_risk: usize,
+    not_reported: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tracking.html")]
+struct TrackingPage {
+    demo: bool,
+    t: tracking::Tracking,
+    months: Vec<(String, String, bool)>,
+    rows: Vec<TrackRow>,
+    ranking: Vec<RankRow>,
+    statuses: Vec<(Status, usize)>,
+    mean: String,
+    received_rate: String,
+    on_time_rate: String,
+}
+
+#[derive(serde::Deserialize)]
+struct PeriodQuery {
+    period: Option<String>,
+}
+
+fn pct(d: Option<Decimal>) -> String {
+    d.map(|d| format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(1).normalize()))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The month an office looks at by default: the last one whose reports are due, within the
+/// plan's year.
+fn default_period(year: i16, today: jiff::civil::Date) -> Period {
+    let month = if today.year() > year {
+        12
+    } else if today.year() < year {
+        1
+    } else {
+        (today.month() - 1).max(1)
+    };
+    Period::Month { year, month }
+}
+
+async fn tracking_page(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<TrackingPage, WebError> {
+    let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
+    let plan = queries::plan(&st.store, id).await?;
+    let today = st.today();
+    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => {
+            Period::parse_zh(p, plan.year).map_err(|e| WebError::BadRequest(e.to_string()))?
+        }
+        None => default_period(plan.year, today),
+    };
+    let t = tracking::tracking(&st.store, id, period, today).await?;
+    let rows = t
+        .targets
+        .iter()
+        .map(|x| {
+            let unit = &x.target.quantity.unit;
+            let q = |d: Decimal| format!("{}{unit}", format_zh(d));
+            TrackRow {
+                item: x.target.item,
+                no: format!("{}.{}", x.section_no, x.item_no),
+                phrase: x.target.phrase.clone(),
+                goal: format!("{} {}", x.target.cmp.label_zh(), x.target.quantity),
+                actual: x.rollup.value.map(q).unwrap_or_else(|| "—".into()),
+                expected: x.expected.map(q).unwrap_or_else(|| "—".into()),
+                completion: pct(x.rollup.completion.map(|c| c.score)),
+                status: x.status,
+                forecast: x
+                    .forecast
+                    .as_ref()
+                    .map(|f| format!("{}{}", q(f.value), if f.meets { "" } else { " ⚠" }))
+                    .unwrap_or_else(|| "—".into()),
+                missing: x.rollup.missing,
+                shares: x.rollup.counted,
+            }
+        })
+        .collect();
+    let ranking = t
+        .ranking
+        .iter()
+        .map(|r| RankRow {
+            rank: r.rank,
+            name: r.name.clone(),
+            mean: pct(r.summary.mean_score),
+            lagging: r.summary.counts.lagging,
+            at_risk: r.summary.counts.at_risk,
+            not_reported: r.summary.counts.not_reported,
+        })
+        .collect();
+    let months = Period::Year(plan.year)
+        .months()
+        .map(|m| (m.to_string(), m.label_zh(), m == period))
+        .collect();
+    let statuses = Status::ALL
+        .iter()
+        .map(|s| (*s, t.target_counts.get(*s)))
+        .collect();
+    Ok(TrackingPage {
+        demo: st.demo,
+        mean: pct(t.shares.mean_score),
+        received_rate: pct(t.completeness.received_rate()),
+        on_time_rate: pct(t.completeness.on_time_rate()),
+        t,
+        months,
+        rows,
+        ranking,
+        statuses,
     })
 }
 

@@ -25,6 +25,20 @@ pub struct AppState {
     pub store: Store,
     /// Whether this is a demo database: every page then says its assignments are invented.
     pub demo: bool,
+    /// The day the pages treat as today; `None` for the real date (in Beijing). The demo sets
+    /// the day its invented data stands at.
+    pub today: Option<jiff::civil::Date>,
+}
+
+impl AppState {
+    /// Today, as the pages count it.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.today.unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .date()
+        })
+    }
 }
 
 /// The whole site.

@@ -85,6 +85,8 @@ async fn run(
     let state = AppState {
         store: store.clone(),
         demo: is_demo,
+        // A demo's invented data stands at one day; its pages count from that day.
+        today: is_demo.then_some(demo::DEMO_AS_OF),
     };
     let served = minsheng_web::serve(listener, state).await;
     store.close().await;

@@ -26,6 +26,7 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
         let state = AppState {
             store: db.store.clone(),
             demo: true,
+            today: Some(demo::DEMO_AS_OF),
         };
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
 
@@ -78,6 +79,7 @@ async fn missing_pages_answer_404_in_chinese() {
         let state = AppState {
             store: db.store.clone(),
             demo: false,
+            today: None,
         };
         for uri in ["/plans/999999", "/plans/abc", "/items/0", "/no/such/page"] {
             let (status, body) = get(&state, uri).await;
@@ -123,6 +125,7 @@ async fn data_is_escaped_and_headers_are_safe() {
         let state = AppState {
             store: db.store.clone(),
             demo: false,
+            today: None,
         };
         let (_, page) = get(&state, &format!("/plans/{}", imported.plan)).await;
         assert!(
@@ -144,6 +147,56 @@ async fn data_is_escaped_and_headers_are_safe() {
                 .to_str()
                 .unwrap()
                 .contains("default-src 'self'")
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_tracking_page_shows_the_office_view_for_a_month() {
+    for db in backends().await {
+        demo::build(&db.store).await.unwrap();
+        let state = AppState {
+            store: db.store.clone(),
+            demo: true,
+            today: Some(demo::DEMO_AS_OF),
+        };
+        let plan = queries::plans(&db.store).await.unwrap()[0].id;
+        let targets = db.store.targets(plan).await.unwrap().len();
+
+        let (status, page) = get(&state, &format!("/plans/{plan}/tracking?period=2023-08")).await;
+        assert_eq!(status, StatusCode::OK, "{}", db.label);
+        assert_eq!(page.matches("<tr class=\"target-row\">").count(), targets);
+        assert!(page.contains("<option value=\"2023-08\" selected>"));
+        assert!(page.contains("长春市") && page.contains("通化市"));
+        assert!(
+            page.contains("st-yellow") || page.contains("st-red"),
+            "lagging prefectures show in colour"
+        );
+        assert!(page.contains("截至 2023-10-15"));
+        assert!(page.contains("id=\"demo-notice\""));
+
+        // Without a period: the last month due by the demo's day (September).
+        let (_, page) = get(&state, &format!("/plans/{plan}/tracking")).await;
+        assert!(page.contains("<option value=\"2023-09\" selected>"));
+        // Chinese periods are read too.
+        let (status, page) = get(
+            &state,
+            &format!("/plans/{plan}/tracking?period=%E4%B8%8A%E5%8D%8A%E5%B9%B4"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("2023年上半年"));
+
+        let (status, page) = get(
+            &state,
+            &format!("/plans/{plan}/tracking?period=13%E6%9C%88"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            page.contains("超出范围") || page.contains("无法识别"),
+            "{page}"
         );
         db.finish().await;
     }
