@@ -5,6 +5,7 @@
 //! and data live in the database, so several servers can stand behind one load balancer.
 #![deny(missing_docs)]
 
+mod api;
 mod error;
 mod html;
 
@@ -44,6 +45,7 @@ impl AppState {
 /// The whole site.
 pub fn router(state: AppState) -> Router {
     html::routes()
+        .merge(api::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(

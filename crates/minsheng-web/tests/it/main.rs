@@ -1,3 +1,4 @@
 //! The pages, driven in-process through the router (no port bound), on each backend.
 
+mod api;
 mod pages;
