@@ -1,12 +1,14 @@
 //! The minsheng command line: serve the site, build and serve the demo, migrate a database,
-//! read a plan document.
+//! read a plan document, import a batch of reports, show the office's status of a month.
 //!
 //! Only this crate reads the environment, parses flags and installs the tracing subscriber.
 
 mod bench;
 mod config;
 mod extract;
+mod report_import;
 mod server;
+mod status;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +39,12 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// 性能基准 / benchmarks
     Bench(bench::BenchArgs),
+    /// 报告:批量导入 / reports: import a batch
+    #[command(subcommand)]
+    Report(report_import::ReportCommand),
+    /// 办公室视图:某月各目标的汇总进度与状态、各市(州)完成率 / the office's view of a month:
+    /// every target's rolled-up progress and status, then the cities
+    Status(status::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +85,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Extract(args) => extract::run(&args),
         Command::Bench(args) => bench::run(&args).await,
+        Command::Report(report_import::ReportCommand::Import(args)) => {
+            report_import::run(cli.config.as_deref(), &args).await
+        }
+        Command::Status(args) => status::run(cli.config.as_deref(), &args).await,
     }
 }
 

@@ -1,4 +1,5 @@
 //! The binary as a person runs it, and the tidy checks that guard the crate boundaries.
 
 mod cli;
+mod report_cli;
 mod tidy;
