@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod coordination;
+pub mod decomposition;
 pub mod demo;
 mod error;
 pub mod history;

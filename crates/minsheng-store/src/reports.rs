@@ -157,7 +157,8 @@ impl Store {
     /// Every report revision of a plan's assignments, by assignment, period and revision.
     pub async fn reports_of_plan(&self, plan: PlanId) -> Result<Vec<Report>, StoreError> {
         // language=SQL
-        const SQL: &str = "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
+        const SQL: &str =
+            "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
                                   r.funds_spent, r.narrative, r.status, r.return_reason, r.filed_by,
                                   r.filed_at, r.reviewed_by, r.reviewed_at
                            FROM reports r JOIN assignments a ON a.id = r.assignment_id
@@ -170,7 +171,10 @@ impl Store {
     }
 
     /// Every schedule point of a plan's assignments.
-    pub async fn schedules_of_plan(&self, plan: PlanId) -> Result<Vec<(AssignmentId, SchedulePoint)>, StoreError> {
+    pub async fn schedules_of_plan(
+        &self,
+        plan: PlanId,
+    ) -> Result<Vec<(AssignmentId, SchedulePoint)>, StoreError> {
         // language=SQL
         const SQL: &str = "SELECT p.assignment_id, p.period, p.expected
                            FROM schedule_points p JOIN assignments a ON a.id = p.assignment_id
@@ -236,6 +240,85 @@ impl Tx {
         self.audit("create", "assignment", id, None, Some(assignment_json(a)))
             .await?;
         Ok(AssignmentId(id))
+    }
+
+    /// Changes an assignment's role and quota, recording it before and after.
+    pub async fn update_assignment(
+        &mut self,
+        id: AssignmentId,
+        role: AssignmentRole,
+        quota: Option<Decimal>,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const GET: &str =
+            "SELECT id, target_id, unit_id, role, quota, budget FROM assignments WHERE id = $1";
+        // language=SQL
+        const SET: &str = "UPDATE assignments SET role = $2, quota = $3 WHERE id = $1";
+        let row: Option<AssignmentRow> =
+            on_tx!(self, c => sqlx::query_as(GET).bind(id.0).fetch_optional(&mut *c).await)?;
+        let before = row
+            .ok_or(StoreError::NotFound {
+                entity: "assignment",
+                id: id.0,
+            })?
+            .into_domain()?;
+        on_tx!(self, c => sqlx::query(SET).bind(id.0).bind(role.code()).bind(quota.map(dec_text))
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let json_of = |role: AssignmentRole, quota: Option<Decimal>| json!({ "role": role.code(), "quota": quota.map(dec_text) });
+        self.audit(
+            "update",
+            "assignment",
+            id.0,
+            Some(json_of(before.role, before.quota)),
+            Some(json_of(role, quota)),
+        )
+        .await
+    }
+
+    /// Removes an assignment that has no reports (one with reports is history and stays),
+    /// recording what it was.
+    pub async fn delete_assignment(&mut self, id: AssignmentId) -> Result<(), StoreError> {
+        // language=SQL
+        const GET: &str =
+            "SELECT id, target_id, unit_id, role, quota, budget FROM assignments WHERE id = $1";
+        // language=SQL
+        const REPORTS: &str = "SELECT COUNT(*) FROM reports WHERE assignment_id = $1";
+        // language=SQL
+        const DELETE: &str = "DELETE FROM assignments WHERE id = $1";
+        // language=SQL
+        const SCHEDULE: &str = "DELETE FROM schedule_points WHERE assignment_id = $1";
+        let row: Option<AssignmentRow> =
+            on_tx!(self, c => sqlx::query_as(GET).bind(id.0).fetch_optional(&mut *c).await)?;
+        let before = row
+            .ok_or(StoreError::NotFound {
+                entity: "assignment",
+                id: id.0,
+            })?
+            .into_domain()?;
+        let n: i64 =
+            on_tx!(self, c => sqlx::query_scalar(REPORTS).bind(id.0).fetch_one(&mut *c).await)?;
+        if n > 0 {
+            return Err(StoreError::Integrity {
+                detail: format!("assignment {id} has {n} reports"),
+            });
+        }
+        on_tx!(self, c => sqlx::query(SCHEDULE).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        on_tx!(self, c => sqlx::query(DELETE).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let was = NewAssignment {
+            target: before.target,
+            unit: before.unit,
+            role: before.role,
+            quota: before.quota,
+            budget: before.budget,
+        };
+        self.audit(
+            "delete",
+            "assignment",
+            id.0,
+            Some(assignment_json(&was)),
+            None,
+        )
+        .await
     }
 
     /// Replaces an assignment's schedule with `points`, recording both.

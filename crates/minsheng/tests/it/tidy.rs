@@ -83,10 +83,7 @@ fn crates_depend_only_inward() {
             "minsheng-app",
             &["minsheng-domain", "minsheng-extract", "minsheng-store"],
         ),
-        (
-            "minsheng-web",
-            &["minsheng-app", "minsheng-domain"],
-        ),
+        ("minsheng-web", &["minsheng-app", "minsheng-domain"]),
         (
             "minsheng",
             &[
@@ -173,7 +170,14 @@ fn only_the_store_names_sqlx_and_only_the_web_names_axum() {
         ("minsheng-store", &["sqlx", "jiff-sqlx"]),
         (
             "minsheng-web",
-            &["axum", "askama", "askama_web", "tower-http", "utoipa", "utoipa-axum"],
+            &[
+                "axum",
+                "askama",
+                "askama_web",
+                "tower-http",
+                "utoipa",
+                "utoipa-axum",
+            ],
         ),
         (
             "minsheng",
