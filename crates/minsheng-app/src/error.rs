@@ -22,16 +22,49 @@ pub enum AppError {
         /// What is wrong, Chinese first.
         reason: String,
     },
+    /// Rows of a batch were refused, each with its line, field and reason; nothing was saved.
+    #[error("{} 行有误,未保存任何数据 / {} rows refused, nothing saved:\n{}", .0.len(), .0.len(), shown(.0))]
+    Rows(Vec<RowRefusal>),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// One refused row of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowRefusal {
+    /// The row's line in its file (as the caller numbered it).
+    pub line: usize,
+    /// The field at fault (`assignment`, `period`, `value`, `unit`, …).
+    pub field: String,
+    /// Why, Chinese first.
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第 {} 行 {}:{}", self.line, self.field, self.reason)
+    }
+}
+
+/// The first 20 refusals, one a line.
+fn shown(rows: &[RowRefusal]) -> String {
+    let mut out: Vec<String> = rows.iter().take(20).map(ToString::to_string).collect();
+    if rows.len() > 20 {
+        out.push(format!(
+            "……另有 {} 行 / and {} more",
+            rows.len() - 20,
+            rows.len() - 20
+        ));
+    }
+    out.join("\n")
 }
 
 impl AppError {
     /// Whether the user can fix this (as opposed to an internal failure).
     pub fn is_user_error(&self) -> bool {
         match self {
-            AppError::NotFound { .. } | AppError::Invalid { .. } => true,
+            AppError::NotFound { .. } | AppError::Invalid { .. } | AppError::Rows(_) => true,
             AppError::Store(e) => e.is_user_error(),
         }
     }

@@ -3,7 +3,7 @@
 //! the import names each bad row, field and reason, and writes nothing. Otherwise all rows are
 //! written in one transaction and the roll-up is rebuilt in the same transaction.
 
-use crate::error::AppError;
+use crate::error::{AppError, RowRefusal};
 use crate::rollup;
 use minsheng_domain::{Actor, AssignmentId, Period, ReportStatus};
 use minsheng_store::{ImportedReport, NewReport, Store};
@@ -28,25 +28,8 @@ pub struct HistoryRow {
     pub revision: u32,
 }
 
-/// One wrong row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// The row's line.
-    pub line: usize,
-    /// The field.
-    pub field: &'static str,
-    /// Why, Chinese first.
-    pub reason: String,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "第 {} 行 {}:{}", self.line, self.field, self.reason)
-    }
-}
-
 /// Checks every row against the database and the other rows; all errors, in line order.
-pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowError>, AppError> {
+pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowRefusal>, AppError> {
     let assignments: HashMap<AssignmentId, minsheng_domain::Assignment> = store
         .all_assignments()
         .await?
@@ -61,10 +44,10 @@ pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowError>, 
         .collect();
     let mut errors = Vec::new();
     let mut seen: HashSet<(AssignmentId, Period, u32)> = HashSet::new();
-    let mut err = |line, field, reason: String| {
-        errors.push(RowError {
+    let mut err = |line, field: &str, reason: String| {
+        errors.push(RowRefusal {
             line,
-            field,
+            field: field.to_string(),
             reason,
         })
     };
@@ -189,8 +172,8 @@ pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowError>, 
     Ok(errors)
 }
 
-/// Imports the rows whole, or not at all: `Err(Invalid)` lists the bad rows (the first 20)
-/// and nothing is written.
+/// Imports the rows whole, or not at all: [`AppError::Rows`] lists the bad rows and nothing
+/// is written.
 pub async fn import(
     store: &Store,
     actor: &Actor,
@@ -199,22 +182,7 @@ pub async fn import(
 ) -> Result<usize, AppError> {
     let errors = check(store, rows).await?;
     if !errors.is_empty() {
-        let shown: Vec<String> = errors.iter().take(20).map(ToString::to_string).collect();
-        let more = errors.len().saturating_sub(20);
-        return Err(AppError::Invalid {
-            field: source.to_string(),
-            reason: format!(
-                "{} 行有误,未导入任何数据 / {} bad rows, nothing imported:\n{}{}",
-                errors.len(),
-                errors.len(),
-                shown.join("\n"),
-                if more > 0 {
-                    format!("\n……另有 {more} 行 / and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
-        });
+        return Err(AppError::Rows(errors));
     }
     let mut tx = store.begin(actor).await?;
     // Converted and written a chunk at a time, so a large import never holds two copies.

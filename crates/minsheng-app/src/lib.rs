@@ -18,5 +18,5 @@ pub mod reporting;
 pub mod rollup;
 pub mod tracking;
 
-pub use error::AppError;
+pub use error::{AppError, RowRefusal};
 pub use minsheng_store::Store;

@@ -4,7 +4,7 @@
 //!
 //! Each refusal names the field and the reason, and leaves the database as it was.
 
-use crate::error::AppError;
+use crate::error::{AppError, RowRefusal};
 use minsheng_domain::{
     Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, UnitId,
 };
@@ -91,67 +91,124 @@ pub async fn file_report(
     file_as: FileAs,
 ) -> Result<ReportId, AppError> {
     let mut tx = store.begin(actor).await?;
-    let id = file_in(store, &mut tx, as_unit, input, file_as).await?;
+    let filed = file_in(store, &mut tx, as_unit, input, file_as).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(filed.id)
+}
+
+/// One row of a batch as filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filed {
+    /// The report.
+    pub id: ReportId,
+    /// Whether it rewrote a draft the unit had kept, rather than creating a report.
+    pub updated_draft: bool,
 }
 
 /// Files many reports for `as_unit` all or nothing: every row goes through the rules of
-/// [`file_report`] in one transaction (a row sees the rows before it), and if any row is
-/// refused, the error lists each bad row (`line`, field, reason) and nothing is saved.
+/// [`file_report`] in one transaction (a row sees the rows before it), and a batch may hold
+/// one report per assignment and period. If any row is refused, [`AppError::Rows`] lists
+/// each (`line`, field, reason) and nothing is saved.
 pub async fn file_reports(
     store: &Store,
     actor: &Actor,
     as_unit: UnitId,
     rows: &[(usize, ReportInput)],
     file_as: FileAs,
-) -> Result<Vec<ReportId>, AppError> {
+) -> Result<Vec<Filed>, AppError> {
     let mut tx = store.begin(actor).await?;
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut errors = Vec::new();
-    for (line, input) in rows {
-        match file_in(store, &mut tx, as_unit, input, file_as).await {
-            Ok(id) => ids.push(id),
-            Err(AppError::Invalid { field, reason }) => {
-                errors.push(format!("第 {line} 行 {field}:{reason}"))
-            }
-            Err(other) => return Err(other),
-        }
-    }
+    let (filed, errors) = batch(store, &mut tx, as_unit, rows, file_as).await?;
     if !errors.is_empty() {
-        let shown = errors
-            .iter()
-            .take(20)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n");
-        let more = errors.len().saturating_sub(20);
-        return Err(invalid(
-            "rows",
-            format!(
-                "{} 行有误,未保存任何报告 / {} rows refused, nothing saved:\n{shown}{}",
-                errors.len(),
-                errors.len(),
-                if more > 0 {
-                    format!("\n……另有 {more} 行 / and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
-        ));
+        return Err(AppError::Rows(errors));
     }
+    tx.audit_import("report", filed.len(), actor.name()).await?;
     tx.commit().await?;
-    Ok(ids)
+    Ok(filed)
 }
 
-/// The rules of filing one report, inside the caller's transaction.
-async fn file_in(
+/// Checks a batch against every rule of [`file_reports`] without keeping anything (the
+/// transaction is rolled back): each refused row, or none. For a caller that has other
+/// problems to report alongside (a file's unreadable cells).
+pub async fn check_reports(
+    store: &Store,
+    actor: &Actor,
+    as_unit: UnitId,
+    rows: &[(usize, ReportInput)],
+    file_as: FileAs,
+) -> Result<Vec<RowRefusal>, AppError> {
+    let mut tx = store.begin(actor).await?;
+    let (_, errors) = batch(store, &mut tx, as_unit, rows, file_as).await?;
+    tx.rollback().await?;
+    Ok(errors)
+}
+
+async fn batch(
     store: &Store,
     tx: &mut Tx,
     as_unit: UnitId,
+    rows: &[(usize, ReportInput)],
+    file_as: FileAs,
+) -> Result<(Vec<Filed>, Vec<RowRefusal>), AppError> {
+    let mut filed = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<(AssignmentId, Period), usize> = Default::default();
+    for (line, input) in rows {
+        let checked = match check_request(store, as_unit, input, file_as).await {
+            Ok(c) => c,
+            Err(AppError::Invalid { field, reason }) => {
+                errors.push(RowRefusal {
+                    line: *line,
+                    field,
+                    reason,
+                });
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        if let Some(first) = seen.insert((input.assignment, input.period), *line) {
+            errors.push(RowRefusal {
+                line: *line,
+                field: "period".into(),
+                reason: format!(
+                    "任务分工 {} 的 {} 在第 {first} 行已有一份,同一批中不能重复 / assignment {} already has a report for {} at line {first}",
+                    input.assignment,
+                    input.period.label_zh(),
+                    input.assignment,
+                    input.period
+                ),
+            });
+            continue;
+        }
+        match file_checked(tx, input, file_as, checked).await {
+            Ok(f) => filed.push(f),
+            Err(AppError::Invalid { field, reason }) => errors.push(RowRefusal {
+                line: *line,
+                field,
+                reason,
+            }),
+            Err(other) => return Err(other),
+        }
+    }
+    errors.sort();
+    Ok((filed, errors))
+}
+
+/// What the rules that need no transaction found: the target, and the value in its unit.
+struct Checked {
+    target: Target,
+    value: Option<Decimal>,
+}
+
+/// The rules of filing that look only at the request and the plan: the assignment exists
+/// and `as_unit` holds it (or is above the unit that does), the period is in the plan year,
+/// the value converts to the target's unit, nothing is negative, a filed report says
+/// something.
+async fn check_request(
+    store: &Store,
+    as_unit: UnitId,
     input: &ReportInput,
     file_as: FileAs,
-) -> Result<ReportId, AppError> {
+) -> Result<Checked, AppError> {
     let assignment = match store.assignment(input.assignment).await {
         Ok(a) => a,
         Err(minsheng_store::StoreError::NotFound { .. }) => {
@@ -214,7 +271,30 @@ async fn file_in(
             "报送时须填写完成值或进展阶段 / a filed report needs a value or a stage",
         ));
     }
+    Ok(Checked { target, value })
+}
 
+/// The rules of filing one report, inside the caller's transaction.
+async fn file_in(
+    store: &Store,
+    tx: &mut Tx,
+    as_unit: UnitId,
+    input: &ReportInput,
+    file_as: FileAs,
+) -> Result<Filed, AppError> {
+    let checked = check_request(store, as_unit, input, file_as).await?;
+    file_checked(tx, input, file_as, checked).await
+}
+
+/// The rules of filing that depend on what is already filed, checked and written inside the
+/// transaction: an accepted period is locked, a filed one awaits review, a count does not
+/// fall without a correction; then the draft is rewritten or a new revision filed.
+async fn file_checked(
+    tx: &mut Tx,
+    input: &ReportInput,
+    file_as: FileAs,
+    Checked { target, value }: Checked,
+) -> Result<Filed, AppError> {
     let history = tx.reports_of_assignment(input.assignment).await?;
     let this_period: Vec<&Report> = history
         .iter()
@@ -280,7 +360,10 @@ async fn file_in(
         tx.set_report_status(id, ReportStatus::Submitted, None)
             .await?;
     }
-    Ok(id)
+    Ok(Filed {
+        id,
+        updated_draft: draft.is_some(),
+    })
 }
 
 /// A cumulative count may not fall below the last accepted value of an earlier period unless

@@ -10,24 +10,19 @@
 //! exactly what it is about to change, so a refusal at row 900 — or a failure of the
 //! database — rolls back rows 1 to 899 too.
 //!
-//! `file_report` owns its own transaction per report, so it cannot be called 900 times
-//! atomically. Until `minsheng-app` has a batch use-case (`reporting::file_reports`), this
-//! module composes the store's transaction methods with the same per-row rules; the rules
-//! that `minsheng-app` keeps private (the not-lower check, revision numbering, the
-//! correction note) are repeated here and must follow `reporting.rs` if it changes.
+//! The rules are the app's: [`minsheng_app::reporting::file_reports`] runs every row
+//! through them in one transaction and names each refused row; this module reads the file,
+//! and turns a refused row's field back into the file's own column name.
 
 use crate::config;
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use minsheng_app::reporting::{FileAs, ReportInput, to_target_unit};
-use minsheng_domain::{
-    Actor, Assignment, AssignmentId, OrgUnit, Period, Report, ReportId, ReportStatus, SectionId,
-    Stage, Target, TargetId, UnitTree,
-};
-use minsheng_store::{NewReport, OpenMode, Store, StoreError, redact_url};
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use minsheng_app::AppError;
+use minsheng_app::reporting::{self, FileAs, ReportInput};
+use minsheng_domain::{Actor, AssignmentId, OrgUnit, Period, Stage, UnitTree};
+use minsheng_store::{OpenMode, Store, StoreError, redact_url};
 use rust_decimal::Decimal;
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -245,11 +240,11 @@ pub async fn run(config_file: Option<&Path>, args: &ImportArgs) -> anyhow::Resul
     println!(
         "已导入 {source}:读取 {} 行,写入 {} 份报告({how}),其中新建 {} 份、更新草稿 {} 份 / imported {source}: {} rows read, {} reports written, {} new, {} drafts updated",
         summary.rows,
-        summary.rows,
+        summary.created + summary.drafts_updated,
         summary.created,
         summary.drafts_updated,
         summary.rows,
-        summary.rows,
+        summary.created + summary.drafts_updated,
         summary.created,
         summary.drafts_updated,
     );
@@ -267,47 +262,58 @@ async fn import(
 ) -> anyhow::Result<Summary> {
     let tree = store.unit_tree().await?;
     let unit = acting_unit(&tree, args.as_unit.as_deref())?;
-    let world = World::load(store, rows).await?;
-
-    let bar = progress(rows.len(), "校验 / checking");
-    let mut seen: HashMap<(AssignmentId, Period), usize> = HashMap::new();
-    for row in rows {
-        if let Err((col, reason)) = world.check(&tree, unit.id, row, file_as) {
-            errors.push(RowError {
-                row: row.line,
-                column: header.name(col),
-                reason,
-            });
-        } else if let Some(first) = seen.insert((row.input.assignment, row.input.period), row.line)
-        {
-            errors.push(RowError {
-                row: row.line,
-                column: header.name(Col::Period),
-                reason: format!(
-                    "任务分工 {} 的 {} 在第 {first} 行已有一份,同一文件中不能重复 / assignment {} already has a report for {} at row {first}",
-                    row.input.assignment,
-                    row.input.period.label_zh(),
-                    row.input.assignment,
-                    row.input.period
-                ),
-            });
-        }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    if !errors.is_empty() {
-        errors.sort();
-        bail!(refusal(source, errors));
-    }
-    if rows.is_empty() {
+    if rows.is_empty() && errors.is_empty() {
         bail!(
             "{source} 中没有报告行,未导入任何数据 / {source} has no report rows; nothing imported"
         );
     }
-
     let actor = Actor::new(format!("cli:{}", unit.name));
-    let written = write_all(store, &actor, &world, header, rows, file_as, source).await?;
-    Ok(written)
+    let batch: Vec<(usize, ReportInput)> = rows.iter().map(|r| (r.line, r.input.clone())).collect();
+    let named = |refused: Vec<minsheng_app::RowRefusal>| {
+        refused.into_iter().map(|r| RowError {
+            row: r.line,
+            column: header.name(column_of(&r.field)),
+            reason: r.reason,
+        })
+    };
+    let bar = spinner("校验并写入 / checking and writing");
+    // With unreadable cells the file is refused anyway; the readable rows are still checked
+    // against the rules, so that every problem is named at once.
+    let result = if errors.is_empty() {
+        reporting::file_reports(store, &actor, unit.id, &batch, file_as).await
+    } else {
+        match reporting::check_reports(store, &actor, unit.id, &batch, file_as).await {
+            Ok(refused) => Err(AppError::Rows(refused)),
+            Err(e) => Err(e),
+        }
+    };
+    bar.finish_and_clear();
+    match result {
+        Ok(filed) => Ok(Summary {
+            rows: rows.len(),
+            created: filed.iter().filter(|f| !f.updated_draft).count(),
+            drafts_updated: filed.iter().filter(|f| f.updated_draft).count(),
+        }),
+        Err(AppError::Rows(refused)) => {
+            errors.extend(named(refused));
+            errors.sort();
+            bail!(refusal(source, errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The file's column for a field the app names in a refusal.
+fn column_of(field: &str) -> Col {
+    match field {
+        "assignment" => Col::Assignment,
+        "period" | "status" => Col::Period,
+        "unit" => Col::Unit,
+        "funds_spent" => Col::Funds,
+        "stage" => Col::Stage,
+        "correction" => Col::Correction,
+        _ => Col::Value,
+    }
 }
 
 /// The message for a refused file: how many problems, the first 20, nothing imported.
@@ -330,17 +336,13 @@ fn refusal(source: &str, errors: &[RowError]) -> String {
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
-fn progress(len: usize, msg: &'static str) -> ProgressBar {
+fn spinner(msg: &'static str) -> ProgressBar {
     if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 行")
-        .map(|s| s.progress_chars("=> "))
-    {
-        bar.set_style(style);
-    }
-    bar.set_message(msg);
+    let bar = ProgressBar::new_spinner().with_message(msg);
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
@@ -719,344 +721,6 @@ fn parse_stage(t: &str) -> Option<Stage> {
 }
 
 // ---- the rules -----------------------------------------------------------------------------
-
-/// What the checks need from the database, read once.
-#[derive(Debug)]
-struct World {
-    assignments: HashMap<AssignmentId, Assignment>,
-    targets: HashMap<TargetId, Target>,
-    plan_year: HashMap<SectionId, i16>,
-    targets_section: HashMap<TargetId, SectionId>,
-    /// The reports already filed on the file's assignments (for the check before writing;
-    /// the transaction reads them again).
-    history: HashMap<AssignmentId, Vec<Report>>,
-}
-
-/// A refusal: the column it concerns and the reason, Chinese first.
-type Refusal = (Col, String);
-
-/// How a row is written: over an existing draft of the period, or as a new revision.
-#[derive(Debug, Clone, Copy)]
-struct Placement {
-    draft: Option<ReportId>,
-    revision: u32,
-}
-
-impl World {
-    async fn load(store: &Store, rows: &[Row]) -> anyhow::Result<World> {
-        let assignments = store
-            .all_assignments()
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect();
-        let mut targets = HashMap::new();
-        let mut targets_section = HashMap::new();
-        for (t, s) in store.all_targets().await? {
-            targets_section.insert(t.id, s);
-            targets.insert(t.id, t);
-        }
-        let mut plan_year = HashMap::new();
-        for plan in store.plans().await? {
-            for s in store.sections(plan.id).await? {
-                plan_year.insert(s.id, plan.year);
-            }
-        }
-        let mut world = World {
-            assignments,
-            targets,
-            plan_year,
-            targets_section,
-            history: HashMap::new(),
-        };
-        for row in rows {
-            let a = row.input.assignment;
-            if world.assignments.contains_key(&a) && !world.history.contains_key(&a) {
-                world
-                    .history
-                    .insert(a, store.reports_of_assignment(a).await?);
-            }
-        }
-        Ok(world)
-    }
-
-    fn target_of(&self, a: AssignmentId) -> Option<&Target> {
-        self.assignments
-            .get(&a)
-            .and_then(|a| self.targets.get(&a.target))
-    }
-
-    /// Every rule of `file_report` for one row, against the reports read before writing.
-    fn check(
-        &self,
-        tree: &UnitTree,
-        as_unit: minsheng_domain::UnitId,
-        row: &Row,
-        file_as: FileAs,
-    ) -> Result<(), Refusal> {
-        let value = self.check_static(tree, as_unit, &row.input, file_as)?;
-        let target = self.target_of(row.input.assignment).ok_or_else(|| {
-            (
-                Col::Assignment,
-                "任务分工的目标不存在 / its target is missing".into(),
-            )
-        })?;
-        let history = self
-            .history
-            .get(&row.input.assignment)
-            .map_or(&[][..], Vec::as_slice);
-        placement(target, history, &row.input, value).map(|_| ())
-    }
-
-    /// The rules that do not depend on the reports already filed; returns the value in the
-    /// target's unit.
-    fn check_static(
-        &self,
-        tree: &UnitTree,
-        as_unit: minsheng_domain::UnitId,
-        input: &ReportInput,
-        file_as: FileAs,
-    ) -> Result<Option<Decimal>, Refusal> {
-        let id = input.assignment;
-        let Some(assignment) = self.assignments.get(&id) else {
-            return Err((
-                Col::Assignment,
-                format!("任务分工 {id} 不存在 / assignment {id} does not exist"),
-            ));
-        };
-        if !tree.is_within(assignment.unit, as_unit) {
-            let name = tree.get(as_unit).map_or("?", |u| u.name.as_str());
-            return Err((
-                Col::Assignment,
-                format!("{name} 不承担任务分工 {id} / {name} holds no assignment {id}"),
-            ));
-        }
-        let Some(target) = self.targets.get(&assignment.target) else {
-            return Err((
-                Col::Assignment,
-                format!("任务分工 {id} 的目标不存在 / the target of assignment {id} is missing"),
-            ));
-        };
-        let year = self
-            .targets_section
-            .get(&target.id)
-            .and_then(|s| self.plan_year.get(s))
-            .copied()
-            .unwrap_or(target.deadline.year());
-        if input.period.year() != year {
-            return Err((
-                Col::Period,
-                format!(
-                    "期间 {} 不在计划年度 {year} 内 / period {} is outside the plan year {year}",
-                    input.period.label_zh(),
-                    input.period
-                ),
-            ));
-        }
-        let value = match (input.value, &input.value_unit) {
-            (Some(v), Some(u)) => Some(
-                to_target_unit(v, u, &target.quantity.unit)
-                    .map(|v| v.normalize())
-                    .map_err(|e| match e {
-                        minsheng_app::AppError::Invalid { field, reason } if field == "unit" => {
-                            (Col::Unit, reason)
-                        }
-                        minsheng_app::AppError::Invalid { reason, .. } => (Col::Value, reason),
-                        other => (Col::Unit, other.to_string()),
-                    })?,
-            ),
-            (v, None) => v,
-            (None, Some(_)) => None,
-        };
-        if value.is_some_and(|v| v.is_sign_negative()) {
-            return Err((
-                Col::Value,
-                "数值不能为负 / the value cannot be negative".into(),
-            ));
-        }
-        if input.funds_spent.is_some_and(|v| v.is_sign_negative()) {
-            return Err((Col::Funds, "资金不能为负 / funds cannot be negative".into()));
-        }
-        if file_as == FileAs::Submitted && value.is_none() && input.stage.is_none() {
-            return Err((
-                Col::Value,
-                "报送时须填写完成值或进展阶段 / a filed report needs a value or a stage".into(),
-            ));
-        }
-        Ok(value)
-    }
-}
-
-/// The rules that depend on the reports already filed (`reporting::file_report`'s, in its
-/// order): an accepted period is locked, a filed one is awaiting review, a cumulative count
-/// may not fall below the last accepted value without a correction. Returns where the
-/// report goes: over the period's draft, or as the next revision.
-fn placement(
-    target: &Target,
-    history: &[Report],
-    input: &ReportInput,
-    value: Option<Decimal>,
-) -> Result<Placement, Refusal> {
-    let this_period: Vec<&Report> = history
-        .iter()
-        .filter(|r| r.period == input.period)
-        .collect();
-    if this_period
-        .iter()
-        .any(|r| r.status == ReportStatus::Accepted)
-    {
-        return Err((
-            Col::Period,
-            format!(
-                "{} 的报告已审核,该期已锁定 / the report for {} is accepted and the period is locked",
-                input.period.label_zh(),
-                input.period
-            ),
-        ));
-    }
-    if this_period
-        .iter()
-        .any(|r| r.status == ReportStatus::Submitted)
-    {
-        return Err((
-            Col::Period,
-            format!(
-                "{} 的报告已报送,正在审核 / a report for {} is already awaiting review",
-                input.period.label_zh(),
-                input.period
-            ),
-        ));
-    }
-    if let (Some(value), true) = (value, target.quantity.is_additive()) {
-        let last = history
-            .iter()
-            .filter(|r| r.status == ReportStatus::Accepted && r.period < input.period)
-            .max_by_key(|r| (r.period, r.revision));
-        if let Some(last) = last
-            && let Some(prev) = last.cumulative
-            && value < prev
-            && input
-                .correction
-                .as_deref()
-                .is_none_or(|c| c.trim().is_empty())
-        {
-            return Err((
-                Col::Value,
-                format!(
-                    "累计值 {value} 低于 {} 已审核的 {prev};如确需更正,请填写更正说明 / the cumulative value {value} is below the accepted {prev} of {}: state a correction",
-                    last.period.label_zh(),
-                    last.period
-                ),
-            ));
-        }
-    }
-    let draft = this_period
-        .iter()
-        .find(|r| r.status == ReportStatus::Draft)
-        .map(|r| (r.id, r.revision));
-    let revision = draft
-        .map(|d| d.1)
-        .unwrap_or_else(|| this_period.iter().map(|r| r.revision).max().unwrap_or(0) + 1);
-    Ok(Placement {
-        draft: draft.map(|d| d.0),
-        revision,
-    })
-}
-
-// ---- writing -------------------------------------------------------------------------------
-
-/// Writes every row in one transaction; the first refusal or failure rolls all of it back.
-async fn write_all(
-    store: &Store,
-    actor: &Actor,
-    world: &World,
-    header: &Header,
-    rows: &[Row],
-    file_as: FileAs,
-    source: &str,
-) -> anyhow::Result<Summary> {
-    let bar = progress(rows.len(), "写入 / writing");
-    let mut tx = store.begin(actor).await?;
-    let mut history: HashMap<AssignmentId, Vec<Report>> = HashMap::new();
-    let mut summary = Summary {
-        rows: rows.len(),
-        created: 0,
-        drafts_updated: 0,
-    };
-    let nothing = |row: &Row, (col, reason): Refusal| {
-        anyhow!(
-            "{source} 未导入任何数据 / nothing imported from {source}:第 {} 行「{}」列:{reason}",
-            row.line,
-            header.name(col)
-        )
-    };
-    for row in rows {
-        let input = &row.input;
-        let target = world.target_of(input.assignment).ok_or_else(|| {
-            nothing(
-                row,
-                (
-                    Col::Assignment,
-                    "任务分工的目标不存在 / its target is missing".into(),
-                ),
-            )
-        })?;
-        let value = match (input.value, &input.value_unit) {
-            (Some(v), Some(u)) => Some(
-                to_target_unit(v, u, &target.quantity.unit)
-                    .map(|v| v.normalize())
-                    .map_err(|e| nothing(row, (Col::Unit, e.to_string())))?,
-            ),
-            (v, None) => v,
-            (None, Some(_)) => None,
-        };
-        if let Entry::Vacant(slot) = history.entry(input.assignment) {
-            slot.insert(tx.reports_of_assignment(input.assignment).await?);
-        }
-        let filed = history
-            .get(&input.assignment)
-            .map_or(&[][..], Vec::as_slice);
-        // Checked again against exactly what this transaction changes: a report filed or
-        // accepted since the check refuses the whole file.
-        let place = placement(target, filed, input, value).map_err(|r| nothing(row, r))?;
-        let mut narrative = input.narrative.clone();
-        if let Some(c) = &input.correction {
-            narrative = format!("{narrative}\n【更正说明】{c}");
-        }
-        let new = NewReport {
-            assignment: input.assignment,
-            period: input.period,
-            revision: place.revision,
-            cumulative: value,
-            stage: input.stage,
-            funds_spent: input.funds_spent,
-            narrative,
-            status: ReportStatus::Draft,
-        };
-        let id = match place.draft {
-            Some(id) => {
-                tx.update_draft(id, &new).await?;
-                summary.drafts_updated += 1;
-                id
-            }
-            None => {
-                summary.created += 1;
-                tx.insert_report(&new).await?
-            }
-        };
-        if file_as == FileAs::Submitted {
-            tx.set_report_status(id, ReportStatus::Submitted, None)
-                .await?;
-        }
-        bar.inc(1);
-    }
-    tx.audit_import("report", rows.len(), source).await?;
-    tx.commit()
-        .await
-        .context("提交失败,未导入任何数据 / the commit failed; nothing imported")?;
-    bar.finish_and_clear();
-    Ok(summary)
-}
 
 #[cfg(test)]
 mod tests {

@@ -296,7 +296,7 @@ async fn a_batch_is_filed_whole_or_not_at_all() {
             "{msg}"
         );
         assert!(
-            !msg.contains("第 1 行") && !msg.contains("第 2 行"),
+            !msg.contains("\n第 1 行 ") && !msg.contains("\n第 2 行 "),
             "{msg}"
         );
         assert!(
