@@ -103,6 +103,20 @@ pub fn format_zh(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
+/// A figure for a person reading a table: [`format_zh`] of the value rounded to at most two
+/// decimals of its 万 or 亿 (153333.33 → "15.33万", 2138538.9 → "213.85万"), or to two
+/// decimals below 1万 (66.666… → "66.67").
+pub fn format_zh_rounded(value: Decimal) -> String {
+    let step = if value.abs() >= Decimal::from(100_000_000) {
+        Decimal::from(1_000_000)
+    } else if value.abs() >= Decimal::from(10_000) {
+        Decimal::ONE_HUNDRED
+    } else {
+        Decimal::new(1, 2)
+    };
+    format_zh((value / step).round() * step)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +138,15 @@ mod tests {
         assert_eq!(format_zh(d("1234567")), "123.4567万");
         assert_eq!(format_zh(d("12345678")), "1234.5678万");
         assert_eq!(format_zh(d("1234567.5")), "1234567.5");
+    }
+
+    #[test]
+    fn rounds_for_reading() {
+        assert_eq!(format_zh_rounded(d("153333.333333")), "15.33万");
+        assert_eq!(format_zh_rounded(d("66.6666666")), "66.67");
+        assert_eq!(format_zh_rounded(d("1234567890.5")), "12.35亿");
+        assert_eq!(format_zh_rounded(d("230000")), "23万");
+        assert_eq!(format_zh_rounded(d("1.2")), "1.2");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use minsheng_app::queries::{self, ItemPage, PlanOutline};
 use minsheng_app::tracking;
-use minsheng_domain::quantity::format_zh;
+use minsheng_domain::quantity::format_zh_rounded;
 use minsheng_domain::{ItemId, Period, Plan, PlanId, Status, TargetSpan};
 use rust_decimal::Decimal;
 
@@ -262,7 +262,7 @@ async fn tracking_page(
         .iter()
         .map(|x| {
             let unit = &x.target.quantity.unit;
-            let q = |d: Decimal| format!("{}{unit}", format_zh(d));
+            let q = |d: Decimal| format!("{}{unit}", format_zh_rounded(d));
             TrackRow {
                 item: x.target.item,
                 no: format!("{}.{}", x.section_no, x.item_no),

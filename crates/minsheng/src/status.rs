@@ -18,7 +18,7 @@ use crate::config;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use minsheng_app::rollup::{self, Dashboard};
-use minsheng_domain::quantity::format_zh;
+use minsheng_domain::quantity::format_zh_rounded;
 use minsheng_domain::{
     Goal, Item, ItemId, Period, Plan, PlanId, Schedule, Section, SectionId, Status, Target,
     TargetId, Thresholds, UnitId, UnitTree, completion, quantitative_status,
@@ -274,18 +274,9 @@ fn pct(d: Decimal) -> String {
     format!("{}%", d.round_dp(1).normalize())
 }
 
-/// A figure for a person: at most two decimals of its 万 or 亿 (153333.33 → 15.33万), else
-/// of itself.
+/// A figure for a person, with its unit.
 fn amount(d: Decimal, unit: &str) -> String {
-    let step = if d.abs() >= Decimal::from(100_000_000) {
-        Decimal::from(1_000_000)
-    } else if d.abs() >= Decimal::from(10_000) {
-        Decimal::ONE_HUNDRED
-    } else {
-        Decimal::new(1, 2)
-    };
-    let rounded = (d / step).round() * step;
-    format!("{}{unit}", format_zh(rounded))
+    format!("{}{unit}", format_zh_rounded(d))
 }
 
 /// `s` cut to at most `max` terminal columns (CJK characters are two), with … when cut.
