@@ -85,6 +85,8 @@ pub struct DemoSummary {
     pub assignments: usize,
     /// Report revisions filed (invented).
     pub reports: usize,
+    /// Coordination problems raised (invented).
+    pub problems: usize,
 }
 
 /// Builds the demo — plan, units, assignments and a year of invented reports — in an empty,
@@ -177,6 +179,11 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
         .await?;
     crate::rollup::recompute_in(&mut tx).await?;
     tx.commit().await?;
+    let problems = if with_reports {
+        problems(store, &shares, &imported).await?
+    } else {
+        0
+    };
     let units = 1 + cities.len() + departments.len();
     info!(
         plan.id = %imported.plan,
@@ -188,6 +195,7 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
         units,
         assignments,
         reports: report_count,
+        problems,
     })
 }
 
@@ -345,6 +353,93 @@ fn year_of_reports(
         }
     }
     out
+}
+
+/// A few invented coordination matters, as an office would have them in October: one
+/// resolved in summer, one overdue and escalated to the province, one open and not yet due.
+/// Each is raised from a prefecture's report on the item it concerns.
+async fn problems(
+    store: &Store,
+    shares: &HashMap<(TargetId, usize), AssignmentId>,
+    imported: &Imported,
+) -> Result<usize, AppError> {
+    use crate::coordination::{ProblemInput, escalate_overdue, raise_problem, resolve_problem};
+    use jiff::civil::date;
+    let tree = store.unit_tree().await?;
+    let unit = |name: &str| tree.units().iter().find(|u| u.name == name).map(|u| u.id);
+    // (item text contains, prefecture index, owner, title, raised on, due, resolution)
+    let cases: [(
+        &str,
+        usize,
+        &str,
+        &str,
+        jiff::civil::Date,
+        jiff::civil::Date,
+        Option<&str>,
+    ); 3] = [
+        (
+            "老旧小区",
+            2,
+            "省住房和城乡建设厅",
+            "老旧小区改造涉及管线迁改,需协调供水、燃气企业同步施工",
+            date(2023, 6, 8),
+            date(2023, 7, 31),
+            Some("省住建厅召开专题协调会,明确管线迁改由产权单位同步实施,7月底前完成"),
+        ),
+        (
+            "城镇新增就业",
+            4,
+            "省人力资源和社会保障厅",
+            "部分企业用工需求下降,新增就业进度落后序时进度",
+            date(2023, 8, 9),
+            date(2023, 9, 30),
+            None,
+        ),
+        (
+            "农村公路",
+            7,
+            "省交通运输厅",
+            "冬季施工期短,需协调省级补助资金提前拨付",
+            date(2023, 9, 12),
+            date(2023, 11, 30),
+            None,
+        ),
+    ];
+    let mut raised = 0;
+    for (words, city, owner, title, on, due, resolution) in cases {
+        let Some(item) = imported.written.iter().find(|i| i.text.contains(words)) else {
+            continue;
+        };
+        let Some((target, _)) = item.targets.first() else {
+            continue;
+        };
+        let (Some(assignment), Some(owner)) = (shares.get(&(*target, city)), unit(owner)) else {
+            continue;
+        };
+        let share = store.assignment(*assignment).await?;
+        let report = store
+            .reports_of_assignment(*assignment)
+            .await?
+            .into_iter()
+            .filter(|r| r.period.last_day() < on)
+            .max_by_key(|r| (r.period, r.revision))
+            .map(|r| r.id);
+        let by = Actor::new(format!("演示:{}", PREFECTURES[city].0));
+        let input = ProblemInput {
+            title: title.into(),
+            description: title.into(),
+            owner,
+            due,
+            report,
+        };
+        let id = raise_problem(store, &by, share.unit, &input, on).await?;
+        if let Some(resolution) = resolution {
+            resolve_problem(store, &Actor::new("演示:省民生办"), owner, id, resolution).await?;
+        }
+        raised += 1;
+    }
+    escalate_overdue(store, &Actor::system("demo"), DEMO_AS_OF).await?;
+    Ok(raised)
 }
 
 /// Whether the database was built by [`build`].

@@ -104,6 +104,26 @@ async fn the_demo_holds_the_jilin_plan_read_from_its_text() {
         assert_eq!(counts[&ReportStatus::Submitted] as usize, pending.len());
         assert_eq!(counts.values().sum::<i64>() as usize, summary.reports);
 
+        // Three coordination matters: one resolved in summer, one overdue and escalated to
+        // the province, one open and not yet due.
+        let problems = store.problems().await.unwrap();
+        assert_eq!((summary.problems, problems.len()), (3, 3), "{}", db.label);
+        let resolved: Vec<_> = problems
+            .iter()
+            .filter(|p| p.status == minsheng_domain::ProblemStatus::Resolved)
+            .collect();
+        assert_eq!(resolved.len(), 1);
+        assert!(
+            problems.iter().all(|p| p.report.is_some()),
+            "each raised from a report"
+        );
+        let mut escalated = Vec::new();
+        for p in &problems {
+            escalated.extend(store.escalations(p.id).await.unwrap());
+        }
+        assert_eq!(escalated.len(), 1, "{escalated:?}");
+        assert_eq!(escalated[0].to, province.id);
+
         // The demo is built only once, into an empty database.
         let err = demo::build(store).await.unwrap_err();
         assert!(err.to_string().contains("空数据库"), "{err}");
