@@ -367,46 +367,57 @@ async fn problems(
     use jiff::civil::date;
     let tree = store.unit_tree().await?;
     let unit = |name: &str| tree.units().iter().find(|u| u.name == name).map(|u| u.id);
-    // (item text contains, prefecture index, owner, title, raised on, due, resolution)
-    let cases: [(
-        &str,
-        usize,
-        &str,
-        &str,
-        jiff::civil::Date,
-        jiff::civil::Date,
-        Option<&str>,
-    ); 3] = [
-        (
-            "老旧小区",
-            2,
-            "省住房和城乡建设厅",
-            "老旧小区改造涉及管线迁改,需协调供水、燃气企业同步施工",
-            date(2023, 6, 8),
-            date(2023, 7, 31),
-            Some("省住建厅召开专题协调会,明确管线迁改由产权单位同步实施,7月底前完成"),
-        ),
-        (
-            "城镇新增就业",
-            4,
-            "省人力资源和社会保障厅",
-            "部分企业用工需求下降,新增就业进度落后序时进度",
-            date(2023, 8, 9),
-            date(2023, 9, 30),
-            None,
-        ),
-        (
-            "农村公路",
-            7,
-            "省交通运输厅",
-            "冬季施工期短,需协调省级补助资金提前拨付",
-            date(2023, 9, 12),
-            date(2023, 11, 30),
-            None,
-        ),
+    struct Case {
+        /// Words of the item it concerns.
+        item: &'static str,
+        /// The raising prefecture, by its index in [`PREFECTURES`].
+        city: usize,
+        owner: &'static str,
+        title: &'static str,
+        raised_on: jiff::civil::Date,
+        due: jiff::civil::Date,
+        resolution: Option<&'static str>,
+    }
+    let cases = [
+        Case {
+            item: "老旧小区",
+            city: 2,
+            owner: "省住房和城乡建设厅",
+            title: "老旧小区改造涉及管线迁改,需协调供水、燃气企业同步施工",
+            raised_on: date(2023, 6, 8),
+            due: date(2023, 7, 31),
+            resolution: Some("省住建厅召开专题协调会,明确管线迁改由产权单位同步实施,7月底前完成"),
+        },
+        Case {
+            item: "城镇新增就业",
+            city: 4,
+            owner: "省人力资源和社会保障厅",
+            title: "部分企业用工需求下降,新增就业进度落后序时进度",
+            raised_on: date(2023, 8, 9),
+            due: date(2023, 9, 30),
+            resolution: None,
+        },
+        Case {
+            item: "农村公路",
+            city: 7,
+            owner: "省交通运输厅",
+            title: "冬季施工期短,需协调省级补助资金提前拨付",
+            raised_on: date(2023, 9, 12),
+            due: date(2023, 11, 30),
+            resolution: None,
+        },
     ];
     let mut raised = 0;
-    for (words, city, owner, title, on, due, resolution) in cases {
+    for Case {
+        item: words,
+        city,
+        owner,
+        title,
+        raised_on: on,
+        due,
+        resolution,
+    } in cases
+    {
         let Some(item) = imported.written.iter().find(|i| i.text.contains(words)) else {
             continue;
         };
