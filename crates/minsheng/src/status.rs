@@ -2,30 +2,19 @@
 //! rolled-up actual against its quota, completion, missing reports and status, then the
 //! cities ranked by mean completion.
 //!
-//! Figures come from the materialized roll-up ([`minsheng_app::rollup::dashboard`]); the
-//! status follows the domain's rules ([`minsheng_domain::status::quantitative_status`] with
-//! [`Thresholds::default`], expected value from [`Schedule::Linear`] against
-//! [`Goal::for_target`]).
-//!
-//! **Levels.** The roll-up adds its assignments' values up. For a count that is the total;
-//! for a level (a rate, a time limit) the sum means nothing, so a level target shows the
-//! mean over its assignments (Σ ÷ assignments), and is held to its goal by that mean.
-//!
-//! **Not reported.** A target is 未报送 when none of its assignments has an accepted report
-//! for the month itself; otherwise its status is computed from the rolled-up value.
+//! The figures and statuses are the office's view of each plan, [`tracking::tracking`] —
+//! the same as the tracking page shows: each target's shares rolled up (a count summed, a
+//! level taken from its shares by the domain's rule), held against 序时进度 with the
+//! domain's thresholds; the units ranked by their shares' mean completion.
 
 use crate::config;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use minsheng_app::rollup::{self, Dashboard};
+use minsheng_app::tracking;
 use minsheng_domain::quantity::format_zh_rounded;
-use minsheng_domain::{
-    Goal, Item, ItemId, Period, Plan, PlanId, Schedule, Section, SectionId, Status, Target,
-    TargetId, Thresholds, UnitId, UnitTree, completion, quantitative_status,
-};
-use minsheng_store::OwnedTargetMonth;
+use minsheng_domain::{Item, ItemId, Period, Plan, PlanId, Status, TargetId, UnitId};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use unicode_width::UnicodeWidthStr;
 
@@ -142,130 +131,84 @@ async fn gather(
             month.year()
         );
     }
-    let dash = rollup::dashboard(store, month).await?;
-    let tree = store.unit_tree().await?;
+    // A demo's invented data stands at one day; anything else is judged as of today.
+    let today = if minsheng_app::demo::is_demo(store).await? {
+        minsheng_app::demo::DEMO_AS_OF
+    } else {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .date()
+    };
     let mut targets = Vec::new();
-    let mut sections_in: HashSet<SectionId> = HashSet::new();
+    let mut ranks: BTreeMap<UnitId, CityLine> = BTreeMap::new();
     for plan in &plans {
-        let sections = store.sections(plan.id).await?;
-        sections_in.extend(sections.iter().map(|s| s.id));
-        let items = store.items(plan.id).await?;
-        let plan_targets = store.targets(plan.id).await?;
-        targets.extend(target_lines(
-            plan.id,
-            &sections,
-            &items,
-            &plan_targets,
-            &dash.targets,
-            month,
-        ));
+        let t = tracking::tracking(store, plan.id, month, today).await?;
+        let items: HashMap<ItemId, Item> = store
+            .items(plan.id)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        targets.extend(t.targets.iter().map(|x| target_line(plan.id, x, &items)));
+        for r in &t.ranking {
+            let e = ranks.entry(r.unit).or_insert_with(|| CityLine {
+                unit: r.unit,
+                name: r.name.clone(),
+                assignments: 0,
+                score_sum: Decimal::ZERO,
+                mean: Decimal::ZERO,
+            });
+            let n = r.summary.count as i64;
+            e.assignments += n;
+            e.score_sum += r.summary.mean_score.unwrap_or_default() * Decimal::from(n);
+        }
     }
-    let cities = city_lines(&dash, &tree, &sections_in);
+    let mut cities: Vec<CityLine> = ranks
+        .into_values()
+        .map(|mut c| {
+            if c.assignments > 0 {
+                c.mean =
+                    (c.score_sum / Decimal::from(c.assignments) * Decimal::ONE_HUNDRED).round_dp(1);
+            }
+            c
+        })
+        .collect();
+    cities.sort_by(|a, b| b.mean.cmp(&a.mean).then(a.unit.cmp(&b.unit)));
     Ok((plans, targets, cities))
 }
 
-/// The targets' lines in document order.
-fn target_lines(
+/// A target's line, from the office's view of its plan ([`tracking::tracking`]: the same
+/// figures and status as the tracking page).
+fn target_line(
     plan: PlanId,
-    sections: &[Section],
-    items: &[Item],
-    targets: &[Target],
-    rows: &[OwnedTargetMonth],
-    month: Period,
-) -> Vec<TargetLine> {
-    let section_no: HashMap<SectionId, u32> = sections.iter().map(|s| (s.id, s.no)).collect();
-    let item_of: HashMap<ItemId, &Item> = items.iter().map(|i| (i.id, i)).collect();
-    let row_of: HashMap<TargetId, &OwnedTargetMonth> =
-        rows.iter().map(|r| (r.row.target, r)).collect();
-    let thresholds = Thresholds::default();
-    let mut out: Vec<(u32, u32, u32, TargetLine)> = Vec::new();
-    for t in targets {
-        let Some(item) = item_of.get(&t.item) else {
-            continue;
-        };
-        let sno = section_no.get(&item.section).copied().unwrap_or(0);
-        let text = if t.phrase.trim().is_empty() {
-            item.text.clone()
-        } else {
-            t.phrase.clone()
-        };
-        let goal = Goal::for_target(t);
-        let level = !t.quantity.is_additive();
-        let row = row_of.get(&t.id).map(|r| &r.row);
-        let n = row.map_or(0, |r| r.assignments);
-        let mean = |v: Decimal| {
-            if level && n > 0 {
-                (v / Decimal::from(n)).round_dp(4).normalize()
-            } else {
-                v
-            }
-        };
-        let actual = row.map(|r| mean(r.actual));
-        let quota = row.map_or(t.quantity.value, |r| mean(r.quota));
-        let reported = row.map_or(0, |r| r.reported);
-        let status = (n > 0).then(|| {
-            let value = actual.filter(|_| reported > 0);
-            quantitative_status(&goal, &Schedule::Linear, month, value, &thresholds)
-        });
-        let completion = actual.map(|a| {
-            let c = completion(&goal, a, thresholds.approx_tolerance());
-            (c.ratio.unwrap_or(c.score) * Decimal::ONE_HUNDRED).round_dp(1)
-        });
-        out.push((
-            sno,
-            item.no,
-            t.seq,
-            TargetLine {
-                plan,
-                target: t.id,
-                no: format!("{sno}.{}", item.no),
-                text,
-                unit: t.quantity.unit.clone(),
-                level,
-                actual,
-                quota,
-                completion,
-                expected: Schedule::Linear.expected(&goal, month),
-                assignments: n,
-                reported,
-                status,
-            },
-        ));
+    x: &tracking::TargetTracking,
+    items: &HashMap<ItemId, Item>,
+) -> TargetLine {
+    let t = &x.target;
+    let text = match items.get(&t.item) {
+        Some(item) if t.phrase.trim().is_empty() => item.text.clone(),
+        _ => t.phrase.clone(),
+    };
+    let level = !t.quantity.is_additive();
+    let counted = x.rollup.counted as i64;
+    TargetLine {
+        plan,
+        target: t.id,
+        no: format!("{}.{}", x.section_no, x.item_no),
+        text,
+        unit: t.quantity.unit.clone(),
+        level,
+        actual: x.rollup.value,
+        quota: x.rollup.quota_sum.unwrap_or(t.quantity.value),
+        completion: x
+            .rollup
+            .completion
+            .map(|c| (c.ratio.unwrap_or(c.score) * Decimal::ONE_HUNDRED).round_dp(1)),
+        expected: x.expected,
+        assignments: counted,
+        reported: counted - x.rollup.missing as i64,
+        status: (counted > 0).then_some(x.status),
     }
-    out.sort_by_key(|(s, i, q, _)| (*s, *i, *q));
-    out.into_iter().map(|(.., line)| line).collect()
-}
-
-/// Each city's mean completion over the sections of the chosen plans, best first.
-fn city_lines(dash: &Dashboard, tree: &UnitTree, sections: &HashSet<SectionId>) -> Vec<CityLine> {
-    let mut sums: BTreeMap<UnitId, (i64, Decimal)> = BTreeMap::new();
-    for r in dash
-        .regions
-        .iter()
-        .filter(|r| sections.contains(&r.row.section))
-    {
-        let e = sums.entry(r.row.unit).or_default();
-        e.0 += r.row.assignments;
-        e.1 += r.row.score_sum;
-    }
-    let mut out: Vec<CityLine> = sums
-        .into_iter()
-        .map(|(unit, (n, s))| CityLine {
-            unit,
-            name: tree
-                .get(unit)
-                .map_or_else(|| format!("单位 {unit}"), |u| u.name.clone()),
-            assignments: n,
-            score_sum: s,
-            mean: if n == 0 {
-                Decimal::ZERO
-            } else {
-                (s / Decimal::from(n) * Decimal::ONE_HUNDRED).round_dp(1)
-            },
-        })
-        .collect();
-    out.sort_by(|a, b| b.mean.cmp(&a.mean).then(a.unit.cmp(&b.unit)));
-    out
 }
 
 // ---- output --------------------------------------------------------------------------------
