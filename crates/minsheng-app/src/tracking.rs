@@ -126,8 +126,11 @@ pub async fn tracking(
                 }
             })
             .collect();
+        // Every assignment is assessed (the lead's own level can stand for a rate); the
+        // shares are the ones ranked and counted for completeness.
+        let mut assessed = Vec::with_capacity(list.len());
         let mut shares = Vec::with_capacity(carriers.len());
-        for a in &carriers {
+        for a in &list {
             let goal = Goal::for_assignment(&target, a);
             let schedule = match points_by.remove(&a.id) {
                 Some(points) => {
@@ -141,10 +144,14 @@ pub async fn tracking(
                 None => Schedule::Linear,
             };
             let reports = reports_by.get(&a.id).unwrap_or(&none);
-            shares.push(assess(&target, a, &schedule, reports, period, &thresholds));
-            rolled.push((*a).clone());
+            let assessment = assess(&target, a, &schedule, reports, period, &thresholds);
+            if carriers.iter().any(|c| c.id == a.id) {
+                shares.push(assessment.clone());
+                rolled.push((*a).clone());
+            }
+            assessed.push(assessment);
         }
-        let rollup = roll_up_target(&target, &shares, tolerance);
+        let rollup = roll_up_target(&target, &assessed, tolerance);
         let goal = Goal::for_target(&target);
         let any_reported = shares.iter().any(|s| s.reported);
         let status = if any_reported || shares.iter().any(|s| s.status == Status::Done) {

@@ -4,9 +4,12 @@
 //! values of the assignments that hold a quota (the shares), and the quota sum is the sum of
 //! their quotas; when no assignment holds a quota, the lead's value stands for the target
 //! (the first lead, else the first assignment), so a lead and its partners are never counted
-//! twice. For a level (a rate, a time limit) values do not add up: the lead's value stands
-//! for the target and there is no quota sum. The completion is that value against the
-//! whole target. `missing` counts the target's assignments whose status is
+//! twice. For a level (a rate, a time limit) values do not add up and there is no quota sum:
+//! the lead's level stands for the target when the lead has reported for the period;
+//! otherwise the plain mean of the shares' levels stands (every share weighing the same —
+//! a population-weighted mean would need weights the records do not hold). The completion is
+//! that value against the whole target. `counted` is how many assignments the value was
+//! taken from, and `missing` how many of those same ones have the status
 //! [`Status::NotReported`].
 //!
 //! **Over a group** ([`summarize`], [`summarize_within`]): the mean of the capped scores,
@@ -60,24 +63,35 @@ pub fn roll_up_target(target: &Target, rows: &[Assessment], tolerance: Decimal) 
     };
     let shares: Vec<&Assessment> = rows.iter().copied().filter(|r| r.quota.is_some()).collect();
     let goal = Goal::for_target(target);
-    let (value, quota_sum, counted) = match goal.accrual {
-        Accrual::Cumulative if !shares.is_empty() => (
-            Some(shares.iter().map(|r| r.value).sum()),
-            Some(shares.iter().filter_map(|r| r.quota).sum()),
-            shares.len(),
-        ),
-        _ => match lead() {
-            Some(r) => (Some(r.value), None, 1),
-            None => (None, None, 0),
-        },
-    };
+    let (used, value, quota_sum): (Vec<&Assessment>, Option<Decimal>, Option<Decimal>) =
+        match goal.accrual {
+            Accrual::Cumulative if !shares.is_empty() => (
+                shares.clone(),
+                Some(shares.iter().map(|r| r.value).sum()),
+                Some(shares.iter().filter_map(|r| r.quota).sum()),
+            ),
+            Accrual::Level if !shares.is_empty() => {
+                match lead().filter(|r| r.quota.is_none() && r.reported) {
+                    Some(r) => (vec![r], Some(r.value), None),
+                    None => {
+                        let n = Decimal::from(shares.len());
+                        let mean = shares.iter().map(|r| r.value).sum::<Decimal>() / n;
+                        (shares.clone(), Some(mean), None)
+                    }
+                }
+            }
+            _ => match lead() {
+                Some(r) => (vec![r], Some(r.value), None),
+                None => (Vec::new(), None, None),
+            },
+        };
     TargetRollup {
         target: target.id,
         value,
         quota_sum,
         completion: value.map(|v| completion(&goal, v, tolerance)),
-        counted,
-        missing: rows
+        counted: used.len(),
+        missing: used
             .iter()
             .filter(|r| r.status == Status::NotReported)
             .count(),
@@ -227,6 +241,28 @@ mod tests {
             score: d(score),
             status,
         }
+    }
+
+    #[test]
+    fn a_rate_is_the_leads_level_when_reported_else_the_shares_mean() {
+        let t = target("1.3", "倍", Cmp::Ge);
+        let shares = [
+            row(2, Some("1.3"), "1.2", "0.92", Status::OnTrack),
+            row(5, Some("1.3"), "1.0", "0.77", Status::Lagging),
+            row(6, Some("1.3"), "0", "0", Status::NotReported),
+        ];
+        // The lead has not reported: the shares' plain mean, over all three.
+        let mut rows = vec![row(4, None, "0", "0", Status::NotReported)];
+        rows.extend(shares.iter().cloned());
+        let r = roll_up_target(&t, &rows, d("0.1"));
+        assert_eq!(r.value, Some(d("2.2") / d("3")));
+        assert_eq!(r.quota_sum, None);
+        assert_eq!((r.counted, r.missing), (3, 1));
+        // The lead's own level stands once it reports.
+        rows[0] = row(4, None, "1.25", "0.96", Status::OnTrack);
+        let r = roll_up_target(&t, &rows, d("0.1"));
+        assert_eq!(r.value, Some(d("1.25")));
+        assert_eq!((r.counted, r.missing), (1, 0));
     }
 
     #[test]
