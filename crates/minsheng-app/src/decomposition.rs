@@ -173,3 +173,45 @@ pub async fn assign(
     tx.commit().await?;
     Ok(ids)
 }
+
+/// An assignment's schedule (进度安排) as the office sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleInput {
+    /// Linear over the plan year (序时进度): the default.
+    Linear,
+    /// Cumulative values expected by the end of given months or quarters.
+    Points(Vec<SchedulePoint>),
+    /// Dated milestones, each with a value or a stage.
+    Milestones(Vec<minsheng_domain::schedule::Milestone>),
+}
+
+/// Sets an assignment's schedule, checked against its goal (values rise towards it, stages go
+/// forward, dates lie in the plan year) before anything is written.
+pub async fn set_schedule(
+    store: &Store,
+    actor: &Actor,
+    assignment: AssignmentId,
+    schedule: &ScheduleInput,
+) -> Result<(), AppError> {
+    use minsheng_domain::schedule::{MilestoneSchedule, PointSchedule};
+    let a = store.assignment(assignment).await?;
+    let target = store.target(a.target).await?;
+    let goal = Goal::for_assignment(&target, &a);
+    let bad = |e: minsheng_domain::schedule::ScheduleError| invalid("schedule", e.to_string());
+    let (points, milestones) = match schedule {
+        ScheduleInput::Linear => (Vec::new(), Vec::new()),
+        ScheduleInput::Points(p) => {
+            PointSchedule::new(p.clone(), &goal).map_err(bad)?;
+            (p.clone(), Vec::new())
+        }
+        ScheduleInput::Milestones(m) => {
+            MilestoneSchedule::new(goal.year(), m.clone()).map_err(bad)?;
+            (Vec::new(), m.clone())
+        }
+    };
+    let mut tx = store.begin(actor).await?;
+    tx.set_schedule(assignment, &points).await?;
+    tx.set_milestones(assignment, &milestones).await?;
+    tx.commit().await?;
+    Ok(())
+}

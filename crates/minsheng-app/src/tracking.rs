@@ -8,7 +8,7 @@
 
 use crate::error::AppError;
 use jiff::civil::Date;
-use minsheng_domain::schedule::{PointSchedule, Schedule};
+use minsheng_domain::schedule::{Milestone, MilestoneSchedule, PointSchedule, Schedule};
 use minsheng_domain::*;
 use minsheng_store::Store;
 use rust_decimal::Decimal;
@@ -98,6 +98,10 @@ pub async fn tracking(
     for (a, p) in store.schedules_of_plan(plan.id).await? {
         points_by.entry(a).or_default().push(p);
     }
+    let mut milestones_by: HashMap<AssignmentId, Vec<Milestone>> = HashMap::new();
+    for (a, m) in store.milestones_of_plan(plan.id).await? {
+        milestones_by.entry(a).or_default().push(m);
+    }
     let mut by_target: HashMap<TargetId, Vec<&Assignment>> = HashMap::new();
     for a in &assignments {
         by_target.entry(a.target).or_default().push(a);
@@ -132,17 +136,25 @@ pub async fn tracking(
         let mut shares = Vec::with_capacity(carriers.len());
         for a in &list {
             let goal = Goal::for_assignment(&target, a);
-            let schedule = match points_by.remove(&a.id) {
-                Some(points) => {
-                    Schedule::Points(PointSchedule::new(points, &goal).map_err(|e| {
-                        AppError::Invalid {
-                            field: format!("schedule of assignment {}", a.id),
+            // Milestones if it has any, else points, else linear (序时进度).
+            let schedule =
+                match (milestones_by.remove(&a.id), points_by.remove(&a.id)) {
+                    (Some(ms), _) => Schedule::Milestones(
+                        MilestoneSchedule::new(goal.year(), ms).map_err(|e| AppError::Invalid {
+                            field: format!("milestones of assignment {}", a.id),
                             reason: e.to_string(),
-                        }
-                    })?)
-                }
-                None => Schedule::Linear,
-            };
+                        })?,
+                    ),
+                    (None, Some(points)) => {
+                        Schedule::Points(PointSchedule::new(points, &goal).map_err(|e| {
+                            AppError::Invalid {
+                                field: format!("schedule of assignment {}", a.id),
+                                reason: e.to_string(),
+                            }
+                        })?)
+                    }
+                    (None, None) => Schedule::Linear,
+                };
             let reports = reports_by.get(&a.id).unwrap_or(&none);
             let assessment = assess(&target, a, &schedule, reports, period, &thresholds);
             if carriers.iter().any(|c| c.id == a.id) {

@@ -5,6 +5,7 @@ use crate::rows::{AssignmentRow, ReportRow, SchedulePointRow, all, dec_text};
 use crate::tx::Tx;
 use crate::{Store, on_pool, on_tx};
 use jiff_sqlx::ToSqlx;
+use minsheng_domain::schedule::{Milestone, MilestoneGoal};
 use minsheng_domain::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -43,6 +44,55 @@ pub struct NewReport {
     pub narrative: String,
     /// Draft or submitted.
     pub status: ReportStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct MilestoneRow {
+    due: jiff_sqlx::Date,
+    name: String,
+    value: Option<String>,
+    stage: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanMilestoneRow {
+    assignment_id: i64,
+    due: jiff_sqlx::Date,
+    name: String,
+    value: Option<String>,
+    stage: Option<String>,
+}
+
+impl MilestoneRow {
+    fn into_domain(self) -> Result<Milestone, StoreError> {
+        let corrupt = |column: &'static str, value: String| StoreError::Corrupt {
+            table: "schedule_milestones",
+            column,
+            value,
+        };
+        let goal = match (self.value, self.stage) {
+            (Some(v), None) => {
+                MilestoneGoal::Value(crate::rows::dec("schedule_milestones", "value", &v)?)
+            }
+            (None, Some(s)) => MilestoneGoal::Stage(
+                Stage::from_code(&s).ok_or_else(|| corrupt("stage", s.clone()))?,
+            ),
+            _ => return Err(corrupt("value", "value and stage".into())),
+        };
+        Ok(Milestone {
+            due: self.due.to_jiff(),
+            goal,
+            name: self.name,
+        })
+    }
+}
+
+fn milestone_json(m: &Milestone) -> Value {
+    let (value, stage) = match m.goal {
+        MilestoneGoal::Value(v) => (Some(dec_text(v)), None),
+        MilestoneGoal::Stage(s) => (None, Some(s.code())),
+    };
+    json!({ "due": m.due.to_string(), "name": m.name, "value": value, "stage": stage })
 }
 
 fn assignment_json(a: &NewAssignment) -> Value {
@@ -190,6 +240,34 @@ impl Store {
             .collect()
     }
 
+    /// Every milestone of a plan's assignments, by assignment and date.
+    pub async fn milestones_of_plan(
+        &self,
+        plan: PlanId,
+    ) -> Result<Vec<(AssignmentId, Milestone)>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT m.assignment_id, m.due, m.name, m.value, m.stage
+                           FROM schedule_milestones m JOIN assignments a ON a.id = m.assignment_id
+                           JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
+                           JOIN sections s ON s.id = i.section_id
+                           WHERE s.plan_id = $1 ORDER BY m.assignment_id, m.due, m.id";
+        let rows: Vec<PlanMilestoneRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|r| {
+                let a = AssignmentId(r.assignment_id);
+                let m = MilestoneRow {
+                    due: r.due,
+                    name: r.name,
+                    value: r.value,
+                    stage: r.stage,
+                }
+                .into_domain()?;
+                Ok((a, m))
+            })
+            .collect()
+    }
+
     /// How many report revisions there are in each status.
     pub async fn report_counts(&self) -> Result<Vec<(ReportStatus, i64)>, StoreError> {
         // language=SQL
@@ -317,6 +395,50 @@ impl Tx {
             id.0,
             Some(assignment_json(&was)),
             None,
+        )
+        .await
+    }
+
+    /// Replaces an assignment's milestones with `milestones` (an empty list clears them),
+    /// recording both.
+    pub async fn set_milestones(
+        &mut self,
+        assignment: AssignmentId,
+        milestones: &[Milestone],
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const GET: &str = "SELECT due, name, value, stage FROM schedule_milestones
+                           WHERE assignment_id = $1 ORDER BY due, id";
+        // language=SQL
+        const DELETE: &str = "DELETE FROM schedule_milestones WHERE assignment_id = $1";
+        // language=SQL
+        const INSERT: &str =
+            "INSERT INTO schedule_milestones (assignment_id, due, name, value, stage)
+                              VALUES ($1, $2, $3, $4, $5)";
+        let before: Vec<MilestoneRow> =
+            on_tx!(self, c => sqlx::query_as(GET).bind(assignment.0).fetch_all(&mut *c).await)?;
+        on_tx!(self, c => sqlx::query(DELETE).bind(assignment.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        for m in milestones {
+            let (value, stage) = match m.goal {
+                MilestoneGoal::Value(v) => (Some(dec_text(v)), None),
+                MilestoneGoal::Stage(s) => (None, Some(s.code())),
+            };
+            on_tx!(self, c => sqlx::query(INSERT)
+                .bind(assignment.0).bind(m.due.to_sqlx()).bind(&m.name).bind(value).bind(stage)
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        let as_json =
+            |ms: Vec<Milestone>| -> Value { Value::Array(ms.iter().map(milestone_json).collect()) };
+        let before = before
+            .into_iter()
+            .map(MilestoneRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.audit(
+            "update",
+            "milestones",
+            assignment.0,
+            Some(as_json(before)),
+            Some(as_json(milestones.to_vec())),
         )
         .await
     }

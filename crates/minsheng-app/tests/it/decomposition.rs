@@ -99,3 +99,126 @@ async fn rollup_quota(store: &minsheng_store::Store, target: TargetId) -> Decima
         .row
         .quota
 }
+
+#[tokio::test]
+async fn a_schedule_by_milestones_changes_what_is_expected() {
+    use jiff::civil::date;
+    use minsheng_app::decomposition::{ScheduleInput, set_schedule};
+    use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
+    use minsheng_domain::schedule::{Milestone, MilestoneGoal};
+    for db in minsheng_store::testing::backends().await {
+        let store = &db.store;
+        demo::build_with(store, false).await.unwrap();
+        let plan = queries::plans(store).await.unwrap()[0].id;
+        let target = store.targets(plan).await.unwrap()[0].clone();
+        let tree = store.unit_tree().await.unwrap();
+        let cc = tree.units().iter().find(|u| u.name == "长春市").unwrap().id;
+        let share = store
+            .assignments_of_target(target.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.unit == cc)
+            .unwrap();
+        let quota = share.quota.unwrap();
+        // June: 15 % of the quota done — 35 points behind a linear schedule (half expected).
+        let input = ReportInput {
+            assignment: share.id,
+            period: Period::parse("2023-06").unwrap(),
+            value: Some((quota * Decimal::new(15, 2)).round()),
+            value_unit: None,
+            stage: None,
+            funds_spent: None,
+            narrative: String::new(),
+            correction: None,
+        };
+        let id = file_report(store, &Actor::new("clerk"), cc, &input, FileAs::Submitted)
+            .await
+            .unwrap();
+        review_report(store, &Actor::new("office"), id, &Decision::Accept)
+            .await
+            .unwrap();
+        let status = |t: &minsheng_app::tracking::Tracking| {
+            t.targets[0]
+                .shares
+                .iter()
+                .find(|s| s.assignment == share.id)
+                .unwrap()
+                .status
+        };
+        let june = Period::parse("2023-06").unwrap();
+        let today = date(2023, 7, 15);
+        let t = minsheng_app::tracking::tracking(store, plan, june, today)
+            .await
+            .unwrap();
+        assert_eq!(
+            status(&t),
+            Status::AtRisk,
+            "15 % done at mid-year: more than 30 points behind ({})",
+            db.label
+        );
+
+        // A back-loaded plan agreed for Changchun: 12 % by the end of June, all by December.
+        let ms = vec![
+            Milestone {
+                due: date(2023, 6, 30),
+                goal: MilestoneGoal::Value(quota * Decimal::new(12, 2)),
+                name: "上半年完成一成二".into(),
+            },
+            Milestone {
+                due: date(2023, 12, 31),
+                goal: MilestoneGoal::Value(quota),
+                name: "全年完成".into(),
+            },
+        ];
+        set_schedule(
+            store,
+            &Actor::new("office"),
+            share.id,
+            &ScheduleInput::Milestones(ms.clone()),
+        )
+        .await
+        .unwrap();
+        let t = minsheng_app::tracking::tracking(store, plan, june, today)
+            .await
+            .unwrap();
+        assert_eq!(status(&t), Status::OnTrack, "{}", db.label);
+        assert_eq!(
+            store
+                .audit_events("milestones", share.id.0)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // A schedule that goes down is refused by name, and nothing changes.
+        let audits = store.audit_count().await.unwrap();
+        let mut down = ms.clone();
+        down[1].goal = MilestoneGoal::Value(quota * Decimal::new(1, 1));
+        let err = set_schedule(
+            store,
+            &Actor::new("office"),
+            share.id,
+            &ScheduleInput::Milestones(down),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(field(err), "schedule");
+        assert_eq!(store.audit_count().await.unwrap(), audits);
+        // Back to linear clears it.
+        set_schedule(
+            store,
+            &Actor::new("office"),
+            share.id,
+            &ScheduleInput::Linear,
+        )
+        .await
+        .unwrap();
+        let t = minsheng_app::tracking::tracking(store, plan, june, today)
+            .await
+            .unwrap();
+        assert_eq!(status(&t), Status::AtRisk);
+        db.finish().await;
+    }
+}
