@@ -56,12 +56,15 @@ pub struct Tracking {
     pub completeness: Completeness,
 }
 
-/// Computes the office's view of `plan` at `period` as of `today`.
+/// Computes the office's view of `plan` at `period` as of `today`, holding progress to
+/// `thresholds` (the office's own, or [`Thresholds::default`]: 10–30 points behind 序时进度
+/// is yellow, more is red).
 pub async fn tracking(
     store: &Store,
     plan: PlanId,
     period: Period,
     today: Date,
+    thresholds: &Thresholds,
 ) -> Result<Tracking, AppError> {
     let plan = store.plan(plan).await?;
     if period.year() != plan.year {
@@ -74,7 +77,6 @@ pub async fn tracking(
             ),
         });
     }
-    let thresholds = Thresholds::default();
     let tolerance = thresholds.approx_tolerance();
     let sections: HashMap<SectionId, u32> = store
         .sections(plan.id)
@@ -156,7 +158,7 @@ pub async fn tracking(
                     (None, None) => Schedule::Linear,
                 };
             let reports = reports_by.get(&a.id).unwrap_or(&none);
-            let assessment = assess(&target, a, &schedule, reports, period, &thresholds);
+            let assessment = assess(&target, a, &schedule, reports, period, thresholds);
             if carriers.iter().any(|c| c.id == a.id) {
                 shares.push(assessment.clone());
                 rolled.push((*a).clone());
@@ -167,7 +169,7 @@ pub async fn tracking(
         let goal = Goal::for_target(&target);
         let any_reported = shares.iter().any(|s| s.reported);
         let status = if any_reported || shares.iter().any(|s| s.status == Status::Done) {
-            quantitative_status(&goal, &Schedule::Linear, period, rollup.value, &thresholds)
+            quantitative_status(&goal, &Schedule::Linear, period, rollup.value, thresholds)
         } else {
             Status::NotReported
         };

@@ -117,7 +117,7 @@ async fn get_tracking(
 ) -> Result<Json<TrackingDto>, ApiError> {
     let plan = queries::plan(&st.store, plan_id(&id)?).await?;
     let period = period_of(&q.period, plan.year)?;
-    let t = tracking::tracking(&st.store, plan.id, period, st.today()).await?;
+    let t = tracking::tracking(&st.store, plan.id, period, st.today(), &st.thresholds).await?;
     Ok(Json(TrackingDto::from(&t)))
 }
 

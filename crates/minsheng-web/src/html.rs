@@ -256,7 +256,7 @@ async fn tracking_page(
         }
         None => default_period(plan.year, today),
     };
-    let t = tracking::tracking(&st.store, id, period, today).await?;
+    let t = tracking::tracking(&st.store, id, period, today, &st.thresholds).await?;
     let rows = t
         .targets
         .iter()

@@ -29,6 +29,8 @@ pub struct AppState {
     /// The day the pages treat as today; `None` for the real date (in Beijing). The demo sets
     /// the day its invented data stands at.
     pub today: Option<jiff::civil::Date>,
+    /// How far behind 序时进度 counts as lagging or at risk.
+    pub thresholds: minsheng_domain::Thresholds,
 }
 
 impl AppState {

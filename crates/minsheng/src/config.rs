@@ -36,6 +36,54 @@ pub struct Config {
     pub database_url: String,
     /// Where the site listens.
     pub listen: String,
+    /// How progress is judged (`[thresholds]` in minsheng.toml).
+    #[serde(default)]
+    pub thresholds: ThresholdSettings,
+}
+
+/// `[thresholds]`: points behind 序时进度 for yellow (滞后) and red (严重滞后), the ± fraction
+/// that 左右/约 allows, and the months a qualitative item may stay not started.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThresholdSettings {
+    /// Default 10.
+    pub lagging_points: f64,
+    /// Default 30.
+    pub at_risk_points: f64,
+    /// Default 0.1.
+    pub approx_tolerance: f64,
+    /// Default 3.
+    pub stage_grace_months: i8,
+}
+
+impl Default for ThresholdSettings {
+    fn default() -> Self {
+        ThresholdSettings {
+            lagging_points: 10.0,
+            at_risk_points: 30.0,
+            approx_tolerance: 0.1,
+            stage_grace_months: 3,
+        }
+    }
+}
+
+impl Config {
+    /// The thresholds, checked.
+    pub fn thresholds(&self) -> anyhow::Result<minsheng_domain::Thresholds> {
+        use rust_decimal::Decimal;
+        let t = self.thresholds;
+        let dec = |name: &str, v: f64| {
+            Decimal::try_from(v)
+                .map_err(|_| anyhow::anyhow!("thresholds.{name}:{v} 不是有效数值 / not a number"))
+        };
+        minsheng_domain::Thresholds::new(
+            dec("lagging_points", t.lagging_points)?,
+            dec("at_risk_points", t.at_risk_points)?,
+            dec("approx_tolerance", t.approx_tolerance)?,
+            t.stage_grace_months,
+        )
+        .map_err(|e| anyhow::anyhow!("配置 thresholds 有误 / bad thresholds: {e}"))
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -55,6 +103,7 @@ impl Default for Config {
         Config {
             database_url: "sqlite://minsheng.db".into(),
             listen: "127.0.0.1:8080".into(),
+            thresholds: ThresholdSettings::default(),
         }
     }
 }
@@ -162,7 +211,39 @@ mod tests {
         let cfg = Config {
             database_url: "postgres://a:secret@h/db".into(),
             listen: "x".into(),
+            thresholds: ThresholdSettings::default(),
         };
         assert!(!format!("{cfg:?}").contains("secret"));
+    }
+
+    #[test]
+    fn thresholds_come_from_the_file_and_are_checked() {
+        let cfg: Config = toml::from_str(
+            "database_url = 'x'\nlisten = 'y'\n[thresholds]\nlagging_points = 5\nat_risk_points = 20\n",
+        )
+        .unwrap();
+        let t = cfg.thresholds().unwrap();
+        assert_eq!(
+            t,
+            minsheng_domain::Thresholds::new(
+                5.into(),
+                20.into(),
+                rust_decimal::Decimal::new(1, 1),
+                3
+            )
+            .unwrap()
+        );
+        let bad: Config =
+            toml::from_str("database_url = 'x'\nlisten = 'y'\n[thresholds]\nlagging_points = 40\n")
+                .unwrap();
+        let err = bad.thresholds().unwrap_err().to_string();
+        assert!(err.contains("thresholds") && err.contains("40"), "{err}");
+        assert!(
+            toml::from_str::<Config>(
+                "database_url = 'x'\nlisten = 'y'\n[thresholds]\nlaging = 1\n"
+            )
+            .is_err(),
+            "a misspelt key is refused"
+        );
     }
 }

@@ -21,6 +21,7 @@ async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
 
 /// `minsheng serve`.
 pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
+    let thresholds = cfg.thresholds()?;
     let listener = bind(&cfg.listen).await?;
     let store = Store::open(&cfg.database_url, OpenMode::CreateIfMissing).await?;
     store.migrate().await?;
@@ -29,6 +30,7 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
         listener,
         store,
         is_demo,
+        thresholds,
         "minsheng 已启动 / minsheng is serving",
     )
     .await
@@ -36,6 +38,7 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
 
 /// `minsheng demo`: a fresh demo database, then serve it.
 pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
+    let thresholds = cfg.thresholds()?;
     let listener = bind(&cfg.listen).await?;
     let store = fresh_demo_store(&cfg.database_url).await?;
     let summary = demo::build(&store).await?;
@@ -47,7 +50,7 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
         summary.imported.targets,
         summary.assignments
     );
-    run(listener, store, true, "演示已就绪 / demo ready").await
+    run(listener, store, true, thresholds, "演示已就绪 / demo ready").await
 }
 
 /// `minsheng migrate`.
@@ -77,6 +80,7 @@ async fn run(
     listener: TcpListener,
     store: Store,
     is_demo: bool,
+    thresholds: minsheng_domain::Thresholds,
     banner: &str,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr().context("listener address")?;
@@ -87,6 +91,7 @@ async fn run(
         demo: is_demo,
         // A demo's invented data stands at one day; its pages count from that day.
         today: is_demo.then_some(demo::DEMO_AS_OF),
+        thresholds,
     };
     let served = minsheng_web::serve(listener, state).await;
     store.close().await;

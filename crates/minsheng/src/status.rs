@@ -87,7 +87,8 @@ pub async fn run(config_file: Option<&Path>, args: &StatusArgs) -> anyhow::Resul
     let month = asked.last_month();
     let cfg = config::load(config_file, &args.db.db, &None)?;
     let store = crate::report_import::open_existing(&cfg.database_url).await?;
-    let result = gather(&store, month, args.plan).await;
+    let thresholds = cfg.thresholds()?;
+    let result = gather(&store, month, args.plan, &thresholds).await;
     store.close().await;
     let (plans, targets, cities) = result?;
     let out = match args.format {
@@ -104,6 +105,7 @@ async fn gather(
     store: &minsheng_store::Store,
     month: Period,
     plan: Option<i64>,
+    thresholds: &minsheng_domain::Thresholds,
 ) -> anyhow::Result<Gathered> {
     let all = store.plans().await?;
     let plans: Vec<Plan> = match plan {
@@ -142,7 +144,7 @@ async fn gather(
     let mut targets = Vec::new();
     let mut ranks: BTreeMap<UnitId, CityLine> = BTreeMap::new();
     for plan in &plans {
-        let t = tracking::tracking(store, plan.id, month, today).await?;
+        let t = tracking::tracking(store, plan.id, month, today, thresholds).await?;
         let items: HashMap<ItemId, Item> = store
             .items(plan.id)
             .await?

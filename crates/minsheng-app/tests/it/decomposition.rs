@@ -148,9 +148,15 @@ async fn a_schedule_by_milestones_changes_what_is_expected() {
         };
         let june = Period::parse("2023-06").unwrap();
         let today = date(2023, 7, 15);
-        let t = minsheng_app::tracking::tracking(store, plan, june, today)
-            .await
-            .unwrap();
+        let t = minsheng_app::tracking::tracking(
+            store,
+            plan,
+            june,
+            today,
+            &minsheng_domain::Thresholds::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             status(&t),
             Status::AtRisk,
@@ -179,9 +185,15 @@ async fn a_schedule_by_milestones_changes_what_is_expected() {
         )
         .await
         .unwrap();
-        let t = minsheng_app::tracking::tracking(store, plan, june, today)
-            .await
-            .unwrap();
+        let t = minsheng_app::tracking::tracking(
+            store,
+            plan,
+            june,
+            today,
+            &minsheng_domain::Thresholds::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(status(&t), Status::OnTrack, "{}", db.label);
         assert_eq!(
             store
@@ -215,9 +227,15 @@ async fn a_schedule_by_milestones_changes_what_is_expected() {
         )
         .await
         .unwrap();
-        let t = minsheng_app::tracking::tracking(store, plan, june, today)
-            .await
-            .unwrap();
+        let t = minsheng_app::tracking::tracking(
+            store,
+            plan,
+            june,
+            today,
+            &minsheng_domain::Thresholds::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(status(&t), Status::AtRisk);
         db.finish().await;
     }

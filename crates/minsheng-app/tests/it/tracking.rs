@@ -12,9 +12,15 @@ async fn the_demo_plan_tracked_in_august() {
         demo::build(store).await.unwrap();
         let plan = queries::plans(store).await.unwrap()[0].id;
         let august = Period::parse("2023-08").unwrap();
-        let t = tracking::tracking(store, plan, august, date(2023, 10, 15))
-            .await
-            .unwrap();
+        let t = tracking::tracking(
+            store,
+            plan,
+            august,
+            date(2023, 10, 15),
+            &minsheng_domain::Thresholds::default(),
+        )
+        .await
+        .unwrap();
 
         assert_eq!(
             t.targets.len(),
@@ -90,6 +96,7 @@ async fn the_demo_plan_tracked_in_august() {
             plan,
             Period::parse("2024-01").unwrap(),
             date(2024, 2, 1),
+            &minsheng_domain::Thresholds::default(),
         )
         .await
         .unwrap_err();

@@ -28,6 +28,7 @@ async fn plans_tracking_and_dashboard_as_json() {
             store: db.store.clone(),
             demo: true,
             today: Some(demo::DEMO_AS_OF),
+            thresholds: Default::default(),
         };
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
 
@@ -85,6 +86,7 @@ async fn errors_use_one_envelope() {
             store: db.store.clone(),
             demo: true,
             today: Some(demo::DEMO_AS_OF),
+            thresholds: Default::default(),
         };
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
         let cases = [
@@ -131,6 +133,7 @@ async fn the_openapi_document_describes_every_route() {
         store: db.store.clone(),
         demo: false,
         today: None,
+        thresholds: Default::default(),
     };
     let (s, doc) = get_json(&state, "/api/openapi.json").await;
     assert_eq!(s, StatusCode::OK);

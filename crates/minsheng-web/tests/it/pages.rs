@@ -27,6 +27,7 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
             store: db.store.clone(),
             demo: true,
             today: Some(demo::DEMO_AS_OF),
+            thresholds: Default::default(),
         };
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
 
@@ -80,6 +81,7 @@ async fn missing_pages_answer_404_in_chinese() {
             store: db.store.clone(),
             demo: false,
             today: None,
+            thresholds: Default::default(),
         };
         for uri in ["/plans/999999", "/plans/abc", "/items/0", "/no/such/page"] {
             let (status, body) = get(&state, uri).await;
@@ -126,6 +128,7 @@ async fn data_is_escaped_and_headers_are_safe() {
             store: db.store.clone(),
             demo: false,
             today: None,
+            thresholds: Default::default(),
         };
         let (_, page) = get(&state, &format!("/plans/{}", imported.plan)).await;
         assert!(
@@ -160,6 +163,7 @@ async fn the_tracking_page_shows_the_office_view_for_a_month() {
             store: db.store.clone(),
             demo: true,
             today: Some(demo::DEMO_AS_OF),
+            thresholds: Default::default(),
         };
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
         let targets = db.store.targets(plan).await.unwrap().len();
