@@ -158,13 +158,7 @@ impl Store {
             let mut tx = p.begin().await?;
             for chunk in rows.chunks(per.max(1)) {
                 let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-                for (r, _) in chunk.iter().enumerate() {
-                    sql.push_str(if r == 0 { "(" } else { ", (" });
-                    for c in 0..columns.len() {
-                        sql.push_str(&format!("{}${}", if c == 0 { "" } else { ", " }, r * columns.len() + c + 1));
-                    }
-                    sql.push(')');
-                }
+                crate::bulk::placeholders(&mut sql, chunk.len(), columns.len());
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for row in chunk {
                     for (c, field) in row.iter().enumerate() {
@@ -187,15 +181,9 @@ impl Store {
         const COLS: usize = 5;
         crate::on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for chunk in rows.chunks(crate::bulk::PARAMS / 5) {
+            for chunk in rows.chunks(crate::bulk::PARAMS / COLS) {
                 let mut sql = String::from("INSERT INTO plain_reports (assignment_id, period, cumulative_value, status, revision) VALUES ");
-                for r in 0..chunk.len() {
-                    sql.push_str(if r == 0 { "(" } else { ", (" });
-                    for c in 0..COLS {
-                        sql.push_str(&format!("{}${}", if c == 0 { "" } else { ", " }, r * COLS + c + 1));
-                    }
-                    sql.push(')');
-                }
+                crate::bulk::placeholders(&mut sql, chunk.len(), COLS);
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for r in chunk {
                     q = q.bind(r.assignment_id).bind(r.period.to_string()).bind(r.cumulative_value)

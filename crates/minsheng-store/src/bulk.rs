@@ -44,7 +44,8 @@ pub struct AcceptedValue {
 /// see `minsheng bench rollup`).
 pub(crate) const PARAMS: usize = 1_000;
 
-fn placeholders(sql: &mut String, rows: usize, cols: usize) {
+/// Appends `rows` groups of `cols` numbered placeholders: `($1, $2), ($3, $4)`.
+pub(crate) fn placeholders(sql: &mut String, rows: usize, cols: usize) {
     for r in 0..rows {
         sql.push_str(if r == 0 { "(" } else { ", (" });
         for c in 0..cols {

@@ -258,7 +258,7 @@ impl Tx {
             let mut sql = String::from(
                 "INSERT INTO rollup_target_month (target_id, period, assignments, actual, quota, reported) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 6);
+            crate::bulk::placeholders(&mut sql, chunk.len(), 6);
             on_tx!(self, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for r in chunk {
@@ -277,7 +277,7 @@ impl Tx {
             let mut sql = String::from(
                 "INSERT INTO rollup_region_month (unit_kind, unit_id, section_id, period, assignments, score_sum) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 6);
+            crate::bulk::placeholders(&mut sql, chunk.len(), 6);
             on_tx!(self, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for r in chunk {
@@ -407,21 +407,5 @@ impl Tx {
             section: SectionId(section),
             regions,
         })
-    }
-}
-
-fn push_placeholders(sql: &mut String, rows: usize, cols: usize) {
-    use std::fmt::Write;
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..cols {
-            let _ = write!(
-                sql,
-                "{}${}",
-                if c == 0 { "" } else { ", " },
-                r * cols + c + 1
-            );
-        }
-        sql.push(')');
     }
 }
