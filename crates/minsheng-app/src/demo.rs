@@ -141,7 +141,7 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
                 id
             }
         };
-        for (target, quantity) in &item.targets {
+        for (target, quantity, _) in &item.targets {
             let target = *target;
             tx.insert_assignment(&NewAssignment {
                 target,
@@ -258,7 +258,7 @@ fn year_of_reports(
     let year: i16 = 2023;
     let mut out = Vec::new();
     for (ti, item) in imported.written.iter().enumerate() {
-        for (target, q) in &item.targets {
+        for (target, q, kind) in &item.targets {
             let total = q.value.to_f64().unwrap_or(0.0);
             for (ci, quota) in city_quotas(q).iter().enumerate() {
                 let (Some(quota), Some(assignment)) = (quota, shares.get(&(*target, ci))) else {
@@ -285,7 +285,19 @@ fn year_of_reports(
                     skipped_last = false;
                     let progress =
                         (f64::from(m) / 12.0) * profile.pace * (0.92 + 0.16 * noise(key(m, 2)));
-                    let value = if q.is_additive() {
+                    // A qualitative item moves on from 未启动 to 推进中, and is 已完成 once the
+                    // unit's pace has carried it through.
+                    let stage_now = if progress >= 0.7 {
+                        minsheng_domain::Stage::Done
+                    } else if progress >= 0.1 {
+                        minsheng_domain::Stage::InProgress
+                    } else {
+                        minsheng_domain::Stage::NotStarted
+                    };
+                    let stage = (*kind == minsheng_domain::TargetKind::Stage).then_some(stage_now);
+                    let value = if stage.is_some() {
+                        0.0
+                    } else if q.is_additive() {
                         // A cumulative count: never below last month.
                         (quota * progress).round().max(last)
                     } else if q.value.is_zero() {
@@ -314,16 +326,19 @@ fn year_of_reports(
                         .map(|z| z.timestamp())
                         .ok();
                     let pending = m == DEMO_LAST_MONTH;
-                    let returned = !pending && noise(key(m, 4)) < 0.03;
+                    let returned = !pending && stage.is_none() && noise(key(m, 4)) < 0.03;
                     let value = Decimal::from_f64(value).unwrap_or_default().normalize();
                     let report = |revision: u32, value: Decimal, status: ReportStatus| NewReport {
                         assignment: *assignment,
                         period,
                         revision,
-                        cumulative: Some(value),
-                        stage: None,
+                        cumulative: stage.is_none().then_some(value),
+                        stage,
                         funds_spent: None,
-                        narrative: format!("截至{m}月底累计完成{value}{}(演示数据)", q.unit),
+                        narrative: match stage {
+                            Some(st) => format!("截至{m}月底{}(演示数据)", st.label_zh()),
+                            None => format!("截至{m}月底累计完成{value}{}(演示数据)", q.unit),
+                        },
                         status,
                     };
                     if returned {
@@ -421,7 +436,7 @@ async fn problems(
         let Some(item) = imported.written.iter().find(|i| i.text.contains(words)) else {
             continue;
         };
-        let Some((target, _)) = item.targets.first() else {
+        let Some((target, _, _)) = item.targets.first() else {
             continue;
         };
         let (Some(assignment), Some(owner)) = (shares.get(&(*target, city)), unit(owner)) else {

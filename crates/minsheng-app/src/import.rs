@@ -3,7 +3,8 @@
 use crate::error::AppError;
 use jiff::civil::date;
 use minsheng_domain::{
-    Actor, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetSpan, UnitId,
+    Actor, Cmp, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetKind, TargetSpan,
+    UnitId,
 };
 use minsheng_extract::{Cmp as XCmp, Extraction};
 use minsheng_store::{NewItem, NewPlan, NewSection, NewTarget, Store, Tx};
@@ -31,6 +32,8 @@ pub struct Imported {
     pub sections: usize,
     /// Items written.
     pub items: usize,
+    /// Qualitative items among them (each with one stage target).
+    pub qualitative: usize,
     /// Targets written.
     pub targets: usize,
     /// The items written, with their targets, in document order.
@@ -46,8 +49,8 @@ pub struct WrittenItem {
     pub id: ItemId,
     /// Its text.
     pub text: String,
-    /// Its targets' ids and quantities.
-    pub targets: Vec<(TargetId, Quantity)>,
+    /// Its targets' ids, quantities and kinds (a qualitative item has one stage target).
+    pub targets: Vec<(TargetId, Quantity, TargetKind)>,
 }
 
 /// Reads `text` with the extractor and stores the result as one plan, in one transaction.
@@ -107,7 +110,7 @@ pub async fn write_plan(
         })
         .await?;
     let deadline = date(year, 12, 31);
-    let (mut written, mut targets) = (Vec::new(), 0);
+    let (mut written, mut targets, mut qualitative) = (Vec::new(), 0, 0);
     for (si, s) in extraction.sections.iter().enumerate() {
         let section = tx
             .insert_section(&NewSection {
@@ -144,10 +147,32 @@ pub async fn write_plan(
                         delta: t.delta,
                         deadline,
                         baseline: None,
+                        kind: TargetKind::Quantity,
                     })
                     .await?;
-                item_targets.push((id, quantity));
+                item_targets.push((id, quantity, TargetKind::Quantity));
                 targets += 1;
+            }
+            if it.targets.is_empty() {
+                // A qualitative item: one stage target, reported as 未启动 / 推进中 / 已完成.
+                let quantity = Quantity::new(rust_decimal::Decimal::ONE, "");
+                let id = tx
+                    .insert_target(&NewTarget {
+                        item,
+                        seq: 1,
+                        quantity: quantity.clone(),
+                        cmp: Cmp::Eq,
+                        phrase: it.text.clone(),
+                        span: Some(span(it.span)),
+                        implicit: true,
+                        delta: false,
+                        deadline,
+                        baseline: None,
+                        kind: TargetKind::Stage,
+                    })
+                    .await?;
+                item_targets.push((id, quantity, TargetKind::Stage));
+                qualitative += 1;
             }
             written.push(WrittenItem {
                 id: item,
@@ -160,6 +185,7 @@ pub async fn write_plan(
         plan,
         sections: extraction.sections.len(),
         items: written.len(),
+        qualitative,
         targets,
         written,
         extraction,

@@ -40,13 +40,23 @@ impl PlanOutline {
         self.sections.iter().map(|s| s.items.len()).sum()
     }
 
-    /// Targets across all sections.
+    /// Quantitative targets across all sections.
     pub fn target_count(&self) -> usize {
+        self.targets_of(TargetKind::Quantity)
+    }
+
+    /// Qualitative items (each tracked through one stage target).
+    pub fn qualitative_count(&self) -> usize {
+        self.targets_of(TargetKind::Stage)
+    }
+
+    fn targets_of(&self, kind: TargetKind) -> usize {
         self.sections
             .iter()
             .flat_map(|s| &s.items)
-            .map(|i| i.targets.len())
-            .sum()
+            .flat_map(|i| &i.targets)
+            .filter(|t| t.kind == kind)
+            .count()
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::error::{AppError, RowRefusal};
 use minsheng_domain::{
-    Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, UnitId,
+    Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, TargetKind, UnitId,
 };
 use minsheng_store::{NewReport, Store, Tx};
 use rust_decimal::Decimal;
@@ -264,6 +264,20 @@ async fn check_request(
             "funds_spent",
             "资金不能为负 / funds cannot be negative",
         ));
+    }
+    if target.kind == TargetKind::Stage {
+        if value.is_some() {
+            return Err(invalid(
+                "value",
+                "定性事项按阶段报告,不填完成值 / a qualitative item is reported as a stage, not a value",
+            ));
+        }
+        if file_as == FileAs::Submitted && input.stage.is_none() {
+            return Err(invalid(
+                "stage",
+                "定性事项须填写进展阶段(未启动、推进中、已完成) / a qualitative item needs its stage",
+            ));
+        }
     }
     if file_as == FileAs::Submitted && value.is_none() && input.stage.is_none() {
         return Err(invalid(

@@ -30,30 +30,51 @@ fn tolerance() -> Decimal {
 /// Scores are kept to this many decimal places.
 const SCORE_DP: u32 = 12;
 
-/// One assignment's values month by month (index 0 = January) and whether each month has an
-/// accepted report of its own: [`minsheng_domain::effective`]'s rule (latest period ≤ the
-/// month in [`Period`]'s order, then the highest revision; 0 without one), from its accepted
-/// reports.
-pub fn monthly_values(year: i16, accepted: &[AcceptedValue]) -> ([Decimal; 12], [bool; 12]) {
-    let mut values = [Decimal::ZERO; 12];
+/// One assignment's effective accepted report month by month (index 0 = January) and
+/// whether each month has an accepted report of its own: [`minsheng_domain::effective`]'s
+/// rule (latest period ≤ the month in [`Period`]'s order, then the highest revision).
+fn monthly_effective(
+    year: i16,
+    accepted: &[AcceptedValue],
+) -> ([Option<&AcceptedValue>; 12], [bool; 12]) {
+    let mut effective = [None; 12];
     let mut reported = [false; 12];
     for m in 0..12 {
         let at = month(year, m);
-        values[m] = accepted
+        effective[m] = accepted
             .iter()
             .filter(|a| a.period <= at)
-            .max_by_key(|a| (a.period, a.revision))
-            .and_then(|a| a.value)
-            .unwrap_or(Decimal::ZERO);
+            .max_by_key(|a| (a.period, a.revision));
         reported[m] = accepted.iter().any(|a| a.period == at);
     }
+    (effective, reported)
+}
+
+/// One assignment's values month by month (0 without an accepted report) and whether each
+/// month has an accepted report of its own. For a qualitative item's stage target the value
+/// is its stage's score (已完成 1, 推进中 0.5, 未启动 0), so its sums and means read as the
+/// share of the work done.
+pub fn monthly_values(
+    year: i16,
+    kind: TargetKind,
+    accepted: &[AcceptedValue],
+) -> ([Decimal; 12], [bool; 12]) {
+    let (effective, reported) = monthly_effective(year, accepted);
+    let values = effective.map(|e| match kind {
+        TargetKind::Quantity => e.and_then(|a| a.value).unwrap_or(Decimal::ZERO),
+        TargetKind::Stage => stage_score(e.and_then(|a| a.stage).unwrap_or(Stage::NotStarted)),
+    });
     (values, reported)
 }
 
-fn score(goal: &Goal, value: Decimal) -> Decimal {
-    completion(goal, value, tolerance())
-        .score
-        .round_dp(SCORE_DP)
+/// The capped completion a value scores; a stage target's value is its score already.
+fn score(kind: TargetKind, goal: &Goal, value: Decimal) -> Decimal {
+    match kind {
+        TargetKind::Quantity => completion(goal, value, tolerance())
+            .score
+            .round_dp(SCORE_DP),
+        TargetKind::Stage => value,
+    }
 }
 
 fn month(year: i16, m: usize) -> Period {
@@ -125,7 +146,7 @@ pub async fn recompute_in(tx: &mut Tx) -> Result<(), AppError> {
             let goal = Goal::for_assignment(target, a);
             let year = goal.year();
             let accepted = by_assignment.remove(&a.id).unwrap_or_default();
-            let (values, reported) = monthly_values(year, &accepted);
+            let (values, reported) = monthly_values(year, target.kind, &accepted);
             let quota = a.quota.unwrap_or(target.quantity.value);
             let regs = regions
                 .entry(a.unit)
@@ -143,7 +164,7 @@ pub async fn recompute_in(tx: &mut Tx) -> Result<(), AppError> {
                 row.actual += values[m];
                 row.quota += quota;
                 row.reported += i64::from(reported[m]);
-                let s = score(&goal, values[m]);
+                let s = score(target.kind, &goal, values[m]);
                 for (r, kind) in regs.iter() {
                     let row = r_rows
                         .entry((*r, *section, m))
@@ -201,6 +222,7 @@ pub async fn apply_accept(tx: &mut Tx, report: &Report) -> Result<(), AppError> 
             period: r.period,
             revision: r.revision,
             value: r.cumulative,
+            stage: r.stage,
         })
         .collect();
     let before: Vec<AcceptedValue> = history
@@ -208,8 +230,8 @@ pub async fn apply_accept(tx: &mut Tx, report: &Report) -> Result<(), AppError> 
         .copied()
         .filter(|v| !(v.period == report.period && v.revision == report.revision))
         .collect();
-    let (old, old_rep) = monthly_values(year, &before);
-    let (new, new_rep) = monthly_values(year, &history);
+    let (old, old_rep) = monthly_values(year, ctx.target.kind, &before);
+    let (new, new_rep) = monthly_values(year, ctx.target.kind, &history);
     for m in 0..12 {
         let (d_actual, d_rep) = (
             new[m] - old[m],
@@ -224,7 +246,7 @@ pub async fn apply_accept(tx: &mut Tx, report: &Report) -> Result<(), AppError> 
         {
             return recompute_in(tx).await;
         }
-        let d_score = score(&goal, new[m]) - score(&goal, old[m]);
+        let d_score = score(ctx.target.kind, &goal, new[m]) - score(ctx.target.kind, &goal, old[m]);
         if d_score.is_zero() {
             continue;
         }
@@ -343,10 +365,10 @@ mod tests {
             }).collect();
             let mut accepted: Vec<AcceptedValue> = reports.iter()
                 .filter(|r| r.status == ReportStatus::Accepted)
-                .map(|r| AcceptedValue { assignment: r.assignment, period: r.period, revision: r.revision, value: r.cumulative })
+                .map(|r| AcceptedValue { assignment: r.assignment, period: r.period, revision: r.revision, value: r.cumulative, stage: r.stage })
                 .collect();
             accepted.sort_by_key(|a| (a.period, a.revision));
-            let (values, reported) = monthly_values(2023, &accepted);
+            let (values, reported) = monthly_values(2023, TargetKind::Quantity, &accepted);
             for m in 0..12 {
                 let at = month(2023, m);
                 prop_assert_eq!(values[m], value_at(&reports, AssignmentId(1), at));
@@ -361,6 +383,7 @@ mod tests {
             period: period.parse().unwrap(),
             revision,
             value: Some(value.into()),
+            stage: None,
         }
     }
 
@@ -368,6 +391,7 @@ mod tests {
     fn values_carry_forward_and_the_highest_revision_counts() {
         let (values, reported) = monthly_values(
             2023,
+            TargetKind::Quantity,
             &[
                 v("2023-02", 1, 10),
                 v("2023-04", 1, 30),

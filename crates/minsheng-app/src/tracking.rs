@@ -158,7 +158,22 @@ pub async fn tracking(
                     (None, None) => Schedule::Linear,
                 };
             let reports = reports_by.get(&a.id).unwrap_or(&none);
-            let assessment = assess(&target, a, &schedule, reports, period, thresholds);
+            let assessment = match target.kind {
+                TargetKind::Quantity => assess(&target, a, &schedule, reports, period, thresholds),
+                TargetKind::Stage => {
+                    // A qualitative item: its stage, scored 1 / 0.5 / 0, stands as its value.
+                    let mut s = assess_stage(
+                        a,
+                        &schedule,
+                        reports,
+                        period,
+                        Some(target.deadline),
+                        thresholds,
+                    );
+                    s.value = s.score;
+                    s
+                }
+            };
             if carriers.iter().any(|c| c.id == a.id) {
                 shares.push(assessment.clone());
                 rolled.push((*a).clone());
@@ -168,7 +183,22 @@ pub async fn tracking(
         let rollup = roll_up_target(&target, &assessed, tolerance);
         let goal = Goal::for_target(&target);
         let any_reported = shares.iter().any(|s| s.reported);
-        let status = if any_reported || shares.iter().any(|s| s.status == Status::Done) {
+        let lead_status = assessed
+            .iter()
+            .find(|s| s.role == AssignmentRole::Lead && s.reported)
+            .map(|s| s.status);
+        let status = if target.kind == TargetKind::Stage {
+            // A qualitative item: the lead's stage when it has reported, else the worst among
+            // the shares that have (an office wants to see the one that is behind).
+            lead_status.unwrap_or_else(|| {
+                shares
+                    .iter()
+                    .filter(|s| s.reported)
+                    .map(|s| s.status)
+                    .max_by_key(|s| s.severity())
+                    .unwrap_or(Status::NotReported)
+            })
+        } else if any_reported || shares.iter().any(|s| s.status == Status::Done) {
             quantitative_status(&goal, &Schedule::Linear, period, rollup.value, thresholds)
         } else {
             Status::NotReported

@@ -35,6 +35,7 @@ pub fn target(value: &str, unit: &str, cmp: Cmp) -> Target {
         delta: false,
         deadline: date(2023, 12, 31),
         baseline: None,
+        kind: crate::plan::TargetKind::Quantity,
     }
 }
 

@@ -36,7 +36,7 @@ pub use forecast::{Forecast, forecast};
 pub use goal::{Accrual, Goal};
 pub use ids::*;
 pub use period::{Period, PeriodError};
-pub use plan::{Item, Plan, PlanKind, PlanStatus, Section, Target, TargetSpan};
+pub use plan::{Item, Plan, PlanKind, PlanStatus, Section, Target, TargetKind, TargetSpan};
 pub use problem::{Problem, ProblemStatus};
 pub use progress::{Completion, completion, meets, schedule_gap};
 pub use quantity::{Cmp, Quantity};

@@ -152,7 +152,38 @@ pub struct TargetSpan {
     pub end: usize,
 }
 
+/// What a target is held to: a number, or (for a qualitative item such as
+/// "提高工伤保险待遇标准") a stage — 未启动, 推进中, 已完成.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetKind {
+    /// A quantity: reports carry a value.
+    Quantity,
+    /// A qualitative item's completion: reports carry a stage. Its quantity is 1 (done).
+    Stage,
+}
+
+impl TargetKind {
+    /// The stable code stored and exchanged.
+    pub fn code(self) -> &'static str {
+        match self {
+            TargetKind::Quantity => "quantity",
+            TargetKind::Stage => "stage",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn from_code(s: &str) -> Option<TargetKind> {
+        Some(match s {
+            "quantity" => TargetKind::Quantity,
+            "stage" => TargetKind::Stage,
+            _ => return None,
+        })
+    }
+}
+
 /// A quantitative target: "城镇新增就业23万人" → 230000 人, at least, by the end of the year.
+/// A qualitative item carries one target of kind [`TargetKind::Stage`] instead, so that it is
+/// assigned, reported and tracked like any other.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     /// Its id.
@@ -177,4 +208,13 @@ pub struct Target {
     pub deadline: Date,
     /// The value the change is measured from, when known.
     pub baseline: Option<Decimal>,
+    /// A number, or a qualitative item's stage.
+    pub kind: TargetKind,
+}
+
+impl Target {
+    /// Whether it tracks a qualitative item's stage rather than a number.
+    pub fn is_qualitative(&self) -> bool {
+        self.kind == TargetKind::Stage
+    }
 }

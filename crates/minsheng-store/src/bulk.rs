@@ -37,6 +37,8 @@ pub struct AcceptedValue {
     pub revision: u32,
     /// The value.
     pub value: Option<Decimal>,
+    /// The stage, for a qualitative item.
+    pub stage: Option<Stage>,
 }
 
 /// Bound parameters per multi-row statement. Binding numbered parameters costs sqlx-sqlite
@@ -171,17 +173,17 @@ const ALL_ASSIGNMENTS: &str =
 // language=SQL
 const ALL_TARGETS: &str =
     "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline
+                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
                            FROM targets t ORDER BY t.id";
 // language=SQL
 const TARGET_SECTIONS: &str =
     "SELECT t.id, i.section_id FROM targets t JOIN items i ON i.id = t.item_id ORDER BY t.id";
 // language=SQL
-const ACCEPTED: &str = "SELECT assignment_id, period, revision, cumulative FROM reports
+const ACCEPTED: &str = "SELECT assignment_id, period, revision, cumulative, stage FROM reports
                         WHERE status = 'accepted' AND assignment_id BETWEEN $1 AND $2
                         ORDER BY assignment_id, period, revision";
 
-type AcceptedRow = (i64, String, i64, Option<String>);
+type AcceptedRow = (i64, String, i64, Option<String>, Option<String>);
 
 fn targets_with_sections(
     rows: Vec<crate::rows::TargetRow>,
@@ -195,7 +197,7 @@ fn targets_with_sections(
 
 fn accepted(rows: Vec<AcceptedRow>) -> Result<Vec<AcceptedValue>, StoreError> {
     rows.into_iter()
-        .map(|(a, p, r, v)| {
+        .map(|(a, p, r, v, stage)| {
             Ok(AcceptedValue {
                 assignment: AssignmentId(a),
                 period: Period::parse(&p).map_err(|_| StoreError::Corrupt {
@@ -206,6 +208,15 @@ fn accepted(rows: Vec<AcceptedRow>) -> Result<Vec<AcceptedValue>, StoreError> {
                 revision: u32::try_from(r).unwrap_or(0),
                 value: v
                     .map(|v| crate::rows::dec("reports", "cumulative", &v))
+                    .transpose()?,
+                stage: stage
+                    .map(|s| {
+                        Stage::from_code(&s).ok_or(StoreError::Corrupt {
+                            table: "reports",
+                            column: "stage",
+                            value: s.clone(),
+                        })
+                    })
                     .transpose()?,
             })
         })

@@ -86,6 +86,8 @@ pub struct NewTarget {
     pub deadline: Date,
     /// The value a change is measured from.
     pub baseline: Option<Decimal>,
+    /// A number, or a qualitative item's stage.
+    pub kind: TargetKind,
 }
 
 /// A correction to a target; `None` leaves a field as it is.
@@ -104,7 +106,7 @@ fn target_json(t: &Target) -> Value {
         "item_id": t.item.0, "seq": t.seq, "value": dec_text(t.quantity.value),
         "unit": t.quantity.unit, "cmp": t.cmp.code(), "phrase": t.phrase,
         "implicit": t.implicit, "delta": t.delta, "deadline": t.deadline.to_string(),
-        "baseline": t.baseline.map(dec_text),
+        "baseline": t.baseline.map(dec_text), "kind": t.kind.code(),
     })
 }
 
@@ -183,7 +185,7 @@ impl Store {
         // language=SQL
         const SQL: &str =
             "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline
+                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
                            FROM targets t JOIN items i ON i.id = t.item_id
                            JOIN sections s ON s.id = i.section_id
                            WHERE s.plan_id = $1 ORDER BY s.position, i.position, t.seq";
@@ -197,7 +199,7 @@ impl Store {
         // language=SQL
         const SQL: &str =
             "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline
+                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
                            FROM targets t WHERE t.id = $1";
         let row: Option<TargetRow> =
             on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
@@ -302,14 +304,15 @@ impl Tx {
         // language=SQL
         const SQL: &str =
             "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end,
-                                                implicit, delta, deadline, baseline)
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+                                                implicit, delta, deadline, baseline, kind)
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
         let (start, end) = span_cols(t.span);
         let id: i64 = on_tx!(self, c => sqlx::query_scalar(SQL)
             .bind(t.item.0).bind(i64::from(t.seq)).bind(dec_text(t.quantity.value))
             .bind(&t.quantity.unit).bind(t.cmp.code()).bind(&t.phrase).bind(start).bind(end)
             .bind(t.implicit).bind(t.delta).bind(t.deadline.to_sqlx())
             .bind(t.baseline.map(dec_text))
+            .bind(t.kind.code())
             .fetch_one(&mut *c).await)?;
         let created = Target {
             id: TargetId(id),
@@ -323,6 +326,7 @@ impl Tx {
             delta: t.delta,
             deadline: t.deadline,
             baseline: t.baseline,
+            kind: t.kind,
         };
         self.audit("create", "target", id, None, Some(target_json(&created)))
             .await?;
@@ -338,7 +342,7 @@ impl Tx {
         // language=SQL
         const GET: &str =
             "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline
+                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
                            FROM targets t WHERE t.id = $1";
         // language=SQL
         const SET: &str =

@@ -363,7 +363,7 @@ impl Tx {
         // language=SQL
         const T: &str =
             "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                t.span_end, t.implicit, t.delta, t.deadline, t.baseline
+                                t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
                          FROM targets t WHERE t.id = $1";
         // language=SQL
         const S: &str =

@@ -187,6 +187,7 @@ pub(crate) struct TargetRow {
     delta: bool,
     deadline: jiff_sqlx::Date,
     baseline: Option<String>,
+    kind: String,
 }
 
 impl TargetRow {
@@ -203,6 +204,7 @@ impl TargetRow {
             delta: self.delta,
             deadline: self.deadline.to_jiff(),
             baseline: opt_dec("targets", "baseline", self.baseline)?,
+            kind: code("targets", "kind", &self.kind, TargetKind::from_code)?,
         })
     }
 }

@@ -10,7 +10,7 @@ use axum::routing::get;
 use minsheng_app::queries::{self, ItemPage, PlanOutline};
 use minsheng_app::tracking;
 use minsheng_domain::quantity::format_zh_rounded;
-use minsheng_domain::{ItemId, Period, Plan, PlanId, Status, TargetSpan};
+use minsheng_domain::{ItemId, Period, Plan, PlanId, Status, TargetKind, TargetSpan};
 use rust_decimal::Decimal;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -267,7 +267,12 @@ async fn tracking_page(
                 item: x.target.item,
                 no: format!("{}.{}", x.section_no, x.item_no),
                 phrase: x.target.phrase.clone(),
-                goal: format!("{} {}", x.target.cmp.label_zh(), x.target.quantity),
+                goal: match x.target.kind {
+                    TargetKind::Stage => "定性事项(阶段)".to_string(),
+                    TargetKind::Quantity => {
+                        format!("{} {}", x.target.cmp.label_zh(), x.target.quantity)
+                    }
+                },
                 actual: x.rollup.value.map(q).unwrap_or_else(|| "—".into()),
                 expected: x.expected.map(q).unwrap_or_else(|| "—".into()),
                 completion: pct(x.rollup.completion.map(|c| c.score)),

@@ -279,6 +279,7 @@ async fn load_plans(tx: &mut Tx, dir: &Path, year: i16) -> anyhow::Result<Loaded
                 delta: false,
                 deadline: date(year, 12, 31),
                 baseline: None,
+                kind: TargetKind::Quantity,
             })
             .await?;
         target_ids.insert(int(&r[tid], "targets.csv id")?, t);

@@ -8,6 +8,7 @@ use minsheng_app::coordination::{
     ProblemInput, assign_problem, escalate_overdue, raise_problem, reminders, resolve_problem,
 };
 use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
+use minsheng_domain::TargetKind;
 use minsheng_domain::*;
 use minsheng_store::{NewAssignment, NewItem, NewPlan, NewSection, NewTarget, NewUnit, Store};
 use rust_decimal::Decimal;
@@ -87,6 +88,7 @@ async fn demo(store: &Store) -> Demo {
             delta: false,
             deadline: date(2023, 12, 31),
             baseline: None,
+            kind: TargetKind::Quantity,
         })
         .await
         .unwrap();

@@ -319,3 +319,98 @@ async fn a_batch_is_filed_whole_or_not_at_all() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_qualitative_item_is_reported_as_a_stage_and_tracked() {
+    for db in minsheng_store::testing::backends().await {
+        let store = &db.store;
+        demo::build_with(store, false).await.unwrap();
+        let plan = queries::plans(store).await.unwrap()[0].id;
+        let outline = queries::plan_outline(store, plan).await.unwrap();
+        // 提高工伤保险待遇标准: no number, so one stage target.
+        let item = outline
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .find(|i| i.item.no == 5)
+            .unwrap();
+        assert_eq!(item.targets.len(), 1);
+        let target = &item.targets[0];
+        assert!(target.is_qualitative(), "{}", db.label);
+        assert_eq!(
+            outline.qualitative_count(),
+            8,
+            "the seed's qualitative items: 2, 5, 22, 25, 26, 35, 41, 48"
+        );
+        let tree = store.unit_tree().await.unwrap();
+        let cc = tree.units().iter().find(|u| u.name == "长春市").unwrap().id;
+        let share = store
+            .assignments_of_target(target.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.unit == cc)
+            .unwrap();
+        let unit = Actor::new("clerk");
+
+        let mut input = input(share.id, "2023-06", "1");
+        let err = file_report(store, &unit, cc, &input, FileAs::Submitted)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(err), "value", "a stage, not a number");
+        input.value = None;
+        let err = file_report(store, &unit, cc, &input, FileAs::Submitted)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(err), "stage");
+        input.stage = Some(Stage::InProgress);
+        let id = file_report(store, &unit, cc, &input, FileAs::Submitted)
+            .await
+            .unwrap();
+        review_report(store, &Actor::new("office"), id, &Decision::Accept)
+            .await
+            .unwrap();
+
+        let june = Period::parse("2023-06").unwrap();
+        let t = minsheng_app::tracking::tracking(
+            store,
+            plan,
+            june,
+            jiff::civil::date(2023, 7, 15),
+            &Thresholds::default(),
+        )
+        .await
+        .unwrap();
+        let x = t.targets.iter().find(|x| x.target.id == target.id).unwrap();
+        let mine = x.shares.iter().find(|s| s.assignment == share.id).unwrap();
+        assert_eq!(
+            (mine.status, mine.score),
+            (Status::OnTrack, d("0.5")),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            x.status,
+            Status::OnTrack,
+            "the only share that reported is on track"
+        );
+        // The materialized roll-up agrees: the shares' stage scores summed.
+        let dash = minsheng_app::rollup::dashboard(store, june).await.unwrap();
+        let row = &dash
+            .targets
+            .iter()
+            .find(|r| r.row.target == target.id)
+            .unwrap()
+            .row;
+        assert_eq!(row.actual, d("0.5"));
+        minsheng_app::rollup::recompute(store, &Actor::new("office"))
+            .await
+            .unwrap();
+        assert_eq!(
+            minsheng_app::rollup::dashboard(store, june).await.unwrap(),
+            dash,
+            "kept == rebuilt"
+        );
+        db.finish().await;
+    }
+}

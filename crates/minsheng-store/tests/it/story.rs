@@ -88,6 +88,7 @@ async fn seed(store: &Store) -> Seeded {
             delta: false,
             deadline: date(2023, 12, 31),
             baseline: Some(d("816.2")),
+            kind: TargetKind::Quantity,
         })
         .await
         .unwrap();

@@ -72,6 +72,9 @@ pub struct TargetDto {
     /// When it is due.
     #[schema(example = "2023-12-31")]
     pub deadline: String,
+    /// `quantity`, or `stage` for a qualitative item (reported as 未启动 / 推进中 / 已完成;
+    /// its value is 1, done).
+    pub kind: &'static str,
 }
 
 impl From<&Target> for TargetDto {
@@ -87,6 +90,7 @@ impl From<&Target> for TargetDto {
             implicit: t.implicit,
             delta: t.delta,
             deadline: t.deadline.to_string(),
+            kind: t.kind.code(),
         }
     }
 }

@@ -322,16 +322,34 @@ async fn one_bad_row_refuses_the_whole_file_and_saves_nothing() {
         };
 
         // Every assignment of the demo gets a row; the very last one is wrong.
-        let all = store.all_assignments().await.unwrap();
+        // Numbers for quantitative targets, a stage alone for qualitative items; the last
+        // quantitative row is made wrong.
+        let qualitative: std::collections::HashSet<_> = store
+            .all_targets()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(t, _)| t.is_qualitative())
+            .map(|(t, _)| t.id)
+            .collect();
+        let mut all = store.all_assignments().await.unwrap();
+        all.sort_by_key(|a| qualitative.contains(&a.target));
+        all.reverse(); // qualitative first, so the last row is a quantitative one
         assert!(all.len() > 300, "{}", all.len());
         let mut text = String::from("任务分工ID,期间,累计完成值,阶段\n");
         for a in &all {
-            text.push_str(&format!("{},2023-06,0,推进中\n", a.id));
+            if qualitative.contains(&a.target) {
+                text.push_str(&format!("{},2023-06,,推进中\n", a.id));
+            } else {
+                text.push_str(&format!("{},2023-06,0,推进中\n", a.id));
+            }
         }
         let last_row = all.len() + 1;
+        let last = all[all.len() - 1].id;
+        assert!(!qualitative.contains(&all[all.len() - 1].target));
         let bad = text.replace(
-            &format!("{},2023-06,0,", all[all.len() - 1].id),
-            &format!("{},2023-06,-5,", all[all.len() - 1].id),
+            &format!("\n{last},2023-06,0,"),
+            &format!("\n{last},2023-06,-5,"),
         );
         assert_ne!(bad, text);
         let f = dir.write("last-bad.csv", &bad);
