@@ -120,6 +120,13 @@ impl Store {
     /// Creates the baseline tables afresh (dropping earlier ones).
     pub async fn baseline_create(&self) -> Result<(), StoreError> {
         for sql in SCHEMA {
+            // SQLite keeps its best case (INTEGER PRIMARY KEY is the rowid); PostgreSQL's
+            // INTEGER is four bytes, so it gets BIGINT.
+            let sql = match self.backend() {
+                crate::BackendKind::Sqlite => sql.to_string(),
+                crate::BackendKind::Postgres => sql.replace(" INTEGER", " BIGINT"),
+            };
+            let sql = sqlx::AssertSqlSafe(sql);
             on_pool!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
         }
         Ok(())
