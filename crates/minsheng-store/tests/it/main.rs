@@ -1,6 +1,7 @@
 //! The store suite: every test runs on SQLite, and on PostgreSQL when
 //! `MINSHENG_TEST_POSTGRES_URL` is set (required when `CI=true`).
 
+mod baseline;
 mod opening;
 mod problems;
 mod schema;
