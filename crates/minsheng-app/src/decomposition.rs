@@ -26,6 +26,8 @@ pub struct Share {
     pub unit: UnitId,
     /// Its quota, in the target's unit.
     pub quota: Decimal,
+    /// Funds budgeted for it (资金落实), in 元.
+    pub budget: Option<Decimal>,
 }
 
 /// Who carries a target.
@@ -39,6 +41,8 @@ pub struct Decomposition {
     pub partners: Vec<UnitId>,
     /// The regional quotas; empty when the target is not split.
     pub shares: Vec<Share>,
+    /// Funds budgeted for the lead's own work, in 元.
+    pub lead_budget: Option<Decimal>,
 }
 
 fn invalid(field: &str, reason: String) -> AppError {
@@ -108,33 +112,51 @@ pub async fn assign(
             ));
         }
     }
+    let budgets = d
+        .shares
+        .iter()
+        .map(|s| (s.unit, s.budget))
+        .chain([(d.lead, d.lead_budget)]);
+    for (u, b) in budgets {
+        if b.is_some_and(|b| b.is_sign_negative()) {
+            return Err(invalid(
+                "budget",
+                format!(
+                    "{} 的预算不能为负 / {}'s budget cannot be negative",
+                    name(u),
+                    name(u)
+                ),
+            ));
+        }
+    }
     if !d.shares.is_empty() {
         let quotas: Vec<Decimal> = d.shares.iter().map(|s| s.quota).collect();
         check_split(&target, &quotas, Thresholds::default().approx_tolerance())
             .map_err(|e| invalid("quota", e.to_string()))?;
     }
 
-    let mut wanted: Vec<(UnitId, AssignmentRole, Option<Decimal>)> =
-        vec![(d.lead, AssignmentRole::Lead, None)];
+    // (unit, role, quota, budget)
+    type Wanted = (UnitId, AssignmentRole, Option<Decimal>, Option<Decimal>);
+    let mut wanted: Vec<Wanted> = vec![(d.lead, AssignmentRole::Lead, None, d.lead_budget)];
     wanted.extend(
         d.partners
             .iter()
-            .map(|u| (*u, AssignmentRole::Partner, None)),
+            .map(|u| (*u, AssignmentRole::Partner, None, None)),
     );
     wanted.extend(
         d.shares
             .iter()
-            .map(|s| (s.unit, AssignmentRole::Partner, Some(s.quota))),
+            .map(|s| (s.unit, AssignmentRole::Partner, Some(s.quota), s.budget)),
     );
 
     let mut tx = store.begin(actor).await?;
     let existing = tx.assignments_of_target(d.target).await?;
     let mut ids = Vec::new();
-    for (unit, role, quota) in &wanted {
+    for (unit, role, quota, budget) in &wanted {
         match existing.iter().find(|a| a.unit == *unit) {
             Some(a) => {
-                if a.role != *role || a.quota != *quota {
-                    tx.update_assignment(a.id, *role, *quota).await?;
+                if a.role != *role || a.quota != *quota || a.budget != *budget {
+                    tx.update_assignment(a.id, *role, *quota, *budget).await?;
                 }
                 ids.push(a.id);
             }
@@ -144,7 +166,7 @@ pub async fn assign(
                     unit: *unit,
                     role: *role,
                     quota: *quota,
-                    budget: None,
+                    budget: *budget,
                 })
                 .await?,
             ),

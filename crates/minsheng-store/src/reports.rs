@@ -320,18 +320,19 @@ impl Tx {
         Ok(AssignmentId(id))
     }
 
-    /// Changes an assignment's role and quota, recording it before and after.
+    /// Changes an assignment's role, quota and budget, recording it before and after.
     pub async fn update_assignment(
         &mut self,
         id: AssignmentId,
         role: AssignmentRole,
         quota: Option<Decimal>,
+        budget: Option<Decimal>,
     ) -> Result<(), StoreError> {
         // language=SQL
         const GET: &str =
             "SELECT id, target_id, unit_id, role, quota, budget FROM assignments WHERE id = $1";
         // language=SQL
-        const SET: &str = "UPDATE assignments SET role = $2, quota = $3 WHERE id = $1";
+        const SET: &str = "UPDATE assignments SET role = $2, quota = $3, budget = $4 WHERE id = $1";
         let row: Option<AssignmentRow> =
             on_tx!(self, c => sqlx::query_as(GET).bind(id.0).fetch_optional(&mut *c).await)?;
         let before = row
@@ -341,14 +342,14 @@ impl Tx {
             })?
             .into_domain()?;
         on_tx!(self, c => sqlx::query(SET).bind(id.0).bind(role.code()).bind(quota.map(dec_text))
-            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        let json_of = |role: AssignmentRole, quota: Option<Decimal>| json!({ "role": role.code(), "quota": quota.map(dec_text) });
+            .bind(budget.map(dec_text)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let json_of = |role: AssignmentRole, quota: Option<Decimal>, budget: Option<Decimal>| json!({ "role": role.code(), "quota": quota.map(dec_text), "budget": budget.map(dec_text) });
         self.audit(
             "update",
             "assignment",
             id.0,
-            Some(json_of(before.role, before.quota)),
-            Some(json_of(role, quota)),
+            Some(json_of(before.role, before.quota, before.budget)),
+            Some(json_of(role, quota, budget)),
         )
         .await
     }

@@ -48,14 +48,24 @@ async fn a_split_must_add_up_and_stay_in_scope() {
                 .map(|(unit, q)| Share {
                     unit,
                     quota: Decimal::from(q),
+                    // 50 元 per person placed, budgeted with the share
+                    budget: Some(Decimal::from(q * 50)),
                 })
                 .collect(),
+            lead_budget: Some(Decimal::from(2_000_000)),
         };
         let cases = [
             ("quota", d(vec![(cc, 100_000), (jl, 100_000)])), // 20万 ≠ 23万
             ("unit", d(vec![(cc, 130_000), (other, 100_000)])), // another province
             ("unit", d(vec![(cc, 115_000), (cc, 115_000)])),  // twice
             ("quota", d(vec![(cc, 130_000), (id("省民政厅"), 100_000)])), // a department
+            (
+                "budget",
+                Decomposition {
+                    lead_budget: Some(Decimal::from(-1)),
+                    ..d(vec![(cc, 150_000), (jl, 80_000)])
+                },
+            ),
         ];
         for (want, bad) in cases {
             let err = assign(store, &Actor::new("office"), &bad)
@@ -81,6 +91,14 @@ async fn a_split_must_add_up_and_stay_in_scope() {
         assert_eq!(now.len(), 3, "{}", db.label);
         let quotas: Decimal = now.iter().filter_map(|a| a.quota).sum();
         assert_eq!(quotas, target.quantity.value);
+        // The funds go with the shares and the lead (资金落实).
+        let budgets: Decimal = now.iter().filter_map(|a| a.budget).sum();
+        assert_eq!(
+            budgets,
+            Decimal::from(2_000_000 + 230_000 * 50),
+            "{}",
+            db.label
+        );
         // The roll-up follows the new split.
         let june = rollup_quota(store, target.id).await;
         assert_eq!(june, target.quantity.value);
