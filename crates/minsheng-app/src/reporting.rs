@@ -457,3 +457,87 @@ pub async fn review_report(
     tx.commit().await?;
     Ok(())
 }
+
+/// The largest evidence file accepted: scans of documents and photos, not video.
+pub const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+
+/// Attaches an evidence file (佐证材料) to a report of `as_unit` (or of a unit below it).
+/// Evidence goes with a draft or a report awaiting review: an accepted report is locked, and a
+/// returned one is refiled as a new revision, which carries its own evidence.
+pub async fn attach_evidence(
+    store: &Store,
+    actor: &Actor,
+    as_unit: UnitId,
+    report: ReportId,
+    file_name: &str,
+    content_type: &str,
+    content: &[u8],
+) -> Result<minsheng_domain::EvidenceId, AppError> {
+    let name = file_name.trim();
+    if name.is_empty()
+        || name.chars().count() > 200
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+    {
+        return Err(invalid(
+            "file_name",
+            format!(
+                "文件名“{name}”无效(不能为空、含路径或超过200字) / the file name '{name}' is not valid"
+            ),
+        ));
+    }
+    if content.is_empty() || content.len() > MAX_EVIDENCE_BYTES {
+        return Err(invalid(
+            "file",
+            format!(
+                "文件大小须在 1 字节到 20 MiB 之间(收到 {} 字节) / the file must be 1 byte to 20 MiB (got {})",
+                content.len(),
+                content.len()
+            ),
+        ));
+    }
+    let content_type = match content_type.trim() {
+        "" => "application/octet-stream",
+        t if t.contains('/') && !t.contains(char::is_whitespace) => t,
+        t => {
+            return Err(invalid(
+                "content_type",
+                format!("“{t}”不是媒体类型 / '{t}' is not a media type"),
+            ));
+        }
+    };
+    let tree = store.unit_tree().await?;
+    let mut tx = store.begin(actor).await?;
+    let r = match tx.report(report).await {
+        Ok(r) => r,
+        Err(minsheng_store::StoreError::NotFound { .. }) => {
+            return Err(invalid(
+                "report",
+                format!("报告 {report} 不存在 / report {report} does not exist"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let assignment = store.assignment(r.assignment).await?;
+    if !tree.is_within(assignment.unit, as_unit) {
+        return Err(invalid(
+            "unit",
+            format!("报告 {report} 不属于本单位 / report {report} is not this unit's"),
+        ));
+    }
+    if !matches!(r.status, ReportStatus::Draft | ReportStatus::Submitted) {
+        return Err(invalid(
+            "status",
+            format!(
+                "报告状态为“{}”,只能为草稿或待审核的报告补充佐证材料 / evidence goes with a draft or a report awaiting review (this one is {})",
+                r.status.label_zh(),
+                r.status.code()
+            ),
+        ));
+    }
+    let id = tx
+        .attach_evidence(report, name, content_type, content)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}

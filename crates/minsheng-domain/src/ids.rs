@@ -40,4 +40,6 @@ decl_id! {
     ProblemId;
     /// An entry of the audit log.
     AuditId;
+    /// An evidence file attached to a report.
+    EvidenceId;
 }

@@ -41,7 +41,7 @@ pub use problem::{Problem, ProblemStatus};
 pub use progress::{Completion, completion, meets, schedule_gap};
 pub use quantity::{Cmp, Quantity};
 pub use reminders::{Records, Reminder, ReminderRule, ReminderRuleError, reminders};
-pub use report::{Report, ReportStatus, Stage};
+pub use report::{Evidence, Report, ReportStatus, Stage};
 pub use reporting::{
     Completeness, ReportingRule, ReportingRuleError, completeness, completeness_within, first_filed,
 };

@@ -1,6 +1,6 @@
 //! Reports: what a unit files for an assignment and period, and its review.
 
-use crate::ids::{AssignmentId, ReportId};
+use crate::ids::{AssignmentId, EvidenceId, ReportId};
 use crate::period::Period;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -124,4 +124,23 @@ pub struct Report {
     pub reviewed_by: Option<String>,
     /// When it was reviewed.
     pub reviewed_at: Option<Timestamp>,
+}
+
+/// An evidence file (佐证材料) attached to a report: what it is, not its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// Its id.
+    pub id: EvidenceId,
+    /// The report it supports.
+    pub report: ReportId,
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// Its media type (application/pdf, image/jpeg …).
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Who attached it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: Timestamp,
 }

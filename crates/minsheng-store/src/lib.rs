@@ -16,6 +16,7 @@ pub mod baseline;
 mod bulk;
 mod connect;
 mod error;
+mod evidence;
 mod plans;
 mod problems;
 mod reports;

@@ -414,3 +414,100 @@ async fn a_qualitative_item_is_reported_as_a_stage_and_tracked() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn evidence_goes_with_a_draft_or_a_report_awaiting_review() {
+    use minsheng_app::reporting::{MAX_EVIDENCE_BYTES, attach_evidence};
+    for db in minsheng_store::testing::backends().await {
+        let store = &db.store;
+        let (a, cc, jilin_city) = changchun_share(store).await;
+        let unit = Actor::new("clerk");
+        let draft = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "40000"),
+            FileAs::Draft,
+        )
+        .await
+        .unwrap();
+        let pdf = b"%PDF-1.4 \xe5\xb7\xa5\xe4\xbd\x9c\xe5\x8f\xb0\xe8\xb4\xa6".to_vec();
+        let id = attach_evidence(
+            store,
+            &unit,
+            cc,
+            draft,
+            "6月就业台账.pdf",
+            "application/pdf",
+            &pdf,
+        )
+        .await
+        .unwrap();
+        let (meta, bytes) = store.evidence(id).await.unwrap();
+        assert_eq!(bytes, pdf, "the bytes come back as sent ({})", db.label);
+        assert_eq!(
+            (
+                meta.file_name.as_str(),
+                meta.size,
+                meta.uploaded_by.as_str()
+            ),
+            ("6月就业台账.pdf", pdf.len() as u64, "clerk")
+        );
+        assert_eq!(store.evidence_of_report(draft).await.unwrap(), vec![meta]);
+        let audit = store.audit_events("evidence", id.0).await.unwrap();
+        assert!(
+            audit[0]
+                .after
+                .as_deref()
+                .unwrap()
+                .contains("\"size_bytes\":"),
+            "metadata, not bytes"
+        );
+
+        let audits = store.audit_count().await.unwrap();
+        let too_big = vec![0u8; MAX_EVIDENCE_BYTES + 1];
+        let cases: Vec<(&str, UnitId, &str, &str, &[u8])> = vec![
+            ("unit", jilin_city, "a.pdf", "application/pdf", &pdf),
+            ("file_name", cc, "../a.pdf", "application/pdf", &pdf),
+            ("file_name", cc, "  ", "application/pdf", &pdf),
+            ("file", cc, "a.pdf", "application/pdf", b""),
+            ("file", cc, "a.pdf", "application/pdf", &too_big),
+            ("content_type", cc, "a.pdf", "pdf file", &pdf),
+        ];
+        for (field, as_unit, name, ct, bytes) in cases {
+            let err = attach_evidence(store, &unit, as_unit, draft, name, ct, bytes)
+                .await
+                .unwrap_err();
+            assert_eq!(field_of(err), field, "{name} on {}", db.label);
+        }
+        let err = attach_evidence(store, &unit, cc, ReportId(987_654), "a.pdf", "", &pdf)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(err), "report");
+        // Accepted: locked.
+        let filed = file_report(
+            store,
+            &unit,
+            cc,
+            &input(a.id, "2023-06", "40000"),
+            FileAs::Submitted,
+        )
+        .await
+        .unwrap();
+        review_report(store, &Actor::new("office"), filed, &Decision::Accept)
+            .await
+            .unwrap();
+        let audits_after_accept = store.audit_count().await.unwrap();
+        assert!(audits_after_accept > audits);
+        let err = attach_evidence(store, &unit, cc, filed, "late.pdf", "application/pdf", &pdf)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(err), "status");
+        assert_eq!(
+            store.audit_count().await.unwrap(),
+            audits_after_accept,
+            "nothing was written"
+        );
+        db.finish().await;
+    }
+}
