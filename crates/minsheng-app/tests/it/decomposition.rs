@@ -126,18 +126,12 @@ async fn a_schedule_by_milestones_changes_what_is_expected() {
     use minsheng_domain::schedule::{Milestone, MilestoneGoal};
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
-        demo::build_with(store, false).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
-        let target = store.targets(plan).await.unwrap()[0].clone();
-        let tree = store.unit_tree().await.unwrap();
-        let cc = tree.units().iter().find(|u| u.name == "长春市").unwrap().id;
-        let share = store
-            .assignments_of_target(target.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|a| a.unit == cc)
-            .unwrap();
+        let crate::support::DemoShare {
+            plan,
+            share,
+            changchun: cc,
+            ..
+        } = crate::support::demo_share(store).await;
         let quota = share.quota.unwrap();
         // June: 15 % of the quota done — 35 points behind a linear schedule (half expected).
         let input = ReportInput {

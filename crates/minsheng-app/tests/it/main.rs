@@ -6,4 +6,5 @@ mod demo;
 mod import;
 mod reporting;
 mod rollup;
+mod support;
 mod tracking;

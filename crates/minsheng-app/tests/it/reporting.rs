@@ -1,31 +1,14 @@
 //! Filing and reviewing reports on the demo's assignments: the whole cycle, and every
 //! refusal leaving the database as it was.
 
+use crate::support::{DemoShare, demo_share};
 use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
 use minsheng_app::{AppError, demo, queries};
 use minsheng_domain::*;
-use minsheng_store::Store;
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()
-}
-
-/// The demo's first target (城镇新增就业23万人) and Changchun's share of it.
-async fn changchun_share(store: &Store) -> (Assignment, UnitId, UnitId) {
-    demo::build_with(store, false).await.unwrap();
-    let plan = queries::plans(store).await.unwrap()[0].id;
-    let target = store.targets(plan).await.unwrap()[0].id;
-    let tree = store.unit_tree().await.unwrap();
-    let city = |n: &str| tree.units().iter().find(|u| u.name == n).unwrap().id;
-    let a = store
-        .assignments_of_target(target)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.unit == city("长春市"))
-        .unwrap();
-    (a, city("长春市"), city("吉林市"))
 }
 
 fn input(a: AssignmentId, period: &str, value: &str) -> ReportInput {
@@ -55,7 +38,11 @@ fn field_of(e: AppError) -> String {
 async fn a_report_is_filed_returned_refiled_and_accepted() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
-        let (a, cc, _) = changchun_share(store).await;
+        let DemoShare {
+            share: a,
+            changchun: cc,
+            ..
+        } = demo_share(store).await;
         let unit = Actor::new("changchun-clerk");
         let office = Actor::new("office-reviewer");
 
@@ -189,7 +176,12 @@ async fn a_report_is_filed_returned_refiled_and_accepted() {
 async fn bad_reports_are_refused_by_field_and_change_nothing() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
-        let (a, cc, jilin_city) = changchun_share(store).await;
+        let DemoShare {
+            share: a,
+            changchun: cc,
+            jilin: jilin_city,
+            ..
+        } = demo_share(store).await;
         let unit = Actor::new("clerk");
         let office = Actor::new("office");
         let june = file_report(
@@ -276,7 +268,11 @@ async fn a_batch_is_filed_whole_or_not_at_all() {
     use minsheng_app::reporting::file_reports;
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
-        let (a, cc, _) = changchun_share(store).await;
+        let DemoShare {
+            share: a,
+            changchun: cc,
+            ..
+        } = demo_share(store).await;
         let unit = Actor::new("clerk");
         let audits = store.audit_count().await.unwrap();
 
@@ -420,7 +416,12 @@ async fn evidence_goes_with_a_draft_or_a_report_awaiting_review() {
     use minsheng_app::reporting::{MAX_EVIDENCE_BYTES, attach_evidence};
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
-        let (a, cc, jilin_city) = changchun_share(store).await;
+        let DemoShare {
+            share: a,
+            changchun: cc,
+            jilin: jilin_city,
+            ..
+        } = demo_share(store).await;
         let unit = Actor::new("clerk");
         let draft = file_report(
             store,

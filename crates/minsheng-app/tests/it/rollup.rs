@@ -1,7 +1,7 @@
 //! The materialized roll-up follows every accept, and always equals a rebuild.
 
 use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
-use minsheng_app::{demo, queries, rollup};
+use minsheng_app::rollup;
 use minsheng_domain::*;
 use rust_decimal::Decimal;
 
@@ -9,18 +9,13 @@ use rust_decimal::Decimal;
 async fn accepting_a_report_moves_the_dashboard_and_matches_a_rebuild() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
-        demo::build_with(store, false).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
-        let target = store.targets(plan).await.unwrap()[0].clone();
-        let tree = store.unit_tree().await.unwrap();
-        let cc = tree.units().iter().find(|u| u.name == "长春市").unwrap().id;
-        let share = store
-            .assignments_of_target(target.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|a| a.unit == cc)
-            .unwrap();
+        let crate::support::DemoShare {
+            plan,
+            target,
+            share,
+            changchun: cc,
+            ..
+        } = crate::support::demo_share(store).await;
         let june = Period::parse("2023-06").unwrap();
 
         let before = rollup::dashboard(store, june).await.unwrap();
