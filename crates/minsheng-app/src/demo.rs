@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::import::{ImportOptions, Imported, write_plan};
 use minsheng_domain::{
-    Actor, AssignmentId, AssignmentRole, PlanKind, PlanStatus, Quantity, TargetId, UnitId,
+    Actor, AssignmentId, AssignmentRole, PlanKind, PlanStatus, Quantity, Role, TargetId, UnitId,
     UnitKind, split_by_weights,
 };
 use minsheng_store::{NewAssignment, NewUnit, Store, Tx};
@@ -87,6 +87,8 @@ pub struct DemoSummary {
     pub reports: usize,
     /// Coordination problems raised (invented).
     pub problems: usize,
+    /// Demo accounts created, all with [`DEMO_PASSWORD`].
+    pub accounts: usize,
 }
 
 /// Builds the demo — plan, units, assignments and a year of invented reports — in an empty,
@@ -178,6 +180,7 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
     tx.audit_import("report", report_count, "演示数据 / demo")
         .await?;
     crate::rollup::recompute_in(&mut tx).await?;
+    let accounts = demo_accounts(&mut tx, province, &cities, &departments).await?;
     tx.commit().await?;
     let problems = if with_reports {
         problems(store, &shares, &imported).await?
@@ -196,7 +199,38 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
         assignments,
         reports: report_count,
         problems,
+        accounts,
     })
+}
+
+/// The password of every demo account. The demo is for showing, never for real data.
+pub const DEMO_PASSWORD: &str = "minsheng-demo";
+
+/// One account per role to try the pages with: `office` (the coordinating office), `leader`
+/// (a viewer of everything), each prefecture by its GB/T 2260 code (`220100` is 长春市) and
+/// each provincial department by its full name. All share [`DEMO_PASSWORD`], hashed once.
+async fn demo_accounts(
+    tx: &mut Tx,
+    province: UnitId,
+    cities: &[UnitId],
+    departments: &HashMap<&'static str, UnitId>,
+) -> Result<usize, AppError> {
+    let hash = crate::accounts::hash_blocking(DEMO_PASSWORD.to_string()).await?;
+    tx.create_account("office", &hash, Role::Office, Some(province))
+        .await?;
+    tx.create_account("leader", &hash, Role::Viewer, None)
+        .await?;
+    for ((_, code, _), city) in PREFECTURES.iter().zip(cities) {
+        tx.create_account(code, &hash, Role::Unit, Some(*city))
+            .await?;
+    }
+    let mut names: Vec<_> = departments.iter().collect();
+    names.sort();
+    for (name, dept) in names {
+        tx.create_account(name, &hash, Role::Unit, Some(*dept))
+            .await?;
+    }
+    Ok(2 + cities.len() + departments.len())
 }
 
 /// The day the demo's data stands at: reports to September filed, August reviewed.

@@ -25,6 +25,26 @@ pub enum AppError {
     /// Rows of a batch were refused, each with its line, field and reason; nothing was saved.
     #[error("{} 行有误,未保存任何数据 / {} rows refused, nothing saved:\n{}", .0.len(), .0.len(), shown(.0))]
     Rows(Vec<RowRefusal>),
+    /// The name and password do not match an account that may sign in. Deliberately says
+    /// nothing of which was wrong.
+    #[error("账号或密码错误 / wrong name or password")]
+    SignInRefused,
+    /// Too many failed sign-ins lately, as this name or from this client.
+    #[error(
+        "登录失败次数过多,请 {minutes} 分钟后再试 / too many failed sign-ins; try again in {minutes} minutes"
+    )]
+    SignInThrottled {
+        /// How long to wait.
+        minutes: i64,
+    },
+    /// The account may not see or do this.
+    #[error("无权{what} / not allowed to {what_en}")]
+    Forbidden {
+        /// What was refused, in Chinese (查看该单位的数据).
+        what: &'static str,
+        /// The same in English.
+        what_en: &'static str,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -64,7 +84,12 @@ impl AppError {
     /// Whether the user can fix this (as opposed to an internal failure).
     pub fn is_user_error(&self) -> bool {
         match self {
-            AppError::NotFound { .. } | AppError::Invalid { .. } | AppError::Rows(_) => true,
+            AppError::NotFound { .. }
+            | AppError::Invalid { .. }
+            | AppError::Rows(_)
+            | AppError::SignInRefused
+            | AppError::SignInThrottled { .. }
+            | AppError::Forbidden { .. } => true,
             AppError::Store(e) => e.is_user_error(),
         }
     }

@@ -7,6 +7,7 @@
 //! store; callers get domain types or view structs back.
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod coordination;
 pub mod decomposition;
 pub mod demo;

@@ -42,4 +42,6 @@ decl_id! {
     AuditId;
     /// An evidence file attached to a report.
     EvidenceId;
+    /// A person who signs in.
+    UserId;
 }

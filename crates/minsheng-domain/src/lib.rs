@@ -5,6 +5,7 @@
 //! SQL, HTTP or JSON. Anything that depends on "today" takes it as an argument.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod assessment;
 pub mod assignment;
 pub mod audit;
@@ -28,6 +29,7 @@ pub mod split;
 pub mod status;
 pub mod unit;
 
+pub use access::{Account, AccountError, Role, check_account};
 pub use assessment::{Assessment, assess, assess_stage};
 pub use assignment::{Assignment, AssignmentRole, SchedulePoint, split_by_weights};
 pub use audit::{Actor, AuditEvent};

@@ -11,6 +11,7 @@
 //! [`Store::begin`] for an [`Actor`](minsheng_domain::Actor) and committed as a whole.
 #![deny(missing_docs)]
 
+mod accounts;
 mod audit;
 pub mod baseline;
 mod bulk;
@@ -27,6 +28,7 @@ pub mod testing;
 mod tx;
 mod units;
 
+pub use accounts::StoredAccount;
 pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, redact_url};
 pub use error::StoreError;

@@ -51,6 +51,12 @@ impl IntoResponse for ApiError {
                 "不存在 / not found".to_string(),
             ),
             WebError::BadRequest(msg) => (StatusCode::BAD_REQUEST, "bad_request", msg),
+            WebError::SignInRequired { .. } => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "请先登录 / sign in first".to_string(),
+            ),
+            WebError::Forbidden(msg) => (StatusCode::FORBIDDEN, "forbidden", msg),
             WebError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "Internal error while serving the API: {cause}");
                 (

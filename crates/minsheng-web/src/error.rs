@@ -1,9 +1,10 @@
 //! One web error, rendered as a Chinese error page. Internal failures are logged with their
 //! cause and shown only as a generic message.
 
+use crate::auth::Chrome;
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use minsheng_app::AppError;
 
 /// What a handler can fail with.
@@ -15,6 +16,18 @@ pub enum WebError {
     /// The request cannot be served as asked; the message says why.
     #[error("{0}")]
     BadRequest(String),
+    /// The page needs a signed-in account: pages redirect to the sign-in page (coming back
+    /// to `next`), the API answers 401.
+    #[error("sign-in required")]
+    SignInRequired {
+        /// Where to come back to.
+        next: String,
+        /// Whether the request was for the API.
+        api: bool,
+    },
+    /// The signed-in account may not see or do this; the message says what.
+    #[error("{0}")]
+    Forbidden(String),
     /// Something failed inside; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -24,6 +37,7 @@ impl From<AppError> for WebError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound { .. } => WebError::NotFound,
+            e @ AppError::Forbidden { .. } => WebError::Forbidden(e.to_string()),
             e if e.is_user_error() => WebError::BadRequest(e.to_string()),
             e => WebError::Internal(format!("{e:?}")),
         }
@@ -36,7 +50,7 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     detail: &'a str,
-    demo: bool,
+    chrome: Chrome,
 }
 
 impl IntoResponse for WebError {
@@ -47,6 +61,16 @@ impl IntoResponse for WebError {
                 "页面不存在 / Not found",
                 "您要找的页面或记录不存在。/ The page or record you asked for does not exist.",
             ),
+            WebError::SignInRequired { next, api } => {
+                if *api {
+                    return (StatusCode::UNAUTHORIZED, "请先登录 / sign in first").into_response();
+                }
+                let to = format!("/login?next={}", crate::auth::encode_query(next));
+                return Redirect::to(&to).into_response();
+            }
+            WebError::Forbidden(msg) => {
+                (StatusCode::FORBIDDEN, "无权访问 / Forbidden", msg.as_str())
+            }
             WebError::BadRequest(msg) => (
                 StatusCode::BAD_REQUEST,
                 "请求有误 / Bad request",
@@ -65,7 +89,7 @@ impl IntoResponse for WebError {
             status: status.as_u16(),
             title,
             detail,
-            demo: false,
+            chrome: Chrome::plain(),
         };
         match page.render() {
             Ok(body) => (status, Html(body)).into_response(),

@@ -1,11 +1,13 @@
 //! The pages: the list of plans, a plan with its sections, items and targets, and one item.
 
 use crate::AppState;
+use crate::auth::{Chrome, home_of};
 use crate::error::WebError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::response::Redirect;
 use axum::routing::get;
 use minsheng_app::queries::{self, ItemPage, PlanOutline};
 use minsheng_app::tracking;
@@ -15,7 +17,8 @@ use rust_decimal::Decimal;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(index))
+        .route("/", get(home))
+        .route("/plans", get(index))
         .route("/plans/{id}", get(plan))
         .route("/items/{id}", get(item))
         .route("/plans/{id}/tracking", get(tracking_page))
@@ -29,13 +32,22 @@ pub(crate) async fn not_found() -> WebError {
 #[derive(Template, WebTemplate)]
 #[template(path = "index.html")]
 struct IndexPage {
-    demo: bool,
+    chrome: Chrome,
     plans: Vec<Plan>,
 }
 
-async fn index(State(st): State<AppState>) -> Result<IndexPage, WebError> {
+/// The front door: the public portal for the public, each account's own home once signed in.
+async fn home(chrome: Chrome) -> Redirect {
+    match &chrome.user {
+        Some(me) => Redirect::to(home_of(me.role)),
+        None => Redirect::to("/public"),
+    }
+}
+
+async fn index(State(st): State<AppState>, chrome: Chrome) -> Result<IndexPage, WebError> {
+    chrome.account()?;
     Ok(IndexPage {
-        demo: st.demo,
+        chrome,
         plans: queries::plans(&st.store).await?,
     })
 }
@@ -48,7 +60,7 @@ struct Mismatch {
 #[derive(Template, WebTemplate)]
 #[template(path = "plan.html")]
 struct PlanPage {
-    demo: bool,
+    chrome: Chrome,
     o: PlanOutline,
     mismatches: Vec<Mismatch>,
 }
@@ -92,11 +104,16 @@ fn mismatches(o: &PlanOutline) -> Vec<Mismatch> {
     out
 }
 
-async fn plan(State(st): State<AppState>, Path(id): Path<String>) -> Result<PlanPage, WebError> {
+async fn plan(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> Result<PlanPage, WebError> {
+    chrome.account()?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let o = queries::plan_outline(&st.store, id).await?;
     Ok(PlanPage {
-        demo: st.demo,
+        chrome,
         mismatches: mismatches(&o),
         o,
     })
@@ -111,7 +128,7 @@ struct Piece {
 #[derive(Template, WebTemplate)]
 #[template(path = "item.html")]
 struct ItemTemplate {
-    demo: bool,
+    chrome: Chrome,
     p: ItemPage,
     source: Vec<Piece>,
 }
@@ -163,8 +180,10 @@ fn source_pieces(
 
 async fn item(
     State(st): State<AppState>,
+    chrome: Chrome,
     Path(id): Path<String>,
 ) -> Result<ItemTemplate, WebError> {
+    chrome.account()?;
     let id: ItemId = id.parse().map_err(|_| WebError::NotFound)?;
     let p = queries::item_page(&st.store, id).await?;
     let spans: Vec<(u32, TargetSpan)> = p
@@ -173,11 +192,7 @@ async fn item(
         .filter_map(|t| t.target.span.map(|s| (t.target.seq, s)))
         .collect();
     let source = source_pieces(&p.plan.source_text, p.item.span, &spans);
-    Ok(ItemTemplate {
-        demo: st.demo,
-        p,
-        source,
-    })
+    Ok(ItemTemplate { chrome, p, source })
 }
 
 /// One target's line on the tracking page, formatted for reading.
@@ -208,7 +223,7 @@ struct RankRow {
 #[derive(Template, WebTemplate)]
 #[template(path = "tracking.html")]
 struct TrackingPage {
-    demo: bool,
+    chrome: Chrome,
     t: tracking::Tracking,
     months: Vec<(String, String, bool)>,
     rows: Vec<TrackRow>,
@@ -244,9 +259,11 @@ fn default_period(year: i16, today: jiff::civil::Date) -> Period {
 
 async fn tracking_page(
     State(st): State<AppState>,
+    chrome: Chrome,
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<TrackingPage, WebError> {
+    chrome.sees_all()?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let plan = queries::plan(&st.store, id).await?;
     let today = st.today();
@@ -308,7 +325,7 @@ async fn tracking_page(
         .map(|s| (*s, t.target_counts.get(*s)))
         .collect();
     Ok(TrackingPage {
-        demo: st.demo,
+        chrome,
         mean: pct(t.shares.mean_score),
         received_rate: pct(t.completeness.received_rate()),
         on_time_rate: pct(t.completeness.on_time_rate()),

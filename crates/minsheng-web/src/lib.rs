@@ -6,8 +6,12 @@
 #![deny(missing_docs)]
 
 mod api;
+mod assets;
+mod auth;
 mod error;
 mod html;
+pub mod i18n;
+pub mod session;
 
 pub use error::WebError;
 
@@ -15,6 +19,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use minsheng_app::Store;
 use std::time::Duration;
+use tower_http::csrf::CsrfLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -31,9 +36,23 @@ pub struct AppState {
     pub today: Option<jiff::civil::Date>,
     /// How far behind 序时进度 counts as lagging or at risk.
     pub thresholds: minsheng_domain::Thresholds,
+    /// Whether the session cookie is marked `Secure` (sent over HTTPS only). Off only for a
+    /// server reached over plain HTTP, such as the demo on localhost.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
+    /// The state for serving `store`: real dates, the default thresholds, secure cookies.
+    pub fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            demo: false,
+            today: None,
+            thresholds: minsheng_domain::Thresholds::default(),
+            secure_cookies: true,
+        }
+    }
+
     /// Today, as the pages count it.
     pub fn today(&self) -> jiff::civil::Date {
         self.today.unwrap_or_else(|| {
@@ -44,12 +63,23 @@ impl AppState {
     }
 }
 
+/// What pages may load: only this site's own scripts, styles and images; no inline script,
+/// no framing, forms posting only here.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// The whole site.
 pub fn router(state: AppState) -> Router {
+    let sessions = session::layer(state.store.clone(), state.secure_cookies);
     html::routes()
+        .merge(auth::routes())
+        .merge(assets::routes())
         .merge(api::routes())
         .fallback(html::not_found)
         .with_state(state)
+        .layer(sessions)
+        // Cross-site form posts are refused (Sec-Fetch-Site / Origin, tower-http's CsrfLayer).
+        .layer(CsrfLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -63,8 +93,12 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"),
+            HeaderValue::from_static(CSP),
         ))
         .layer(TraceLayer::new_for_http())
 }
@@ -72,9 +106,13 @@ pub fn router(state: AppState) -> Router {
 /// Serves the site on `listener` until Ctrl-C or SIGTERM, then finishes the requests under
 /// way.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
-        .await
+    tokio::spawn(session::sweep_expired(state.store.clone()));
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
 }
 
 async fn shutdown() {

@@ -39,6 +39,15 @@ pub struct Config {
     /// How progress is judged (`[thresholds]` in minsheng.toml).
     #[serde(default)]
     pub thresholds: ThresholdSettings,
+    /// Whether the session cookie is `Secure` (HTTPS only). Default true; set
+    /// `secure_cookies = false` only for a server reached over plain HTTP. The demo turns it
+    /// off because it serves plain HTTP on localhost.
+    #[serde(default = "default_true")]
+    pub secure_cookies: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// `[thresholds]`: points behind 序时进度 for yellow (滞后) and red (严重滞后), the ± fraction
@@ -104,6 +113,7 @@ impl Default for Config {
             database_url: "sqlite://minsheng.db".into(),
             listen: "127.0.0.1:8080".into(),
             thresholds: ThresholdSettings::default(),
+            secure_cookies: true,
         }
     }
 }
@@ -212,6 +222,7 @@ mod tests {
             database_url: "postgres://a:secret@h/db".into(),
             listen: "x".into(),
             thresholds: ThresholdSettings::default(),
+            secure_cookies: true,
         };
         assert!(!format!("{cfg:?}").contains("secret"));
     }

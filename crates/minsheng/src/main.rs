@@ -9,6 +9,7 @@ mod extract;
 mod report_import;
 mod server;
 mod status;
+mod user;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -45,6 +46,9 @@ enum Command {
     /// 办公室视图:某月各目标的汇总进度与状态、各市(州)完成率 / the office's view of a month:
     /// every target's rolled-up progress and status, then the cities
     Status(status::StatusArgs),
+    /// 账号:新建、改密码、列出 / accounts: add, change a password, list
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +93,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             report_import::run(cli.config.as_deref(), &args).await
         }
         Command::Status(args) => status::run(cli.config.as_deref(), &args).await,
+        Command::User(cmd) => user::run(cli.config.as_deref(), cmd).await,
     }
 }
 

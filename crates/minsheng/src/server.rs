@@ -31,6 +31,7 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
         store,
         is_demo,
         thresholds,
+        cfg.secure_cookies,
         "minsheng 已启动 / minsheng is serving",
     )
     .await
@@ -50,7 +51,23 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
         summary.imported.targets,
         summary.assignments
     );
-    run(listener, store, true, thresholds, "演示已就绪 / demo ready").await
+    println!(
+        "演示账号 {} 个,密码均为 {}:office(牵头办公室)、leader(领导)、220100(长春市)等 / {} demo accounts, password {} for all: office, leader, 220100 (Changchun) and the like",
+        summary.accounts,
+        demo::DEMO_PASSWORD,
+        summary.accounts,
+        demo::DEMO_PASSWORD
+    );
+    // The demo serves plain HTTP on localhost: a Secure cookie would not come back.
+    run(
+        listener,
+        store,
+        true,
+        thresholds,
+        false,
+        "演示已就绪 / demo ready",
+    )
+    .await
 }
 
 /// `minsheng migrate`.
@@ -81,6 +98,7 @@ async fn run(
     store: Store,
     is_demo: bool,
     thresholds: minsheng_domain::Thresholds,
+    secure_cookies: bool,
     banner: &str,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr().context("listener address")?;
@@ -92,6 +110,7 @@ async fn run(
         // A demo's invented data stands at one day; its pages count from that day.
         today: is_demo.then_some(demo::DEMO_AS_OF),
         thresholds,
+        secure_cookies,
     };
     let served = minsheng_web::serve(listener, state).await;
     store.close().await;

@@ -24,12 +24,7 @@ async fn get_json(state: &AppState, uri: &str) -> (StatusCode, Value) {
 async fn plans_tracking_and_dashboard_as_json() {
     for db in backends().await {
         demo::build(&db.store).await.unwrap();
-        let state = AppState {
-            store: db.store.clone(),
-            demo: true,
-            today: Some(demo::DEMO_AS_OF),
-            thresholds: Default::default(),
-        };
+        let state = crate::support::state(&db.store, true);
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
 
         let (s, plans) = get_json(&state, "/api/plans").await;
@@ -82,12 +77,7 @@ async fn plans_tracking_and_dashboard_as_json() {
 async fn errors_use_one_envelope() {
     for db in backends().await {
         demo::build(&db.store).await.unwrap();
-        let state = AppState {
-            store: db.store.clone(),
-            demo: true,
-            today: Some(demo::DEMO_AS_OF),
-            thresholds: Default::default(),
-        };
+        let state = crate::support::state(&db.store, true);
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
         let cases = [
             (
@@ -129,12 +119,7 @@ async fn errors_use_one_envelope() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
     let db = minsheng_store::testing::sqlite().await;
-    let state = AppState {
-        store: db.store.clone(),
-        demo: false,
-        today: None,
-        thresholds: Default::default(),
-    };
+    let state = crate::support::state(&db.store, false);
     let (s, doc) = get_json(&state, "/api/openapi.json").await;
     assert_eq!(s, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

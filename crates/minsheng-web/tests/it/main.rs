@@ -1,4 +1,6 @@
 //! The pages, driven in-process through the router (no port bound), on each backend.
 
 mod api;
+mod auth;
 mod pages;
+mod support;

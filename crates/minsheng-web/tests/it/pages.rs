@@ -1,6 +1,5 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use minsheng_app::import::{ImportOptions, import_plan};
 use minsheng_app::{demo, queries};
 use minsheng_domain::{Actor, PlanKind, PlanStatus, UnitKind};
@@ -9,29 +8,42 @@ use minsheng_store::testing::backends;
 use minsheng_web::{AppState, router};
 use tower::ServiceExt;
 
-async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
-    let res = router(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+async fn get(state: &AppState, cookie: &str, uri: &str) -> (StatusCode, String) {
+    let p = crate::support::get_as(state, cookie, uri).await;
+    (p.status, p.body)
+}
+
+/// An office account in a database without the demo's, signed in.
+async fn office_cookie(state: &AppState) -> String {
+    let province = state
+        .store
+        .units()
         .await
-        .unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap())
+        .unwrap()
+        .first()
+        .map(|u| u.name.clone());
+    minsheng_app::accounts::add_account(
+        &state.store,
+        &Actor::system("test"),
+        "office",
+        "office-password",
+        minsheng_domain::Role::Office,
+        province.as_deref(),
+    )
+    .await
+    .unwrap();
+    crate::support::sign_in(state, "office", "office-password").await
 }
 
 #[tokio::test]
 async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
     for db in backends().await {
         demo::build(&db.store).await.unwrap();
-        let state = AppState {
-            store: db.store.clone(),
-            demo: true,
-            today: Some(demo::DEMO_AS_OF),
-            thresholds: Default::default(),
-        };
+        let state = crate::support::state(&db.store, true);
+        let cookie = crate::support::demo_sign_in(&state, "office").await;
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
 
-        let (status, home) = get(&state, "/").await;
+        let (status, home) = get(&state, &cookie, "/plans").await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             home.contains(&format!("href=\"/plans/{plan}\"")),
@@ -40,7 +52,7 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
         );
         assert!(home.contains("id=\"demo-notice\"") && home.contains("虚构"));
 
-        let (status, page) = get(&state, &format!("/plans/{plan}")).await;
+        let (status, page) = get(&state, &cookie, &format!("/plans/{plan}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("中共吉林省委吉林省人民政府关于2023年全省民生实事安排的意见"));
         assert_eq!(page.matches("<h2 class=\"section\">").count(), 10);
@@ -57,7 +69,7 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
 
         let outline = queries::plan_outline(&db.store, plan).await.unwrap();
         let item1 = outline.sections[0].items[0].item.id;
-        let (status, page) = get(&state, &format!("/items/{item1}")).await;
+        let (status, page) = get(&state, &cookie, &format!("/items/{item1}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             page.contains("<mark title=\"目标 1\" data-target=\"1\">"),
@@ -77,18 +89,14 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
 #[tokio::test]
 async fn missing_pages_answer_404_in_chinese() {
     for db in backends().await {
-        let state = AppState {
-            store: db.store.clone(),
-            demo: false,
-            today: None,
-            thresholds: Default::default(),
-        };
+        let state = crate::support::state(&db.store, false);
+        let cookie = office_cookie(&state).await;
         for uri in ["/plans/999999", "/plans/abc", "/items/0", "/no/such/page"] {
-            let (status, body) = get(&state, uri).await;
+            let (status, body) = get(&state, &cookie, uri).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{uri} on {}", db.label);
             assert!(body.contains("页面不存在"), "{uri}");
         }
-        let (status, home) = get(&state, "/").await;
+        let (status, home) = get(&state, &cookie, "/plans").await;
         assert_eq!(status, StatusCode::OK);
         assert!(home.contains("尚无计划"));
         assert!(
@@ -124,13 +132,9 @@ async fn data_is_escaped_and_headers_are_safe() {
         let imported = import_plan(&db.store, &Actor::new("office"), text, &opts)
             .await
             .unwrap();
-        let state = AppState {
-            store: db.store.clone(),
-            demo: false,
-            today: None,
-            thresholds: Default::default(),
-        };
-        let (_, page) = get(&state, &format!("/plans/{}", imported.plan)).await;
+        let state = crate::support::state(&db.store, false);
+        let cookie = office_cookie(&state).await;
+        let (_, page) = get(&state, &cookie, &format!("/plans/{}", imported.plan)).await;
         assert!(
             page.contains("新建&#60;script&#62;alert(1)&#60;/script&#62;幼儿园")
                 || page.contains("&lt;script&gt;"),
@@ -159,16 +163,17 @@ async fn data_is_escaped_and_headers_are_safe() {
 async fn the_tracking_page_shows_the_office_view_for_a_month() {
     for db in backends().await {
         demo::build(&db.store).await.unwrap();
-        let state = AppState {
-            store: db.store.clone(),
-            demo: true,
-            today: Some(demo::DEMO_AS_OF),
-            thresholds: Default::default(),
-        };
+        let state = crate::support::state(&db.store, true);
+        let cookie = crate::support::demo_sign_in(&state, "office").await;
         let plan = queries::plans(&db.store).await.unwrap()[0].id;
         let targets = db.store.targets(plan).await.unwrap().len();
 
-        let (status, page) = get(&state, &format!("/plans/{plan}/tracking?period=2023-08")).await;
+        let (status, page) = get(
+            &state,
+            &cookie,
+            &format!("/plans/{plan}/tracking?period=2023-08"),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{}", db.label);
         assert_eq!(page.matches("<tr class=\"target-row\">").count(), targets);
         assert!(page.contains("<option value=\"2023-08\" selected>"));
@@ -181,11 +186,12 @@ async fn the_tracking_page_shows_the_office_view_for_a_month() {
         assert!(page.contains("id=\"demo-notice\""));
 
         // Without a period: the last month due by the demo's day (September).
-        let (_, page) = get(&state, &format!("/plans/{plan}/tracking")).await;
+        let (_, page) = get(&state, &cookie, &format!("/plans/{plan}/tracking")).await;
         assert!(page.contains("<option value=\"2023-09\" selected>"));
         // Chinese periods are read too.
         let (status, page) = get(
             &state,
+            &cookie,
             &format!("/plans/{plan}/tracking?period=%E4%B8%8A%E5%8D%8A%E5%B9%B4"),
         )
         .await;
@@ -194,6 +200,7 @@ async fn the_tracking_page_shows_the_office_view_for_a_month() {
 
         let (status, page) = get(
             &state,
+            &cookie,
             &format!("/plans/{plan}/tracking?period=13%E6%9C%88"),
         )
         .await;

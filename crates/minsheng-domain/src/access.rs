@@ -1,0 +1,208 @@
+//! Who may see and do what. Permissions follow the unit tree: an account tied to a unit sees
+//! and reports for that unit and the units below it, and nothing else.
+//!
+//! | role     | sees                                   | may                                   |
+//! |----------|----------------------------------------|---------------------------------------|
+//! | `office` | everything (its unit is informational) | review reports, manage plans, problems |
+//! | `viewer` | its unit's subtree, or all without one | read only                             |
+//! | `unit`   | its unit's subtree                     | file reports, raise and answer problems |
+
+use crate::ids::{UnitId, UserId};
+use crate::unit::UnitTree;
+
+/// What an account is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The coordinating office (民生实事办公室): reviews, manages plans and problems.
+    Office,
+    /// A department or region that reports on its assignments.
+    Unit,
+    /// A leader who reads (领导查看).
+    Viewer,
+}
+
+impl Role {
+    /// The code stored and typed on the command line: `office`, `unit`, `viewer`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Office => "office",
+            Role::Unit => "unit",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// The role for a code.
+    pub fn from_code(s: &str) -> Option<Role> {
+        match s {
+            "office" => Some(Role::Office),
+            "unit" => Some(Role::Unit),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+
+    /// The role's name in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Office => "牵头办公室",
+            Role::Unit => "责任单位",
+            Role::Viewer => "领导查看",
+        }
+    }
+
+    /// The role's name in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Office => "Coordinating office",
+            Role::Unit => "Responsible unit",
+            Role::Viewer => "Viewer",
+        }
+    }
+}
+
+/// A signed-in person, as far as permissions go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The account's id.
+    pub id: UserId,
+    /// The sign-in name (also the actor recorded in the audit log).
+    pub name: String,
+    /// What the account is for.
+    pub role: Role,
+    /// The unit the account acts for; required for `unit`, optional for the others.
+    pub unit: Option<UnitId>,
+}
+
+impl Account {
+    /// Whether the account may see `unit`'s data (its assignments, reports and problems).
+    pub fn can_see(&self, tree: &UnitTree, unit: UnitId) -> bool {
+        match (self.role, self.unit) {
+            (Role::Office, _) | (Role::Viewer, None) => true,
+            (Role::Viewer | Role::Unit, Some(own)) => tree.is_within(unit, own),
+            (Role::Unit, None) => false,
+        }
+    }
+
+    /// Whether the account may file or edit reports, and raise or answer problems, for `unit`.
+    pub fn can_report_for(&self, tree: &UnitTree, unit: UnitId) -> bool {
+        match (self.role, self.unit) {
+            (Role::Unit, Some(own)) => tree.is_within(unit, own),
+            _ => false,
+        }
+    }
+
+    /// Whether the account may see everything (every unit, the whole plan's internals).
+    pub fn sees_all(&self) -> bool {
+        matches!(
+            (self.role, self.unit),
+            (Role::Office, _) | (Role::Viewer, None)
+        )
+    }
+
+    /// Whether the account reviews reports, edits plans and manages problems.
+    pub fn is_office(&self) -> bool {
+        self.role == Role::Office
+    }
+}
+
+/// Why an account cannot be created as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    /// A `unit` account must act for a unit.
+    #[error("责任单位账号必须指定单位(--unit)/ a unit account needs --unit")]
+    UnitRequired,
+    /// The name is empty, too long, or has characters that are awkward to type.
+    #[error(
+        "账号名须为 1–64 个字符,不含空白和控制字符 / the name must be 1–64 characters without spaces or control characters"
+    )]
+    BadName,
+}
+
+/// Checks a new account's name and its role/unit pairing.
+pub fn check_account(name: &str, role: Role, unit: Option<UnitId>) -> Result<(), AccountError> {
+    let len = name.chars().count();
+    if len == 0 || len > 64 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(AccountError::BadName);
+    }
+    if role == Role::Unit && unit.is_none() {
+        return Err(AccountError::UnitRequired);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unit::{OrgUnit, UnitKind};
+
+    fn tree() -> UnitTree {
+        let u = |id, parent: Option<i64>, kind| OrgUnit {
+            id: UnitId(id),
+            parent: parent.map(UnitId),
+            kind,
+            code: None,
+            name: format!("u{id}"),
+        };
+        UnitTree::new(vec![
+            u(1, None, UnitKind::Province),
+            u(2, Some(1), UnitKind::City),
+            u(3, Some(2), UnitKind::County),
+            u(4, Some(1), UnitKind::City),
+        ])
+    }
+
+    fn acct(role: Role, unit: Option<i64>) -> Account {
+        Account {
+            id: UserId(1),
+            name: "a".into(),
+            role,
+            unit: unit.map(UnitId),
+        }
+    }
+
+    #[test]
+    fn a_unit_sees_and_reports_for_its_subtree_only() {
+        let t = tree();
+        let city = acct(Role::Unit, Some(2));
+        assert!(city.can_see(&t, UnitId(2)) && city.can_see(&t, UnitId(3)));
+        assert!(!city.can_see(&t, UnitId(4)) && !city.can_see(&t, UnitId(1)));
+        assert!(city.can_report_for(&t, UnitId(3)));
+        assert!(!city.can_report_for(&t, UnitId(4)));
+    }
+
+    #[test]
+    fn the_office_sees_all_and_files_nothing() {
+        let t = tree();
+        let office = acct(Role::Office, Some(1));
+        assert!((1..=4).all(|u| office.can_see(&t, UnitId(u))));
+        assert!((1..=4).all(|u| !office.can_report_for(&t, UnitId(u))));
+        assert!(office.sees_all() && office.is_office());
+    }
+
+    #[test]
+    fn a_viewer_reads_its_subtree_or_everything() {
+        let t = tree();
+        let leader = acct(Role::Viewer, None);
+        assert!(leader.sees_all() && !leader.can_report_for(&t, UnitId(2)));
+        let city_leader = acct(Role::Viewer, Some(4));
+        assert!(city_leader.can_see(&t, UnitId(4)) && !city_leader.can_see(&t, UnitId(2)));
+        assert!(!city_leader.sees_all());
+    }
+
+    #[test]
+    fn a_unit_account_needs_a_unit_and_a_typable_name() {
+        assert_eq!(
+            check_account("cc", Role::Unit, None),
+            Err(AccountError::UnitRequired)
+        );
+        assert_eq!(
+            check_account("a b", Role::Office, None),
+            Err(AccountError::BadName)
+        );
+        assert_eq!(
+            check_account("", Role::Office, None),
+            Err(AccountError::BadName)
+        );
+        assert!(check_account("长春市发改委", Role::Unit, Some(UnitId(2))).is_ok());
+    }
+}

@@ -1,0 +1,279 @@
+//! Accounts, server-side sessions and failed sign-ins (migration 0007).
+//!
+//! Account changes are audited like any other write (the password hash never appears in the
+//! log, only that it was set). Sessions and sign-in failures are bookkeeping of the web layer:
+//! single-statement writes, not audited.
+
+use crate::error::StoreError;
+use crate::tx::Tx;
+use crate::{Store, on_pool, on_tx};
+use jiff::Timestamp;
+use jiff_sqlx::ToSqlx;
+use minsheng_domain::{Account, Role, UnitId, UserId};
+use serde_json::json;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    name: String,
+    password_hash: String,
+    role: String,
+    unit_id: Option<i64>,
+    disabled: bool,
+}
+
+/// An account as stored, with what signing in needs.
+#[derive(Debug, Clone)]
+pub struct StoredAccount {
+    /// The account.
+    pub account: Account,
+    /// Its password, as an argon2id PHC string.
+    pub password_hash: String,
+    /// A disabled account cannot sign in.
+    pub disabled: bool,
+}
+
+impl UserRow {
+    fn into_stored(self) -> Result<StoredAccount, StoreError> {
+        let role = Role::from_code(&self.role).ok_or(StoreError::Corrupt {
+            table: "users",
+            column: "role",
+            value: self.role.clone(),
+        })?;
+        Ok(StoredAccount {
+            account: Account {
+                id: UserId(self.id),
+                name: self.name,
+                role,
+                unit: self.unit_id.map(UnitId),
+            },
+            password_hash: self.password_hash,
+            disabled: self.disabled,
+        })
+    }
+}
+
+impl Store {
+    /// The account signing in as `name`, if there is one.
+    pub async fn account_by_name(&self, name: &str) -> Result<Option<StoredAccount>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, name, password_hash, role, unit_id, disabled FROM users WHERE name = $1";
+        let row: Option<UserRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(name).fetch_optional(p).await)?;
+        row.map(UserRow::into_stored).transpose()
+    }
+
+    /// The account with this id, if there is one.
+    pub async fn account(&self, id: UserId) -> Result<Option<StoredAccount>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, name, password_hash, role, unit_id, disabled FROM users WHERE id = $1";
+        let row: Option<UserRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
+        row.map(UserRow::into_stored).transpose()
+    }
+
+    /// Every account, by name.
+    pub async fn accounts(&self) -> Result<Vec<StoredAccount>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT id, name, password_hash, role, unit_id, disabled FROM users ORDER BY name";
+        let rows: Vec<UserRow> = on_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await)?;
+        rows.into_iter().map(UserRow::into_stored).collect()
+    }
+
+    /// A session's data and expiry (Unix seconds), if it exists and has not expired at `now`.
+    pub async fn session_load(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<(Vec<u8>, i64)>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2";
+        Ok(on_pool!(self, p => sqlx::query_as(SQL).bind(id).bind(now).fetch_optional(p).await)?)
+    }
+
+    /// Creates a session; `Ok(false)` if the id is taken (the caller draws another).
+    pub async fn session_create(
+        &self,
+        id: &str,
+        user: Option<UserId>,
+        data: &[u8],
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
+                           ON CONFLICT (id) DO NOTHING";
+        let n = on_pool!(self, p => sqlx::query(SQL).bind(id).bind(user.map(|u| u.0)).bind(data)
+            .bind(expires_at).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Creates or replaces a session.
+    pub async fn session_save(
+        &self,
+        id: &str,
+        user: Option<UserId>,
+        data: &[u8],
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
+                           ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id,
+                               data = excluded.data, expires_at = excluded.expires_at";
+        on_pool!(self, p => sqlx::query(SQL).bind(id).bind(user.map(|u| u.0)).bind(data)
+            .bind(expires_at).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Deletes a session (signing out).
+    pub async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str = "DELETE FROM sessions WHERE id = $1";
+        on_pool!(self, p => sqlx::query(SQL).bind(id).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Deletes the sessions that expired before `now` (Unix seconds); returns how many.
+    pub async fn sessions_delete_expired(&self, now: i64) -> Result<u64, StoreError> {
+        // language=SQL
+        const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+        Ok(
+            on_pool!(self, p => sqlx::query(SQL).bind(now).execute(p).await.map(|r| r.rows_affected()))?,
+        )
+    }
+
+    /// Records a failed sign-in as `name` from `client` at `at`.
+    pub async fn record_sign_in_failure(
+        &self,
+        name: &str,
+        client: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str = "INSERT INTO sign_in_failures (name, client, at) VALUES ($1, $2, $3)";
+        on_pool!(self, p => sqlx::query(SQL).bind(name).bind(client).bind(at.to_sqlx())
+            .execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Failed sign-ins since `since`: as `name` (from anywhere), and from `client` (as anyone).
+    pub async fn sign_in_failures_since(
+        &self,
+        name: &str,
+        client: &str,
+        since: Timestamp,
+    ) -> Result<(i64, i64), StoreError> {
+        // language=SQL
+        const BY_NAME: &str = "SELECT COUNT(*) FROM sign_in_failures WHERE name = $1 AND at > $2";
+        // language=SQL
+        const BY_CLIENT: &str =
+            "SELECT COUNT(*) FROM sign_in_failures WHERE client = $1 AND at > $2";
+        let since = since.to_sqlx();
+        let by_name: i64 = on_pool!(self, p => sqlx::query_scalar(BY_NAME).bind(name).bind(since)
+            .fetch_one(p).await)?;
+        let by_client: i64 = on_pool!(self, p => sqlx::query_scalar(BY_CLIENT).bind(client)
+            .bind(since).fetch_one(p).await)?;
+        Ok((by_name, by_client))
+    }
+
+    /// Forgets the failed sign-ins as `name` (after a successful one) and any older than
+    /// `before`.
+    pub async fn clear_sign_in_failures(
+        &self,
+        name: &str,
+        before: Timestamp,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str = "DELETE FROM sign_in_failures WHERE name = $1 OR at <= $2";
+        on_pool!(self, p => sqlx::query(SQL).bind(name).bind(before.to_sqlx())
+            .execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// Creates an account. The audit log records the name, role and unit, not the hash.
+    pub async fn create_account(
+        &mut self,
+        name: &str,
+        password_hash: &str,
+        role: Role,
+        unit: Option<UnitId>,
+    ) -> Result<UserId, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "INSERT INTO users (name, password_hash, role, unit_id, disabled, created_at)
+                           VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id";
+        let now = self.now.to_sqlx();
+        let id: i64 = on_tx!(self, c => sqlx::query_scalar(SQL)
+            .bind(name).bind(password_hash).bind(role.code()).bind(unit.map(|u| u.0)).bind(now)
+            .fetch_one(&mut *c).await)?;
+        let after = json!({ "name": name, "role": role.code(), "unit_id": unit.map(|u| u.0) });
+        self.audit("create", "user", id, None, Some(after)).await?;
+        Ok(UserId(id))
+    }
+
+    /// Replaces an account's password and signs it out everywhere.
+    pub async fn set_password(
+        &mut self,
+        id: UserId,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";
+        // language=SQL
+        const SIGN_OUT: &str = "DELETE FROM sessions WHERE user_id = $1";
+        let n = on_tx!(self, c => sqlx::query(SQL).bind(id.0).bind(password_hash)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                entity: "user",
+                id: id.0,
+            });
+        }
+        on_tx!(self, c => sqlx::query(SIGN_OUT).bind(id.0).execute(&mut *c).await.map(|_| ()))?;
+        self.audit(
+            "set_password",
+            "user",
+            id.0,
+            None,
+            Some(json!({ "password": "(changed)" })),
+        )
+        .await
+    }
+
+    /// Disables or re-enables an account; disabling signs it out everywhere.
+    pub async fn set_account_disabled(
+        &mut self,
+        id: UserId,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str = "UPDATE users SET disabled = $2 WHERE id = $1";
+        // language=SQL
+        const SIGN_OUT: &str = "DELETE FROM sessions WHERE user_id = $1";
+        let n = on_tx!(self, c => sqlx::query(SQL).bind(id.0).bind(disabled)
+            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                entity: "user",
+                id: id.0,
+            });
+        }
+        if disabled {
+            on_tx!(self, c => sqlx::query(SIGN_OUT).bind(id.0).execute(&mut *c).await.map(|_| ()))?;
+        }
+        self.audit(
+            "set_disabled",
+            "user",
+            id.0,
+            Some(json!({ "disabled": !disabled })),
+            Some(json!({ "disabled": disabled })),
+        )
+        .await
+    }
+}

@@ -1,0 +1,324 @@
+//! Signing in and out, the language switch, and [`Chrome`]: what every page's frame needs
+//! (language, the signed-in account, the demo banner), taken from the request once.
+//!
+//! Handlers ask the frame for the account they need — [`Chrome::account`] for anyone signed
+//! in, [`Chrome::office`] for the coordinating office — and get a redirect to the sign-in page
+//! (or a 401 from the API) or a 403 otherwise. What a unit account may see beyond that is
+//! decided by the use-cases with [`minsheng_app::accounts`].
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::{Common, Lang};
+use crate::session::ACCOUNT_KEY;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minsheng_app::{AppError, accounts};
+use minsheng_domain::{Account, Role, UserId};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+/// The frame of a page: its language, the signed-in account if any, and whether the data is
+/// the demo's.
+#[derive(Debug, Clone)]
+pub(crate) struct Chrome {
+    /// The page's language.
+    pub lang: Lang,
+    /// The shared words in that language.
+    pub t: &'static Common,
+    /// The demo banner is shown.
+    pub demo: bool,
+    /// Who is signed in.
+    pub user: Option<Account>,
+    /// The path and query asked for, to come back to after switching language or signing in.
+    pub here: String,
+    /// The request is for the JSON API (answered with 401/403, not redirects).
+    api: bool,
+}
+
+impl Chrome {
+    /// The frame of a page shown without a request at hand (error pages): Chinese, nobody
+    /// signed in.
+    pub fn plain() -> Chrome {
+        Chrome {
+            lang: Lang::Zh,
+            t: Lang::Zh.common(),
+            demo: false,
+            user: None,
+            here: "/".into(),
+            api: false,
+        }
+    }
+
+    /// The signed-in account, or a redirect to the sign-in page.
+    pub fn account(&self) -> Result<&Account, WebError> {
+        self.user.as_ref().ok_or_else(|| WebError::SignInRequired {
+            next: self.here.clone(),
+            api: self.api,
+        })
+    }
+
+    /// The signed-in account if it is the coordinating office's; 403 for other accounts.
+    #[expect(dead_code, reason = "the office's pages (review, plan editor) call it")]
+    pub fn office(&self) -> Result<&Account, WebError> {
+        let me = self.account()?;
+        accounts::ensure_office(me)?;
+        Ok(me)
+    }
+
+    /// The signed-in account if it may see every unit (the office, or a viewer of all).
+    pub fn sees_all(&self) -> Result<&Account, WebError> {
+        let me = self.account()?;
+        if me.sees_all() {
+            Ok(me)
+        } else {
+            Err(AppError::Forbidden {
+                what: "查看全局数据",
+                what_en: "see every unit's data",
+            }
+            .into())
+        }
+    }
+
+    /// Whether someone is signed in with the role of this code (`office`, `unit`, `viewer`),
+    /// for the navigation.
+    pub fn is(&self, role: &str) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.code() == role)
+    }
+
+    /// The other language's switch link, coming back here.
+    pub fn switch_href(&self) -> String {
+        format!(
+            "/lang/{}?next={}",
+            self.lang.other().code(),
+            encode_query(&self.here)
+        )
+    }
+}
+
+impl FromRequestParts<AppState> for Chrome {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
+        if let Some(c) = parts.extensions.get::<Chrome>() {
+            return Ok(c.clone());
+        }
+        let lang = Lang::of_request(parts);
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+        let user = match parts.extensions.get::<Session>() {
+            Some(session) => {
+                let id: Option<i64> = session
+                    .get(ACCOUNT_KEY)
+                    .await
+                    .map_err(|e| WebError::Internal(format!("session: {e}")))?;
+                match id {
+                    Some(id) => accounts::active_account(&st.store, UserId(id)).await?,
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let chrome = Chrome {
+            lang,
+            t: lang.common(),
+            demo: st.demo,
+            user,
+            api: parts.uri.path().starts_with("/api/"),
+            here,
+        };
+        parts.extensions.insert(chrome.clone());
+        Ok(chrome)
+    }
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(switch_lang))
+}
+
+/// Where an account lands after signing in.
+pub(crate) fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Office | Role::Viewer => "/office",
+        Role::Unit => "/workspace",
+    }
+}
+
+/// Only a path on this site is followed after signing in or switching language, never another
+/// site (`//evil.example`, `https://…`).
+fn local_path(next: Option<&str>) -> Option<&str> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+}
+
+pub(crate) fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char);
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(serde::Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    next: String,
+    name: String,
+    error: Option<String>,
+}
+
+async fn login_page(chrome: Chrome, Query(q): Query<NextQuery>) -> Response {
+    if let Some(me) = &chrome.user {
+        let to = local_path(q.next.as_deref()).unwrap_or(home_of(me.role));
+        return Redirect::to(to).into_response();
+    }
+    LoginPage {
+        next: local_path(q.next.as_deref()).unwrap_or("").to_string(),
+        chrome,
+        name: String::new(),
+        error: None,
+    }
+    .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    name: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    session: Session,
+    parts: ClientAddr,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let name = f.name.trim();
+    match accounts::sign_in(
+        &st.store,
+        name,
+        &f.password,
+        &parts.0,
+        jiff::Timestamp::now(),
+    )
+    .await
+    {
+        Ok(account) => {
+            // A new id on sign-in, so a session id planted before it is worth nothing.
+            session
+                .cycle_id()
+                .await
+                .map_err(|e| WebError::Internal(format!("session: {e}")))?;
+            session
+                .insert(ACCOUNT_KEY, account.id.0)
+                .await
+                .map_err(|e| WebError::Internal(format!("session: {e}")))?;
+            tracing::info!(account = %account.name, "Signed in");
+            let to = local_path(Some(&f.next)).unwrap_or(home_of(account.role));
+            Ok(Redirect::to(to).into_response())
+        }
+        Err(e @ (AppError::SignInRefused | AppError::SignInThrottled { .. })) => {
+            tracing::warn!(account = %name, client = %parts.0, "Sign-in refused: {e}");
+            let status = if matches!(e, AppError::SignInThrottled { .. }) {
+                axum::http::StatusCode::TOO_MANY_REQUESTS
+            } else {
+                axum::http::StatusCode::UNAUTHORIZED
+            };
+            let page = LoginPage {
+                next: local_path(Some(&f.next)).unwrap_or("").to_string(),
+                name: name.to_string(),
+                error: Some(e.to_string()),
+                chrome,
+            };
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logout(session: Session) -> Result<Redirect, WebError> {
+    session
+        .flush()
+        .await
+        .map_err(|e| WebError::Internal(format!("session: {e}")))?;
+    Ok(Redirect::to("/"))
+}
+
+async fn switch_lang(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let lang = Lang::from_code(&code).unwrap_or_default();
+    let to = local_path(q.next.as_deref()).unwrap_or("/");
+    let cookie = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    let mut res = Redirect::to(to).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The client's address, for rate limiting sign-ins: the peer of the TCP connection, or
+/// `unknown` when the server was started without connection info (tests).
+pub(crate) struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            local_path(Some("/office?period=2023-06")),
+            Some("/office?period=2023-06")
+        );
+        assert_eq!(local_path(Some("//evil.example/")), None);
+        assert_eq!(local_path(Some("https://evil.example/")), None);
+        assert_eq!(local_path(Some("/\\evil.example")), None);
+        assert_eq!(local_path(None), None);
+    }
+
+    #[test]
+    fn the_switch_link_comes_back_here() {
+        assert_eq!(
+            encode_query("/office?period=2023-06"),
+            "/office%3Fperiod%3D2023-06"
+        );
+    }
+}
