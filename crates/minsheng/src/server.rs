@@ -51,7 +51,8 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
         summary.imported.targets,
         summary.assignments
     );
-    println!(
+    // On stderr: the first line of stdout stays the address a person (or a test) waits for.
+    eprintln!(
         "演示账号 {} 个,密码均为 {}:office(牵头办公室)、leader(领导)、220100(长春市)等 / {} demo accounts, password {} for all: office, leader, 220100 (Changchun) and the like",
         summary.accounts,
         demo::DEMO_PASSWORD,
