@@ -98,7 +98,10 @@ fn demo_serves_the_jilin_plan_read_from_its_text() {
         .expect(&line);
     let addr = url.trim_start_matches("http://").trim_end_matches('/');
     let home = http_get(addr, "/");
-    assert!(home.contains(" 303 ") && home.contains("location: /public"), "{home}");
+    assert!(
+        home.contains(" 303 ") && home.contains("location: /public"),
+        "{home}"
+    );
     let login = http_get(addr, "/login");
     assert!(
         login.starts_with("HTTP/1.0 200") || login.starts_with("HTTP/1.1 200"),
@@ -108,7 +111,10 @@ fn demo_serves_the_jilin_plan_read_from_its_text() {
         login.contains("虚构"),
         "the demo says its assignments are invented"
     );
-    assert!(login.contains("minsheng-demo"), "the demo accounts are named");
+    assert!(
+        login.contains("minsheng-demo"),
+        "the demo accounts are named"
+    );
     drop(child);
 
     // Run again: the old demo database is replaced by a fresh one, not added to.
@@ -132,7 +138,10 @@ fn demo_serves_the_jilin_plan_read_from_its_text() {
         addr.trim_start_matches("http://").trim_end_matches('/'),
         "/public",
     );
-    assert!(portal.contains("关于2023年全省民生实事安排的意见"), "{portal}");
+    assert!(
+        portal.contains("关于2023年全省民生实事安排的意见"),
+        "{portal}"
+    );
     assert_eq!(
         portal.matches("href=\"/public/plans/").count(),
         1,

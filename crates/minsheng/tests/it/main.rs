@@ -3,3 +3,4 @@
 mod cli;
 mod report_cli;
 mod tidy;
+mod user_cli;

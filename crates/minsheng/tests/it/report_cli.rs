@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_minsheng"));
     c.env_remove("MINSHENG_DATABASE_URL")
         .env_remove("MINSHENG_LISTEN")
@@ -30,13 +30,13 @@ fn run(args: &[&str], file: Option<&Path>, db: &TestDb) -> Output {
     c.args(["--db", &db.url]).output().unwrap()
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "expected success; stderr: {stderr}");
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
-fn fails_with(out: &Output, needles: &[&str]) -> String {
+pub(crate) fn fails_with(out: &Output, needles: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!out.status.success(), "expected failure; stderr: {stderr}");
     for n in needles {

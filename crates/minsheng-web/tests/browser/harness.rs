@@ -1,0 +1,200 @@
+//! One place that starts what a browser test needs — the site on a free port over a fresh demo
+//! database, Debian's chromedriver, headless Chromium — and always shuts the browser down, even
+//! when the test body panics (a panicking body that skipped `close()` left Chromium running
+//! once, re-parented to PID 1: DEPENDENCIES.md §5).
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use minsheng_app::demo;
+use minsheng_store::testing::TestDb;
+use minsheng_web::AppState;
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+/// The chromedriver to use: `$CHROMEDRIVER`, else Debian's.
+fn chromedriver() -> Option<PathBuf> {
+    let p = std::env::var_os("CHROMEDRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
+    p.exists().then_some(p)
+}
+
+/// Where the screenshots of the main pages go (README: "Screenshots").
+pub fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A running site: its address and database.
+pub struct Site {
+    pub base: String,
+    pub db: TestDb,
+}
+
+/// A site's address, as the browser side of a test holds it.
+pub struct SiteAt {
+    base: String,
+}
+
+impl SiteAt {
+    /// The full URL of a path on the site.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Site {
+    /// The address alone, to move into the browser's task.
+    pub fn at(base: &str) -> SiteAt {
+        SiteAt {
+            base: base.to_string(),
+        }
+    }
+}
+
+/// Serves a fresh demo (with its invented year of reports) over `db` on 127.0.0.1:0.
+pub async fn demo_site(db: TestDb) -> Site {
+    demo::build(&db.store).await.unwrap();
+    let state = AppState {
+        store: db.store.clone(),
+        demo: true,
+        today: Some(demo::DEMO_AS_OF),
+        thresholds: Default::default(),
+        secure_cookies: false,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = minsheng_web::serve(listener, state).await;
+    });
+    Site { base, db }
+}
+
+/// Runs `body` with a fresh headless Chromium (own profile, Chinese locale), then closes the
+/// browser whatever happened, then re-raises the body's panic. Without chromedriver the test is
+/// skipped — except under `CI=true`, where that is a failure.
+pub async fn with_browser<F, Fut>(body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(driver_path) = chromedriver() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "chromedriver is missing: apt-get install chromium chromium-driver fonts-noto-cjk"
+        );
+        eprintln!(
+            "skipping: chromedriver not installed (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut driver = tokio::process::Command::new(&driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = std::env::temp_dir().join(format!("minsheng-chromium-{port}"));
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--lang=zh-CN",
+                     "--window-size=1280,1000",
+                     format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("connect to chromedriver");
+    let outcome = tokio::spawn(body(client.clone())).await;
+    let _ = client.close().await;
+    let _ = driver.kill().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Saves a screenshot of the page now shown as `screenshots/NAME.png`.
+pub async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+/// Signs in through the form as `name` with the demo password, and waits for the home page.
+pub async fn sign_in(c: &Client, site: &SiteAt, name: &str) {
+    c.goto(&site.url("/login")).await.unwrap();
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("sign-in-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let who = c
+        .wait()
+        .for_element(Locator::Id("signed-in-as"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(who.starts_with(name), "signed in as {who}, wanted {name}");
+}
+
+/// Signs out through the header's button.
+pub async fn sign_out(c: &Client) {
+    c.find(Locator::Id("sign-out"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("sign-in")).await.unwrap();
+}
+
+/// The text of the first element matching `css`.
+pub async fn text(c: &Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
