@@ -112,3 +112,31 @@ pub fn enc(s: &str) -> String {
     }
     out
 }
+
+/// A same-origin JSON API call with the session `cookie` (empty for nobody): the status and
+/// the body, which must be JSON.
+pub async fn json_as(
+    state: &AppState,
+    cookie: &str,
+    method: &str,
+    uri: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("sec-fetch-site", "same-origin");
+    if !cookie.is_empty() {
+        b = b.header(header::COOKIE, cookie);
+    }
+    let req = match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(v.to_string())),
+        None => b.body(Body::empty()),
+    };
+    let p = send(state, req.unwrap()).await;
+    let json = serde_json::from_str(&p.body)
+        .unwrap_or_else(|e| panic!("{method} {uri}: not JSON ({e}): {}", p.body));
+    (p.status, json)
+}
