@@ -14,7 +14,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jiff::Timestamp;
 use jiff::civil::Date;
 use minsheng_app::AppError;
 use minsheng_app::board::{self, BoardProblem, StateFilter};
@@ -325,12 +324,6 @@ impl BoardPage {
             StateFilter::Escalated => self.t.state_escalated,
             StateFilter::Resolved => self.t.state_resolved,
         }
-    }
-
-    /// The day of a moment, in Beijing.
-    fn day(&self, at: &Timestamp) -> Date {
-        at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-            .date()
     }
 
     fn row(&self, id: &ProblemId, action: &str) -> Option<&RowForm> {

@@ -1,7 +1,9 @@
 //! The JSON API and its OpenAPI document, on each backend: who may read what, problems and
 //! decomposition over JSON with the pages' permission checks, one error envelope.
 
-use crate::support::{demo_sign_in, json_as, state};
+use crate::support::{
+    RAISED_REASSIGNED_RESOLVED, audit_trail, demo_sign_in, json_as, state, unit_id,
+};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -219,12 +221,6 @@ async fn the_openapi_document_describes_every_route() {
         "the session cookie is documented"
     );
     db.finish().await;
-}
-
-/// A unit's id by its name.
-async fn unit_id(store: &minsheng_store::Store, name: &str) -> i64 {
-    let tree = store.unit_tree().await.unwrap();
-    tree.units().iter().find(|u| u.name == name).unwrap().id.0
 }
 
 #[tokio::test]
@@ -471,21 +467,9 @@ async fn problems_over_json_follow_the_boards_rules() {
         .await;
         assert_eq!(s, StatusCode::OK, "{p}");
         assert_eq!(p["state"], "resolved");
-        let actors: Vec<(String, String)> = db
-            .store
-            .audit_events("problem", id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| (e.action, e.actor))
-            .collect();
         assert_eq!(
-            actors,
-            [
-                ("create".to_string(), "220100".to_string()),
-                ("assign".into(), "office".into()),
-                ("resolve".into(), "省住房和城乡建设厅".into()),
-            ]
+            audit_trail(&db.store, "problem", id).await,
+            RAISED_REASSIGNED_RESOLVED.map(|(a, b)| (a.to_string(), b.to_string()))
         );
         db.finish().await;
     }

@@ -140,3 +140,28 @@ pub async fn json_as(
         .unwrap_or_else(|e| panic!("{method} {uri}: not JSON ({e}): {}", p.body));
     (p.status, json)
 }
+
+/// The audit log of one record as (action, actor), oldest first.
+pub async fn audit_trail(store: &Store, entity: &str, id: i64) -> Vec<(String, String)> {
+    store
+        .audit_events(entity, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.actor))
+        .collect()
+}
+
+/// The audit trail of a problem raised by 长春市, handed by the office to the provincial
+/// housing department, and resolved there.
+pub const RAISED_REASSIGNED_RESOLVED: [(&str, &str); 3] = [
+    ("create", "220100"),
+    ("assign", "office"),
+    ("resolve", "省住房和城乡建设厅"),
+];
+
+/// A unit's id by its name.
+pub async fn unit_id(store: &Store, name: &str) -> i64 {
+    let tree = store.unit_tree().await.unwrap();
+    tree.units().iter().find(|u| u.name == name).unwrap().id.0
+}
