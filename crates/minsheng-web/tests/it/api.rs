@@ -616,15 +616,21 @@ async fn decomposition_is_the_offices_and_a_split_must_add_up() {
         let mut want = want;
         want.sort();
         assert_eq!(got, want);
-        let changed = db
-            .store
-            .audit_events(
-                "assignment",
-                after["assignments"][1]["id"].as_i64().unwrap(),
-            )
-            .await
+        // The share that grew is audited under the office's name.
+        let grown = after["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["unit"]["id"] == balanced["shares"][0]["unit"])
+            .unwrap()["id"]
+            .as_i64()
             .unwrap();
-        assert!(changed.iter().any(|e| e.actor == "office"), "{changed:?}");
+        let trail = audit_trail(&db.store, "assignment", grown).await;
+        assert_eq!(
+            trail.last().unwrap(),
+            &("update".to_string(), "office".to_string()),
+            "{trail:?}"
+        );
 
         // A schedule for one share: the office's, checked.
         let share = after["assignments"]
