@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+pub mod board;
 pub mod coordination;
 pub mod decomposition;
 pub mod demo;
@@ -18,6 +19,7 @@ pub mod queries;
 pub mod reporting;
 pub mod rollup;
 pub mod tracking;
+pub mod visibility;
 
 pub use error::{AppError, RowRefusal};
 pub use minsheng_store::Store;

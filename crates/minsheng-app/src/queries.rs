@@ -147,29 +147,47 @@ pub async fn item_page(store: &Store, id: ItemId) -> Result<ItemPage, AppError> 
         .into_iter()
         .filter(|t| t.item == id)
     {
-        let assignments: Vec<(Assignment, OrgUnit)> = store
-            .assignments_of_target(target.id)
-            .await?
-            .into_iter()
-            .filter_map(|a| tree.get(a.unit).cloned().map(|u| (a, u)))
-            .collect();
-        let quota_sum = target.quantity.is_additive().then(|| {
-            assignments
-                .iter()
-                .filter(|(a, _)| a.role == AssignmentRole::Partner)
-                .filter_map(|(a, _)| a.quota)
-                .sum()
-        });
-        targets.push(TargetAssignments {
-            target,
-            assignments,
-            quota_sum,
-        });
+        targets.push(carried(store, &tree, target).await?);
     }
     Ok(ItemPage {
         plan,
         section,
         item,
         targets,
+    })
+}
+
+/// One target and the units that carry it.
+pub async fn target_assignments(
+    store: &Store,
+    id: TargetId,
+) -> Result<TargetAssignments, AppError> {
+    let target = store.target(id).await?;
+    let tree = store.unit_tree().await?;
+    carried(store, &tree, target).await
+}
+
+async fn carried(
+    store: &Store,
+    tree: &UnitTree,
+    target: Target,
+) -> Result<TargetAssignments, AppError> {
+    let assignments: Vec<(Assignment, OrgUnit)> = store
+        .assignments_of_target(target.id)
+        .await?
+        .into_iter()
+        .filter_map(|a| tree.get(a.unit).cloned().map(|u| (a, u)))
+        .collect();
+    let quota_sum = target.quantity.is_additive().then(|| {
+        assignments
+            .iter()
+            .filter(|(a, _)| a.role == AssignmentRole::Partner)
+            .filter_map(|(a, _)| a.quota)
+            .sum()
+    });
+    Ok(TargetAssignments {
+        target,
+        assignments,
+        quota_sum,
     })
 }

@@ -162,6 +162,16 @@ impl Store {
         all(rows, EscalationRow::into_domain)
     }
 
+    /// Every escalation, by problem, oldest first (the problems board shows each problem's
+    /// chain without asking once per problem).
+    pub async fn all_escalations(&self) -> Result<Vec<Escalation>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT problem_id, from_unit_id, missed_due, to_unit_id, escalated_at
+                           FROM problem_escalations ORDER BY problem_id, id";
+        let rows: Vec<EscalationRow> = on_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await)?;
+        all(rows, EscalationRow::into_domain)
+    }
+
     /// The escalations that reached a unit, oldest first.
     pub async fn escalations_to(&self, unit: UnitId) -> Result<Vec<Escalation>, StoreError> {
         // language=SQL

@@ -1,22 +1,35 @@
 //! The JSON API, described by the OpenAPI document at `/api/openapi.json`. Route and
 //! documentation are declared together (utoipa-axum), so they cannot drift apart.
 //!
-//! This first part reads what the public may see: plans, their outlines, the tracking view
-//! and the dashboard's roll-up. Reports, narratives and problems are internal and come with
-//! sign-in and roles.
+//! **Who may call what.** The session cookie of the pages authenticates the API too (a call
+//! without one that needs it answers 401). The public reads published plans only; a
+//! signed-in account reads every plan. Tracking and the dashboard rank units: they need an
+//! account that sees all (the office or a viewer of all). Problems are scoped and checked as on
+//! the problems board ([`minsheng_app::board`]); decomposition is the office's. Cross-site
+//! writes from a browser are refused before they arrive (the site's CSRF layer).
+//!
+//! **Errors.** Every failure answers with one envelope, `{ "errors": [{ "code", "field",
+//! "detail" }] }`; a value that cannot be used is `422` with code `invalid` and the field
+//! named.
 
+mod decomposition;
 pub(crate) mod dto;
+mod problems;
 
 use crate::AppState;
+use crate::auth::Chrome;
 use crate::error::WebError;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dto::*;
-use minsheng_app::{queries, rollup, tracking};
+use minsheng_app::{AppError, rollup, tracking, visibility};
 use minsheng_domain::{Period, PlanId};
-use utoipa::OpenApi;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,79 +37,182 @@ use utoipa_axum::routes;
 #[openapi(
     info(
         title = "minsheng API",
-        description = "民生实事跟踪:计划、目标、进度与汇总。/ Tracking quantified public commitments: plans, targets, progress and roll-up.",
+        description = "民生实事跟踪:计划、目标、进度、协调事项与任务分解。/ Tracking quantified public commitments: plans, targets, progress, problems and decomposition.",
     ),
+    modifiers(&SessionCookie),
     tags(
         (name = "plans", description = "计划与目标 / plans and their targets"),
         (name = "tracking", description = "跟踪调度 / progress, status and roll-up"),
+        (name = "accounts", description = "账号 / the signed-in account"),
+        (name = "problems", description = "协调事项 / coordination matters"),
+        (name = "decomposition", description = "任务分解 / who carries each target"),
     )
 )]
 struct ApiDoc;
 
-/// An error rendered as the JSON envelope `{ "errors": [{ "code", "detail" }] }`.
-pub(crate) struct ApiError(WebError);
+/// The session cookie set by signing in (`POST /login`) authenticates API calls.
+struct SessionCookie;
 
-impl<E: Into<WebError>> From<E> for ApiError {
-    fn from(e: E) -> Self {
-        ApiError(e.into())
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "minsheng_session",
+                "登录后的会话 / the session of a signed-in account (POST /login)",
+            ))),
+        );
+    }
+}
+
+/// An error rendered as the JSON envelope `{ "errors": [{ "code", "field", "detail" }] }`.
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    /// Any error of the site, with its status.
+    Web(WebError),
+    /// A value that cannot be used: 422, naming the field.
+    Invalid {
+        /// The field at fault.
+        field: String,
+        /// Why, Chinese first.
+        reason: String,
+    },
+}
+
+impl From<WebError> for ApiError {
+    fn from(e: WebError) -> Self {
+        ApiError::Web(e)
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid { field, reason } => ApiError::Invalid { field, reason },
+            e => ApiError::Web(e.into()),
+        }
+    }
+}
+
+/// A value of `field` that cannot be used.
+pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ApiError {
+    ApiError::Invalid {
+        field: field.into(),
+        reason: reason.into(),
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, detail) = match self.0 {
-            WebError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "不存在 / not found".to_string(),
+        let (status, code, field, detail) = match self {
+            ApiError::Invalid { field, reason } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some(field),
+                reason,
             ),
-            WebError::BadRequest(msg) => (StatusCode::BAD_REQUEST, "bad_request", msg),
-            WebError::SignInRequired { .. } => (
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "请先登录 / sign in first".to_string(),
-            ),
-            WebError::Forbidden(msg) => (StatusCode::FORBIDDEN, "forbidden", msg),
-            WebError::Internal(cause) => {
-                tracing::error!(error.cause = %cause, "Internal error while serving the API: {cause}");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "服务器内部错误,已记录日志 / internal error, logged".into(),
-                )
+            ApiError::Web(e) => {
+                let (status, code, detail) = match e {
+                    WebError::NotFound => (
+                        StatusCode::NOT_FOUND,
+                        "not_found",
+                        "不存在 / not found".to_string(),
+                    ),
+                    WebError::BadRequest(msg) => (StatusCode::BAD_REQUEST, "bad_request", msg),
+                    WebError::SignInRequired { .. } => (
+                        StatusCode::UNAUTHORIZED,
+                        "unauthenticated",
+                        "请先登录 / sign in first".to_string(),
+                    ),
+                    WebError::Forbidden(msg) => (StatusCode::FORBIDDEN, "forbidden", msg),
+                    WebError::Internal(cause) => {
+                        tracing::error!(error.cause = %cause, "Internal error while serving the API: {cause}");
+                        (
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "internal",
+                            "服务器内部错误,已记录日志 / internal error, logged".into(),
+                        )
+                    }
+                };
+                (status, code, None, detail)
             }
         };
         (
             status,
             Json(ErrorsDto {
-                errors: vec![ErrorDto { code, detail }],
+                errors: vec![ErrorDto {
+                    code,
+                    field,
+                    detail,
+                }],
             }),
         )
             .into_response()
     }
 }
 
-fn plan_id(s: &str) -> Result<PlanId, ApiError> {
-    s.parse().map_err(|_| ApiError(WebError::NotFound))
+/// A JSON request body; a body that does not fit answers with the envelope (422 naming the
+/// field when serde names one).
+pub(crate) struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(JsonRejection::JsonDataError(e)) => {
+                let text = e.body_text();
+                Err(invalid(
+                    named_field(&text).unwrap_or("body"),
+                    format!("请求内容不符合要求 / the body does not fit: {text}"),
+                ))
+            }
+            Err(e) => Err(ApiError::Web(WebError::BadRequest(format!(
+                "请求须为 JSON(Content-Type: application/json)/ the body must be JSON: {}",
+                e.body_text()
+            )))),
+        }
+    }
 }
 
-/// Every plan, newest year first.
+/// The field serde names in "missing field `title`" or "unknown field `x`".
+fn named_field(text: &str) -> Option<&str> {
+    let at = text.find("field `")? + "field `".len();
+    let rest = &text[at..];
+    rest.find('`').map(|end| &rest[..end])
+}
+
+/// An id in a path; anything else is not found.
+pub(crate) fn path_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
+    s.parse().map_err(|_| ApiError::Web(WebError::NotFound))
+}
+
+/// Every plan the caller may read, newest year first: the published ones for the public,
+/// all for a signed-in account.
 #[utoipa::path(get, path = "/api/plans", tag = "plans",
     responses((status = 200, body = [PlanDto])))]
-async fn list_plans(State(st): State<AppState>) -> Result<Json<Vec<PlanDto>>, ApiError> {
-    let plans = queries::plans(&st.store).await?;
+async fn list_plans(
+    State(st): State<AppState>,
+    chrome: Chrome,
+) -> Result<Json<Vec<PlanDto>>, ApiError> {
+    let plans = visibility::plans(&st.store, chrome.user.as_ref()).await?;
     Ok(Json(plans.iter().map(PlanDto::from).collect()))
 }
 
-/// A plan with its sections, items and targets.
+/// A plan with its sections, items and targets. A plan not yet published is not found by
+/// the public.
 #[utoipa::path(get, path = "/api/plans/{id}", tag = "plans",
     params(("id" = i64, Path, description = "plan id")),
     responses((status = 200, body = PlanOutlineDto), (status = 404, body = ErrorsDto)))]
 async fn get_plan(
     State(st): State<AppState>,
+    chrome: Chrome,
     Path(id): Path<String>,
 ) -> Result<Json<PlanOutlineDto>, ApiError> {
-    let outline = queries::plan_outline(&st.store, plan_id(&id)?).await?;
+    let outline =
+        visibility::plan_outline(&st.store, chrome.user.as_ref(), path_id::<PlanId>(&id)?).await?;
     Ok(Json(PlanOutlineDto::from(&outline)))
 }
 
@@ -108,43 +224,64 @@ struct PeriodParam {
 }
 
 fn period_of(p: &str, year: i16) -> Result<Period, ApiError> {
-    Period::parse_zh(p, year).map_err(|e| ApiError(WebError::BadRequest(e.to_string())))
+    Period::parse_zh(p, year).map_err(|e| invalid("period", e.to_string()))
 }
 
 /// The office's view of a plan at a period: every target's progress against 序时进度, status,
-/// forecast; the ranking of units; reporting completeness.
+/// forecast; the ranking of units; reporting completeness. For accounts that see all.
 #[utoipa::path(get, path = "/api/plans/{id}/tracking", tag = "tracking",
     params(("id" = i64, Path, description = "plan id"), PeriodParam),
-    responses((status = 200, body = TrackingDto), (status = 400, body = ErrorsDto), (status = 404, body = ErrorsDto)))]
+    security(("session" = [])),
+    responses((status = 200, body = TrackingDto), (status = 401, body = ErrorsDto),
+        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
+        (status = 422, body = ErrorsDto)))]
 async fn get_tracking(
     State(st): State<AppState>,
+    chrome: Chrome,
     Path(id): Path<String>,
     Query(q): Query<PeriodParam>,
 ) -> Result<Json<TrackingDto>, ApiError> {
-    let plan = queries::plan(&st.store, plan_id(&id)?).await?;
+    chrome.sees_all()?;
+    let plan = minsheng_app::queries::plan(&st.store, path_id(&id)?).await?;
     let period = period_of(&q.period, plan.year)?;
     let t = tracking::tracking(&st.store, plan.id, period, st.today(), &st.thresholds).await?;
     Ok(Json(TrackingDto::from(&t)))
 }
 
 /// The dashboard's figures for a month across every plan, from the materialized roll-up:
-/// per target, and per city-level region and section.
+/// per target, and per city-level region and section. For accounts that see all.
 #[utoipa::path(get, path = "/api/dashboard", tag = "tracking",
     params(PeriodParam),
-    responses((status = 200, body = DashboardDto), (status = 400, body = ErrorsDto)))]
+    security(("session" = [])),
+    responses((status = 200, body = DashboardDto), (status = 401, body = ErrorsDto),
+        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
 async fn get_dashboard(
     State(st): State<AppState>,
+    chrome: Chrome,
     Query(q): Query<PeriodParam>,
 ) -> Result<Json<DashboardDto>, ApiError> {
-    let period =
-        Period::parse(&q.period).map_err(|e| ApiError(WebError::BadRequest(e.to_string())))?;
+    chrome.sees_all()?;
+    let period = Period::parse(&q.period).map_err(|e| invalid("period", e.to_string()))?;
     if !matches!(period, Period::Month { .. }) {
-        return Err(ApiError(WebError::BadRequest(format!(
-            "汇总按月提供,请给出月份(如 2023-06) / the roll-up is monthly: give a month, not {period}"
-        ))));
+        return Err(invalid(
+            "period",
+            format!(
+                "汇总按月提供,请给出月份(如 2023-06) / the roll-up is monthly: give a month, not {period}"
+            ),
+        ));
     }
     let d = rollup::dashboard(&st.store, period).await?;
     Ok(Json(DashboardDto::from(&d)))
+}
+
+/// The signed-in account: its name, role and unit.
+#[utoipa::path(get, path = "/api/me", tag = "accounts",
+    security(("session" = [])),
+    responses((status = 200, body = MeDto), (status = 401, body = ErrorsDto)))]
+async fn get_me(State(st): State<AppState>, chrome: Chrome) -> Result<Json<MeDto>, ApiError> {
+    let me = chrome.account()?;
+    let unit = visibility::unit_of(&st.store, me).await?;
+    Ok(Json(MeDto::new(me, unit.as_ref())))
 }
 
 /// The API's routes and its OpenAPI document at `/api/openapi.json`.
@@ -154,6 +291,16 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .routes(routes!(get_plan))
         .routes(routes!(get_tracking))
         .routes(routes!(get_dashboard))
+        .routes(routes!(get_me))
+        .routes(routes!(problems::list_problems, problems::raise_problem))
+        .routes(routes!(problems::get_problem))
+        .routes(routes!(problems::assign_problem))
+        .routes(routes!(problems::resolve_problem))
+        .routes(routes!(
+            decomposition::get_assignments,
+            decomposition::put_assignments
+        ))
+        .routes(routes!(decomposition::put_schedule))
         .split_for_parts();
     router.route(
         "/api/openapi.json",

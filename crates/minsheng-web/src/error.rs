@@ -63,7 +63,7 @@ impl IntoResponse for WebError {
             ),
             WebError::SignInRequired { next, api } => {
                 if *api {
-                    return (StatusCode::UNAUTHORIZED, "请先登录 / sign in first").into_response();
+                    return crate::api::ApiError::from(self).into_response();
                 }
                 let to = format!("/login?next={}", crate::auth::encode_query(next));
                 return Redirect::to(&to).into_response();

@@ -11,6 +11,7 @@ mod auth;
 mod error;
 mod html;
 pub mod i18n;
+mod problems;
 pub mod session;
 
 pub use error::WebError;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(assets::routes())
         .merge(api::routes())
+        .merge(problems::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

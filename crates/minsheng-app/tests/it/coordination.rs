@@ -1,6 +1,7 @@
 //! Coordination on a small hand-built province: the life of a problem, every refusal
 //! leaving the database as it was, and the day's reminders.
 
+use crate::support::unit;
 use jiff::ToSpan;
 use jiff::civil::{Date, date};
 use minsheng_app::AppError;
@@ -10,7 +11,7 @@ use minsheng_app::coordination::{
 use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
 use minsheng_domain::TargetKind;
 use minsheng_domain::*;
-use minsheng_store::{NewAssignment, NewItem, NewPlan, NewSection, NewTarget, NewUnit, Store};
+use minsheng_store::{NewAssignment, NewItem, NewPlan, NewSection, NewTarget, Store};
 use rust_decimal::Decimal;
 
 /// A small hand-built province: 吉林省 with 长春市 (and 农安县 under it) and 吉林市, one
@@ -27,20 +28,10 @@ struct Demo {
 
 async fn demo(store: &Store) -> Demo {
     let mut tx = store.begin(&Actor::new("office-admin")).await.unwrap();
-    let mut unit = async |parent, kind, name: &str| {
-        tx.insert_unit(&NewUnit {
-            parent,
-            kind,
-            name: name.into(),
-            code: None,
-        })
-        .await
-        .unwrap()
-    };
-    let province = unit(None, UnitKind::Province, "吉林省").await;
-    let changchun = unit(Some(province), UnitKind::City, "长春市").await;
-    let jilin_city = unit(Some(province), UnitKind::City, "吉林市").await;
-    let nongan = unit(Some(changchun), UnitKind::County, "农安县").await;
+    let province = unit(&mut tx, None, UnitKind::Province, "吉林省").await;
+    let changchun = unit(&mut tx, Some(province), UnitKind::City, "长春市").await;
+    let jilin_city = unit(&mut tx, Some(province), UnitKind::City, "吉林市").await;
+    let nongan = unit(&mut tx, Some(changchun), UnitKind::County, "农安县").await;
     let text = "一、促进就业方面(1项)\n1.城镇新增就业23万人。";
     let plan = tx
         .insert_plan(&NewPlan {

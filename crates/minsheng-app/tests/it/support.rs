@@ -1,8 +1,8 @@
 //! Set-up shared by the use-case tests.
 
 use minsheng_app::{demo, queries};
-use minsheng_domain::{Assignment, PlanId, Target, UnitId};
-use minsheng_store::Store;
+use minsheng_domain::{Assignment, PlanId, Target, UnitId, UnitKind};
+use minsheng_store::{NewUnit, Store, Tx};
 
 /// The demo without its invented reports, and Changchun's share of its first target
 /// (城镇新增就业23万人).
@@ -35,4 +35,16 @@ pub async fn demo_share(store: &Store) -> DemoShare {
         changchun,
         jilin,
     }
+}
+
+/// Adds a unit without a code (hand-built trees).
+pub async fn unit(tx: &mut Tx, parent: Option<UnitId>, kind: UnitKind, name: &str) -> UnitId {
+    tx.insert_unit(&NewUnit {
+        parent,
+        kind,
+        name: name.into(),
+        code: None,
+    })
+    .await
+    .unwrap()
 }

@@ -2,12 +2,14 @@
 //! values, sums, scores) are decimal strings ("230000", "0.4739"), never floats; dates are
 //! ISO-8601 (`2023-12-31`); periods are codes (`2023-06`, `2023-Q2`, `2023-H1`, `2023`).
 
+use minsheng_app::board::{BoardProblem, UnitRef};
 use minsheng_app::queries::PlanOutline;
+use minsheng_app::queries::TargetAssignments;
 use minsheng_app::rollup::Dashboard;
 use minsheng_app::tracking::{TargetTracking, Tracking};
-use minsheng_domain::{Plan, Target};
+use minsheng_domain::{Account, OrgUnit, Plan, Target};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 fn dec(d: Decimal) -> String {
@@ -400,8 +402,318 @@ pub struct ErrorsDto {
 /// One error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDto {
-    /// A stable code: `not_found`, `bad_request`, `internal`.
+    /// A stable code: `not_found`, `bad_request`, `invalid` (a field's value cannot be used),
+    /// `unauthenticated`, `forbidden`, `internal`.
     pub code: &'static str,
+    /// The field at fault, for `invalid` (`title`, `due`, `quota`, `shares[1].quota`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// What was wrong, Chinese first.
     pub detail: String,
+}
+
+/// A unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitDto {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its division code (GB/T 2260), for a region.
+    pub code: Option<String>,
+}
+
+/// The signed-in account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeDto {
+    /// The sign-in name.
+    pub name: String,
+    /// `office`, `unit` or `viewer`.
+    pub role: &'static str,
+    /// The unit it acts for, if any.
+    pub unit: Option<UnitDto>,
+}
+
+impl MeDto {
+    /// The account, with its unit looked up.
+    pub fn new(a: &Account, unit: Option<&OrgUnit>) -> MeDto {
+        MeDto {
+            name: a.name.clone(),
+            role: a.role.code(),
+            unit: unit.map(|u| UnitDto {
+                id: u.id.0,
+                name: u.name.clone(),
+                code: u.code.clone(),
+            }),
+        }
+    }
+}
+
+/// A unit named in a problem or an assignment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitRefDto {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+}
+
+impl From<&UnitRef> for UnitRefDto {
+    fn from(u: &UnitRef) -> Self {
+        UnitRefDto {
+            id: u.id.0,
+            name: u.name.clone(),
+        }
+    }
+}
+
+/// One escalation of a problem (督办升级).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EscalationDto {
+    /// The owner that missed the deadline.
+    pub from: UnitRefDto,
+    /// The deadline missed.
+    #[schema(example = "2023-09-30")]
+    pub missed_due: String,
+    /// The region it went up to.
+    pub to: UnitRefDto,
+    /// When it was escalated.
+    pub at: String,
+}
+
+/// A coordination matter (协调事项), as the caller sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemDto {
+    /// Its id.
+    pub id: i64,
+    /// A one-line summary.
+    pub title: String,
+    /// The whole description.
+    pub description: String,
+    /// The unit that raised it.
+    pub raised_by: UnitRefDto,
+    /// The unit that must solve it.
+    pub owner: UnitRefDto,
+    /// The report it was raised in, if any.
+    pub report_id: Option<i64>,
+    /// When it must be solved by.
+    #[schema(example = "2023-11-30")]
+    pub due: String,
+    /// `open` or `resolved`.
+    pub status: &'static str,
+    /// In one word: `resolved`, else `escalated`, else `overdue`, else `open`.
+    pub state: &'static str,
+    /// Open and past its due date.
+    pub overdue: bool,
+    /// How it was solved.
+    pub resolution: Option<String>,
+    /// When it was raised.
+    pub raised_at: String,
+    /// Its escalations, oldest first.
+    pub escalations: Vec<EscalationDto>,
+    /// The caller may give it a new owner and due date.
+    pub may_assign: bool,
+    /// The caller may resolve it.
+    pub may_resolve: bool,
+}
+
+impl From<&BoardProblem> for ProblemDto {
+    fn from(b: &BoardProblem) -> Self {
+        let p = &b.problem;
+        ProblemDto {
+            id: p.id.0,
+            title: p.title.clone(),
+            description: p.description.clone(),
+            raised_by: UnitRefDto::from(&b.raised_by),
+            owner: UnitRefDto::from(&b.owner),
+            report_id: p.report.map(|r| r.0),
+            due: p.due.to_string(),
+            status: p.status.code(),
+            state: b.state().code(),
+            overdue: b.overdue,
+            resolution: p.resolution.clone(),
+            raised_at: p.raised_at.to_string(),
+            escalations: b
+                .escalations
+                .iter()
+                .map(|e| EscalationDto {
+                    from: UnitRefDto::from(&e.from),
+                    missed_due: e.missed_due.to_string(),
+                    to: UnitRefDto::from(&e.to),
+                    at: e.at.to_string(),
+                })
+                .collect(),
+            may_assign: b.may_assign,
+            may_resolve: b.may_resolve,
+        }
+    }
+}
+
+/// A problem to raise.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewProblemDto {
+    /// A one-line summary; required.
+    pub title: String,
+    /// The whole description.
+    #[serde(default)]
+    pub description: String,
+    /// The unit that must solve it (its id): for a unit account, itself, a unit below it or
+    /// the region above it.
+    pub owner: i64,
+    /// When it must be solved by; not before today.
+    #[schema(example = "2023-11-30")]
+    pub due: String,
+    /// The report it is raised in, if any: one filed by the caller's unit or a unit below it.
+    #[serde(default)]
+    pub report: Option<i64>,
+}
+
+/// A new owner and due date for an open problem.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AssignProblemDto {
+    /// The unit that must now solve it (its id).
+    pub owner: i64,
+    /// The new due date; not before today.
+    #[schema(example = "2023-11-30")]
+    pub due: String,
+}
+
+/// How an open problem was solved.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResolveProblemDto {
+    /// The resolution; required.
+    pub resolution: String,
+}
+
+/// One unit's assignment of a target.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentDto {
+    /// Its id.
+    pub id: i64,
+    /// The unit that carries it.
+    pub unit: UnitRefDto,
+    /// `lead` (牵头) or `partner` (配合, or a regional share when it has a quota).
+    pub role: &'static str,
+    /// The unit's share of the target, as an exact decimal string.
+    pub quota: Option<String>,
+    /// Funds budgeted for it, in 元.
+    pub budget: Option<String>,
+}
+
+/// A target and who carries it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetAssignmentsDto {
+    /// The target.
+    pub target: TargetDto,
+    /// Its assignments, lead first.
+    pub assignments: Vec<AssignmentDto>,
+    /// Σ of the regional quotas, for a count split over regions.
+    pub quota_sum: Option<String>,
+}
+
+impl From<&TargetAssignments> for TargetAssignmentsDto {
+    fn from(t: &TargetAssignments) -> Self {
+        TargetAssignmentsDto {
+            target: TargetDto::from(&t.target),
+            assignments: t
+                .assignments
+                .iter()
+                .map(|(a, u)| AssignmentDto {
+                    id: a.id.0,
+                    unit: UnitRefDto {
+                        id: u.id.0,
+                        name: u.name.clone(),
+                    },
+                    role: a.role.code(),
+                    quota: a.quota.map(dec),
+                    budget: a.budget.map(dec),
+                })
+                .collect(),
+            quota_sum: t.quota_sum.map(dec),
+        }
+    }
+}
+
+/// Who carries a target: its lead, partners and regional shares. Replaces what was there;
+/// a unit left out is removed if it has filed nothing.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecompositionDto {
+    /// The lead unit (牵头单位), by id.
+    pub lead: i64,
+    /// Funds budgeted for the lead's own work, in 元, as a decimal string.
+    #[serde(default)]
+    pub lead_budget: Option<String>,
+    /// Partner units (配合单位) without a quota, by id.
+    #[serde(default)]
+    pub partners: Vec<i64>,
+    /// The regional shares; their quotas must add up to the target (or stay within its cap,
+    /// or its tolerance), or, for a rate, each be at least as strict.
+    #[serde(default)]
+    pub shares: Vec<ShareDto>,
+}
+
+/// A region's share of a target.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ShareDto {
+    /// The region, by id.
+    pub unit: i64,
+    /// Its quota, in the target's unit, as a decimal string.
+    #[schema(example = "25000")]
+    pub quota: String,
+    /// Funds budgeted for it, in 元, as a decimal string.
+    #[serde(default)]
+    pub budget: Option<String>,
+}
+
+/// An assignment's schedule (进度安排).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScheduleDto {
+    /// Linear over the plan year (序时进度), the default.
+    Linear,
+    /// Cumulative values expected by the end of given periods.
+    Points {
+        /// The points, any order.
+        points: Vec<SchedulePointDto>,
+    },
+    /// Dated milestones, each a value or a stage.
+    Milestones {
+        /// The milestones, any order.
+        milestones: Vec<MilestoneDto>,
+    },
+}
+
+/// A cumulative value expected by the end of a period.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SchedulePointDto {
+    /// The period: `2023-06`, `2023-Q2`, `2023-H1`, `2023`.
+    #[schema(example = "2023-06")]
+    pub period: String,
+    /// The cumulative value expected by its end, as a decimal string.
+    pub expected: String,
+}
+
+/// A dated milestone: a value or a stage to reach by a day.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MilestoneDto {
+    /// The day it is due by.
+    #[schema(example = "2023-06-30")]
+    pub due: String,
+    /// What it is, in the plan's words (6月底前完成招标).
+    pub name: String,
+    /// The value to reach, as a decimal string; or
+    #[serde(default)]
+    pub value: Option<String>,
+    /// the stage to reach: `not_started`, `in_progress`, `done`.
+    #[serde(default)]
+    pub stage: Option<String>,
+}
+
+/// An assignment's schedule as set.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentScheduleDto {
+    /// The assignment.
+    pub assignment_id: i64,
+    /// Its schedule.
+    pub schedule: ScheduleDto,
 }

@@ -3,4 +3,5 @@
 mod api;
 mod auth;
 mod pages;
+mod problems;
 mod support;

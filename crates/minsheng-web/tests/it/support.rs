@@ -112,3 +112,56 @@ pub fn enc(s: &str) -> String {
     }
     out
 }
+
+/// A same-origin JSON API call with the session `cookie` (empty for nobody): the status and
+/// the body, which must be JSON.
+pub async fn json_as(
+    state: &AppState,
+    cookie: &str,
+    method: &str,
+    uri: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("sec-fetch-site", "same-origin");
+    if !cookie.is_empty() {
+        b = b.header(header::COOKIE, cookie);
+    }
+    let req = match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(v.to_string())),
+        None => b.body(Body::empty()),
+    };
+    let p = send(state, req.unwrap()).await;
+    let json = serde_json::from_str(&p.body)
+        .unwrap_or_else(|e| panic!("{method} {uri}: not JSON ({e}): {}", p.body));
+    (p.status, json)
+}
+
+/// The audit log of one record as (action, actor), oldest first.
+pub async fn audit_trail(store: &Store, entity: &str, id: i64) -> Vec<(String, String)> {
+    store
+        .audit_events(entity, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.actor))
+        .collect()
+}
+
+/// The audit trail of a problem raised by 长春市, handed by the office to the provincial
+/// housing department, and resolved there.
+pub const RAISED_REASSIGNED_RESOLVED: [(&str, &str); 3] = [
+    ("create", "220100"),
+    ("assign", "office"),
+    ("resolve", "省住房和城乡建设厅"),
+];
+
+/// A unit's id by its name.
+pub async fn unit_id(store: &Store, name: &str) -> i64 {
+    let tree = store.unit_tree().await.unwrap();
+    tree.units().iter().find(|u| u.name == name).unwrap().id.0
+}
