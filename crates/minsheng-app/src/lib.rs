@@ -18,6 +18,7 @@ pub mod queries;
 pub mod reporting;
 pub mod rollup;
 pub mod tracking;
+pub mod workspace;
 
 pub use error::{AppError, RowRefusal};
 pub use minsheng_store::Store;
