@@ -12,6 +12,7 @@ mod error;
 mod html;
 pub mod i18n;
 pub mod session;
+mod workflow;
 
 pub use error::WebError;
 
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(assets::routes())
         .merge(api::routes())
+        .merge(workflow::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)
