@@ -4,3 +4,4 @@ mod api;
 mod auth;
 mod pages;
 mod support;
+mod workflow;
