@@ -209,13 +209,10 @@ pub async fn workspace(
         })
         .collect();
     Ok(Workspace {
-        unit: tree
-            .get(unit)
-            .cloned()
-            .ok_or(AppError::NotFound {
-                what: "unit",
-                id: unit.0,
-            })?,
+        unit: tree.get(unit).cloned().ok_or(AppError::NotFound {
+            what: "unit",
+            id: unit.0,
+        })?,
         period,
         lines,
         returned,

@@ -54,20 +54,18 @@ struct PlacedRow {
 
 impl PlacedRow {
     fn into_domain(self) -> Result<PlacedAssignment, StoreError> {
-        let corrupt = |table: &'static str, column: &'static str, value: String| {
-            StoreError::Corrupt {
+        let corrupt =
+            |table: &'static str, column: &'static str, value: String| StoreError::Corrupt {
                 table,
                 column,
                 value,
-            }
-        };
+            };
         let number = |table, column, n: i64| {
             u32::try_from(n).map_err(|_| corrupt(table, column, n.to_string()))
         };
         let target = self.target.into_domain()?;
-        let opt_dec = |column, v: Option<String>| {
-            v.map(|v| dec("assignments", column, &v)).transpose()
-        };
+        let opt_dec =
+            |column, v: Option<String>| v.map(|v| dec("assignments", column, &v)).transpose();
         Ok(PlacedAssignment {
             assignment: Assignment {
                 id: AssignmentId(self.assignment_id),

@@ -235,7 +235,13 @@ struct WorkspacePage {
     filed: Option<i64>,
 }
 
-fn assignment_row(chrome: &Chrome, t: &'static Msg, own: &str, l: &Line, p: Period) -> AssignmentRow {
+fn assignment_row(
+    chrome: &Chrome,
+    t: &'static Msg,
+    own: &str,
+    l: &Line,
+    p: Period,
+) -> AssignmentRow {
     let status = l.status();
     AssignmentRow {
         id: l.placed.assignment.id.0,

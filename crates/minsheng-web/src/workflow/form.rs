@@ -41,7 +41,10 @@ impl Fields {
     fn of(r: &Report) -> Fields {
         let (narrative, correction) = split_correction(&r.narrative);
         Fields {
-            value: r.cumulative.map(|v| v.normalize().to_string()).unwrap_or_default(),
+            value: r
+                .cumulative
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default(),
             stage: r.stage.map(|s| s.code().to_string()).unwrap_or_default(),
             spent: r
                 .funds_spent
@@ -123,11 +126,7 @@ fn number(s: &str) -> Result<Option<Decimal>, ()> {
 
 /// Reads the typed fields into what the use-case files, or the messages of what cannot be
 /// read at all (a non-number, an unknown stage).
-fn read(
-    f: &Fields,
-    form: &ReportForm,
-    t: &Msg,
-) -> Result<(ReportInput, FileAs), FieldErrors> {
+fn read(f: &Fields, form: &ReportForm, t: &Msg) -> Result<(ReportInput, FileAs), FieldErrors> {
     let mut errors = FieldErrors::default();
     let file_as = match f.action.as_str() {
         "draft" => Some(FileAs::Draft),
@@ -258,7 +257,10 @@ impl FormPage {
                 .filter(|r| r.status == ReportStatus::Returned)
                 .and_then(|r| r.return_reason.clone()),
             editable: form.editable(),
-            evidence_to: form.takes_evidence().then(|| latest.map(|r| r.id.0)).flatten(),
+            evidence_to: form
+                .takes_evidence()
+                .then(|| latest.map(|r| r.id.0))
+                .flatten(),
             evidence_accept: EVIDENCE_TYPES
                 .iter()
                 .map(|(ext, _)| format!(".{ext}"))
@@ -328,7 +330,9 @@ pub(super) async fn post(
                 Ok(report) => {
                     let to = match file_as {
                         FileAs::Submitted => format!("/workspace?period={period}&filed={report}"),
-                        FileAs::Draft => format!("{}&saved={report}", form_href(assignment, period)),
+                        FileAs::Draft => {
+                            format!("{}&saved={report}", form_href(assignment, period))
+                        }
                     };
                     return Ok(Redirect::to(&to).into_response());
                 }

@@ -19,12 +19,7 @@ async fn changchun_share(store: &Store) -> (PlanId, Assignment) {
     let plan = queries::plans(store).await.unwrap()[0].id;
     let target = store.targets(plan).await.unwrap()[0].clone();
     let tree = store.unit_tree().await.unwrap();
-    let cc = tree
-        .units()
-        .iter()
-        .find(|u| u.name == "长春市")
-        .unwrap()
-        .id;
+    let cc = tree.units().iter().find(|u| u.name == "长春市").unwrap().id;
     let share = store
         .assignments_of_target(target.id)
         .await
@@ -100,12 +95,21 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         // The workspace opens on the month being reported (September, on the demo's day).
         let p = get_as(&st, &cc, "/workspace").await;
         assert_eq!(p.status, StatusCode::OK, "{}", db.label);
-        assert!(p.body.contains("<table id=\"assignments\" data-period=\"2023-09\">"));
+        assert!(
+            p.body
+                .contains("<table id=\"assignments\" data-period=\"2023-09\">")
+        );
         assert!(p.body.contains("id=\"returned\"") && p.body.contains("id=\"my-problems\""));
         let p = get_as(&st, &cc, "/workspace?period=2023-10").await;
         let r = row(&p.body, "data-assignment", a.id);
-        assert!(r.contains("data-status=\"none\"") && r.contains("未填报"), "{r}");
-        assert!(r.contains(&format!("class=\"report-link\" href=\"{form_uri}\"")), "{r}");
+        assert!(
+            r.contains("data-status=\"none\"") && r.contains("未填报"),
+            "{r}"
+        );
+        assert!(
+            r.contains(&format!("class=\"report-link\" href=\"{form_uri}\"")),
+            "{r}"
+        );
 
         let p = get_as(&st, &cc, &form_uri).await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.body);
@@ -131,16 +135,29 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             .and_then(|r| r.cumulative)
             .unwrap();
         let audits = store.audit_count().await.unwrap();
-        let p = post_as(&st, &cc, &form_uri, &form(&[("value", "很多"), ("action", "draft")])).await;
+        let p = post_as(
+            &st,
+            &cc,
+            &form_uri,
+            &form(&[("value", "很多"), ("action", "draft")]),
+        )
+        .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.body.contains("class=\"field-error\" id=\"value-error\">请填写数字"));
+        assert!(
+            p.body
+                .contains("class=\"field-error\" id=\"value-error\">请填写数字")
+        );
         assert!(p.body.contains("value=\"很多\""), "the typed value is kept");
         let lower = (floor - rust_decimal::Decimal::ONE).to_string();
         let p = post_as(
             &st,
             &cc,
             &form_uri,
-            &form(&[("value", &lower), ("narrative", "十月"), ("action", "submit")]),
+            &form(&[
+                ("value", &lower),
+                ("narrative", "十月"),
+                ("action", "submit"),
+            ]),
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -155,7 +172,10 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.body.contains("id=\"narrative-error\">更正数据须在情况说明中写明原因"));
+        assert!(
+            p.body
+                .contains("id=\"narrative-error\">更正数据须在情况说明中写明原因")
+        );
         assert!(revisions(store, &a, "2023-10").await.is_empty());
         assert_eq!(store.audit_count().await.unwrap(), audits, "nothing saved");
 
@@ -204,11 +224,17 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         assert_eq!(evidence[0].uploaded_by, "220100");
         let p = upload(&st, &cc, &ev_uri, "setup.exe", b"MZ").await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.body.contains("id=\"evidence-error\">不接受“setup.exe”这类文件"));
+        assert!(
+            p.body
+                .contains("id=\"evidence-error\">不接受“setup.exe”这类文件")
+        );
         let big = vec![b'x'; MAX_EVIDENCE_BYTES + 1];
         let p = upload(&st, &cc, &ev_uri, "big.pdf", &big).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.body.contains("id=\"evidence-error\">文件大小须在 1 字节到 20 MiB 之间"));
+        assert!(
+            p.body
+                .contains("id=\"evidence-error\">文件大小须在 1 字节到 20 MiB 之间")
+        );
         let huge = vec![b'x'; MAX_EVIDENCE_BYTES + 200 * 1024];
         let p = upload(&st, &cc, &ev_uri, "huge.pdf", &huge).await;
         assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -279,7 +305,10 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(row(&p.body, "data-report", draft.id).contains("退回须说明理由"));
-        assert_eq!(store.report(draft.id).await.unwrap().status, ReportStatus::Submitted);
+        assert_eq!(
+            store.report(draft.id).await.unwrap().status,
+            ReportStatus::Submitted
+        );
         let reason = "数值与统计台账不符,请核实后重报";
         let p = post_as(
             &st,
@@ -301,12 +330,18 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         let p = get_as(&st, &cc, "/workspace?period=2023-10").await;
         let returned = &p.body[p.body.find("id=\"returned\"").unwrap()..];
         let r = row(returned, "data-report", draft.id);
-        assert!(r.contains(&format!("<td class=\"return-reason\">{reason}</td>")), "{r}");
+        assert!(
+            r.contains(&format!("<td class=\"return-reason\">{reason}</td>")),
+            "{r}"
+        );
         assert!(r.contains("class=\"correct-link\""));
         assert!(row(&p.body, "data-assignment", a.id).contains("data-status=\"returned\""));
         let p = get_as(&st, &cc, &form_uri).await;
         assert!(p.body.contains(reason) && p.body.contains(&format!("value=\"{value}\"")));
-        assert!(!p.body.contains("id=\"evidence-form\""), "a returned report takes no evidence");
+        assert!(
+            !p.body.contains("id=\"evidence-form\""),
+            "a returned report takes no evidence"
+        );
         let corrected = (floor + rust_decimal::Decimal::from(120)).to_string();
         let p = post_as(
             &st,
@@ -326,9 +361,16 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             (revs[0].id, revs[0].revision, revs[0].status),
             (draft.id, 1, ReportStatus::Returned)
         );
-        assert_eq!(revs[0].cumulative, Some(value.parse().unwrap()), "kept as filed");
+        assert_eq!(
+            revs[0].cumulative,
+            Some(value.parse().unwrap()),
+            "kept as filed"
+        );
         assert_eq!(revs[0].return_reason.as_deref(), Some(reason));
-        assert_eq!((revs[1].revision, revs[1].status), (2, ReportStatus::Submitted));
+        assert_eq!(
+            (revs[1].revision, revs[1].status),
+            (2, ReportStatus::Submitted)
+        );
         let second = revs[1].id;
 
         // Accepted: the period locks.
@@ -349,11 +391,18 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             &st,
             &cc,
             &form_uri,
-            &form(&[("value", &corrected), ("narrative", "再改"), ("action", "submit")]),
+            &form(&[
+                ("value", &corrected),
+                ("narrative", "再改"),
+                ("action", "submit"),
+            ]),
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.body.contains("id=\"form-error\" role=\"alert\">2023年10月 的报告已审核,该期已锁定"));
+        assert!(
+            p.body
+                .contains("id=\"form-error\" role=\"alert\">2023年10月 的报告已审核,该期已锁定")
+        );
         assert!(p.body.contains("id=\"save-draft\" disabled"));
         assert_eq!(store.audit_count().await.unwrap(), audits, "nothing saved");
         let p = get_as(&st, &cc, "/workspace?period=2023-10").await;
@@ -391,7 +440,12 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             ]
         );
         assert_eq!(
-            steps(store.audit_events("evidence", evidence[0].id.0).await.unwrap()),
+            steps(
+                store
+                    .audit_events("evidence", evidence[0].id.0)
+                    .await
+                    .unwrap()
+            ),
             [s("create", "220100")]
         );
         db.finish().await;
@@ -419,7 +473,14 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let draft = revisions(store, &a, "2023-10").await[0].id;
-        let p = upload(&st, &cc, &format!("/reports/{draft}/evidence"), "a.png", b"\x89PNG").await;
+        let p = upload(
+            &st,
+            &cc,
+            &format!("/reports/{draft}/evidence"),
+            "a.png",
+            b"\x89PNG",
+        )
+        .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
         let ev = store.evidence_of_report(draft).await.unwrap()[0].id;
         let audits = store.audit_count().await.unwrap();
@@ -443,20 +504,36 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
         )
         .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
-        let p = upload(&st, &jl, &format!("/reports/{draft}/evidence"), "b.pdf", b"%PDF").await;
+        let p = upload(
+            &st,
+            &jl,
+            &format!("/reports/{draft}/evidence"),
+            "b.pdf",
+            b"%PDF",
+        )
+        .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         for action in ["accept", "return"] {
             let p = post_as(&st, &jl, &format!("/reports/{draft}/{action}"), "reason=x").await;
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{action}");
         }
-        assert_eq!(store.audit_count().await.unwrap(), audits, "nothing written");
+        assert_eq!(
+            store.audit_count().await.unwrap(),
+            audits,
+            "nothing written"
+        );
         // 吉林市's own workspace does not list 长春市's share.
         let p = get_as(&st, &jl, "/workspace?period=2023-10").await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(!p.body.contains(&format!("data-assignment=\"{}\"", a.id)));
 
         // No such assignment: 404.
-        let p = get_as(&st, &cc, "/workspace/assignments/987654/report?period=2023-10").await;
+        let p = get_as(
+            &st,
+            &cc,
+            "/workspace/assignments/987654/report?period=2023-10",
+        )
+        .await;
         assert_eq!(p.status, StatusCode::NOT_FOUND);
 
         // A viewer reads the queue and reports but cannot review; the office files nothing.
@@ -469,12 +546,22 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         let p = get_as(&st, &office, "/workspace").await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
-        let p = post_as(&st, &office, &form_uri, &form(&[("value", "2"), ("action", "draft")])).await;
+        let p = post_as(
+            &st,
+            &office,
+            &form_uri,
+            &form(&[("value", "2"), ("action", "draft")]),
+        )
+        .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         // Not signed in: to the sign-in page.
         let p = get_as(&st, "", &format!("/evidence/{ev}")).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
-        assert_eq!(store.audit_count().await.unwrap(), audits, "nothing written");
+        assert_eq!(
+            store.audit_count().await.unwrap(),
+            audits,
+            "nothing written"
+        );
         db.finish().await;
     }
 }
