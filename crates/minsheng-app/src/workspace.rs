@@ -98,6 +98,14 @@ pub struct Workspace {
     pub problems: Vec<UnitProblem>,
 }
 
+/// A unit of the tree, or not found.
+fn unit_of(tree: &UnitTree, id: UnitId) -> Result<OrgUnit, AppError> {
+    tree.get(id).cloned().ok_or(AppError::NotFound {
+        what: "unit",
+        id: id.0,
+    })
+}
+
 fn name(tree: &UnitTree, id: UnitId) -> String {
     tree.get(id)
         .map(|u| u.name.clone())
@@ -209,10 +217,7 @@ pub async fn workspace(
         })
         .collect();
     Ok(Workspace {
-        unit: tree.get(unit).cloned().ok_or(AppError::NotFound {
-            what: "unit",
-            id: unit.0,
-        })?,
+        unit: unit_of(&tree, unit)?,
         period,
         lines,
         returned,
@@ -282,13 +287,7 @@ pub async fn report_form(
         None => Vec::new(),
     };
     Ok(ReportForm {
-        unit: tree
-            .get(placed.assignment.unit)
-            .cloned()
-            .ok_or(AppError::NotFound {
-                what: "unit",
-                id: placed.assignment.unit.0,
-            })?,
+        unit: unit_of(&tree, placed.assignment.unit)?,
         placed,
         period,
         revisions,
@@ -442,13 +441,7 @@ pub async fn report_view(
     }
     Ok(ReportView {
         plan: store.plan(placed.plan).await?,
-        unit: tree
-            .get(placed.assignment.unit)
-            .cloned()
-            .ok_or(AppError::NotFound {
-                what: "unit",
-                id: placed.assignment.unit.0,
-            })?,
+        unit: unit_of(&tree, placed.assignment.unit)?,
         report,
         placed,
         revisions,

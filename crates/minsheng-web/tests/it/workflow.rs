@@ -73,6 +73,11 @@ fn row<'a>(page: &'a str, attr: &str, id: impl std::fmt::Display) -> &'a str {
     &page[start..end]
 }
 
+/// A same-origin form post of `fields`.
+async fn file(st: &AppState, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Page {
+    post_as(st, cookie, uri, &form(fields)).await
+}
+
 fn form(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
@@ -135,11 +140,11 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             .and_then(|r| r.cumulative)
             .unwrap();
         let audits = store.audit_count().await.unwrap();
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[("value", "很多"), ("action", "draft")]),
+            &[("value", "很多"), ("action", "draft")],
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -149,26 +154,26 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         );
         assert!(p.body.contains("value=\"很多\""), "the typed value is kept");
         let lower = (floor - rust_decimal::Decimal::ONE).to_string();
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[
+            &[
                 ("value", &lower),
                 ("narrative", "十月"),
                 ("action", "submit"),
-            ]),
+            ],
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(p.body.contains("id=\"value-error\">累计值"), "{}", p.body);
         assert!(p.body.contains("更正说明") && p.body.contains(&format!("value=\"{lower}\"")));
         // A correction must say why.
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[("value", &lower), ("correction", "1"), ("action", "draft")]),
+            &[("value", &lower), ("correction", "1"), ("action", "draft")],
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -181,16 +186,16 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
 
         // A draft is kept and shown again.
         let value = (floor + rust_decimal::Decimal::from(1200)).to_string();
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[
+            &[
                 ("value", &value),
                 ("spent", "350万"),
                 ("narrative", "十月新增就业稳步推进"),
                 ("action", "draft"),
-            ]),
+            ],
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -264,16 +269,16 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         assert_eq!(res.into_body().collect().await.unwrap().to_bytes(), pdf);
 
         // Submitted: the draft becomes revision 1, awaiting review.
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[
+            &[
                 ("value", &value),
                 ("spent", "3500000"),
                 ("narrative", "十月新增就业稳步推进"),
                 ("action", "submit"),
-            ]),
+            ],
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -343,15 +348,15 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             "a returned report takes no evidence"
         );
         let corrected = (floor + rust_decimal::Decimal::from(120)).to_string();
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[
+            &[
                 ("value", &corrected),
                 ("narrative", "已按台账核实更正"),
                 ("action", "submit"),
-            ]),
+            ],
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -374,11 +379,11 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         let second = revs[1].id;
 
         // Accepted: the period locks.
-        let p = post_as(
+        let p = file(
             &st,
             &office,
             &format!("/reports/{second}/accept"),
-            &form(&[("plan", &plan.to_string())]),
+            &[("plan", &plan.to_string())],
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
@@ -387,15 +392,15 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             Some(format!("/review?plan={plan}&accepted={second}").as_str())
         );
         let audits = store.audit_count().await.unwrap();
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[
+            &[
                 ("value", &corrected),
                 ("narrative", "再改"),
                 ("action", "submit"),
-            ]),
+            ],
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -464,11 +469,11 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
         let leader = demo_sign_in(&st, "leader").await;
         let office = demo_sign_in(&st, "office").await;
         let form_uri = format!("/workspace/assignments/{}/report?period=2023-10", a.id);
-        let p = post_as(
+        let p = file(
             &st,
             &cc,
             &form_uri,
-            &form(&[("value", "99000"), ("narrative", "x"), ("action", "draft")]),
+            &[("value", "99000"), ("narrative", "x"), ("action", "draft")],
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -496,11 +501,11 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{uri} on {}", db.label);
             assert!(!p.body.contains("%PDF") && !p.body.contains("\u{89}PNG"));
         }
-        let p = post_as(
+        let p = file(
             &st,
             &jl,
             &form_uri,
-            &form(&[("value", "999"), ("narrative", "x"), ("action", "submit")]),
+            &[("value", "999"), ("narrative", "x"), ("action", "submit")],
         )
         .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
@@ -546,11 +551,11 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         let p = get_as(&st, &office, "/workspace").await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
-        let p = post_as(
+        let p = file(
             &st,
             &office,
             &form_uri,
-            &form(&[("value", "2"), ("action", "draft")]),
+            &[("value", "2"), ("action", "draft")],
         )
         .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
@@ -562,6 +567,73 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
             audits,
             "nothing written"
         );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_qualitative_item_is_reported_as_a_stage_in_either_language() {
+    for db in backends().await {
+        let store = &db.store;
+        demo::build_with(store, false).await.unwrap();
+        let st = state(store, true);
+        let plan = queries::plans(store).await.unwrap()[0].id;
+        let stage_target = store
+            .targets(plan)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.kind == minsheng_domain::TargetKind::Stage)
+            .unwrap();
+        let cc_unit = store.unit_by_name("长春市").await.unwrap().unwrap().id;
+        let a = store
+            .assignments_of_target(stage_target.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.unit == cc_unit)
+            .unwrap();
+        let cc = demo_sign_in(&st, "220100").await;
+        // No period: the month being reported, September on the demo's day.
+        let uri = format!("/workspace/assignments/{}/report", a.id);
+        let p = get_as(&st, &cc, &uri).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", db.label);
+        assert!(p.body.contains("<select name=\"stage\" id=\"stage\">"));
+        for stage in ["未启动", "推进中", "已完成"] {
+            assert!(p.body.contains(&format!(">{stage}</option>")), "{stage}");
+        }
+        assert!(!p.body.contains("name=\"value\""), "no number for a stage");
+
+        let p = file(&st, &cc, &uri, &[("narrative", "x"), ("action", "submit")]).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("id=\"stage-error\">定性事项须填写进展阶段"));
+        let p = file(&st, &cc, &uri, &[("stage", "half"), ("action", "submit")]).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("id=\"stage-error\">请选择进展阶段"));
+        let fields = [
+            ("stage", "in_progress"),
+            ("narrative", "方案已印发"),
+            ("action", "submit"),
+        ];
+        let p = file(&st, &cc, &uri, &fields).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let filed = revisions(store, &a, "2023-09").await;
+        assert_eq!(
+            (filed[0].stage, filed[0].cumulative, filed[0].status),
+            (
+                Some(minsheng_domain::Stage::InProgress),
+                None,
+                ReportStatus::Submitted
+            )
+        );
+
+        // The same pages in English.
+        let en = format!("lang=en; {cc}");
+        let p = get_as(&st, &en, "/workspace").await;
+        assert!(p.body.contains("<html lang=\"en\">") && p.body.contains("My assignments"));
+        assert!(row(&p.body, "data-assignment", a.id).contains(">submitted</span>"));
+        let p = get_as(&st, &en, &uri).await;
+        assert!(p.body.contains(">in progress</option>") && p.body.contains("Submit for review"));
         db.finish().await;
     }
 }
