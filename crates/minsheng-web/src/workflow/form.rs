@@ -267,10 +267,15 @@ impl FormPage {
                 .collect::<Vec<_>>()
                 .join(","),
             evidence: form.evidence.iter().map(EvidenceRow::of).collect(),
-            floor: form.floor.as_ref().and_then(|r| {
-                let v = r.cumulative.map(|v| amount(v, target))?;
-                Some(format!("{} {v}", period_label(&chrome, r.period)))
-            }),
+            // Only a cumulative count is held to the last accepted value.
+            floor: form
+                .floor
+                .as_ref()
+                .filter(|_| target.quantity.is_additive())
+                .and_then(|r| {
+                    let v = r.cumulative.map(|v| amount(v, target))?;
+                    Some(format!("{} {v}", period_label(&chrome, r.period)))
+                }),
             note: None,
             revisions,
             chrome,

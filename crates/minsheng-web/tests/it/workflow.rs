@@ -532,6 +532,17 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
         assert_eq!(p.status, StatusCode::OK);
         assert!(!p.body.contains(&format!("data-assignment=\"{}\"", a.id)));
 
+        // The problems a unit raised or owns are in its workspace; others' are not.
+        let th = demo_sign_in(&st, "220500").await;
+        let p = get_as(&st, &th, "/workspace").await;
+        let mine = &p.body[p.body.find("id=\"my-problems\"").unwrap()..];
+        assert!(
+            mine.contains("部分企业用工需求下降") && mine.contains("已逾期"),
+            "{mine}"
+        );
+        let p = get_as(&st, &cc, "/workspace").await;
+        assert!(!p.body.contains("部分企业用工需求下降"));
+
         // No such assignment: 404.
         let p = get_as(
             &st,
