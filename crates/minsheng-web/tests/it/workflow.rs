@@ -17,17 +17,20 @@ use tower::ServiceExt;
 /// The demo's plan and 长春市's share of its first target (城镇新增就业23万人).
 async fn changchun_share(store: &Store) -> (PlanId, Assignment) {
     let plan = queries::plans(store).await.unwrap()[0].id;
-    let target = store.targets(plan).await.unwrap()[0].clone();
-    let tree = store.unit_tree().await.unwrap();
-    let cc = tree.units().iter().find(|u| u.name == "长春市").unwrap().id;
-    let share = store
-        .assignments_of_target(target.id)
+    let target = store.targets(plan).await.unwrap()[0].id;
+    (plan, changchun_share_of(store, target).await)
+}
+
+/// 长春市's share of a target.
+async fn changchun_share_of(store: &Store, target: minsheng_domain::TargetId) -> Assignment {
+    let cc = store.unit_by_name("长春市").await.unwrap().unwrap().id;
+    store
+        .assignments_of_target(target)
         .await
         .unwrap()
         .into_iter()
         .find(|a| a.unit == cc)
-        .unwrap();
-    (plan, share)
+        .unwrap()
 }
 
 /// The revisions of an assignment for a period.
@@ -596,14 +599,7 @@ async fn a_qualitative_item_is_reported_as_a_stage_in_either_language() {
             .into_iter()
             .find(|t| t.kind == minsheng_domain::TargetKind::Stage)
             .unwrap();
-        let cc_unit = store.unit_by_name("长春市").await.unwrap().unwrap().id;
-        let a = store
-            .assignments_of_target(stage_target.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|a| a.unit == cc_unit)
-            .unwrap();
+        let a = changchun_share_of(store, stage_target.id).await;
         let cc = demo_sign_in(&st, "220100").await;
         // No period: the month being reported, September on the demo's day.
         let uri = format!("/workspace/assignments/{}/report", a.id);
