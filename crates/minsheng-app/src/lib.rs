@@ -20,6 +20,7 @@ pub mod reporting;
 pub mod rollup;
 pub mod tracking;
 pub mod visibility;
+pub mod workspace;
 
 pub use error::{AppError, RowRefusal};
 pub use minsheng_store::Store;

@@ -33,6 +33,18 @@ pub struct ReportInput {
     pub correction: Option<String>,
 }
 
+/// What separates a report's narrative from its correction statement in the stored narrative.
+pub const CORRECTION_MARK: &str = "\n【更正说明】";
+
+/// A stored narrative split back into what the unit wrote and its correction statement, if
+/// it made one (the inverse of how a report is filed).
+pub fn split_correction(stored: &str) -> (&str, Option<&str>) {
+    match stored.split_once(CORRECTION_MARK) {
+        Some((narrative, correction)) => (narrative, Some(correction)),
+        None => (stored, None),
+    }
+}
+
 /// Whether to keep the report as a draft or file it for review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileAs {
@@ -351,7 +363,7 @@ async fn file_checked(
         .unwrap_or_else(|| this_period.iter().map(|r| r.revision).max().unwrap_or(0) + 1);
     let mut narrative = input.narrative.clone();
     if let Some(c) = &input.correction {
-        narrative = format!("{narrative}\n【更正说明】{c}");
+        narrative = format!("{narrative}{CORRECTION_MARK}{c}");
     }
     let new = NewReport {
         assignment: input.assignment,
@@ -461,9 +473,56 @@ pub async fn review_report(
 /// The largest evidence file accepted: scans of documents and photos, not video.
 pub const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
 
+/// The kinds of evidence file accepted, by extension, with the media type each is kept and
+/// sent as: documents (PDF, OFD, Word, WPS, Excel, PowerPoint, text, CSV) and photos. Nothing
+/// a browser or a desktop would run (HTML, SVG, scripts, programs), and no archives, whose
+/// contents no one can check.
+pub const EVIDENCE_TYPES: [(&str, &str); 20] = [
+    ("pdf", "application/pdf"),
+    ("ofd", "application/ofd"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("bmp", "image/bmp"),
+    ("tif", "image/tiff"),
+    ("tiff", "image/tiff"),
+    ("doc", "application/msword"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("wps", "application/vnd.ms-works"),
+    ("xls", "application/vnd.ms-excel"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("et", "application/vnd.ms-excel"),
+    ("ppt", "application/vnd.ms-powerpoint"),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("txt", "text/plain; charset=utf-8"),
+    ("csv", "text/csv; charset=utf-8"),
+];
+
+/// The media type an evidence file is kept as, by its name's extension; `None` when files of
+/// that kind are not accepted.
+pub fn evidence_type(file_name: &str) -> Option<&'static str> {
+    let ext = file_name.rsplit_once('.')?.1.to_lowercase();
+    EVIDENCE_TYPES
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, t)| *t)
+}
+
 /// Attaches an evidence file (佐证材料) to a report of `as_unit` (or of a unit below it).
 /// Evidence goes with a draft or a report awaiting review: an accepted report is locked, and a
-/// returned one is refiled as a new revision, which carries its own evidence.
+/// returned one is refiled as a new revision, which carries its own evidence. Only the kinds
+/// of [`EVIDENCE_TYPES`] are accepted, kept as the media type their extension names.
 pub async fn attach_evidence(
     store: &Store,
     actor: &Actor,
@@ -496,15 +555,25 @@ pub async fn attach_evidence(
             ),
         ));
     }
-    let content_type = match content_type.trim() {
-        "" => "application/octet-stream",
-        t if t.contains('/') && !t.contains(char::is_whitespace) => t,
+    match content_type.trim() {
+        "" => {}
+        t if t.contains('/') && !t.contains(char::is_whitespace) => {}
         t => {
             return Err(invalid(
                 "content_type",
                 format!("“{t}”不是媒体类型 / '{t}' is not a media type"),
             ));
         }
+    }
+    // The name's extension decides the kind and the type the file is kept and sent as: what
+    // the uploading browser claims is not trusted.
+    let Some(content_type) = evidence_type(name) else {
+        return Err(invalid(
+            "file",
+            format!(
+                "不接受“{name}”这类文件;可上传 PDF、OFD、Word、WPS、Excel、PowerPoint、TXT、CSV 文档或 JPG、PNG 等图片 / files like '{name}' are not accepted: upload PDF, OFD, Word, WPS, Excel, PowerPoint, text or CSV documents, or JPG, PNG … photos"
+            ),
+        ));
     };
     let tree = store.unit_tree().await?;
     let mut tx = store.begin(actor).await?;

@@ -49,6 +49,16 @@ impl ReportStatus {
             ReportStatus::Accepted => "已审核",
         }
     }
+
+    /// The English name of the status.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "draft",
+            ReportStatus::Submitted => "submitted",
+            ReportStatus::Returned => "returned",
+            ReportStatus::Accepted => "accepted",
+        }
+    }
 }
 
 /// The stage of a qualitative item, reported instead of a number.
@@ -90,6 +100,18 @@ impl Stage {
             Stage::Done => "已完成",
         }
     }
+
+    /// The English name of the stage.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Stage::NotStarted => "not started",
+            Stage::InProgress => "in progress",
+            Stage::Done => "done",
+        }
+    }
+
+    /// Every stage, in order.
+    pub const ALL: [Stage; 3] = [Stage::NotStarted, Stage::InProgress, Stage::Done];
 }
 
 /// One revision of a report. A returned report is never edited: the unit files revision n+1.

@@ -44,22 +44,27 @@ impl Store {
         Ok(rows.into_iter().map(EvidenceRow::into_domain).collect())
     }
 
-    /// One evidence file with its bytes.
-    pub async fn evidence(&self, id: EvidenceId) -> Result<(Evidence, Vec<u8>), StoreError> {
+    /// What one evidence file is, without its bytes (to check who may have them first).
+    pub async fn evidence_meta(&self, id: EvidenceId) -> Result<Evidence, StoreError> {
         // language=SQL
         const META: &str =
             "SELECT id, report_id, file_name, content_type, size_bytes, uploaded_by, uploaded_at
                             FROM report_evidence WHERE id = $1";
-        // language=SQL
-        const CONTENT: &str = "SELECT content FROM report_evidence WHERE id = $1";
         let row: Option<EvidenceRow> =
             on_pool!(self, p => sqlx::query_as(META).bind(id.0).fetch_optional(p).await)?;
-        let meta = row
+        Ok(row
             .ok_or(StoreError::NotFound {
                 entity: "evidence",
                 id: id.0,
             })?
-            .into_domain();
+            .into_domain())
+    }
+
+    /// One evidence file with its bytes.
+    pub async fn evidence(&self, id: EvidenceId) -> Result<(Evidence, Vec<u8>), StoreError> {
+        // language=SQL
+        const CONTENT: &str = "SELECT content FROM report_evidence WHERE id = $1";
+        let meta = self.evidence_meta(id).await?;
         let content: Vec<u8> =
             on_pool!(self, p => sqlx::query_scalar(CONTENT).bind(id.0).fetch_one(p).await)?;
         Ok((meta, content))

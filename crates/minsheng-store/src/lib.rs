@@ -27,6 +27,7 @@ mod rows;
 pub mod testing;
 mod tx;
 mod units;
+mod workspace;
 
 pub use accounts::StoredAccount;
 pub use bulk::{AcceptedValue, ImportedReport};
@@ -40,6 +41,7 @@ pub use rollup::{
 };
 pub use tx::Tx;
 pub use units::NewUnit;
+pub use workspace::{PlacedAssignment, QueuedReport};
 
 use sqlx::{PgPool, SqlitePool};
 

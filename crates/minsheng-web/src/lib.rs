@@ -13,6 +13,7 @@ mod html;
 pub mod i18n;
 mod problems;
 pub mod session;
+mod workflow;
 
 pub use error::WebError;
 
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .merge(api::routes())
         .merge(problems::routes())
+        .merge(workflow::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

@@ -447,6 +447,10 @@ async fn evidence_goes_with_a_draft_or_a_report_awaiting_review() {
         let (meta, bytes) = store.evidence(id).await.unwrap();
         assert_eq!(bytes, pdf, "the bytes come back as sent ({})", db.label);
         assert_eq!(
+            meta.content_type, "application/pdf",
+            "the type its extension names"
+        );
+        assert_eq!(
             (
                 meta.file_name.as_str(),
                 meta.size,
@@ -474,6 +478,11 @@ async fn evidence_goes_with_a_draft_or_a_report_awaiting_review() {
             ("file", cc, "a.pdf", "application/pdf", b""),
             ("file", cc, "a.pdf", "application/pdf", &too_big),
             ("content_type", cc, "a.pdf", "pdf file", &pdf),
+            // Kinds a browser or desktop would run, and unknown kinds, are refused by name.
+            ("file", cc, "page.html", "text/html", &pdf),
+            ("file", cc, "logo.svg", "image/svg+xml", &pdf),
+            ("file", cc, "setup.exe", "application/pdf", &pdf),
+            ("file", cc, "no-extension", "", &pdf),
         ];
         for (field, as_unit, name, ct, bytes) in cases {
             let err = attach_evidence(store, &unit, as_unit, draft, name, ct, bytes)

@@ -5,3 +5,4 @@ mod auth;
 mod pages;
 mod problems;
 mod support;
+mod workflow;

@@ -1,0 +1,514 @@
+//! The reporting flow as a signed-in person meets it: a unit's workspace (its assignments with
+//! their status for a period, its returned reports, its open problems), the report form with
+//! its drafts, the office's review queue, and a report with its revisions and evidence files.
+//!
+//! Every use-case here takes the signed-in [`Account`] and checks it before reading or
+//! writing anything, so the pages and the JSON API share one set of checks:
+//! - a unit account reads and writes only the assignments, reports and evidence of its own
+//!   unit and the units below it ([`ensure_can_report_for`]);
+//! - whoever may see a unit ([`ensure_can_see`]) reads its reports and downloads their
+//!   evidence;
+//! - only the office reviews ([`ensure_office`]); the office and viewers read the queue.
+//!
+//! A refusal of permission is [`AppError::Forbidden`]; a record that does not exist is
+//! [`AppError::NotFound`]. The rules of filing and review themselves are
+//! [`crate::reporting`]'s; this module adds those that depend on the calendar: a report is
+//! for a month of its plan's year that has begun.
+
+use crate::accounts::{ensure_can_report_for, ensure_can_see, ensure_office};
+use crate::error::AppError;
+use crate::reporting::{self, Decision, FileAs, ReportInput};
+use jiff::civil::Date;
+use minsheng_domain::{
+    Account, Actor, AssignmentId, Evidence, EvidenceId, OrgUnit, Period, Plan, PlanId, Problem,
+    Report, ReportId, ReportStatus, Role, UnitId, UnitTree,
+};
+use minsheng_store::{PlacedAssignment, QueuedReport, Store};
+use std::collections::HashMap;
+
+/// The month a unit reports for by default on `today`: the last month that has ended, whose
+/// report is the one now being collected (due early in the month after).
+pub fn reporting_month(today: Date) -> Period {
+    match today.month() {
+        1 => Period::Month {
+            year: today.year() - 1,
+            month: 12,
+        },
+        m => Period::Month {
+            year: today.year(),
+            month: m - 1,
+        },
+    }
+}
+
+/// One assignment in a unit's workspace.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// The assignment with its target.
+    pub placed: PlacedAssignment,
+    /// The name of the unit that holds it (the account's own unit or one below it).
+    pub unit: String,
+    /// The latest revision filed or drafted for the period, if any.
+    pub latest: Option<Report>,
+}
+
+impl Line {
+    /// Where this period's report stands; `None` when nothing is filed or drafted.
+    pub fn status(&self) -> Option<ReportStatus> {
+        self.latest.as_ref().map(|r| r.status)
+    }
+}
+
+/// A returned report the unit has not filed again.
+#[derive(Debug, Clone)]
+pub struct Returned {
+    /// The returned revision, with its reason.
+    pub report: Report,
+    /// What it reports on.
+    pub placed: PlacedAssignment,
+    /// The name of the unit that holds the assignment.
+    pub unit: String,
+}
+
+/// An open problem a unit owns or raised.
+#[derive(Debug, Clone)]
+pub struct UnitProblem {
+    /// The problem.
+    pub problem: Problem,
+    /// The owner's name.
+    pub owner: String,
+    /// The raiser's name.
+    pub raised_by: String,
+    /// Whether it is past its due date.
+    pub overdue: bool,
+}
+
+/// A unit's workspace for a period.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The account's unit.
+    pub unit: OrgUnit,
+    /// The period shown.
+    pub period: Period,
+    /// The assignments of plans of the period's year, in plan order.
+    pub lines: Vec<Line>,
+    /// Returned reports still to be corrected, of any period.
+    pub returned: Vec<Returned>,
+    /// The open problems the unit (or a unit below it) owns or raised, soonest due first.
+    pub problems: Vec<UnitProblem>,
+}
+
+/// A unit of the tree, or not found.
+fn unit_of(tree: &UnitTree, id: UnitId) -> Result<OrgUnit, AppError> {
+    tree.get(id).cloned().ok_or(AppError::NotFound {
+        what: "unit",
+        id: id.0,
+    })
+}
+
+fn name(tree: &UnitTree, id: UnitId) -> String {
+    tree.get(id)
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The unit a unit account acts for, or a refusal for any other account.
+fn own_unit(account: &Account) -> Result<UnitId, AppError> {
+    match (account.role, account.unit) {
+        (Role::Unit, Some(u)) => Ok(u),
+        _ => Err(AppError::Forbidden {
+            what: "使用责任单位的工作台(仅责任单位账号可用)",
+            what_en: "use a responsible unit's workspace (unit accounts only)",
+        }),
+    }
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> AppError {
+    AppError::Invalid {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// A report is for a month of its plan's year that has begun by `today`.
+fn check_period(placed: &PlacedAssignment, period: Period, today: Date) -> Result<(), AppError> {
+    if !matches!(period, Period::Month { .. }) {
+        return Err(invalid(
+            "period",
+            format!(
+                "按月填报,{} 不是月份 / reports are monthly: {period} is not a month",
+                period.label_zh()
+            ),
+        ));
+    }
+    if period.year() != placed.year {
+        return Err(invalid(
+            "period",
+            format!(
+                "{} 不在计划年度 {} 内 / {period} is outside the plan year {}",
+                period.label_zh(),
+                placed.year,
+                placed.year
+            ),
+        ));
+    }
+    if period.first_day() > today {
+        return Err(invalid(
+            "period",
+            format!(
+                "{} 尚未开始,不能填报 / {period} has not begun: nothing can be reported for it yet",
+                period.label_zh()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The signed-in unit's workspace for `period`.
+pub async fn workspace(
+    store: &Store,
+    account: &Account,
+    period: Period,
+    today: Date,
+) -> Result<Workspace, AppError> {
+    let unit = own_unit(account)?;
+    let tree = store.unit_tree().await?;
+    ensure_can_report_for(account, &tree, unit)?;
+    let placed = store.placed_assignments_within(unit).await?;
+    let mut latest: HashMap<AssignmentId, Report> = HashMap::new();
+    for r in store.reports_within(unit, period).await? {
+        // By assignment, then revision: the last one seen is the latest.
+        latest.insert(r.assignment, r);
+    }
+    let by_id: HashMap<AssignmentId, &PlacedAssignment> =
+        placed.iter().map(|p| (p.assignment.id, p)).collect();
+    let returned = store
+        .open_returns_within(unit)
+        .await?
+        .into_iter()
+        .filter_map(|report| {
+            let placed = (*by_id.get(&report.assignment)?).clone();
+            Some(Returned {
+                unit: name(&tree, placed.assignment.unit),
+                report,
+                placed,
+            })
+        })
+        .collect();
+    let problems = store
+        .open_problems()
+        .await?
+        .into_iter()
+        .filter(|p| tree.is_within(p.owner, unit) || tree.is_within(p.raised_by, unit))
+        .map(|problem| UnitProblem {
+            owner: name(&tree, problem.owner),
+            raised_by: name(&tree, problem.raised_by),
+            overdue: problem.is_overdue(today),
+            problem,
+        })
+        .collect();
+    let lines = placed
+        .iter()
+        .filter(|p| p.year == period.year())
+        .map(|p| Line {
+            placed: p.clone(),
+            unit: name(&tree, p.assignment.unit),
+            latest: latest.remove(&p.assignment.id),
+        })
+        .collect();
+    Ok(Workspace {
+        unit: unit_of(&tree, unit)?,
+        period,
+        lines,
+        returned,
+        problems,
+    })
+}
+
+/// The report form of one assignment and period: what is filed or drafted so far.
+#[derive(Debug, Clone)]
+pub struct ReportForm {
+    /// The assignment with its target.
+    pub placed: PlacedAssignment,
+    /// The unit that holds it.
+    pub unit: OrgUnit,
+    /// The period reported for.
+    pub period: Period,
+    /// This period's revisions, oldest first.
+    pub revisions: Vec<Report>,
+    /// The last accepted report of an earlier period: a cumulative count may not fall below
+    /// its value without a correction.
+    pub floor: Option<Report>,
+    /// The evidence files of the latest revision.
+    pub evidence: Vec<Evidence>,
+}
+
+impl ReportForm {
+    /// The latest revision of the period.
+    pub fn latest(&self) -> Option<&Report> {
+        self.revisions.last()
+    }
+
+    /// Whether the unit may save or submit now: nothing filed yet, a draft, or a return to
+    /// correct. A report awaiting review, or accepted (the period is locked), is not.
+    pub fn editable(&self) -> bool {
+        self.latest()
+            .is_none_or(|r| matches!(r.status, ReportStatus::Draft | ReportStatus::Returned))
+    }
+
+    /// Whether evidence files may be attached now: to a draft or a report awaiting review.
+    pub fn takes_evidence(&self) -> bool {
+        self.latest()
+            .is_some_and(|r| matches!(r.status, ReportStatus::Draft | ReportStatus::Submitted))
+    }
+}
+
+/// The report form of `assignment` for `period`, for a unit account that reports for it.
+pub async fn report_form(
+    store: &Store,
+    account: &Account,
+    assignment: AssignmentId,
+    period: Period,
+    today: Date,
+) -> Result<ReportForm, AppError> {
+    let placed = store.placed_assignment(assignment).await?;
+    let tree = store.unit_tree().await?;
+    ensure_can_report_for(account, &tree, placed.assignment.unit)?;
+    check_period(&placed, period, today)?;
+    let history = store.reports_of_assignment(assignment).await?;
+    let floor = history
+        .iter()
+        .filter(|r| r.status == ReportStatus::Accepted && r.period < period)
+        .max_by_key(|r| (r.period, r.revision))
+        .cloned();
+    let revisions: Vec<Report> = history.into_iter().filter(|r| r.period == period).collect();
+    let evidence = match revisions.last() {
+        Some(r) => store.evidence_of_report(r.id).await?,
+        None => Vec::new(),
+    };
+    Ok(ReportForm {
+        unit: unit_of(&tree, placed.assignment.unit)?,
+        placed,
+        period,
+        revisions,
+        floor,
+        evidence,
+    })
+}
+
+/// The report form a report belongs to (its assignment and period).
+pub async fn report_form_of(
+    store: &Store,
+    account: &Account,
+    report: ReportId,
+    today: Date,
+) -> Result<ReportForm, AppError> {
+    let r = store.report(report).await?;
+    report_form(store, account, r.assignment, r.period, today).await
+}
+
+/// Saves a draft or submits a report for review, as the signed-in unit. Besides the rules of
+/// [`reporting::file_report`]: the period is a month of the plan's year that has begun, and a
+/// correction says why in the narrative.
+pub async fn save_report(
+    store: &Store,
+    account: &Account,
+    input: &ReportInput,
+    file_as: FileAs,
+    today: Date,
+) -> Result<ReportId, AppError> {
+    let placed = store.placed_assignment(input.assignment).await?;
+    let tree = store.unit_tree().await?;
+    ensure_can_report_for(account, &tree, placed.assignment.unit)?;
+    let unit = own_unit(account)?;
+    check_period(&placed, input.period, today)?;
+    if input.correction.is_some() && input.narrative.trim().is_empty() {
+        return Err(invalid(
+            "narrative",
+            "更正数据须在情况说明中写明原因 / a correction needs its reason in the narrative",
+        ));
+    }
+    reporting::file_report(store, &Actor::new(&account.name), unit, input, file_as).await
+}
+
+/// A report awaiting review, as the queue shows it.
+#[derive(Debug, Clone)]
+pub struct QueueEntry {
+    /// The report with its assignment and evidence count.
+    pub queued: QueuedReport,
+    /// The name of the unit that filed it.
+    pub unit: String,
+}
+
+/// The office's review queue.
+#[derive(Debug, Clone)]
+pub struct ReviewQueue {
+    /// Every plan, to choose from.
+    pub plans: Vec<Plan>,
+    /// The plan shown; `None` for all.
+    pub plan: Option<PlanId>,
+    /// The reports awaiting review, oldest filing first.
+    pub entries: Vec<QueueEntry>,
+}
+
+/// The reports awaiting review, of one plan or all, that the account may see: the office and
+/// viewers read the queue; a unit account does not.
+pub async fn review_queue(
+    store: &Store,
+    account: &Account,
+    plan: Option<PlanId>,
+) -> Result<ReviewQueue, AppError> {
+    if account.role == Role::Unit {
+        return Err(AppError::Forbidden {
+            what: "查看审核队列",
+            what_en: "see the review queue",
+        });
+    }
+    if let Some(p) = plan {
+        store.plan(p).await?;
+    }
+    let tree = store.unit_tree().await?;
+    let entries = store
+        .review_queue(plan)
+        .await?
+        .into_iter()
+        .filter(|q| account.can_see(&tree, q.placed.assignment.unit))
+        .map(|queued| QueueEntry {
+            unit: name(&tree, queued.placed.assignment.unit),
+            queued,
+        })
+        .collect();
+    Ok(ReviewQueue {
+        plans: store.plans().await?,
+        plan,
+        entries,
+    })
+}
+
+/// Accepts a submitted report or returns it with a reason; the office only.
+pub async fn review(
+    store: &Store,
+    account: &Account,
+    report: ReportId,
+    decision: &Decision,
+) -> Result<(), AppError> {
+    ensure_office(account)?;
+    reporting::review_report(store, &Actor::new(&account.name), report, decision).await
+}
+
+/// One revision with its evidence files.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// The revision.
+    pub report: Report,
+    /// Its evidence files, oldest first.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A report with every revision filed for its assignment and period.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    /// The revision asked for.
+    pub report: Report,
+    /// What it reports on.
+    pub placed: PlacedAssignment,
+    /// The plan.
+    pub plan: Plan,
+    /// The unit that holds the assignment.
+    pub unit: OrgUnit,
+    /// Every revision of the assignment and period, oldest first, with its evidence.
+    pub revisions: Vec<Revision>,
+}
+
+/// A report and its history, for anyone who may see its unit.
+pub async fn report_view(
+    store: &Store,
+    account: &Account,
+    id: ReportId,
+) -> Result<ReportView, AppError> {
+    let report = store.report(id).await?;
+    let placed = store.placed_assignment(report.assignment).await?;
+    let tree = store.unit_tree().await?;
+    ensure_can_see(account, &tree, placed.assignment.unit)?;
+    let mut revisions = Vec::new();
+    for r in store.reports_of_assignment(report.assignment).await? {
+        if r.period == report.period {
+            revisions.push(Revision {
+                evidence: store.evidence_of_report(r.id).await?,
+                report: r,
+            });
+        }
+    }
+    Ok(ReportView {
+        plan: store.plan(placed.plan).await?,
+        unit: unit_of(&tree, placed.assignment.unit)?,
+        report,
+        placed,
+        revisions,
+    })
+}
+
+/// Attaches an evidence file to a report of the signed-in unit (see
+/// [`reporting::attach_evidence`] for what is accepted).
+pub async fn attach(
+    store: &Store,
+    account: &Account,
+    report: ReportId,
+    file_name: &str,
+    content_type: &str,
+    content: &[u8],
+) -> Result<EvidenceId, AppError> {
+    let r = store.report(report).await?;
+    let assignment = store.assignment(r.assignment).await?;
+    let tree = store.unit_tree().await?;
+    ensure_can_report_for(account, &tree, assignment.unit)?;
+    let unit = own_unit(account)?;
+    reporting::attach_evidence(
+        store,
+        &Actor::new(&account.name),
+        unit,
+        report,
+        file_name,
+        content_type,
+        content,
+    )
+    .await
+}
+
+/// An evidence file with its bytes, for anyone who may see the report's unit.
+pub async fn evidence_file(
+    store: &Store,
+    account: &Account,
+    id: EvidenceId,
+) -> Result<(Evidence, Vec<u8>), AppError> {
+    let meta = store.evidence_meta(id).await?;
+    let report = store.report(meta.report).await?;
+    let assignment = store.assignment(report.assignment).await?;
+    let tree = store.unit_tree().await?;
+    ensure_can_see(account, &tree, assignment.unit)?;
+    Ok(store.evidence(id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_reporting_month_is_the_last_one_ended() {
+        assert_eq!(
+            reporting_month(date(2023, 10, 15)),
+            Period::Month {
+                year: 2023,
+                month: 9
+            }
+        );
+        assert_eq!(
+            reporting_month(date(2024, 1, 3)),
+            Period::Month {
+                year: 2023,
+                month: 12
+            }
+        );
+    }
+}
