@@ -39,3 +39,236 @@ async fn each_role_signs_in_to_its_own_pages() {
     .await;
     site.db.finish().await;
 }
+
+/// An assignment of 长春市 with no report at all in the demo (a quantity target), and 长春市.
+async fn unreported_share(store: &minsheng_store::Store) -> (minsheng_domain::Assignment, String) {
+    let city = store.unit_by_name("长春市").await.unwrap().unwrap();
+    for a in store.assignments_of_unit(city.id).await.unwrap() {
+        let target = store.target(a.target).await.unwrap();
+        if a.quota.is_some()
+            && target.kind == minsheng_domain::TargetKind::Quantity
+            && store.reports_of_assignment(a.id).await.unwrap().is_empty()
+        {
+            let quota = a.quota.unwrap().normalize().to_string();
+            return (a, quota);
+        }
+    }
+    panic!("the demo has no unreported share of 长春市 left to file");
+}
+
+/// The newest revision filed for an assignment.
+async fn latest_report(
+    store: &minsheng_store::Store,
+    a: minsheng_domain::AssignmentId,
+) -> minsheng_domain::Report {
+    let mut reports = store.reports_of_assignment(a).await.unwrap();
+    reports.sort_by_key(|r| (r.period, r.revision));
+    reports.pop().expect("a report was filed")
+}
+
+/// Replaces the text of a form field.
+async fn fill(c: &fantoccini::Client, css: &str, value: &str) {
+    let field = c.wait().for_element(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follow() {
+    let site = demo_site(sqlite().await).await;
+    let store = site.db.store.clone();
+    let (share, quota) = unreported_share(&store).await;
+    let base = site.base.clone();
+    let form = format!("/workspace/assignments/{}/report?period=2023-09", share.id);
+    let target_page = format!("/targets/{}?period=2023-09", share.target);
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+
+        // The office's figures for the target before anything is filed.
+        sign_in(&c, &site, "office").await;
+        c.goto(&site.url(&target_page)).await.unwrap();
+        let before = text(&c, &format!("tr.unit-row[data-unit=\"{}\"]", share.unit)).await;
+        sign_out(&c).await;
+
+        // 长春市 drafts: the draft is kept.
+        sign_in(&c, &site, "220100").await;
+        c.goto(&site.url(&form)).await.unwrap();
+        fill(&c, "#value", "0.9").await;
+        fill(&c, "#narrative", "E2E 第一次填报:已完成九成").await;
+        click(&c, "#save-draft").await;
+        text(&c, "#form-note").await;
+        c.goto(&site.url(&form)).await.unwrap();
+        let kept = c
+            .find(Locator::Css("#value"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("0.9"), "the draft is kept");
+        screenshot(&c, "report-form").await;
+        click(&c, "#submit-report").await;
+        assert!(text(&c, "#filed-note").await.contains('#'));
+        sign_out(&c).await;
+
+        // The office returns it with a reason.
+        let first = latest_report(&store, share.id).await;
+        sign_in(&c, &site, "office").await;
+        c.goto(&site.url("/review")).await.unwrap();
+        let row = format!("tr.review-row[data-report=\"{}\"]", first.id);
+        fill(
+            &c,
+            &format!("{row} textarea[name=reason]"),
+            "数值与佐证材料不符,请核实",
+        )
+        .await;
+        screenshot(&c, "review-queue").await;
+        click(&c, &format!("{row} button.return")).await;
+        text(&c, "#review-note").await;
+        sign_out(&c).await;
+
+        // 长春市 sees the reason and files again.
+        sign_in(&c, &site, "220100").await;
+        c.goto(&site.url("/workspace?period=2023-09"))
+            .await
+            .unwrap();
+        assert!(
+            text(&c, "#returned .return-reason")
+                .await
+                .contains("数值与佐证材料不符")
+        );
+        screenshot(&c, "workspace-returned").await;
+        click(&c, "#returned a.correct-link").await;
+        fill(&c, "#value", &quota).await;
+        fill(&c, "#narrative", "E2E 第二次填报:已全部完成").await;
+        click(&c, "#submit-report").await;
+        text(&c, "#filed-note").await;
+        sign_out(&c).await;
+
+        // The office accepts the new revision; the old one is kept.
+        let second = latest_report(&store, share.id).await;
+        assert_eq!(second.revision, first.revision + 1);
+        sign_in(&c, &site, "office").await;
+        c.goto(&site.url("/review")).await.unwrap();
+        click(
+            &c,
+            &format!("tr.review-row[data-report=\"{}\"] button.accept", second.id),
+        )
+        .await;
+        text(&c, "#review-note").await;
+        c.goto(&site.url(&format!("/reports/{}", second.id)))
+            .await
+            .unwrap();
+        let revisions = c.find_all(Locator::Css("tr.revision")).await.unwrap();
+        assert_eq!(revisions.len(), 2, "both revisions are shown");
+
+        // The office's figures follow the accepted report.
+        c.goto(&site.url(&target_page)).await.unwrap();
+        let after = text(&c, &format!("tr.unit-row[data-unit=\"{}\"]", share.unit)).await;
+        assert_ne!(
+            before, after,
+            "the unit's row changes once its report is accepted"
+        );
+        assert!(after.contains(&quota), "{after}");
+        screenshot(&c, "target-page").await;
+        c.goto(&site.url("/office?period=2023-09")).await.unwrap();
+        screenshot(&c, "office-dashboard-september").await;
+    })
+    .await;
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn a_unit_cannot_reach_another_units_data() {
+    let site = demo_site(sqlite().await).await;
+    let store = site.db.store.clone();
+    let city = store.unit_by_name("长春市").await.unwrap().unwrap();
+    let share = store.assignments_of_unit(city.id).await.unwrap()[0].clone();
+    let report = latest_report(&store, share.id).await;
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        sign_in(&c, &site, "220200").await;
+        for path in [
+            format!("/workspace/assignments/{}/report?period=2023-09", share.id),
+            format!("/reports/{}", report.id),
+            "/review".to_string(),
+            "/office".to_string(),
+        ] {
+            c.goto(&site.url(&path)).await.unwrap();
+            let detail = text(&c, "#error-detail").await;
+            assert!(detail.contains("无权"), "{path}: {detail}");
+        }
+        screenshot(&c, "forbidden").await;
+        // The API answers the same way.
+        c.goto(&site.url("/api/plans/1/tracking?period=2023-09"))
+            .await
+            .unwrap();
+        let body = text(&c, "body").await;
+        assert!(body.contains("\"forbidden\""), "{body}");
+        // Its own workspace does not list 长春市's assignments.
+        c.goto(&site.url("/workspace?period=2023-09"))
+            .await
+            .unwrap();
+        let own = text(&c, "#assignments").await;
+        assert!(!own.contains("长春市"), "{own}");
+    })
+    .await;
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn the_public_portal_shows_progress_and_nothing_internal() {
+    let site = demo_site(sqlite().await).await;
+    let store = site.db.store.clone();
+    let problems: Vec<String> = store
+        .problems()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.title)
+        .collect();
+    assert!(!problems.is_empty());
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        c.goto(&site.url("/")).await.unwrap();
+        assert_eq!(c.current_url().await.unwrap().path(), "/public");
+        click(&c, "a[href^=\"/public/plans/\"]").await;
+        c.wait()
+            .for_element(Locator::Css("table#commitments tr.commitment"))
+            .await
+            .unwrap();
+        screenshot(&c, "public-portal").await;
+        let html = c.source().await.unwrap();
+        assert!(html.contains("城镇新增就业"), "the commitments are shown");
+        for internal in ["(演示数据)", "月底累计完成", "请核实", "minsheng-demo"] {
+            assert!(
+                !html.contains(internal),
+                "internal text {internal:?} on the portal"
+            );
+        }
+        for title in &problems {
+            assert!(
+                !html.contains(title.as_str()),
+                "problem {title:?} on the portal"
+            );
+        }
+        assert!(
+            c.find(Locator::Id("signed-in-as")).await.is_err(),
+            "nobody is signed in"
+        );
+    })
+    .await;
+    site.db.finish().await;
+}
