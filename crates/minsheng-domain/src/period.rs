@@ -176,8 +176,19 @@ impl Period {
     /// In English: June 2023, Q2 2023, H1 2023, 2023.
     pub fn label_en(self) -> String {
         const M: [&str; 13] = [
-            "", "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         match self {
             Period::Month { year, month } => {

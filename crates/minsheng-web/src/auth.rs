@@ -64,7 +64,6 @@ impl Chrome {
     }
 
     /// The signed-in account if it is the coordinating office's; 403 for other accounts.
-    #[expect(dead_code, reason = "the office's pages (review, plan editor) call it")]
     pub fn office(&self) -> Result<&Account, WebError> {
         let me = self.account()?;
         accounts::ensure_office(me)?;

@@ -8,9 +8,11 @@
 mod api;
 mod assets;
 mod auth;
+mod editor;
 mod error;
 mod html;
 pub mod i18n;
+mod portal;
 pub mod session;
 
 pub use error::WebError;
@@ -75,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(assets::routes())
         .merge(api::routes())
+        .merge(editor::routes())
+        .merge(portal::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

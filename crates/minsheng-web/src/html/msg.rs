@@ -115,6 +115,8 @@ pub(crate) struct PlansMsg {
     pub status_rule: &'static str,
     /// The goal of a qualitative item.
     pub stage_goal: &'static str,
+    /// Between a label and what follows it.
+    pub colon: &'static str,
 }
 
 impl PlansMsg {
@@ -164,7 +166,9 @@ impl PlansMsg {
     pub fn section_claims(&self, no: u32, title: &str, claimed: u32, held: usize) -> String {
         match self.lang {
             Lang::Zh => format!("第{no}部分“{title}”标注 {claimed} 项,实际 {held} 项。"),
-            Lang::En => format!("Section {no} ({title}) declares {claimed} items and holds {held}."),
+            Lang::En => {
+                format!("Section {no} ({title}) declares {claimed} items and holds {held}.")
+            }
         }
     }
 
@@ -262,6 +266,7 @@ pub(crate) static ZH: PlansMsg = PlansMsg {
     col_not_reported: "未报送",
     status_rule: "状态规则:落后序时进度 10—30 个百分点为“滞后”(黄),超过 30 个百分点为“严重滞后”(红);本月未报送为“未报送”。",
     stage_goal: "定性事项(阶段)",
+    colon: ":",
 };
 
 /// English.
@@ -320,4 +325,5 @@ pub(crate) static EN: PlansMsg = PlansMsg {
     col_not_reported: "Not reported",
     status_rule: "Status: 10–30 points behind the linear schedule is lagging (yellow), more than 30 is at risk (red); no report for the month is not reported.",
     stage_goal: "Qualitative (stage)",
+    colon: ": ",
 };

@@ -2,5 +2,8 @@
 
 mod api;
 mod auth;
+mod editor;
+mod english;
 mod pages;
+mod portal;
 mod support;
