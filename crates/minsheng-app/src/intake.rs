@@ -24,7 +24,7 @@ use minsheng_domain::{
     Account, Actor, Cmp, OrgUnit, PlanId, PlanKind, PlanStatus, UnitId, UnitKind,
 };
 use minsheng_extract::normalize::squeeze;
-pub use minsheng_extract::{Diagnostic, Extraction, Severity, Span};
+pub use minsheng_extract::{Diagnostic, Extraction, Item as ProposedItem, Severity, Span};
 use minsheng_store::Store;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};

@@ -135,13 +135,14 @@ pub async fn published_plans(store: &Store) -> Result<Vec<PublicPlanSummary>, Ap
         .collect())
 }
 
-/// A published plan's commitments and regions at `period` (a month, quarter or half of the
-/// plan's year up to today), or at the latest month with accepted data. An unpublished plan
-/// is "not found", exactly as a plan that does not exist.
+/// A published plan's commitments and regions at `period` — a month, quarter or half of the
+/// plan's year up to today, as a code (2023-06) or as officials write it (6月, 上半年: in
+/// the plan's year) — or, without one, at the latest month with accepted data. An
+/// unpublished plan is "not found", exactly as a plan that does not exist.
 pub async fn public_plan(
     store: &Store,
     id: PlanId,
-    period: Option<Period>,
+    period: Option<&str>,
     today: Date,
     thresholds: &Thresholds,
 ) -> Result<PublicPlan, AppError> {
@@ -152,6 +153,15 @@ pub async fn public_plan(
             id: id.0,
         });
     }
+    let period = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Some(
+            Period::parse_zh(p, plan.year).map_err(|e| AppError::Invalid {
+                field: "period".into(),
+                reason: e.to_string(),
+            })?,
+        ),
+        None => None,
+    };
     let this_month = Period::month_of(today);
     let months: Vec<Period> = store
         .months_with_accepted_data(id)

@@ -476,6 +476,10 @@ mod tests {
         );
         assert_eq!(Period::parse("2023-H1").unwrap().label_zh(), "2023年上半年");
         assert_eq!(q2.label_zh(), "2023年第二季度");
+        assert_eq!(q2.label_en(), "Q2 2023");
+        assert_eq!(Period::parse("2023-08").unwrap().label_en(), "August 2023");
+        assert_eq!(Period::parse("2023-H1").unwrap().label_en(), "H1 2023");
+        assert_eq!(Period::Year(2023).label_en(), "2023");
     }
 
     #[test]

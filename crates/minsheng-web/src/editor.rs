@@ -12,6 +12,7 @@ mod msg;
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
+use crate::html::msg::PlansMsg;
 use crate::html::{Piece, source_pieces};
 use crate::i18n::Lang;
 use askama::Template;
@@ -369,6 +370,8 @@ struct SectionView {
 struct PreviewPage {
     chrome: Chrome,
     t: &'static EditorMsg,
+    /// The plan pages' words (items, targets, sections).
+    w: &'static PlansMsg,
     text: String,
     settings: Settings,
     doc: Vec<DocPiece>,
@@ -387,22 +390,14 @@ struct PreviewPage {
 impl PreviewPage {
     fn new(chrome: Chrome, p: &Proposal) -> PreviewPage {
         let lang = chrome.lang;
-        let e = Errors::new(lang, &p.errors);
-        let x = &p.extraction;
-        let note = |k: &usize| {
-            let d = &x.diagnostics[*k];
-            Note {
-                warning: d.severity == Severity::Warning,
-                line: d.line,
-                text: lang.pick(&d.message_zh, &d.message_en).clone(),
-            }
-        };
-        let notes_of = |ks: Option<&Vec<usize>>| {
-            ks.map(|ks| ks.iter().map(note).collect())
-                .unwrap_or_default()
+        let v = View {
+            p,
+            lang,
+            errors: Errors::new(lang, &p.errors),
         };
         let mut doc_items = Vec::new();
-        let sections = x
+        let sections = p
+            .extraction
             .sections
             .iter()
             .enumerate()
@@ -410,78 +405,33 @@ impl PreviewPage {
                 no: s.no,
                 title: s.title.clone().unwrap_or_default(),
                 declared: s.declared_items,
-                notes: notes_of(p.placed.sections.get(&si)),
+                notes: v.notes(p.placed.sections.get(&si)),
                 items: s
                     .items
                     .iter()
                     .enumerate()
                     .map(|(ii, it)| {
-                        let key = ItemKey {
-                            section: si,
-                            item: ii,
-                        };
-                        let id = format!("{si}-{ii}");
-                        let targets: Vec<TargetView> = it
-                            .targets
-                            .iter()
-                            .enumerate()
-                            .map(|(ti, t)| {
-                                let tk = TargetKey {
-                                    section: si,
-                                    item: ii,
-                                    target: ti,
-                                };
-                                let of = |part| e.of(Field::Target(tk, part));
-                                TargetView {
-                                    id: format!("{si}-{ii}-{ti}"),
-                                    seq: ti + 1,
-                                    phrase: t.phrase.clone(),
-                                    implicit: t.implicit,
-                                    delta: t.delta,
-                                    edit: p.targets.get(&tk).cloned().unwrap_or_default(),
-                                    value_error: of(TargetPart::Value),
-                                    unit_error: of(TargetPart::Unit),
-                                    cmp_error: of(TargetPart::Cmp),
-                                    span_error: of(TargetPart::Span),
-                                }
-                            })
-                            .collect();
-                        // The phrases to mark: where the form puts them when that is inside
-                        // the item, else where they were read; dropped ones are not marked.
-                        let marks: Vec<(u32, TargetSpan)> = it
-                            .targets
-                            .iter()
-                            .zip(&targets)
-                            .filter(|(_, v)| !v.edit.drop)
-                            .map(|(t, v)| {
-                                let typed = v.edit.start.parse().ok().zip(v.edit.end.parse().ok());
-                                let (start, end) = match (typed, v.span_error.is_none()) {
-                                    (Some(se), true) => se,
-                                    _ => (t.span.start, t.span.end),
-                                };
-                                (u32::try_from(v.seq).unwrap_or(0), TargetSpan { start, end })
-                            })
-                            .collect();
-                        doc_items.push((it.span, id.clone(), marks));
-                        ItemView {
-                            no: it.no,
-                            leads: it.leads.join("、"),
-                            title: p.titles.get(&key).cloned().unwrap_or_default(),
-                            title_error: e.of(Field::Title(key)),
-                            notes: notes_of(p.placed.items.get(&key)),
-                            targets,
-                            id,
-                        }
+                        let (view, doc) = v.item(
+                            ItemKey {
+                                section: si,
+                                item: ii,
+                            },
+                            it,
+                        );
+                        doc_items.push(doc);
+                        view
                     })
                     .collect(),
             })
             .collect();
+        let e = &v.errors;
         PreviewPage {
             t: words(lang),
+            w: crate::html::words(lang),
             text: p.text.clone(),
             settings: Settings::new(lang, &p.kind, &p.year, &p.owner, &p.owners),
             doc: document(&p.text, doc_items),
-            notes: p.placed.document.iter().map(note).collect(),
+            notes: v.notes(Some(&p.placed.document)),
             sections,
             items: p.item_count(),
             text_error: e.of(Field::Text),
@@ -503,15 +453,104 @@ impl PreviewPage {
     }
 }
 
+/// What the preview's parts are built from.
+struct View<'a> {
+    p: &'a Proposal,
+    lang: Lang,
+    errors: Errors,
+}
+
+impl View<'_> {
+    /// The diagnostics of these indexes, in the page's language.
+    fn notes(&self, ks: Option<&Vec<usize>>) -> Vec<Note> {
+        ks.into_iter()
+            .flatten()
+            .map(|k| {
+                let d = &self.p.extraction.diagnostics[*k];
+                Note {
+                    warning: d.severity == Severity::Warning,
+                    line: d.line,
+                    text: self.lang.pick(&d.message_zh, &d.message_en).clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// An item's box on the right and its run of the document on the left.
+    fn item(&self, key: ItemKey, it: &intake::ProposedItem) -> (ItemView, DocItem) {
+        let id = format!("{}-{}", key.section, key.item);
+        let targets: Vec<TargetView> = it
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| {
+                let tk = TargetKey {
+                    section: key.section,
+                    item: key.item,
+                    target: ti,
+                };
+                let of = |part| self.errors.of(Field::Target(tk, part));
+                TargetView {
+                    id: format!("{id}-{ti}"),
+                    seq: ti + 1,
+                    phrase: t.phrase.clone(),
+                    implicit: t.implicit,
+                    delta: t.delta,
+                    edit: self.p.targets.get(&tk).cloned().unwrap_or_default(),
+                    value_error: of(TargetPart::Value),
+                    unit_error: of(TargetPart::Unit),
+                    cmp_error: of(TargetPart::Cmp),
+                    span_error: of(TargetPart::Span),
+                }
+            })
+            .collect();
+        // The phrases to mark: where the form puts them when that is inside the item, else
+        // where they were read; dropped ones are not marked.
+        let marks = it
+            .targets
+            .iter()
+            .zip(&targets)
+            .filter(|(_, v)| !v.edit.drop)
+            .map(|(t, v)| {
+                let typed = v.edit.start.parse().ok().zip(v.edit.end.parse().ok());
+                let (start, end) = match (typed, v.span_error.is_none()) {
+                    (Some(se), true) => se,
+                    _ => (t.span.start, t.span.end),
+                };
+                (u32::try_from(v.seq).unwrap_or(0), TargetSpan { start, end })
+            })
+            .collect();
+        let doc = DocItem {
+            span: it.span,
+            id: id.clone(),
+            marks,
+        };
+        let view = ItemView {
+            no: it.no,
+            leads: it.leads.join("、"),
+            title: self.p.titles.get(&key).cloned().unwrap_or_default(),
+            title_error: self.errors.of(Field::Title(key)),
+            notes: self.notes(self.p.placed.items.get(&key)),
+            targets,
+            id,
+        };
+        (view, doc)
+    }
+}
+
+/// An item's place in the text, its id on the page, and its target phrases to mark.
+struct DocItem {
+    span: intake::Span,
+    id: String,
+    marks: Vec<(u32, TargetSpan)>,
+}
+
 /// The whole text cut into plain runs and items, each item's target phrases marked.
-fn document(
-    text: &str,
-    mut items: Vec<(intake::Span, String, Vec<(u32, TargetSpan)>)>,
-) -> Vec<DocPiece> {
-    items.sort_by_key(|(s, _, _)| s.start);
+fn document(text: &str, mut items: Vec<DocItem>) -> Vec<DocPiece> {
+    items.sort_by_key(|i| i.span.start);
     let mut out = Vec::new();
     let mut at = 0;
-    for (span, id, marks) in items {
+    for DocItem { span, id, marks } in items {
         if span.start < at || span.end > text.len() || !text.is_char_boundary(span.start) {
             continue; // overlapping or off the text: left plain
         }
@@ -584,7 +623,14 @@ mod tests {
             start: s,
             end: s + "城镇新增就业23万人".len(),
         };
-        let doc = document(text, vec![(item, "0-0".into(), vec![(1, mark)])]);
+        let doc = document(
+            text,
+            vec![DocItem {
+                span: item,
+                id: "0-0".into(),
+                marks: vec![(1, mark)],
+            }],
+        );
         let mut whole = String::new();
         let mut marked = Vec::new();
         for p in doc.iter().flat_map(|d| &d.pieces) {

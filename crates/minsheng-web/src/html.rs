@@ -1,7 +1,7 @@
 //! The pages: the list of plans, a plan with its sections, items and targets, and one item.
 //! Their words are in [`msg`].
 
-mod msg;
+pub(crate) mod msg;
 
 use crate::AppState;
 use crate::auth::{Chrome, home_of};
@@ -21,7 +21,7 @@ use msg::PlansMsg;
 use rust_decimal::Decimal;
 
 /// The plan pages' words in `lang`.
-fn words(lang: Lang) -> &'static PlansMsg {
+pub(crate) fn words(lang: Lang) -> &'static PlansMsg {
     lang.pick(&msg::ZH, &msg::EN)
 }
 

@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use minsheng_app::portal::{self, PublicPlan, PublicPlanSummary, PublicTarget};
 use minsheng_domain::quantity::format_zh_rounded;
-use minsheng_domain::{Period, PlanId, Status, TargetKind};
+use minsheng_domain::{PlanId, Status, TargetKind};
 use msg::PortalMsg;
 use rust_decimal::Decimal;
 
@@ -115,13 +115,15 @@ fn bar(d: Option<Decimal>) -> u32 {
 }
 
 fn target_row(lang: Lang, t: &PortalMsg, x: &PublicTarget) -> TargetRow {
+    // A qualitative item's one target is the item itself: its goal is its stage.
     let (goal, progress) = match x.kind {
         TargetKind::Stage => (t.stage_goal.to_string(), "—".to_string()),
         TargetKind::Quantity => {
             let unit = &x.quantity.unit;
             (
                 format!(
-                    "{} {}",
+                    "{}({} {})",
+                    x.phrase,
                     lang.pick(x.cmp.label_zh(), x.cmp.label_en()),
                     x.quantity
                 ),
@@ -132,7 +134,7 @@ fn target_row(lang: Lang, t: &PortalMsg, x: &PublicTarget) -> TargetRow {
         }
     };
     TargetRow {
-        goal: format!("{}({goal})", x.phrase),
+        goal,
         progress,
         completion: pct(x.completion),
         bar: bar(x.completion),
@@ -149,18 +151,14 @@ async fn plan(
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let lang = chrome.lang;
     let t = words(lang);
-    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        // The plan's year is not known before it is read; a Chinese period without a year
-        // ("6月") is read in the year of the period it names, checked by the use-case.
-        Some(p) => Some(
-            Period::parse(p)
-                .or_else(|_| Period::parse_zh(p, st.today().year()))
-                .map_err(|e| WebError::BadRequest(e.to_string()))?,
-        ),
-        None => None,
-    };
-    let pp: PublicPlan =
-        portal::public_plan(&st.store, id, period, st.today(), &st.thresholds).await?;
+    let pp: PublicPlan = portal::public_plan(
+        &st.store,
+        id,
+        q.period.as_deref(),
+        st.today(),
+        &st.thresholds,
+    )
+    .await?;
     let mut months: Vec<(String, String, bool)> = pp
         .months
         .iter()

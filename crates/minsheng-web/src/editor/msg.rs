@@ -90,22 +90,6 @@ impl EditorMsg {
         }
     }
 
-    /// An item's heading.
-    pub fn item_no(&self, no: impl Display) -> String {
-        match self.lang {
-            Lang::Zh => format!("第{no}项"),
-            Lang::En => format!("Item {no}"),
-        }
-    }
-
-    /// A target's name.
-    pub fn target_no(&self, seq: impl Display) -> String {
-        match self.lang {
-            Lang::Zh => format!("目标 {seq}"),
-            Lang::En => format!("Target {seq}"),
-        }
-    }
-
     /// A line of the document.
     pub fn line(&self, line: impl Display) -> String {
         match self.lang {

@@ -106,6 +106,19 @@ async fn province(store: &Store) -> String {
         .to_string()
 }
 
+/// The demo, served as of its day, with the office signed in.
+async fn office_on_demo(store: &Store) -> (AppState, String) {
+    demo::build(store).await.unwrap();
+    let st = state(store, true);
+    let office = demo_sign_in(&st, "office").await;
+    (st, office)
+}
+
+/// Posts the confirm form.
+async fn confirm(st: &AppState, cookie: &str, fields: &[(String, String)]) -> Page {
+    post_as(st, cookie, "/plans/new/confirm", &encode(fields)).await
+}
+
 /// The office pastes the Jilin text and gets the preview.
 async fn preview_jilin(st: &AppState, cookie: &str) -> Page {
     let owner = province(&st.store).await;
@@ -131,9 +144,7 @@ fn completed(preview: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn the_jilin_text_pasted_is_proposed_beside_it_with_every_phrase_highlighted() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
-        let office = demo_sign_in(&st, "office").await;
+        let (st, office) = office_on_demo(&db.store).await;
 
         let new = get_as(&st, &office, "/plans/new").await;
         assert_eq!(new.status, StatusCode::OK, "{}", db.label);
@@ -189,9 +200,7 @@ async fn the_jilin_text_pasted_is_proposed_beside_it_with_every_phrase_highlight
 #[tokio::test]
 async fn a_corrected_plan_is_stored_as_corrected_and_confirmed() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
-        let office = demo_sign_in(&st, "office").await;
+        let (st, office) = office_on_demo(&db.store).await;
         let p = preview_jilin(&st, &office).await;
         let mut fields = completed(&p.body);
         set(&mut fields, "value-0-0-0", "24万");
@@ -200,7 +209,7 @@ async fn a_corrected_plan_is_stored_as_corrected_and_confirmed() {
         set(&mut fields, "drop-0-0-1", "1");
         set(&mut fields, "year", "2024");
 
-        let r = post_as(&st, &office, "/plans/new/confirm", &encode(&fields)).await;
+        let r = confirm(&st, &office, &fields).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", db.label, r.body);
         let to = r.location.unwrap();
         let id: i64 = to.trim_start_matches("/plans/").parse().unwrap();
@@ -240,9 +249,7 @@ async fn a_corrected_plan_is_stored_as_corrected_and_confirmed() {
 #[tokio::test]
 async fn bad_corrections_are_refused_beside_their_field_and_nothing_is_written() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
-        let office = demo_sign_in(&st, "office").await;
+        let (st, office) = office_on_demo(&db.store).await;
         let p = preview_jilin(&st, &office).await;
         let good = completed(&p.body);
         let start = get_field(&good, "start-0-0-0").to_string();
@@ -262,7 +269,7 @@ async fn bad_corrections_are_refused_beside_their_field_and_nothing_is_written()
         for (field, value, message) in cases {
             let mut fields = good.clone();
             set(&mut fields, field, value);
-            let r = post_as(&st, &office, "/plans/new/confirm", &encode(&fields)).await;
+            let r = confirm(&st, &office, &fields).await;
             assert_eq!(
                 r.status,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -279,7 +286,7 @@ async fn bad_corrections_are_refused_beside_their_field_and_nothing_is_written()
         }
         // The text as pasted, without the two missing units filled in.
         let fields = form_fields(&p.body, "plan-confirm-form");
-        let r = post_as(&st, &office, "/plans/new/confirm", &encode(&fields)).await;
+        let r = confirm(&st, &office, &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let unit = r.body.find("请填写计量单位").unwrap();
         let cell = r.body[..unit].rfind("<td>").unwrap();
@@ -290,13 +297,13 @@ async fn bad_corrections_are_refused_beside_their_field_and_nothing_is_written()
         // A text that no longer matches the form.
         let mut fields = good.clone();
         set(&mut fields, "text", "一、教育(1项)\n1.新建幼儿园10所。\n");
-        let r = post_as(&st, &office, "/plans/new/confirm", &encode(&fields)).await;
+        let r = confirm(&st, &office, &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         assert_eq!(db.store.plans().await.unwrap().len(), plans, "{}", db.label);
         assert_eq!(db.store.audit_count().await.unwrap(), audit);
         // And the good form goes through.
-        let r = post_as(&st, &office, "/plans/new/confirm", &encode(&good)).await;
+        let r = confirm(&st, &office, &good).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         db.finish().await;
     }
@@ -305,9 +312,7 @@ async fn bad_corrections_are_refused_beside_their_field_and_nothing_is_written()
 #[tokio::test]
 async fn an_empty_or_unreadable_text_is_refused_on_the_first_page() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
-        let office = demo_sign_in(&st, "office").await;
+        let (st, office) = office_on_demo(&db.store).await;
         let owner = province(&db.store).await;
         for (form, message) in [
             (
@@ -374,9 +379,7 @@ fn multipart(file: &[u8], owner: &str) -> Request<Body> {
 #[tokio::test]
 async fn an_uploaded_file_in_gb18030_is_read_like_pasted_text() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
-        let office = demo_sign_in(&st, "office").await;
+        let (st, office) = office_on_demo(&db.store).await;
         let owner = province(&db.store).await;
         let text = "某市2024年民生实事\r\n一、教育(2项)\r\n1.新建幼儿园10所。\r\n2.改造校舍3万平方米。\r\n";
         let (gb, _, _) = encoding_rs::GB18030.encode(text);
@@ -391,7 +394,7 @@ async fn an_uploaded_file_in_gb18030_is_read_like_pasted_text() {
         assert_eq!(get_field(&fields, "year"), "2024");
         // The text travels with LF line breaks, so its spans hold when it comes back.
         assert_eq!(get_field(&fields, "text"), text.replace("\r\n", "\n"));
-        let r = post_as(&st, &office, "/plans/new/confirm", &encode(&fields)).await;
+        let r = confirm(&st, &office, &fields).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
         // A file that is not text.
@@ -408,13 +411,11 @@ async fn an_uploaded_file_in_gb18030_is_read_like_pasted_text() {
 #[tokio::test]
 async fn publishing_a_confirmed_plan_puts_it_on_the_portal() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
-        let office = demo_sign_in(&st, "office").await;
+        let (st, office) = office_on_demo(&db.store).await;
         let p = preview_jilin(&st, &office).await;
         let mut fields = completed(&p.body);
         set(&mut fields, "year", "2024");
-        let r = post_as(&st, &office, "/plans/new/confirm", &encode(&fields)).await;
+        let r = confirm(&st, &office, &fields).await;
         let to = r.location.unwrap();
         let id = to.trim_start_matches("/plans/").to_string();
 
