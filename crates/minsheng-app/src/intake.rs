@@ -324,12 +324,8 @@ pub async fn propose(
         return Err(PreviewError::Refused(errors));
     }
     let extraction = minsheng_extract::extract(&text);
-    if extraction.sections.iter().all(|s| s.items.is_empty()) {
-        return Err(PreviewError::Refused(vec![FieldError::new(
-            Field::Text,
-            "未从文中识别出任何编号事项(如“1.城镇新增就业23万人”)",
-            "no numbered items were found in the text (such as “1. 230,000 new urban jobs”)",
-        )]));
+    if let Some(e) = no_items(&extraction) {
+        return Err(PreviewError::Refused(vec![e]));
     }
     let (titles, targets) = as_extracted(&extraction);
     let year = match year.trim() {
@@ -429,6 +425,17 @@ pub async fn publish_plan(store: &Store, account: &Account, plan: PlanId) -> Res
     tx.commit().await?;
     info!(plan.id = %plan, account = %account.name, "Published plan {plan}");
     Ok(())
+}
+
+/// The refusal of a text in which no numbered item was found.
+fn no_items(x: &Extraction) -> Option<FieldError> {
+    x.sections.iter().all(|s| s.items.is_empty()).then(|| {
+        FieldError::new(
+            Field::Text,
+            "未从文中识别出任何编号事项(如“1.城镇新增就业23万人”)",
+            "no numbered items were found in the text (such as “1. 230,000 new urban jobs”)",
+        )
+    })
 }
 
 fn check_text(text: &str) -> Vec<FieldError> {
@@ -542,6 +549,7 @@ fn corrected(
 ) -> Result<(Extraction, ImportOptions), Vec<FieldError>> {
     let settings = check_settings(tree, &p.kind, &p.year, &p.owner);
     let mut errors = settings.as_ref().err().cloned().unwrap_or_default();
+    errors.extend(no_items(&p.extraction));
     let text_year = p.extraction.year.and_then(|y| i16::try_from(y).ok());
     let settings = settings.and_then(|(kind, year, owner)| match year.or(text_year) {
         Some(year) => Ok((kind, year, owner)),

@@ -300,6 +300,16 @@ async fn bad_corrections_are_refused_beside_their_field_and_nothing_is_written()
         let r = confirm(&st, &office, &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+        // A text with no numbered item, and nothing else.
+        let bare = [
+            ("text".to_string(), "只是一段话,没有编号事项。".to_string()),
+            ("kind".to_string(), "livelihood".to_string()),
+            ("owner".to_string(), get_field(&good, "owner").to_string()),
+        ];
+        let r = confirm(&st, &office, &bare).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("未从文中识别出任何编号事项"));
+
         assert_eq!(db.store.plans().await.unwrap().len(), plans, "{}", db.label);
         assert_eq!(db.store.audit_count().await.unwrap(), audit);
         // And the good form goes through.
