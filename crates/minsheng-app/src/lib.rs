@@ -15,6 +15,8 @@ pub mod demo;
 mod error;
 pub mod history;
 pub mod import;
+pub mod intake;
+pub mod portal;
 pub mod queries;
 pub mod reporting;
 pub mod rollup;

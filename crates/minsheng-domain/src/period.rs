@@ -173,6 +173,33 @@ impl Period {
         }
     }
 
+    /// In English: June 2023, Q2 2023, H1 2023, 2023.
+    pub fn label_en(self) -> String {
+        const M: [&str; 13] = [
+            "",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        match self {
+            Period::Month { year, month } => {
+                format!("{} {year}", M.get(month as usize).copied().unwrap_or(""))
+            }
+            Period::Quarter { year, quarter } => format!("Q{quarter} {year}"),
+            Period::Half { year, half } => format!("H{half} {year}"),
+            Period::Year(year) => format!("{year}"),
+        }
+    }
+
     /// Reads a canonical code (2023-06, 2023-Q2, 2023-H1, 2023) or Chinese text that names its
     /// year (2023年6月底, 2023年上半年, 2023年底).
     pub fn parse(s: &str) -> Result<Period, PeriodError> {
@@ -449,6 +476,10 @@ mod tests {
         );
         assert_eq!(Period::parse("2023-H1").unwrap().label_zh(), "2023年上半年");
         assert_eq!(q2.label_zh(), "2023年第二季度");
+        assert_eq!(q2.label_en(), "Q2 2023");
+        assert_eq!(Period::parse("2023-08").unwrap().label_en(), "August 2023");
+        assert_eq!(Period::parse("2023-H1").unwrap().label_en(), "H1 2023");
+        assert_eq!(Period::Year(2023).label_en(), "2023");
     }
 
     #[test]

@@ -44,6 +44,15 @@ impl PlanKind {
             PlanKind::MultiYearGoals => "中长期目标",
         }
     }
+
+    /// The English name of the kind.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PlanKind::Livelihood => "Livelihood projects",
+            PlanKind::MajorProjects => "Major projects",
+            PlanKind::MultiYearGoals => "Multi-year goals",
+        }
+    }
 }
 
 /// Where a plan stands: drafted from a document, confirmed by a person, published.
@@ -83,6 +92,15 @@ impl PlanStatus {
             PlanStatus::Draft => "草稿",
             PlanStatus::Confirmed => "已确认",
             PlanStatus::Published => "已公开",
+        }
+    }
+
+    /// The English name of the status.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "Draft",
+            PlanStatus::Confirmed => "Confirmed",
+            PlanStatus::Published => "Published",
         }
     }
 }

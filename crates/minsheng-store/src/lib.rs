@@ -19,6 +19,7 @@ mod connect;
 mod error;
 mod evidence;
 mod plans;
+mod portal;
 mod problems;
 mod reports;
 mod rollup;

@@ -1,8 +1,12 @@
 //! The pages: the list of plans, a plan with its sections, items and targets, and one item.
+//! Their words are in [`msg`].
+
+pub(crate) mod msg;
 
 use crate::AppState;
 use crate::auth::{Chrome, home_of};
 use crate::error::WebError;
+use crate::i18n::Lang;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -13,7 +17,13 @@ use minsheng_app::queries::{self, ItemPage, PlanOutline};
 use minsheng_app::tracking;
 use minsheng_domain::quantity::format_zh_rounded;
 use minsheng_domain::{ItemId, Period, Plan, PlanId, Status, TargetKind, TargetSpan};
+use msg::PlansMsg;
 use rust_decimal::Decimal;
+
+/// The plan pages' words in `lang`.
+pub(crate) fn words(lang: Lang) -> &'static PlansMsg {
+    lang.pick(&msg::ZH, &msg::EN)
+}
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -33,6 +43,7 @@ pub(crate) async fn not_found() -> WebError {
 #[template(path = "index.html")]
 struct IndexPage {
     chrome: Chrome,
+    t: &'static PlansMsg,
     plans: Vec<Plan>,
 }
 
@@ -47,58 +58,44 @@ async fn home(chrome: Chrome) -> Redirect {
 async fn index(State(st): State<AppState>, chrome: Chrome) -> Result<IndexPage, WebError> {
     chrome.account()?;
     Ok(IndexPage {
+        t: words(chrome.lang),
         chrome,
         plans: queries::plans(&st.store).await?,
     })
-}
-
-/// What the document claims about itself that its content does not bear out.
-struct Mismatch {
-    zh: String,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "plan.html")]
 struct PlanPage {
     chrome: Chrome,
+    t: &'static PlansMsg,
     o: PlanOutline,
-    mismatches: Vec<Mismatch>,
+    /// What the document claims about itself that its content does not bear out.
+    mismatches: Vec<String>,
 }
 
-fn mismatches(o: &PlanOutline) -> Vec<Mismatch> {
+fn mismatches(t: &PlansMsg, o: &PlanOutline) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(n) = o.plan.declared_sections
         && n as usize != o.sections.len()
     {
-        out.push(Mismatch {
-            zh: format!("文件称有 {n} 个方面,实际列出 {} 个。/ The document claims {n} sections and lists {}.", o.sections.len(), o.sections.len()),
-        });
+        out.push(t.claims_sections(n, o.sections.len()));
     }
     if let Some(n) = o.plan.declared_items
         && n as usize != o.item_count()
     {
-        out.push(Mismatch {
-            zh: format!(
-                "文件称有 {n} 项,实际列出 {} 项。/ The document claims {n} items and lists {}.",
-                o.item_count(),
-                o.item_count()
-            ),
-        });
+        out.push(t.claims_items(n, o.item_count()));
     }
     for s in &o.sections {
         if let Some(n) = s.section.declared_items
             && n as usize != s.items.len()
         {
-            out.push(Mismatch {
-                zh: format!(
-                    "第{}部分“{}”标注 {n} 项,实际 {} 项。/ Section {} declares {n} items and holds {}.",
-                    s.section.no,
-                    s.section.title.as_deref().unwrap_or(""),
-                    s.items.len(),
-                    s.section.no,
-                    s.items.len()
-                ),
-            });
+            out.push(t.section_claims(
+                s.section.no,
+                s.section.title.as_deref().unwrap_or(""),
+                n,
+                s.items.len(),
+            ));
         }
     }
     out
@@ -112,29 +109,32 @@ async fn plan(
     chrome.account()?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let o = queries::plan_outline(&st.store, id).await?;
+    let t = words(chrome.lang);
     Ok(PlanPage {
         chrome,
-        mismatches: mismatches(&o),
+        t,
+        mismatches: mismatches(t, &o),
         o,
     })
 }
 
 /// A piece of the item's source text, highlighted when a target was read from it.
-struct Piece {
-    text: String,
-    target: Option<u32>,
+pub(crate) struct Piece {
+    pub text: String,
+    pub target: Option<u32>,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "item.html")]
 struct ItemTemplate {
     chrome: Chrome,
+    t: &'static PlansMsg,
     p: ItemPage,
     source: Vec<Piece>,
 }
 
 /// Cuts the item's source text at its targets' spans, so each phrase can be highlighted.
-fn source_pieces(
+pub(crate) fn source_pieces(
     text: &str,
     item: Option<TargetSpan>,
     targets: &[(u32, TargetSpan)],
@@ -192,7 +192,12 @@ async fn item(
         .filter_map(|t| t.target.span.map(|s| (t.target.seq, s)))
         .collect();
     let source = source_pieces(&p.plan.source_text, p.item.span, &spans);
-    Ok(ItemTemplate { chrome, p, source })
+    Ok(ItemTemplate {
+        t: words(chrome.lang),
+        chrome,
+        p,
+        source,
+    })
 }
 
 /// One target's line on the tracking page, formatted for reading.
@@ -224,7 +229,8 @@ struct RankRow {
 #[template(path = "tracking.html")]
 struct TrackingPage {
     chrome: Chrome,
-    t: tracking::Tracking,
+    t: &'static PlansMsg,
+    tk: tracking::Tracking,
     months: Vec<(String, String, bool)>,
     rows: Vec<TrackRow>,
     ranking: Vec<RankRow>,
@@ -239,7 +245,7 @@ struct PeriodQuery {
     period: Option<String>,
 }
 
-fn pct(d: Option<Decimal>) -> String {
+pub(crate) fn pct(d: Option<Decimal>) -> String {
     d.map(|d| format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(1).normalize()))
         .unwrap_or_else(|| "—".into())
 }
@@ -273,8 +279,10 @@ async fn tracking_page(
         }
         None => default_period(plan.year, today),
     };
-    let t = tracking::tracking(&st.store, id, period, today, &st.thresholds).await?;
-    let rows = t
+    let tk = tracking::tracking(&st.store, id, period, today, &st.thresholds).await?;
+    let t = words(chrome.lang);
+    let lang = chrome.lang;
+    let rows = tk
         .targets
         .iter()
         .map(|x| {
@@ -285,10 +293,12 @@ async fn tracking_page(
                 no: format!("{}.{}", x.section_no, x.item_no),
                 phrase: x.target.phrase.clone(),
                 goal: match x.target.kind {
-                    TargetKind::Stage => "定性事项(阶段)".to_string(),
-                    TargetKind::Quantity => {
-                        format!("{} {}", x.target.cmp.label_zh(), x.target.quantity)
-                    }
+                    TargetKind::Stage => t.stage_goal.to_string(),
+                    TargetKind::Quantity => format!(
+                        "{} {}",
+                        lang.pick(x.target.cmp.label_zh(), x.target.cmp.label_en()),
+                        x.target.quantity
+                    ),
                 },
                 actual: x.rollup.value.map(q).unwrap_or_else(|| "—".into()),
                 expected: x.expected.map(q).unwrap_or_else(|| "—".into()),
@@ -304,7 +314,7 @@ async fn tracking_page(
             }
         })
         .collect();
-    let ranking = t
+    let ranking = tk
         .ranking
         .iter()
         .map(|r| RankRow {
@@ -318,18 +328,19 @@ async fn tracking_page(
         .collect();
     let months = Period::Year(plan.year)
         .months()
-        .map(|m| (m.to_string(), m.label_zh(), m == period))
+        .map(|m| (m.to_string(), t.period(&m), m == period))
         .collect();
     let statuses = Status::ALL
         .iter()
-        .map(|s| (*s, t.target_counts.get(*s)))
+        .map(|s| (*s, tk.target_counts.get(*s)))
         .collect();
     Ok(TrackingPage {
         chrome,
-        mean: pct(t.shares.mean_score),
-        received_rate: pct(t.completeness.received_rate()),
-        on_time_rate: pct(t.completeness.on_time_rate()),
+        mean: pct(tk.shares.mean_score),
+        received_rate: pct(tk.completeness.received_rate()),
+        on_time_rate: pct(tk.completeness.on_time_rate()),
         t,
+        tk,
         months,
         rows,
         ranking,

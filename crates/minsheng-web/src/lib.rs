@@ -8,10 +8,12 @@
 mod api;
 mod assets;
 mod auth;
+mod editor;
 mod error;
 mod html;
 pub mod i18n;
 mod problems;
+mod portal;
 pub mod session;
 mod workflow;
 
@@ -79,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(problems::routes())
         .merge(workflow::routes())
+        .merge(editor::routes())
+        .merge(portal::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

@@ -2,7 +2,10 @@
 
 mod api;
 mod auth;
+mod editor;
+mod english;
 mod pages;
 mod problems;
+mod portal;
 mod support;
 mod workflow;

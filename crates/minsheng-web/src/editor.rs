@@ -1,0 +1,646 @@
+//! The plan editor (office only): paste or upload a plan document, see what the extractor
+//! proposes next to the text, correct it, confirm it as the plan; and publish a confirmed
+//! plan. The checks and the writing are [`minsheng_app::intake`]'s; this module turns forms
+//! into its types and its proposal into a page.
+//!
+//! Routes: `GET /plans/new` (`form#plan-text-form`), `POST /plans/new/preview`
+//! (`form#plan-confirm-form`), `POST /plans/new/confirm` (→ `/plans/{id}`, or the preview
+//! again with 422 and each refusal beside its field), `POST /plans/{id}/publish`.
+
+mod msg;
+
+use crate::AppState;
+use crate::auth::Chrome;
+use crate::error::WebError;
+use crate::html::msg::PlansMsg;
+use crate::html::{Piece, source_pieces};
+use crate::i18n::Lang;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minsheng_app::intake::{
+    self, ConfirmError, Field, FieldError, IntakeForm, ItemKey, PreviewError, Proposal, Severity,
+    TargetEdit, TargetKey, TargetPart,
+};
+use minsheng_domain::{OrgUnit, PlanId, PlanKind, TargetSpan};
+use msg::EditorMsg;
+use std::collections::HashMap;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans/new", get(new_page))
+        .route("/plans/new/preview", post(preview))
+        .route("/plans/new/confirm", post(confirm))
+        .route("/plans/{id}/publish", post(publish))
+}
+
+fn words(lang: Lang) -> &'static EditorMsg {
+    lang.pick(&msg::ZH, &msg::EN)
+}
+
+/// The kinds the editor offers.
+const KINDS: [PlanKind; 2] = [PlanKind::Livelihood, PlanKind::MajorProjects];
+
+/// The plan's settings as they stand on a form, with the choices offered.
+struct Settings {
+    kind: String,
+    year: String,
+    owner: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    owners: Vec<(String, String)>,
+}
+
+impl Settings {
+    fn new(lang: Lang, kind: &str, year: &str, owner: &str, units: &[(OrgUnit, usize)]) -> Self {
+        Settings {
+            kind: kind.to_string(),
+            year: year.to_string(),
+            owner: owner.to_string(),
+            kinds: KINDS
+                .iter()
+                .map(|k| (k.code(), lang.pick(k.label_zh(), k.label_en())))
+                .collect(),
+            owners: units
+                .iter()
+                .map(|(u, depth)| {
+                    (
+                        u.id.to_string(),
+                        format!("{}{}", "　".repeat(*depth), u.name),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The refusals of the fields a page shows, in its language.
+struct Errors {
+    lang: Lang,
+    by_field: HashMap<Field, Vec<String>>,
+}
+
+impl Errors {
+    fn new(lang: Lang, errors: &[FieldError]) -> Self {
+        let mut by_field: HashMap<Field, Vec<String>> = HashMap::new();
+        for e in errors {
+            by_field
+                .entry(e.field)
+                .or_default()
+                .push(lang.pick(&e.zh, &e.en).clone());
+        }
+        Errors { lang, by_field }
+    }
+
+    /// The refusals of one field, joined; `None` when it is fine.
+    fn of(&self, field: Field) -> Option<String> {
+        self.by_field
+            .get(&field)
+            .map(|v| v.join(self.lang.pick(";", "; ")))
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan_new.html")]
+struct NewPage {
+    chrome: Chrome,
+    t: &'static EditorMsg,
+    text: String,
+    settings: Settings,
+    text_error: Option<String>,
+    kind_error: Option<String>,
+    year_error: Option<String>,
+    owner_error: Option<String>,
+}
+
+impl NewPage {
+    fn new(chrome: Chrome, text: String, settings: Settings, errors: &[FieldError]) -> NewPage {
+        let e = Errors::new(chrome.lang, errors);
+        NewPage {
+            t: words(chrome.lang),
+            text_error: e.of(Field::Text),
+            kind_error: e.of(Field::Kind),
+            year_error: e.of(Field::Year),
+            owner_error: e.of(Field::Owner),
+            chrome,
+            text,
+            settings,
+        }
+    }
+}
+
+async fn new_page(State(st): State<AppState>, chrome: Chrome) -> Result<NewPage, WebError> {
+    let me = chrome.office()?;
+    let owners = intake::owner_choices(&st.store, me).await?;
+    let owner = me
+        .unit
+        .or_else(|| owners.first().map(|(u, _)| u.id))
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let settings = Settings::new(
+        chrome.lang,
+        PlanKind::Livelihood.code(),
+        "",
+        &owner,
+        &owners,
+    );
+    Ok(NewPage::new(chrome, String::new(), settings, &[]))
+}
+
+/// The first page's fields, from a plain form or a multipart one with a file.
+#[derive(Debug, Default)]
+struct TextForm {
+    text: String,
+    kind: String,
+    year: String,
+    owner: String,
+    /// The uploaded file could not be read as text.
+    file_error: Option<FieldError>,
+}
+
+async fn text_form(st: &AppState, req: Request) -> Result<TextForm, WebError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let mut f = TextForm::default();
+    if !multipart {
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, st)
+            .await
+            .map_err(|e| WebError::BadRequest(e.body_text()))?;
+        for (k, v) in pairs {
+            set_text_field(&mut f, &k, v);
+        }
+        return Ok(f);
+    }
+    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.body_text());
+    let mut m = Multipart::from_request(req, st)
+        .await
+        .map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let mut file: Option<Vec<u8>> = None;
+    while let Some(field) = m.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let bytes = field.bytes().await.map_err(bad)?;
+            if !bytes.is_empty() {
+                file = Some(bytes.to_vec());
+            }
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            set_text_field(&mut f, &name, value);
+        }
+    }
+    if let Some(bytes) = file {
+        match intake::decode_text(&bytes) {
+            Ok(text) => f.text = text,
+            Err(e) => f.file_error = Some(e),
+        }
+    }
+    Ok(f)
+}
+
+fn set_text_field(f: &mut TextForm, name: &str, value: String) {
+    match name {
+        "text" => f.text = value,
+        "kind" => f.kind = value,
+        "year" => f.year = value,
+        "owner" => f.owner = value,
+        _ => {}
+    }
+}
+
+async fn preview(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    req: Request,
+) -> Result<Response, WebError> {
+    let me = chrome.office()?.clone();
+    let f = text_form(&st, req).await?;
+    let refused = |errors: Vec<FieldError>, owners: &[(OrgUnit, usize)]| {
+        let settings = Settings::new(chrome.lang, &f.kind, &f.year, &f.owner, owners);
+        let page = NewPage::new(chrome.clone(), f.text.clone(), settings, &errors);
+        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    };
+    if let Some(e) = &f.file_error {
+        let owners = intake::owner_choices(&st.store, &me).await?;
+        return Ok(refused(vec![e.clone()], &owners));
+    }
+    match intake::propose(&st.store, &me, &f.text, &f.kind, &f.year, &f.owner).await {
+        Ok(p) => Ok(PreviewPage::new(chrome, &p).into_response()),
+        Err(PreviewError::Refused(errors)) => {
+            let owners = intake::owner_choices(&st.store, &me).await?;
+            Ok(refused(errors, &owners))
+        }
+        Err(PreviewError::App(e)) => Err(e.into()),
+    }
+}
+
+async fn confirm(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let me = chrome.office()?.clone();
+    match intake::confirm_plan(&st.store, &me, intake_form(pairs)).await {
+        Ok(imported) => Ok(Redirect::to(&format!("/plans/{}", imported.plan)).into_response()),
+        Err(ConfirmError::Refused(p)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            PreviewPage::new(chrome, &p),
+        )
+            .into_response()),
+        Err(ConfirmError::App(e)) => Err(e.into()),
+    }
+}
+
+async fn publish(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> Result<Redirect, WebError> {
+    let me = chrome.office()?;
+    let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
+    intake::publish_plan(&st.store, me, id).await?;
+    Ok(Redirect::to(&format!("/plans/{id}")))
+}
+
+/// The confirm form's fields: `text`, `kind`, `year`, `owner`, `title-S-I`, and
+/// `value|unit|cmp|start|end|drop-S-I-T` (indexes from 0). Other names are ignored.
+fn intake_form(pairs: Vec<(String, String)>) -> IntakeForm {
+    let mut f = IntakeForm::default();
+    for (name, value) in pairs {
+        let mut parts = name.split('-');
+        let head = parts.next().unwrap_or_default();
+        let idx: Vec<usize> = parts.filter_map(|p| p.parse().ok()).collect();
+        match (head, idx.as_slice()) {
+            ("text", []) => f.text = value,
+            ("kind", []) => f.kind = value,
+            ("year", []) => f.year = value,
+            ("owner", []) => f.owner = value,
+            ("title", &[section, item]) => {
+                f.titles.insert(ItemKey { section, item }, value);
+            }
+            (part, &[section, item, target]) => {
+                let key = TargetKey {
+                    section,
+                    item,
+                    target,
+                };
+                if !matches!(part, "value" | "unit" | "cmp" | "start" | "end" | "drop") {
+                    continue;
+                }
+                let edit = f.targets.entry(key).or_default();
+                match part {
+                    "value" => edit.value = value,
+                    "unit" => edit.unit = value,
+                    "cmp" => edit.cmp = value,
+                    "start" => edit.start = value,
+                    "end" => edit.end = value,
+                    _ => edit.drop = !value.is_empty(),
+                }
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+/// A diagnostic of the extraction, where it applies.
+struct Note {
+    warning: bool,
+    line: usize,
+    text: String,
+}
+
+/// A run of the document on the left: plain text (`item` is `None`, one piece), or an item
+/// with its target phrases marked.
+struct DocPiece {
+    item: Option<String>,
+    pieces: Vec<Piece>,
+}
+
+impl DocPiece {
+    fn plain(text: &str) -> DocPiece {
+        DocPiece {
+            item: None,
+            pieces: vec![Piece {
+                text: text.to_string(),
+                target: None,
+            }],
+        }
+    }
+}
+
+struct TargetView {
+    id: String,
+    seq: usize,
+    phrase: String,
+    implicit: bool,
+    delta: bool,
+    edit: TargetEdit,
+    value_error: Option<String>,
+    unit_error: Option<String>,
+    cmp_error: Option<String>,
+    span_error: Option<String>,
+}
+
+struct ItemView {
+    id: String,
+    no: u32,
+    leads: String,
+    title: String,
+    title_error: Option<String>,
+    notes: Vec<Note>,
+    targets: Vec<TargetView>,
+}
+
+struct SectionView {
+    no: u32,
+    title: String,
+    declared: Option<u32>,
+    notes: Vec<Note>,
+    items: Vec<ItemView>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan_preview.html")]
+struct PreviewPage {
+    chrome: Chrome,
+    t: &'static EditorMsg,
+    /// The plan pages' words (items, targets, sections).
+    w: &'static PlansMsg,
+    text: String,
+    settings: Settings,
+    doc: Vec<DocPiece>,
+    notes: Vec<Note>,
+    sections: Vec<SectionView>,
+    items: usize,
+    /// Refusals of the text itself (the form does not match it).
+    text_error: Option<String>,
+    kind_error: Option<String>,
+    year_error: Option<String>,
+    owner_error: Option<String>,
+    cmps: Vec<(&'static str, &'static str)>,
+    to_fix: usize,
+}
+
+impl PreviewPage {
+    fn new(chrome: Chrome, p: &Proposal) -> PreviewPage {
+        let lang = chrome.lang;
+        let v = View {
+            p,
+            lang,
+            errors: Errors::new(lang, &p.errors),
+        };
+        let mut doc_items = Vec::new();
+        let sections = p
+            .extraction
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(si, s)| SectionView {
+                no: s.no,
+                title: s.title.clone().unwrap_or_default(),
+                declared: s.declared_items,
+                notes: v.notes(p.placed.sections.get(&si)),
+                items: s
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(ii, it)| {
+                        let (view, doc) = v.item(
+                            ItemKey {
+                                section: si,
+                                item: ii,
+                            },
+                            it,
+                        );
+                        doc_items.push(doc);
+                        view
+                    })
+                    .collect(),
+            })
+            .collect();
+        let e = &v.errors;
+        PreviewPage {
+            t: words(lang),
+            w: crate::html::words(lang),
+            text: p.text.clone(),
+            settings: Settings::new(lang, &p.kind, &p.year, &p.owner, &p.owners),
+            doc: document(&p.text, doc_items),
+            notes: v.notes(Some(&p.placed.document)),
+            sections,
+            items: p.item_count(),
+            text_error: e.of(Field::Text),
+            kind_error: e.of(Field::Kind),
+            year_error: e.of(Field::Year),
+            owner_error: e.of(Field::Owner),
+            cmps: [
+                minsheng_domain::Cmp::Ge,
+                minsheng_domain::Cmp::Le,
+                minsheng_domain::Cmp::Approx,
+                minsheng_domain::Cmp::Eq,
+            ]
+            .iter()
+            .map(|c| (c.code(), lang.pick(c.label_zh(), c.label_en())))
+            .collect(),
+            to_fix: p.errors.len(),
+            chrome,
+        }
+    }
+}
+
+/// What the preview's parts are built from.
+struct View<'a> {
+    p: &'a Proposal,
+    lang: Lang,
+    errors: Errors,
+}
+
+impl View<'_> {
+    /// The diagnostics of these indexes, in the page's language.
+    fn notes(&self, ks: Option<&Vec<usize>>) -> Vec<Note> {
+        ks.into_iter()
+            .flatten()
+            .map(|k| {
+                let d = &self.p.extraction.diagnostics[*k];
+                Note {
+                    warning: d.severity == Severity::Warning,
+                    line: d.line,
+                    text: self.lang.pick(&d.message_zh, &d.message_en).clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// An item's box on the right and its run of the document on the left.
+    fn item(&self, key: ItemKey, it: &intake::ProposedItem) -> (ItemView, DocItem) {
+        let id = format!("{}-{}", key.section, key.item);
+        let targets: Vec<TargetView> = it
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| {
+                let tk = TargetKey {
+                    section: key.section,
+                    item: key.item,
+                    target: ti,
+                };
+                let of = |part| self.errors.of(Field::Target(tk, part));
+                TargetView {
+                    id: format!("{id}-{ti}"),
+                    seq: ti + 1,
+                    phrase: t.phrase.clone(),
+                    implicit: t.implicit,
+                    delta: t.delta,
+                    edit: self.p.targets.get(&tk).cloned().unwrap_or_default(),
+                    value_error: of(TargetPart::Value),
+                    unit_error: of(TargetPart::Unit),
+                    cmp_error: of(TargetPart::Cmp),
+                    span_error: of(TargetPart::Span),
+                }
+            })
+            .collect();
+        // The phrases to mark: where the form puts them when that is inside the item, else
+        // where they were read; dropped ones are not marked.
+        let marks = it
+            .targets
+            .iter()
+            .zip(&targets)
+            .filter(|(_, v)| !v.edit.drop)
+            .map(|(t, v)| {
+                let typed = v.edit.start.parse().ok().zip(v.edit.end.parse().ok());
+                let (start, end) = match (typed, v.span_error.is_none()) {
+                    (Some(se), true) => se,
+                    _ => (t.span.start, t.span.end),
+                };
+                (u32::try_from(v.seq).unwrap_or(0), TargetSpan { start, end })
+            })
+            .collect();
+        let doc = DocItem {
+            span: it.span,
+            id: id.clone(),
+            marks,
+        };
+        let view = ItemView {
+            no: it.no,
+            leads: it.leads.join("、"),
+            title: self.p.titles.get(&key).cloned().unwrap_or_default(),
+            title_error: self.errors.of(Field::Title(key)),
+            notes: self.notes(self.p.placed.items.get(&key)),
+            targets,
+            id,
+        };
+        (view, doc)
+    }
+}
+
+/// An item's place in the text, its id on the page, and its target phrases to mark.
+struct DocItem {
+    span: intake::Span,
+    id: String,
+    marks: Vec<(u32, TargetSpan)>,
+}
+
+/// The whole text cut into plain runs and items, each item's target phrases marked.
+fn document(text: &str, mut items: Vec<DocItem>) -> Vec<DocPiece> {
+    items.sort_by_key(|i| i.span.start);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for DocItem { span, id, marks } in items {
+        if span.start < at || span.end > text.len() || !text.is_char_boundary(span.start) {
+            continue; // overlapping or off the text: left plain
+        }
+        let pieces = source_pieces(
+            text,
+            Some(TargetSpan {
+                start: span.start,
+                end: span.end,
+            }),
+            &marks,
+        );
+        if pieces.is_empty() {
+            continue;
+        }
+        if span.start > at {
+            out.push(DocPiece::plain(&text[at..span.start]));
+        }
+        out.push(DocPiece {
+            item: Some(id),
+            pieces,
+        });
+        at = span.end;
+    }
+    if at < text.len() {
+        out.push(DocPiece::plain(&text[at..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_names_carry_their_indexes() {
+        let f = intake_form(vec![
+            ("text".into(), "一、x".into()),
+            ("title-0-2".into(), "新标题".into()),
+            ("value-0-2-1".into(), "23万".into()),
+            ("drop-0-2-0".into(), "1".into()),
+            ("value-x-1-1".into(), "ignored".into()),
+        ]);
+        assert_eq!(f.text, "一、x");
+        assert_eq!(
+            f.titles[&ItemKey {
+                section: 0,
+                item: 2
+            }],
+            "新标题"
+        );
+        let key = |target| TargetKey {
+            section: 0,
+            item: 2,
+            target,
+        };
+        assert_eq!(f.targets[&key(1)].value, "23万");
+        assert!(f.targets[&key(0)].drop && !f.targets[&key(1)].drop);
+        assert_eq!(f.targets.len(), 2);
+    }
+
+    #[test]
+    fn the_document_keeps_every_byte_and_marks_each_phrase() {
+        let text = "前言\n1.城镇新增就业23万人。\n结语\n";
+        let item = intake::Span {
+            start: text.find("1.").unwrap(),
+            end: text.find("\n结语").unwrap(),
+        };
+        let s = text.find("城镇").unwrap();
+        let mark = TargetSpan {
+            start: s,
+            end: s + "城镇新增就业23万人".len(),
+        };
+        let doc = document(
+            text,
+            vec![DocItem {
+                span: item,
+                id: "0-0".into(),
+                marks: vec![(1, mark)],
+            }],
+        );
+        let mut whole = String::new();
+        let mut marked = Vec::new();
+        for p in doc.iter().flat_map(|d| &d.pieces) {
+            whole.push_str(&p.text);
+            if p.target.is_some() {
+                marked.push(p.text.clone());
+            }
+        }
+        assert_eq!(doc.iter().filter(|d| d.item.is_some()).count(), 1);
+        assert_eq!(whole, text);
+        assert_eq!(marked, ["城镇新增就业23万人"]);
+    }
+}
