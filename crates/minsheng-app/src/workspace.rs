@@ -20,8 +20,9 @@ use crate::error::AppError;
 use crate::reporting::{self, Decision, FileAs, ReportInput};
 use jiff::civil::Date;
 use minsheng_domain::{
-    Account, Actor, AssignmentId, Evidence, EvidenceId, OrgUnit, Period, Plan, PlanId, Problem,
-    Report, ReportId, ReportStatus, Role, UnitId, UnitTree,
+    Account, Actor, Assignment, AssignmentId, Evidence, EvidenceId, OrgUnit, Period, Plan, PlanId,
+    Problem, Records, Reminder, ReminderRule, Report, ReportId, ReportStatus, ReportingRule, Role,
+    UnitId, UnitTree,
 };
 use minsheng_store::{PlacedAssignment, QueuedReport, Store};
 use std::collections::HashMap;
@@ -96,6 +97,18 @@ pub struct Workspace {
     pub returned: Vec<Returned>,
     /// The open problems the unit (or a unit below it) owns or raised, soonest due first.
     pub problems: Vec<UnitProblem>,
+    /// Reports of the unit (or a unit below it) due within the reminder window or past due
+    /// and not filed, as of today: latest due first, then by assignment.
+    pub reminders: Vec<UnitReminder>,
+}
+
+/// A report to file soon, or overdue (催报).
+#[derive(Debug, Clone)]
+pub struct UnitReminder {
+    /// Due soon or overdue, with its dates (only `DueSoon` and `Overdue` appear here).
+    pub reminder: Reminder,
+    /// The assignment it is about, with its target.
+    pub placed: PlacedAssignment,
 }
 
 /// A unit of the tree, or not found.
@@ -207,6 +220,7 @@ pub async fn workspace(
             problem,
         })
         .collect();
+    let reminders = unit_reminders(store, unit, &tree, &placed, period.year(), today).await?;
     let lines = placed
         .iter()
         .filter(|p| p.year == period.year())
@@ -222,7 +236,75 @@ pub async fn workspace(
         lines,
         returned,
         problems,
+        reminders,
     })
+}
+
+/// The reports a unit's subtree has due soon or overdue in `year`, under the default reporting
+/// and reminder rules (due on the 5th of the next month; reminded 3 days ahead).
+async fn unit_reminders(
+    store: &Store,
+    unit: UnitId,
+    tree: &UnitTree,
+    placed: &[PlacedAssignment],
+    year: i16,
+    today: Date,
+) -> Result<Vec<UnitReminder>, AppError> {
+    let of_year: Vec<&PlacedAssignment> = placed.iter().filter(|p| p.year == year).collect();
+    if of_year.is_empty() {
+        return Ok(Vec::new());
+    }
+    let periods: Vec<Period> = Period::Year(year)
+        .months()
+        .filter(|m| m.first_day() <= today)
+        .collect();
+    let mut reports = Vec::new();
+    for p in &periods {
+        reports.extend(store.reports_within(unit, *p).await?);
+    }
+    let assignments: Vec<Assignment> = of_year.iter().map(|p| p.assignment.clone()).collect();
+    let records = Records {
+        assignments: &assignments,
+        periods: &periods,
+        reports: &reports,
+        problems: &[],
+        tree,
+    };
+    let by_id: HashMap<AssignmentId, &PlacedAssignment> =
+        of_year.iter().map(|p| (p.assignment.id, *p)).collect();
+    let mut out: Vec<UnitReminder> = minsheng_domain::reminders(
+        &records,
+        &ReportingRule::default(),
+        &ReminderRule::default(),
+        today,
+    )
+    .into_iter()
+    .filter_map(|r| {
+        let a = match &r {
+            Reminder::DueSoon { assignment, .. } | Reminder::Overdue { assignment, .. } => {
+                *assignment
+            }
+            _ => return None,
+        };
+        let placed = (*by_id.get(&a)?).clone();
+        Some(UnitReminder {
+            reminder: r,
+            placed,
+        })
+    })
+    .collect();
+    out.sort_by_key(|u| {
+        let due = match u.reminder {
+            Reminder::DueSoon { due, .. } | Reminder::Overdue { due, .. } => due,
+            _ => today,
+        };
+        (
+            std::cmp::Reverse(due),
+            u.placed.section_no,
+            u.placed.item_no,
+        )
+    });
+    Ok(out)
 }
 
 /// The report form of one assignment and period: what is filed or drafted so far.

@@ -12,8 +12,8 @@ mod editor;
 mod error;
 mod html;
 pub mod i18n;
-mod problems;
 mod portal;
+mod problems;
 pub mod session;
 mod workflow;
 

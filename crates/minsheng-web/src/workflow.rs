@@ -24,7 +24,7 @@ use jiff::Timestamp;
 use minsheng_app::reporting::MAX_EVIDENCE_BYTES;
 use minsheng_app::workspace::{self, Line};
 use minsheng_domain::quantity::format_zh;
-use minsheng_domain::{Evidence, Period, Report, ReportStatus, Target, TargetKind};
+use minsheng_domain::{Evidence, Period, Reminder, Report, ReportStatus, Target, TargetKind};
 use msg::Msg;
 use rust_decimal::Decimal;
 
@@ -220,6 +220,22 @@ struct ProblemRow {
     overdue: bool,
 }
 
+/// A report due soon or overdue.
+struct ReminderRow {
+    /// `due_soon` or `overdue`.
+    kind: &'static str,
+    label: &'static str,
+    target: String,
+    period: String,
+    due: String,
+    /// Days left, or days late.
+    days: i32,
+    href: String,
+}
+
+/// How many reminders the workspace lists; the rest are counted.
+const REMINDERS_SHOWN: usize = 12;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "workspace.html")]
 struct WorkspacePage {
@@ -232,6 +248,8 @@ struct WorkspacePage {
     rows: Vec<AssignmentRow>,
     returned: Vec<ReturnedRow>,
     problems: Vec<ProblemRow>,
+    reminders: Vec<ReminderRow>,
+    reminders_more: usize,
     filed: Option<i64>,
 }
 
@@ -301,6 +319,37 @@ async fn workspace_page(
             overdue: p.overdue,
         })
         .collect();
+    let reminders = w
+        .reminders
+        .iter()
+        .take(REMINDERS_SHOWN)
+        .filter_map(|r| {
+            let (kind, label, p, due, days) = match r.reminder {
+                Reminder::DueSoon {
+                    period,
+                    due,
+                    days_left,
+                    ..
+                } => ("due_soon", t.due_soon, period, due, days_left),
+                Reminder::Overdue {
+                    period,
+                    due,
+                    days_late,
+                    ..
+                } => ("overdue", t.overdue_report, period, due, days_late),
+                _ => return None,
+            };
+            Some(ReminderRow {
+                kind,
+                label,
+                target: r.placed.target.phrase.clone(),
+                period: period_label(&chrome, p),
+                due: due.to_string(),
+                days,
+                href: form_href(r.placed.assignment.id, p),
+            })
+        })
+        .collect();
     let months = Period::Year(period.year())
         .months()
         .filter(|m| *m == period || m.first_day() <= today)
@@ -315,6 +364,8 @@ async fn workspace_page(
         rows,
         returned,
         problems,
+        reminders,
+        reminders_more: w.reminders.len().saturating_sub(REMINDERS_SHOWN),
         filed: q.filed,
         chrome,
     })

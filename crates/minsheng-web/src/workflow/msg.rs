@@ -39,6 +39,18 @@ pub(crate) struct Msg {
     pub raised_by: &'static str,
     pub due: &'static str,
     pub overdue: &'static str,
+    /// The reminders' heading.
+    pub reminders_title: &'static str,
+    /// A report due within the reminder window.
+    pub due_soon: &'static str,
+    /// A report past its due date and not filed.
+    pub overdue_report: &'static str,
+    /// Before the days left.
+    pub days_left: &'static str,
+    /// Before the days late.
+    pub days_late: &'static str,
+    /// Before the count of reminders not listed.
+    pub reminders_more: &'static str,
     pub form_title: &'static str,
     pub back_to_workspace: &'static str,
     pub deadline: &'static str,
@@ -127,6 +139,12 @@ pub(crate) static ZH: Msg = Msg {
     raised_by: "提出单位",
     due: "办结时限",
     overdue: "已逾期",
+    reminders_title: "催报提醒",
+    due_soon: "即将到期",
+    overdue_report: "逾期未报",
+    days_left: "剩余天数",
+    days_late: "逾期天数",
+    reminders_more: "另有未列出的提醒:",
     form_title: "填报报告",
     back_to_workspace: "返回我的任务",
     deadline: "截止",
@@ -215,6 +233,12 @@ pub(crate) static EN: Msg = Msg {
     raised_by: "Raised by",
     due: "Due",
     overdue: "overdue",
+    reminders_title: "Reports to file",
+    due_soon: "Due soon",
+    overdue_report: "Overdue",
+    days_left: "days left",
+    days_late: "days late",
+    reminders_more: "Further reminders not listed:",
     form_title: "Report",
     back_to_workspace: "Back to my assignments",
     deadline: "deadline",

@@ -40,20 +40,33 @@ async fn each_role_signs_in_to_its_own_pages() {
     site.db.finish().await;
 }
 
-/// An assignment of 长春市 with no report at all in the demo (a quantity target), and 长春市.
-async fn unreported_share(store: &minsheng_store::Store) -> (minsheng_domain::Assignment, String) {
+/// A count share of 长春市 with no report for September in the demo, its last accepted value,
+/// and its quota.
+async fn unreported_share(
+    store: &minsheng_store::Store,
+) -> (minsheng_domain::Assignment, String, String) {
     let city = store.unit_by_name("长春市").await.unwrap().unwrap();
     for a in store.assignments_of_unit(city.id).await.unwrap() {
         let target = store.target(a.target).await.unwrap();
-        if a.quota.is_some()
+        let reports = store.reports_of_assignment(a.id).await.unwrap();
+        let last = reports
+            .iter()
+            .filter(|r| r.status == minsheng_domain::ReportStatus::Accepted)
+            .filter_map(|r| r.cumulative)
+            .next_back();
+        if let (Some(quota), Some(last)) = (a.quota, last)
             && target.kind == minsheng_domain::TargetKind::Quantity
-            && store.reports_of_assignment(a.id).await.unwrap().is_empty()
+            && last < quota
+            && !reports.iter().any(|r| r.period.to_string() == "2023-09")
         {
-            let quota = a.quota.unwrap().normalize().to_string();
-            return (a, quota);
+            return (
+                a,
+                last.normalize().to_string(),
+                quota.normalize().to_string(),
+            );
         }
     }
-    panic!("the demo has no unreported share of 长春市 left to file");
+    panic!("the demo has no share of 长春市 left to file for September");
 }
 
 /// The newest revision filed for an assignment.
@@ -87,7 +100,7 @@ async fn click(c: &fantoccini::Client, css: &str) {
 async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follow() {
     let site = demo_site(sqlite().await).await;
     let store = site.db.store.clone();
-    let (share, quota) = unreported_share(&store).await;
+    let (share, last, quota) = unreported_share(&store).await;
     let base = site.base.clone();
     let form = format!("/workspace/assignments/{}/report?period=2023-09", share.id);
     let target_page = format!("/targets/{}?period=2023-09", share.target);
@@ -103,8 +116,8 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
         // 长春市 drafts: the draft is kept.
         sign_in(&c, &site, "220100").await;
         c.goto(&site.url(&form)).await.unwrap();
-        fill(&c, "#value", "0.9").await;
-        fill(&c, "#narrative", "E2E 第一次填报:已完成九成").await;
+        fill(&c, "#value", &last).await;
+        fill(&c, "#narrative", "E2E 第一次填报:与上月持平").await;
         click(&c, "#save-draft").await;
         text(&c, "#form-note").await;
         c.goto(&site.url(&form)).await.unwrap();
@@ -115,7 +128,7 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
             .prop("value")
             .await
             .unwrap();
-        assert_eq!(kept.as_deref(), Some("0.9"), "the draft is kept");
+        assert_eq!(kept.as_deref(), Some(last.as_str()), "the draft is kept");
         screenshot(&c, "report-form").await;
         click(&c, "#submit-report").await;
         assert!(text(&c, "#filed-note").await.contains('#'));

@@ -5,7 +5,7 @@ mod auth;
 mod editor;
 mod english;
 mod pages;
-mod problems;
 mod portal;
+mod problems;
 mod support;
 mod workflow;

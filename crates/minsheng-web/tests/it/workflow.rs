@@ -644,3 +644,57 @@ async fn a_qualitative_item_is_reported_as_a_stage_in_either_language() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_workspace_chases_the_reports_a_unit_has_not_filed() {
+    for db in backends().await {
+        demo::build(&db.store).await.unwrap();
+        let st = state(&db.store, true);
+        let city = db.store.unit_by_name("长春市").await.unwrap().unwrap();
+        // A share of 长春市 the demo stops reporting on after June: July to September are overdue.
+        let mut silent = None;
+        for a in db.store.assignments_of_unit(city.id).await.unwrap() {
+            let reports = db.store.reports_of_assignment(a.id).await.unwrap();
+            if !reports.iter().any(|r| r.period.to_string() == "2023-09") {
+                silent = Some(a);
+                break;
+            }
+        }
+        let silent = silent.expect("the demo leaves a share of 长春市 unreported in September");
+        let phrase = db.store.target(silent.target).await.unwrap().phrase;
+        let cookie = demo_sign_in(&st, "220100").await;
+        let p = get_as(&st, &cookie, "/workspace?period=2023-09").await;
+        assert_eq!(p.status, StatusCode::OK, "{}", db.label);
+        let section = &p.body[p
+            .body
+            .find("id=\"reminders\"")
+            .expect("a reminders section")..];
+        let first = &section[..section.find("</li>").unwrap()];
+        assert!(
+            first.contains("reminder-overdue") && first.contains("逾期未报"),
+            "{first}"
+        );
+        assert!(
+            section.contains(&phrase),
+            "the unfiled share is chased: {phrase}"
+        );
+        assert!(
+            section.contains(&format!(
+                "/workspace/assignments/{}/report?period=2023-09",
+                silent.id
+            )),
+            "each reminder links to its form"
+        );
+        // On 2023-10-15, September's reports (due 10-05) are the latest overdue: 10 days late.
+        assert!(first.contains("2023-10-05"), "{first}");
+        // English too.
+        let p = get_as(
+            &st,
+            &format!("{cookie}; lang=en"),
+            "/workspace?period=2023-09",
+        )
+        .await;
+        assert!(p.body.contains("Reports to file") && p.body.contains("days late"));
+        db.finish().await;
+    }
+}
