@@ -4,5 +4,6 @@ mod api;
 mod auth;
 mod pages;
 mod problems;
+mod report_api;
 mod support;
 mod workflow;
