@@ -24,7 +24,9 @@ use minsheng_domain::{
     Problem, Records, Reminder, ReminderRule, Report, ReportId, ReportStatus, ReportingRule, Role,
     UnitId, UnitTree,
 };
-use minsheng_store::{PlacedAssignment, QueuedReport, Store};
+use minsheng_store::Store;
+pub use minsheng_store::{PlacedAssignment, QueuedReport};
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 /// The month a unit reports for by default on `today`: the last month that has ended, whose
@@ -336,6 +338,17 @@ impl ReportForm {
     pub fn editable(&self) -> bool {
         self.latest()
             .is_none_or(|r| matches!(r.status, ReportStatus::Draft | ReportStatus::Returned))
+    }
+
+    /// The last accepted value a cumulative count may not fall below without a correction,
+    /// with its period; `None` for a level or a stage (which may move either way) and before
+    /// anything is accepted.
+    pub fn floor_value(&self) -> Option<(Period, Decimal)> {
+        let r = self
+            .floor
+            .as_ref()
+            .filter(|_| self.placed.target.quantity.is_additive())?;
+        Some((r.period, r.cumulative?))
     }
 
     /// Whether evidence files may be attached now: to a draft or a report awaiting review.

@@ -5,7 +5,9 @@
 //! without one that needs it answers 401). The public reads published plans only; a
 //! signed-in account reads every plan. Tracking and the dashboard rank units: they need an
 //! account that sees all (the office or a viewer of all). Problems are scoped and checked as on
-//! the problems board ([`minsheng_app::board`]); decomposition is the office's. Cross-site
+//! the problems board ([`minsheng_app::board`]); decomposition is the office's; reporting and
+//! review are checked by the use-cases of the reporting pages ([`minsheng_app::workspace`]).
+//! Cross-site
 //! writes from a browser are refused before they arrive (the site's CSRF layer).
 //!
 //! **Errors.** Every failure answers with one envelope, `{ "errors": [{ "code", "field",
@@ -15,6 +17,7 @@
 mod decomposition;
 pub(crate) mod dto;
 mod problems;
+mod reporting;
 
 use crate::AppState;
 use crate::auth::Chrome;
@@ -46,6 +49,7 @@ use utoipa_axum::routes;
         (name = "accounts", description = "账号 / the signed-in account"),
         (name = "problems", description = "协调事项 / coordination matters"),
         (name = "decomposition", description = "任务分解 / who carries each target"),
+        (name = "reporting", description = "上报与审核 / reports, review and evidence"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +77,15 @@ pub(crate) enum ApiError {
     Web(WebError),
     /// A value that cannot be used: 422, naming the field.
     Invalid {
+        /// The field at fault.
+        field: String,
+        /// Why, Chinese first.
+        reason: String,
+    },
+    /// Several values that cannot be used: 422, one error per field.
+    Fields(Vec<(String, String)>),
+    /// An upload over its limit: 413, naming the field.
+    TooLarge {
         /// The field at fault.
         field: String,
         /// Why, Chinese first.
@@ -109,6 +122,24 @@ impl IntoResponse for ApiError {
             ApiError::Invalid { field, reason } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
+                Some(field),
+                reason,
+            ),
+            ApiError::Fields(fields) => {
+                let errors = fields
+                    .into_iter()
+                    .map(|(field, detail)| ErrorDto {
+                        code: "invalid",
+                        field: Some(field),
+                        detail,
+                    })
+                    .collect();
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorsDto { errors }))
+                    .into_response();
+            }
+            ApiError::TooLarge { field, reason } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
                 Some(field),
                 reason,
             ),
@@ -165,7 +196,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             Err(JsonRejection::JsonDataError(e)) => {
                 let text = e.body_text();
                 Err(invalid(
-                    named_field(&text).unwrap_or("body"),
+                    named_field(&text).unwrap_or_else(|| "body".into()),
                     format!("请求内容不符合要求 / the body does not fit: {text}"),
                 ))
             }
@@ -177,11 +208,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// The field serde names in "missing field `title`" or "unknown field `x`".
-fn named_field(text: &str) -> Option<&str> {
-    let at = text.find("field `")? + "field `".len();
-    let rest = &text[at..];
-    rest.find('`').map(|end| &rest[..end])
+/// The field at fault in axum's account of a body that does not fit: the path to the value
+/// (`value: invalid type …`, `shares[1]: missing field `quota``), with the field serde names
+/// in "missing field `title`" or "unknown field `x`".
+fn named_field(text: &str) -> Option<String> {
+    let rest = text.split_once("target type: ").map_or(text, |(_, r)| r);
+    let (path, message) = match rest.split_once(": ") {
+        Some((p, m)) if !p.is_empty() && !p.contains(' ') => (Some(p), m),
+        _ => (None, rest),
+    };
+    let named = message.find("field `").and_then(|at| {
+        let rest = &message[at + "field `".len()..];
+        rest.find('`').map(|end| &rest[..end])
+    });
+    match (path, named) {
+        (Some(p), Some(n)) => Some(format!("{p}.{n}")),
+        (Some(p), None) => Some(p.to_string()),
+        (None, Some(n)) => Some(n.to_string()),
+        (None, None) => None,
+    }
 }
 
 /// An id in a path; anything else is not found.
@@ -301,6 +346,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
             decomposition::put_assignments
         ))
         .routes(routes!(decomposition::put_schedule))
+        .merge(reporting::routes())
         .split_for_parts();
     router.route(
         "/api/openapi.json",

@@ -7,7 +7,7 @@
 //! review, is decided by [`minsheng_app::workspace`] (which the JSON API calls too). A unit
 //! account asking for another unit's assignment, report or evidence gets 403 on every route.
 
-mod form;
+pub(crate) mod form;
 mod msg;
 mod report;
 mod review;
@@ -30,7 +30,7 @@ use rust_decimal::Decimal;
 
 /// The largest upload body: the largest evidence file and its multipart framing. A file just
 /// over the limit still arrives whole and is refused by the use-case with its size named.
-const UPLOAD_LIMIT: usize = MAX_EVIDENCE_BYTES + 64 * 1024;
+pub(crate) const UPLOAD_LIMIT: usize = MAX_EVIDENCE_BYTES + 64 * 1024;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -60,17 +60,22 @@ fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, WebError> {
     s.parse().map_err(|_| WebError::NotFound)
 }
 
-/// The month asked for (`2023-09`), or the current reporting month.
-fn period_of(q: Option<&str>, today: jiff::civil::Date) -> Result<Period, WebError> {
+/// The month asked for (`2023-09`), or the current reporting month; otherwise why not.
+pub(crate) fn month_of(q: Option<&str>, today: jiff::civil::Date) -> Result<Period, String> {
     match q.map(str::trim).filter(|p| !p.is_empty()) {
         None => Ok(workspace::reporting_month(today)),
         Some(p) => match Period::parse(p) {
             Ok(p @ Period::Month { .. }) => Ok(p),
-            Ok(_) | Err(_) => Err(WebError::BadRequest(format!(
+            Ok(_) | Err(_) => Err(format!(
                 "期间“{p}”应为 YYYY-MM 形式的月份 / the period '{p}' must be a month written YYYY-MM"
-            ))),
+            )),
         },
     }
+}
+
+/// The month asked for, or the current reporting month; anything else is a bad request.
+fn period_of(q: Option<&str>, today: jiff::civil::Date) -> Result<Period, WebError> {
+    month_of(q, today).map_err(WebError::BadRequest)
 }
 
 fn period_label(chrome: &Chrome, p: Period) -> String {

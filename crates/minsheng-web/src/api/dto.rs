@@ -12,6 +12,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+mod reporting;
+pub use reporting::*;
+
 fn dec(d: Decimal) -> String {
     d.normalize().to_string()
 }
@@ -403,7 +406,7 @@ pub struct ErrorsDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDto {
     /// A stable code: `not_found`, `bad_request`, `invalid` (a field's value cannot be used),
-    /// `unauthenticated`, `forbidden`, `internal`.
+    /// `too_large` (an upload over its limit), `unauthenticated`, `forbidden`, `internal`.
     pub code: &'static str,
     /// The field at fault, for `invalid` (`title`, `due`, `quota`, `shares[1].quota`, …).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -24,16 +24,19 @@ use rust_decimal::Decimal;
 /// What a correction states when the unit ticks the box; the reason is in the narrative.
 const CORRECTION_NOTE: &str = "本期累计值为更正数据,原因见情况说明";
 
-/// The form's fields as typed (all text, so they can be shown again as they were).
+/// The form's fields as typed (all text, so they can be shown again as they were). The JSON
+/// API fills them from its body and reads them with the same rules ([`read_fields`]).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
-pub(super) struct Fields {
-    value: String,
-    stage: String,
-    spent: String,
-    narrative: String,
-    correction: Option<String>,
-    action: String,
+pub(crate) struct Fields {
+    pub value: String,
+    pub stage: String,
+    pub spent: String,
+    pub narrative: String,
+    /// Ticked (any value) when the cumulative value corrects an accepted one.
+    pub correction: Option<String>,
+    /// `draft` or `submit`.
+    pub action: String,
 }
 
 impl Fields {
@@ -137,14 +140,12 @@ fn read(f: &Fields, form: &ReportForm, t: &Msg) -> Result<(ReportInput, FileAs),
         }
     };
     let is_stage = form.placed.target.kind == TargetKind::Stage;
-    let value = if is_stage {
+    // The page has no value field for a qualitative item; a value sent anyway goes on to the
+    // use-case, which refuses it.
+    let value = number(&f.value).unwrap_or_else(|()| {
+        errors.put("value", t.not_a_number);
         None
-    } else {
-        number(&f.value).unwrap_or_else(|()| {
-            errors.put("value", t.not_a_number);
-            None
-        })
-    };
+    });
     let stage = match f.stage.trim() {
         "" => None,
         _ if !is_stage => None,
@@ -173,6 +174,19 @@ fn read(f: &Fields, form: &ReportForm, t: &Msg) -> Result<(ReportInput, FileAs),
         )),
         _ => Err(errors),
     }
+}
+
+/// Reads fields sent to the JSON API by the form's rules: what to file, or each field that
+/// cannot be read with its message (Chinese first). The unknown action is field `action`.
+pub(crate) fn read_fields(
+    f: &Fields,
+    form: &ReportForm,
+) -> Result<(ReportInput, FileAs), Vec<(&'static str, String)>> {
+    read(f, form, &super::msg::ZH).map_err(|e| {
+        e.0.into_iter()
+            .map(|(field, m)| (if field == "form" { "action" } else { field }, m))
+            .collect()
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -267,15 +281,9 @@ impl FormPage {
                 .collect::<Vec<_>>()
                 .join(","),
             evidence: form.evidence.iter().map(EvidenceRow::of).collect(),
-            // Only a cumulative count is held to the last accepted value.
-            floor: form
-                .floor
-                .as_ref()
-                .filter(|_| target.quantity.is_additive())
-                .and_then(|r| {
-                    let v = r.cumulative.map(|v| amount(v, target))?;
-                    Some(format!("{} {v}", period_label(&chrome, r.period)))
-                }),
+            floor: form.floor_value().map(|(period, v)| {
+                format!("{} {}", period_label(&chrome, period), amount(v, target))
+            }),
             note: None,
             revisions,
             chrome,
@@ -386,6 +394,14 @@ async fn the_file(
             Err(_) => Err(unreadable),
         };
     }
+}
+
+/// The one file of an upload to the JSON API, or the status and message (Chinese first) of
+/// why it cannot be read: 400 cut off, 413 over the limit, 422 no file.
+pub(crate) async fn uploaded_file(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(String, String, axum::body::Bytes), (StatusCode, &'static str)> {
+    the_file(multipart, &super::msg::ZH).await
 }
 
 /// `POST /reports/{id}/evidence` (multipart, field `file`): attaches a file to a draft or a

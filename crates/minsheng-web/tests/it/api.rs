@@ -170,6 +170,13 @@ async fn the_openapi_document_describes_every_route() {
         "/api/problems/{id}/resolve",
         "/api/targets/{id}/assignments",
         "/api/assignments/{id}/schedule",
+        "/api/workspace",
+        "/api/assignments/{id}/report",
+        "/api/reports/{id}",
+        "/api/review",
+        "/api/reports/{id}/accept",
+        "/api/reports/{id}/return",
+        "/api/reports/{id}/evidence",
     ] {
         assert!(
             paths.contains_key(p),
@@ -181,6 +188,13 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/problems", &["get", "post"][..]),
         ("/api/targets/{id}/assignments", &["get", "put"]),
         ("/api/assignments/{id}/schedule", &["put"]),
+        ("/api/workspace", &["get"]),
+        ("/api/assignments/{id}/report", &["get", "post"]),
+        ("/api/reports/{id}", &["get"]),
+        ("/api/review", &["get"]),
+        ("/api/reports/{id}/accept", &["post"]),
+        ("/api/reports/{id}/return", &["post"]),
+        ("/api/reports/{id}/evidence", &["post"]),
     ] {
         for m in methods {
             assert!(paths[p].get(m).is_some(), "{m} {p}");
@@ -209,6 +223,21 @@ async fn the_openapi_document_describes_every_route() {
         "SchedulePointDto",
         "MilestoneDto",
         "AssignmentScheduleDto",
+        "WorkspaceDto",
+        "WorkspaceLineDto",
+        "ReturnedReportDto",
+        "PlacedAssignmentDto",
+        "ReportFormDto",
+        "FloorDto",
+        "ReportDto",
+        "RevisionDto",
+        "ReportViewDto",
+        "EvidenceDto",
+        "ReportInputDto",
+        "ReturnReportDto",
+        "EvidenceUploadDto",
+        "ReviewQueueDto",
+        "QueuedReportDto",
     ] {
         assert!(
             schemas.contains_key(s),
@@ -219,6 +248,16 @@ async fn the_openapi_document_describes_every_route() {
     assert_eq!(
         doc["components"]["securitySchemes"]["session"]["in"], "cookie",
         "the session cookie is documented"
+    );
+    // The evidence upload is multipart with a binary `file`; its bytes are downloaded at the
+    // page route the evidence's `href` names, as the schema says.
+    let upload = &paths["/api/reports/{id}/evidence"]["post"]["requestBody"]["content"];
+    assert!(upload["multipart/form-data"].is_object(), "{upload}");
+    let evidence = schemas["EvidenceDto"].to_string();
+    assert!(evidence.contains("GET /evidence/{id}"), "{evidence}");
+    assert_eq!(
+        schemas["EvidenceUploadDto"]["properties"]["file"]["format"],
+        "binary"
     );
     db.finish().await;
 }

@@ -7,5 +7,6 @@ mod english;
 mod pages;
 mod portal;
 mod problems;
+mod report_api;
 mod support;
 mod workflow;

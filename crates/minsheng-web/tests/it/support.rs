@@ -4,7 +4,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use minsheng_app::demo;
+use minsheng_app::{demo, queries};
+use minsheng_domain::{Assignment, PlanId, Report};
 use minsheng_store::Store;
 use minsheng_web::{AppState, router};
 use tower::ServiceExt;
@@ -164,4 +165,64 @@ pub const RAISED_REASSIGNED_RESOLVED: [(&str, &str); 3] = [
 pub async fn unit_id(store: &Store, name: &str) -> i64 {
     let tree = store.unit_tree().await.unwrap();
     tree.units().iter().find(|u| u.name == name).unwrap().id.0
+}
+
+/// The demo's plan and 长春市's share of its first target (城镇新增就业23万人).
+pub async fn changchun_share(store: &Store) -> (PlanId, Assignment) {
+    let plan = queries::plans(store).await.unwrap()[0].id;
+    let target = store.targets(plan).await.unwrap()[0].id;
+    (plan, changchun_share_of(store, target).await)
+}
+
+/// The demo on `store`, served as on its day: the state, the plan and 长春市's share of its
+/// first target.
+pub async fn changchun_demo(store: &Store) -> (AppState, PlanId, Assignment) {
+    demo::build(store).await.unwrap();
+    let (plan, a) = changchun_share(store).await;
+    (state(store, true), plan, a)
+}
+
+/// 长春市's share of a target.
+pub async fn changchun_share_of(store: &Store, target: minsheng_domain::TargetId) -> Assignment {
+    let cc = store.unit_by_name("长春市").await.unwrap().unwrap().id;
+    store
+        .assignments_of_target(target)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.unit == cc)
+        .unwrap()
+}
+
+/// The revisions of an assignment for a period.
+pub async fn revisions(store: &Store, a: &Assignment, period: &str) -> Vec<Report> {
+    store
+        .reports_of_assignment(a.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.period.to_string() == period)
+        .collect()
+}
+
+/// A same-origin multipart upload of one file in the field `file`.
+pub async fn upload(st: &AppState, cookie: &str, uri: &str, name: &str, bytes: &[u8]) -> Page {
+    let boundary = "----minsheng-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::post(uri)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    send(st, req).await
 }

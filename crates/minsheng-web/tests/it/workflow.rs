@@ -2,69 +2,19 @@
 //! corrects and is accepted; the office reviews; bad input is refused beside its field and
 //! changes nothing; a unit cannot reach another unit's assignment, report or evidence.
 
-use crate::support::{Page, demo_sign_in, enc, get_as, post_as, send, state};
+use crate::support::{
+    Page, changchun_demo, changchun_share_of, demo_sign_in, enc, get_as, post_as, revisions, state,
+    upload,
+};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use minsheng_app::reporting::MAX_EVIDENCE_BYTES;
 use minsheng_app::{demo, queries};
-use minsheng_domain::{Assignment, PlanId, Report, ReportStatus};
-use minsheng_store::Store;
+use minsheng_domain::ReportStatus;
 use minsheng_store::testing::backends;
 use minsheng_web::{AppState, router};
 use tower::ServiceExt;
-
-/// The demo's plan and 长春市's share of its first target (城镇新增就业23万人).
-async fn changchun_share(store: &Store) -> (PlanId, Assignment) {
-    let plan = queries::plans(store).await.unwrap()[0].id;
-    let target = store.targets(plan).await.unwrap()[0].id;
-    (plan, changchun_share_of(store, target).await)
-}
-
-/// 长春市's share of a target.
-async fn changchun_share_of(store: &Store, target: minsheng_domain::TargetId) -> Assignment {
-    let cc = store.unit_by_name("长春市").await.unwrap().unwrap().id;
-    store
-        .assignments_of_target(target)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.unit == cc)
-        .unwrap()
-}
-
-/// The revisions of an assignment for a period.
-async fn revisions(store: &Store, a: &Assignment, period: &str) -> Vec<Report> {
-    store
-        .reports_of_assignment(a.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.period.to_string() == period)
-        .collect()
-}
-
-/// A same-origin multipart upload of one file in the field `file`.
-async fn upload(st: &AppState, cookie: &str, uri: &str, name: &str, bytes: &[u8]) -> Page {
-    let boundary = "----minsheng-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post(uri)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("sec-fetch-site", "same-origin")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap();
-    send(st, req).await
-}
 
 /// The `<tr …>` of the row whose attribute `attr` is `id`, up to its `</tr>`.
 fn row<'a>(page: &'a str, attr: &str, id: impl std::fmt::Display) -> &'a str {
@@ -93,9 +43,7 @@ fn form(fields: &[(&str, &str)]) -> String {
 async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
     for db in backends().await {
         let store = &db.store;
-        demo::build(store).await.unwrap();
-        let st = state(store, true);
-        let (plan, a) = changchun_share(store).await;
+        let (st, plan, a) = changchun_demo(store).await;
         let cc = demo_sign_in(&st, "220100").await;
         let office = demo_sign_in(&st, "office").await;
         let form_uri = format!("/workspace/assignments/{}/report?period=2023-10", a.id);
@@ -464,9 +412,7 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
 async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
     for db in backends().await {
         let store = &db.store;
-        demo::build(store).await.unwrap();
-        let st = state(store, true);
-        let (plan, a) = changchun_share(store).await;
+        let (st, plan, a) = changchun_demo(store).await;
         let cc = demo_sign_in(&st, "220100").await;
         let jl = demo_sign_in(&st, "220200").await;
         let leader = demo_sign_in(&st, "leader").await;
