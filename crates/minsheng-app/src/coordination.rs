@@ -266,7 +266,7 @@ pub async fn reminders(store: &Store, today: Date) -> Result<Vec<Reminder>, AppE
 
 /// [`reminders`] under given rules. Reports are chased monthly over each plan's year, for
 /// every plan past its draft; problems across the database. Grouped by kind as
-/// [`minsheng_domain::reminders`] groups them.
+/// [`minsheng_domain::reminders()`] groups them.
 pub async fn reminders_with(
     store: &Store,
     today: Date,
