@@ -14,9 +14,11 @@ pub mod demo;
 mod error;
 pub mod history;
 pub mod import;
+pub mod overview;
 pub mod queries;
 pub mod reporting;
 pub mod rollup;
+pub mod target_detail;
 pub mod tracking;
 
 pub use error::{AppError, RowRefusal};

@@ -38,6 +38,14 @@ impl AssignmentRole {
             AssignmentRole::Partner => "配合",
         }
     }
+
+    /// The English name of the role.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            AssignmentRole::Lead => "Lead",
+            AssignmentRole::Partner => "Partner",
+        }
+    }
 }
 
 /// A target assigned to a unit.

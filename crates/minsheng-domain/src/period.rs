@@ -173,6 +173,31 @@ impl Period {
         }
     }
 
+    /// How it reads in English: June 2023, Q2 2023, H1 2023, 2023.
+    pub fn label_en(self) -> String {
+        const M: [&str; 13] = [
+            "",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        match self {
+            Period::Month { year, month } => format!("{} {year}", M[month as usize]),
+            Period::Quarter { year, quarter } => format!("Q{quarter} {year}"),
+            Period::Half { year, half } => format!("H{half} {year}"),
+            Period::Year(year) => year.to_string(),
+        }
+    }
+
     /// Reads a canonical code (2023-06, 2023-Q2, 2023-H1, 2023) or Chinese text that names its
     /// year (2023年6月底, 2023年上半年, 2023年底).
     pub fn parse(s: &str) -> Result<Period, PeriodError> {

@@ -47,6 +47,16 @@ impl Cmp {
             Cmp::Eq => "为",
         }
     }
+
+    /// The comparison in English, before a value.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Cmp::Ge => "at least",
+            Cmp::Le => "at most",
+            Cmp::Approx => "about",
+            Cmp::Eq => "exactly",
+        }
+    }
 }
 
 /// A value in a unit, e.g. 230000 人. The value is exact: never a float.

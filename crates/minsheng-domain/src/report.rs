@@ -49,6 +49,16 @@ impl ReportStatus {
             ReportStatus::Accepted => "已审核",
         }
     }
+
+    /// The English name of the status.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "Draft",
+            ReportStatus::Submitted => "Submitted",
+            ReportStatus::Returned => "Returned",
+            ReportStatus::Accepted => "Accepted",
+        }
+    }
 }
 
 /// The stage of a qualitative item, reported instead of a number.
@@ -88,6 +98,15 @@ impl Stage {
             Stage::NotStarted => "未启动",
             Stage::InProgress => "推进中",
             Stage::Done => "已完成",
+        }
+    }
+
+    /// The English name of the stage.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Stage::NotStarted => "Not started",
+            Stage::InProgress => "In progress",
+            Stage::Done => "Done",
         }
     }
 }

@@ -106,6 +106,17 @@ impl Status {
         }
     }
 
+    /// The English name of the status.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Status::Done => "Done",
+            Status::OnTrack => "On track",
+            Status::Lagging => "Lagging",
+            Status::AtRisk => "At risk",
+            Status::NotReported => "Not reported",
+        }
+    }
+
     /// The colour it is shown in.
     pub fn colour(self) -> Colour {
         match self {

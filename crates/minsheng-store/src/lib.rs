@@ -16,6 +16,7 @@ mod audit;
 pub mod baseline;
 mod bulk;
 mod connect;
+mod data_version;
 mod error;
 mod evidence;
 mod plans;
@@ -23,6 +24,7 @@ mod problems;
 mod reports;
 mod rollup;
 mod rows;
+mod target_records;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;

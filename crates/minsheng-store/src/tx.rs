@@ -38,8 +38,10 @@ impl Store {
 }
 
 impl Tx {
-    /// Keeps everything written in this transaction.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Keeps everything written in this transaction, and raises the data version
+    /// ([`Store::data_version`]) with it.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.bump_data_version().await?;
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,

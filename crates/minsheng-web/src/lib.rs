@@ -8,10 +8,14 @@
 mod api;
 mod assets;
 mod auth;
+mod charts;
 mod error;
+mod highlight;
 mod html;
 pub mod i18n;
+mod office;
 pub mod session;
+mod tracking_rows;
 
 pub use error::WebError;
 
@@ -39,6 +43,8 @@ pub struct AppState {
     /// Whether the session cookie is marked `Secure` (sent over HTTPS only). Off only for a
     /// server reached over plain HTTP, such as the demo on localhost.
     pub secure_cookies: bool,
+    /// The office dashboards computed so far, kept until the next write.
+    pub overviews: minsheng_app::overview::OverviewCache,
 }
 
 impl AppState {
@@ -50,6 +56,7 @@ impl AppState {
             today: None,
             thresholds: minsheng_domain::Thresholds::default(),
             secure_cookies: true,
+            overviews: Default::default(),
         }
     }
 
@@ -75,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(assets::routes())
         .merge(api::routes())
+        .merge(office::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

@@ -2,5 +2,6 @@
 
 mod api;
 mod auth;
+mod office;
 mod pages;
 mod support;
