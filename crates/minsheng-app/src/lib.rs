@@ -12,6 +12,7 @@ pub mod coordination;
 pub mod decomposition;
 pub mod demo;
 mod error;
+pub mod freshness;
 pub mod history;
 pub mod import;
 pub mod overview;

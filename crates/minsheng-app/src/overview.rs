@@ -1,8 +1,8 @@
 //! The office dashboard (调度总览): one plan at one month, summed up from the office's view
 //! of it ([`tracking`]) — overall completion against 序时进度, the targets by status, each
 //! section's progress, the lagging targets worst first, the units' ranking and reporting
-//! completeness — and kept per data version ([`OverviewCache`]) so that showing it again
-//! costs one lookup until something is written.
+//! completeness — and kept per data version ([`OverviewCache`], [`crate::freshness`]) so that
+//! showing it again costs no computation until something is written.
 //!
 //! **Overall completion** is the mean of the targets' capped completion scores (each target
 //! weighing the same; the score the roll-up and the ranking use). **序时进度** (expected
@@ -14,6 +14,7 @@
 //! its 序时进度, then in document order.
 
 use crate::error::AppError;
+use crate::freshness::Kept;
 use crate::tracking::{self, TargetTracking, Tracking};
 use jiff::civil::Date;
 use minsheng_domain::goal::Goal;
@@ -21,8 +22,7 @@ use minsheng_domain::{Account, Period, Plan, PlanId, PlanStatus, Section, Status
 use minsheng_domain::{Thresholds, rollup::GroupSummary};
 use minsheng_store::Store;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 /// The dashboard of one plan at one month.
@@ -174,70 +174,40 @@ pub fn ensure_sees_dashboard(account: &Account) -> Result<(), AppError> {
 
 type Key = (PlanId, Period, Date);
 
-/// What the cache holds for one data version.
-#[derive(Debug, Default)]
-struct Kept {
-    version: i64,
-    plans: Option<Arc<Vec<Plan>>>,
-    overviews: HashMap<Key, Arc<OnceCell<Arc<Overview>>>>,
-}
-
-/// The dashboards computed so far, valid for one data version ([`Store::data_version`]):
-/// when any write has been committed since (by this server or another sharing the
-/// database), everything kept is dropped and computed again on demand. Requests for the same
-/// dashboard that arrive while it is being computed wait for that one computation.
-///
-/// One cache serves one set of thresholds (a server's): they are not part of its key.
+/// The plans and dashboards computed so far, each kept for one data version
+/// ([`crate::freshness`]): when a write has been committed since, they are computed again on
+/// demand. Requests for the same dashboard that arrive while it is being computed wait for
+/// that one computation. One cache serves one set of thresholds (a server's): they are not
+/// part of its key.
 #[derive(Debug, Clone, Default)]
 pub struct OverviewCache {
-    kept: Arc<Mutex<Kept>>,
+    plans: Kept<(), Arc<Vec<Plan>>>,
+    overviews: Kept<Key, Arc<OnceCell<Arc<Overview>>>>,
 }
 
 impl OverviewCache {
-    /// Everything kept for `version`, emptied first when it was kept for an older one. `None`
-    /// when the cache already holds a newer version than the one read (the caller then
-    /// computes without keeping).
-    fn at(&self, version: i64) -> Option<std::sync::MutexGuard<'_, Kept>> {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.version < version {
-            *kept = Kept {
-                version,
-                ..Kept::default()
-            };
-        }
-        (kept.version == version).then_some(kept)
-    }
-
-    /// Every plan, newest data.
-    pub async fn plans(&self, store: &Store) -> Result<Arc<Vec<Plan>>, AppError> {
-        let version = store.data_version().await?;
-        if let Some(p) = self.at(version).and_then(|k| k.plans.clone()) {
+    /// Every plan, at data `version`.
+    pub async fn plans(&self, store: &Store, version: i64) -> Result<Arc<Vec<Plan>>, AppError> {
+        if let Some(p) = self.plans.get(version, &()) {
             return Ok(p);
         }
         let plans = Arc::new(store.plans().await?);
-        if let Some(mut k) = self.at(version) {
-            k.plans = Some(plans.clone());
-        }
+        self.plans.put(version, (), plans.clone());
         Ok(plans)
     }
 
     /// The dashboard of `plan` at `period` as of `today` under `thresholds`, computed at most
-    /// once per data version.
+    /// once per data `version`.
     pub async fn overview(
         &self,
         store: &Store,
-        plan: PlanId,
-        period: Period,
-        today: Date,
+        version: i64,
+        (plan, period, today): Key,
         thresholds: &Thresholds,
     ) -> Result<Arc<Overview>, AppError> {
-        let version = store.data_version().await?;
-        let cell = self.at(version).map(|mut k| {
-            k.overviews
-                .entry((plan, period, today))
-                .or_default()
-                .clone()
-        });
+        let cell = self
+            .overviews
+            .get_or_insert_with(version, (plan, period, today), Arc::default);
         let compute = || async {
             let t = tracking::tracking(store, plan, period, today, thresholds).await?;
             let sections = store.sections(plan).await?;

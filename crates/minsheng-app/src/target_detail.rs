@@ -169,15 +169,7 @@ pub async fn target_detail(
     let (item, plan_id) = store.item(target.item).await?;
     let plan = store.plan(plan_id).await?;
     let period = tracking::period_or_default(plan.year, asked, today)?;
-    let section = store
-        .sections(plan_id)
-        .await?
-        .into_iter()
-        .find(|s| s.id == item.section)
-        .ok_or(AppError::NotFound {
-            what: "section",
-            id: item.section.0,
-        })?;
+    let section = crate::queries::section_of(store, plan_id, &item).await?;
     let one = tracking::target_tracking(store, id, period, thresholds).await?;
     let mut evidence: HashMap<ReportId, Vec<Evidence>> = HashMap::new();
     for e in store.evidence_of_target(id).await? {
@@ -204,7 +196,7 @@ pub async fn target_detail(
             .filter(|r| drafts || r.status != ReportStatus::Draft)
             .map(|r| (r.clone(), evidence.remove(&r.id).unwrap_or_default()))
             .collect();
-        history.sort_by(|(x, _), (y, _)| (y.period, y.revision).cmp(&(x.period, x.revision)));
+        history.sort_by_key(|(r, _)| std::cmp::Reverse((r.period, r.revision)));
         let latest = history
             .iter()
             .find(|(r, _)| r.status != ReportStatus::Draft)

@@ -98,6 +98,11 @@ pub async fn tracking(
         by_target.entry(a.target).or_default().push(a);
     }
     let months = months_up_to(plan.year, period);
+    let at = At {
+        period,
+        months: &months,
+        thresholds,
+    };
 
     let mut targets = Vec::new();
     let mut all_shares: Vec<Assessment> = Vec::new();
@@ -105,15 +110,7 @@ pub async fn tracking(
     for target in store.targets(plan.id).await? {
         let list = by_target.remove(&target.id).unwrap_or_default();
         let (section_no, item_no) = items.get(&target.item).copied().unwrap_or((0, 0));
-        let (t, carriers) = track_target(
-            target,
-            (section_no, item_no),
-            &list,
-            &mut records,
-            period,
-            &months,
-            thresholds,
-        )?;
+        let (t, carriers) = track_target(target, (section_no, item_no), &list, &mut records, &at)?;
         all_shares.extend(t.shares.iter().cloned());
         rolled.extend(carriers);
         targets.push(t);
@@ -194,16 +191,14 @@ pub async fn target_tracking(
         }
     }
     let months = months_up_to(plan.year, period);
-    let list: Vec<&Assignment> = assignments.iter().collect();
-    let (tracking, carriers) = track_target(
-        target,
-        (section_no, item.no),
-        &list,
-        &mut records,
+    let at = At {
         period,
-        &months,
+        months: &months,
         thresholds,
-    )?;
+    };
+    let list: Vec<&Assignment> = assignments.iter().collect();
+    let (tracking, carriers) =
+        track_target(target, (section_no, item.no), &list, &mut records, &at)?;
     Ok(OneTarget {
         tracking,
         plan,
@@ -264,6 +259,13 @@ fn months_up_to(year: i16, period: Period) -> Vec<Period> {
         .collect()
 }
 
+/// When tracking looks: the period, the plan year's months up to it, the thresholds.
+struct At<'a> {
+    period: Period,
+    months: &'a [Period],
+    thresholds: &'a Thresholds,
+}
+
 /// The records tracking reads, by assignment.
 #[derive(Default)]
 struct Records {
@@ -300,9 +302,11 @@ fn track_target(
     (section_no, item_no): (u32, u32),
     list: &[&Assignment],
     records: &mut Records,
-    period: Period,
-    months: &[Period],
-    thresholds: &Thresholds,
+    &At {
+        period,
+        months,
+        thresholds,
+    }: &At<'_>,
 ) -> Result<(TargetTracking, Vec<Assignment>), AppError> {
     let tolerance = thresholds.approx_tolerance();
     let none: Vec<Report> = Vec::new();

@@ -3,6 +3,9 @@
 //! keeps its figures per version). It lives in the database (`minsheng_meta`,
 //! `data_version`), so every server sharing the database sees every server's writes.
 //!
+//! [`Store::local_commits`] counts the transactions committed through this process's store,
+//! so a server can tell its own writes at once without asking the database.
+//!
 //! The counter is raised by an `UPDATE` of one row just before `COMMIT`: on PostgreSQL the
 //! row lock orders concurrent committers, so versions follow commit order; SQLite writers are
 //! serialized anyway (`BEGIN IMMEDIATE`). A reader that reads the version first and the data
@@ -14,6 +17,11 @@ use crate::tx::Tx;
 use crate::{Store, on_pool, on_tx};
 
 impl Store {
+    /// How many transactions this process has committed through this store and its clones.
+    pub fn local_commits(&self) -> u64 {
+        self.commits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The current data version (0 before the first write).
     pub async fn data_version(&self) -> Result<i64, StoreError> {
         // language=SQL

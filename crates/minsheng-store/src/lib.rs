@@ -49,6 +49,8 @@ use sqlx::{PgPool, SqlitePool};
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
+    /// Transactions committed through this store and its clones (this process's writes).
+    commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 #[derive(Debug)]
 pub struct Tx {
     pub(crate) inner: TxInner,
+    pub(crate) commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
     pub(crate) actor: Actor,
     pub(crate) now: Timestamp,
 }
@@ -31,6 +32,7 @@ impl Store {
         };
         Ok(Tx {
             inner,
+            commits: self.commits.clone(),
             actor: actor.clone(),
             now: Timestamp::now(),
         })
@@ -46,6 +48,8 @@ impl Tx {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 

@@ -8,6 +8,7 @@
 mod api;
 mod assets;
 mod auth;
+pub mod baseline;
 mod charts;
 mod error;
 mod highlight;
@@ -43,8 +44,28 @@ pub struct AppState {
     /// Whether the session cookie is marked `Secure` (sent over HTTPS only). Off only for a
     /// server reached over plain HTTP, such as the demo on localhost.
     pub secure_cookies: bool,
-    /// The office dashboards computed so far, kept until the next write.
-    pub overviews: minsheng_app::overview::OverviewCache,
+    /// What this server keeps in memory between requests (one `Arc`: the state is cloned for
+    /// every request).
+    pub caches: std::sync::Arc<Caches>,
+}
+
+/// What a server keeps in memory between requests, each value for one data version
+/// ([`minsheng_app::freshness`]): its own writes show at once, another server's within
+/// [`minsheng_app::freshness::MAX_AGE`].
+#[derive(Debug, Default)]
+pub struct Caches {
+    /// Which data version a request is served at.
+    pub(crate) freshness: minsheng_app::freshness::Freshness,
+    /// Signed-in accounts by id (`None`: gone or disabled).
+    pub(crate) accounts:
+        minsheng_app::freshness::Kept<minsheng_domain::UserId, Option<minsheng_domain::Account>>,
+    /// Sessions as loaded, with when they were (a sign-out on another server shows within
+    /// [`minsheng_app::freshness::MAX_AGE`]).
+    pub(crate) sessions: session::KeptSessions,
+    /// The office dashboards' figures.
+    pub(crate) overviews: minsheng_app::overview::OverviewCache,
+    /// The office dashboards' pages as rendered, by reader and address.
+    pub(crate) pages: minsheng_app::freshness::Kept<office::PageKey, axum::body::Bytes>,
 }
 
 impl AppState {
@@ -56,7 +77,7 @@ impl AppState {
             today: None,
             thresholds: minsheng_domain::Thresholds::default(),
             secure_cookies: true,
-            overviews: Default::default(),
+            caches: Default::default(),
         }
     }
 
@@ -77,7 +98,11 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
-    let sessions = session::layer(state.store.clone(), state.secure_cookies);
+    let sessions = session::layer(
+        state.store.clone(),
+        state.caches.clone(),
+        state.secure_cookies,
+    );
     html::routes()
         .merge(auth::routes())
         .merge(assets::routes())

@@ -18,7 +18,9 @@ use crate::tracking_rows::{RankRow, TrackRow, month_options, pct, rank_rows, tra
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use minsheng_app::overview::{self, Overview, Progress};
 use minsheng_app::target_detail::{self, TargetDetail};
@@ -384,16 +386,52 @@ fn progress_counts(p: &Progress) -> Vec<(Status, usize)> {
     Status::ALL.iter().map(|s| (*s, p.counts.get(*s))).collect()
 }
 
+/// What a rendered dashboard page is kept under (with the data version): who reads it, in
+/// which language, at which address, on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PageKey {
+    user: minsheng_domain::UserId,
+    lang: &'static str,
+    here: String,
+    today: jiff::civil::Date,
+}
+
+/// The dashboard: rendered once per reader, address and data version, then served as kept.
 async fn dashboard(
     State(st): State<AppState>,
     chrome: Chrome,
     Query(q): Query<DashboardQuery>,
-) -> Result<DashboardPage, WebError> {
+) -> Result<Response, WebError> {
     let me = chrome.account()?;
     overview::ensure_sees_dashboard(me)?;
+    let version = st.caches.freshness.version(&st.store).await?;
+    let key = PageKey {
+        user: me.id,
+        lang: chrome.lang.code(),
+        here: chrome.here.clone(),
+        today: st.today(),
+    };
+    if let Some(page) = st.caches.pages.get(version, &key) {
+        return Ok(Html(page).into_response());
+    }
+    let page = dashboard_page(&st, chrome, &q, version)
+        .await?
+        .render()
+        .map_err(|e| WebError::Internal(format!("dashboard template: {e}")))?;
+    let page = Bytes::from(page);
+    st.caches.pages.put(version, key, page.clone());
+    Ok(Html(page).into_response())
+}
+
+async fn dashboard_page(
+    st: &AppState,
+    chrome: Chrome,
+    q: &DashboardQuery,
+    version: i64,
+) -> Result<DashboardPage, WebError> {
     let lang = chrome.lang;
     let t = msg(lang);
-    let plans = st.overviews.plans(&st.store).await?;
+    let plans = st.caches.overviews.plans(&st.store, version).await?;
     let plan = match q.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => {
             let id: PlanId = p.parse().map_err(|_| {
@@ -416,11 +454,12 @@ async fn dashboard(
     let today = st.today();
     let period = tracking::period_or_default(plan.year, q.period.as_deref(), today)?;
     let o = st
+        .caches
         .overviews
-        .overview(&st.store, plan.id, period, today, &st.thresholds)
+        .overview(&st.store, version, (plan.id, period, today), &st.thresholds)
         .await?;
     let base = format!("plan={}&period={}", plan.id, period);
-    let drill = drill(&o, &q, lang)?;
+    let drill = drill(&o, q, lang)?;
     let counts = Status::ALL
         .iter()
         .map(|&s| CountCard {
@@ -681,6 +720,9 @@ async fn target_page(
         .iter()
         .map(|r| {
             let a = &r.assignment;
+            // A lead that does not carry a split target is shown no figures of its own
+            // unless it reported (a rate's lead does).
+            let assessment = r.assessment.as_ref().filter(|s| r.carries || s.reported);
             UnitView {
                 unit: r.unit.id,
                 name: r.unit.name.clone(),
@@ -691,9 +733,7 @@ async fn target_page(
                     .unwrap_or_else(|| t.whole_target.to_string()),
                 budget: money(a.budget, t),
                 carries: r.carries,
-                value: r
-                    .assessment
-                    .as_ref()
+                value: assessment
                     .map(|s| match target.kind {
                         TargetKind::Quantity => {
                             format!("{}{unit_of_measure}", format_zh_rounded(s.value))
@@ -701,8 +741,8 @@ async fn target_page(
                         TargetKind::Stage => pct(Some(s.value)),
                     })
                     .unwrap_or_else(|| "—".into()),
-                completion: pct(r.assessment.as_ref().map(|s| s.score)),
-                status: r.assessment.as_ref().map(|s| s.status),
+                completion: pct(assessment.map(|s| s.score)),
+                status: assessment.map(|s| s.status),
                 latest: r.latest,
                 history: r
                     .history

@@ -111,7 +111,7 @@ async fn run(
         today: is_demo.then_some(demo::DEMO_AS_OF),
         thresholds,
         secure_cookies,
-        overviews: Default::default(),
+        caches: Default::default(),
     };
     let served = minsheng_web::serve(listener, state).await;
     store.close().await;

@@ -3,6 +3,7 @@
 mod coordination;
 mod decomposition;
 mod demo;
+mod freshness;
 mod import;
 mod reporting;
 mod rollup;

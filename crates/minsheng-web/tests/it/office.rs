@@ -4,9 +4,11 @@
 
 use crate::support::{demo_sign_in, get_as, state};
 use axum::http::StatusCode;
+use minsheng_app::queries::PlanOutline;
 use minsheng_app::{demo, queries};
 use minsheng_domain::{AssignmentRole, TargetId, UnitKind};
-use minsheng_store::testing::backends;
+use minsheng_store::testing::{TestDb, backends};
+use minsheng_web::AppState;
 
 /// The value of the attribute `attr` of every element whose text before it contains
 /// `marker` — e.g. every `href` after `class="target-link"`.
@@ -35,6 +37,14 @@ fn number_in(html: &str, id: &str) -> usize {
         .unwrap_or_else(|_| panic!("#{id} holds no number: {}", &rest[..open + close]))
 }
 
+/// The demo on `db`, served as on its own day, with its plan's outline.
+async fn demo_state(db: &TestDb) -> (AppState, PlanOutline) {
+    demo::build(&db.store).await.unwrap();
+    let plan = queries::plans(&db.store).await.unwrap()[0].id;
+    let outline = queries::plan_outline(&db.store, plan).await.unwrap();
+    (state(&db.store, true), outline)
+}
+
 fn unescape(s: &str) -> String {
     s.replace("&amp;", "&").replace("&#38;", "&")
 }
@@ -42,11 +52,9 @@ fn unescape(s: &str) -> String {
 #[tokio::test]
 async fn the_dashboard_counts_add_up_and_drill_down_to_a_units_report() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
+        let (st, outline) = demo_state(&db).await;
+        let plan = outline.plan.id;
         let cookie = demo_sign_in(&st, "office").await;
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
-        let outline = queries::plan_outline(&db.store, plan).await.unwrap();
         let targets = outline.target_count() + outline.qualitative_count();
 
         let p = get_as(&st, &cookie, "/office").await;
@@ -151,8 +159,7 @@ async fn the_dashboard_counts_add_up_and_drill_down_to_a_units_report() {
 #[tokio::test]
 async fn a_unit_sees_no_dashboard_and_only_its_own_rows_of_a_target() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
+        let (st, outline) = demo_state(&db).await;
         let changchun = demo_sign_in(&st, "220100").await;
         let p = get_as(&st, &changchun, "/office").await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", db.label);
@@ -166,8 +173,6 @@ async fn a_unit_sees_no_dashboard_and_only_its_own_rows_of_a_target() {
                 .id
         };
         let (cc, jl) = (unit("220100"), unit("220200"));
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
-        let outline = queries::plan_outline(&db.store, plan).await.unwrap();
         let first = outline.sections[0].items[0].targets[0].id;
         let shares = db.store.assignments_of_target(first).await.unwrap();
         assert!(shares.iter().any(|a| a.unit == cc) && shares.iter().any(|a| a.unit == jl));
@@ -226,11 +231,8 @@ async fn a_unit_sees_no_dashboard_and_only_its_own_rows_of_a_target() {
 #[tokio::test]
 async fn the_target_page_draws_the_trajectory_and_speaks_english() {
     for db in backends().await {
-        demo::build(&db.store).await.unwrap();
-        let st = state(&db.store, true);
+        let (st, outline) = demo_state(&db).await;
         let cookie = demo_sign_in(&st, "office").await;
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
-        let outline = queries::plan_outline(&db.store, plan).await.unwrap();
         // 城镇新增就业23万人: a count split over the prefectures.
         let jobs = outline.sections[0].items[0].targets[0].id;
 
@@ -287,6 +289,59 @@ async fn the_target_page_draws_the_trajectory_and_speaks_english() {
         let p = get_as(&st, &cookie, &format!("/targets/{jobs}?period=十三月")).await;
         assert_eq!(p.status, StatusCode::BAD_REQUEST);
         assert!(p.body.contains("period"));
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_accepted_report_shows_on_the_next_dashboard() {
+    for db in backends().await {
+        let (st, outline) = demo_state(&db).await;
+        let cookie = demo_sign_in(&st, "office").await;
+        let before = get_as(&st, &cookie, "/office").await.body;
+        assert_eq!(before, get_as(&st, &cookie, "/office").await.body, "kept");
+        let not_reported = number_in(&before, "count-not-reported");
+
+        // A September report of a target that has none accepted yet for September.
+        let sep = minsheng_domain::Period::Month {
+            year: 2023,
+            month: 9,
+        };
+        let t = minsheng_app::tracking::tracking(
+            &db.store,
+            outline.plan.id,
+            sep,
+            demo::DEMO_AS_OF,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+        let waiting = db.store.submitted_reports().await.unwrap();
+        let report = waiting
+            .iter()
+            .find(|r| {
+                r.period == sep
+                    && t.targets.iter().any(|x| {
+                        x.status == minsheng_domain::Status::NotReported
+                            && x.shares.iter().any(|s| s.assignment == r.assignment)
+                    })
+            })
+            .expect("a September report waiting for review");
+        minsheng_app::reporting::review_report(
+            &db.store,
+            &minsheng_domain::Actor::new("office"),
+            report.id,
+            &minsheng_app::reporting::Decision::Accept,
+        )
+        .await
+        .unwrap();
+        let after = get_as(&st, &cookie, "/office").await.body;
+        assert_eq!(
+            number_in(&after, "count-not-reported"),
+            not_reported - 1,
+            "{}: the accept shows at once",
+            db.label
+        );
         db.finish().await;
     }
 }

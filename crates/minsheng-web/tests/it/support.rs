@@ -17,7 +17,7 @@ pub fn state(store: &Store, demo: bool) -> AppState {
         today: demo.then_some(demo::DEMO_AS_OF),
         thresholds: Default::default(),
         secure_cookies: false,
-        overviews: Default::default(),
+        caches: Default::default(),
     }
 }
 
