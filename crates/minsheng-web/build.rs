@@ -22,7 +22,13 @@ fn main() {
         modules.join("tslib/LICENSE.txt"),
     ];
     let js = echarts.join("dist/echarts.min.js");
-    for f in licences.iter().chain([&js, &echarts.join("package.json")]) {
+    // npm writes node_modules/.package-lock.json afresh on every install.
+    let installed = [
+        modules.join(".package-lock.json"),
+        manifest.join("web/package-lock.json"),
+        echarts.join("package.json"),
+    ];
+    for f in licences.iter().chain(&installed).chain([&js]) {
         println!("cargo::rerun-if-changed={}", f.display());
     }
     if js.exists() {
