@@ -10,6 +10,7 @@ use anyhow::{Context, bail, ensure};
 use clap::Args;
 use minsheng_app::accounts;
 use minsheng_domain::{Actor, Period, Role};
+use minsheng_store::{OpenMode, Store};
 use minsheng_web::{AppState, baseline};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,7 +36,13 @@ pub struct DashboardArgs {
     /// 基准数据库(须为空库) / the database to build, which must be empty [default: DIR/minsheng-dashboard.db, rebuilt each run]
     #[arg(long, value_name = "URL")]
     db: Option<String>,
+    /// 沿用上次载入的默认基准数据库,不重新导入(仅用于反复测量) / measure again on the database the last run loaded into DIR, without importing (for repeated measurements)
+    #[arg(long, conflicts_with = "db")]
+    reuse: bool,
 }
+
+/// The database a run builds in the data folder (unless `--db` names another).
+const DB_FILE: &str = "minsheng-dashboard.db";
 
 /// What one wrk run measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -181,14 +188,33 @@ pub async fn run(a: &DashboardArgs) -> anyhow::Result<()> {
             "找不到 wrk,请先安装:apt-get install -y wrk / wrk is not installed: apt-get install -y wrk"
         );
     }
-    let year = first_period(&a.data)?.year();
-    let url = bench_url(&a.data, a.db.as_deref(), "minsheng-dashboard.db");
     let actor = Actor::system("bench");
-    let (store, _, _, _, _) = load_all(&url, &a.data, year, &actor).await?;
-
-    // An office account, signed in over HTTP like a person.
     let password = "bench-office-password";
-    accounts::add_account(&store, &actor, "bench-office", password, Role::Office, None).await?;
+    let store = if a.reuse {
+        let path = a.data.join(DB_FILE);
+        let store = Store::open(&format!("sqlite://{}", path.display()), OpenMode::MustExist)
+            .await
+            .with_context(|| {
+                format!(
+                    "没有可沿用的基准数据库 {} / no database to reuse: run once without --reuse",
+                    path.display()
+                )
+            })?;
+        store.check_schema().await?;
+        ensure!(
+            store.account_by_name("bench-office").await?.is_some(),
+            "{} 不是本命令载入的数据库 / was not loaded by this command: run once without --reuse",
+            path.display()
+        );
+        store
+    } else {
+        let year = first_period(&a.data)?.year();
+        let url = bench_url(&a.data, a.db.as_deref(), DB_FILE);
+        let (store, _, _, _, _) = load_all(&url, &a.data, year, &actor).await?;
+        // An office account, signed in over HTTP below like a person.
+        accounts::add_account(&store, &actor, "bench-office", password, Role::Office, None).await?;
+        store
+    };
     let mut state = AppState::new(store.clone());
     state.secure_cookies = false;
     let site = TcpListener::bind("127.0.0.1:0").await?;
