@@ -186,6 +186,14 @@ pub struct OverviewCache {
 }
 
 impl OverviewCache {
+    /// A cache of at most `limit` dashboards.
+    pub fn with_limit(limit: usize) -> OverviewCache {
+        OverviewCache {
+            plans: Kept::default(),
+            overviews: Kept::with_limit(limit),
+        }
+    }
+
     /// Every plan, at data `version`.
     pub async fn plans(&self, store: &Store, version: i64) -> Result<Arc<Vec<Plan>>, AppError> {
         if let Some(p) = self.plans.get(version, &()) {

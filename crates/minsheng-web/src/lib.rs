@@ -53,7 +53,7 @@ pub struct AppState {
 /// What a server keeps in memory between requests, each value for one data version
 /// ([`minsheng_app::freshness`]): its own writes show at once, another server's within
 /// [`minsheng_app::freshness::MAX_AGE`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Caches {
     /// Which data version a request is served at.
     pub(crate) freshness: minsheng_app::freshness::Freshness,
@@ -67,6 +67,20 @@ pub struct Caches {
     pub(crate) overviews: minsheng_app::overview::OverviewCache,
     /// The office dashboards' pages as rendered, by reader and address.
     pub(crate) pages: minsheng_app::freshness::Kept<office::PageKey, axum::body::Bytes>,
+}
+
+impl Default for Caches {
+    /// Bounded: a few hundred rendered pages (some tens of KB each) and dashboards' figures
+    /// for a few dozen plans and months (a province's at county scale is a few MB).
+    fn default() -> Self {
+        Caches {
+            freshness: Default::default(),
+            accounts: Default::default(),
+            sessions: Default::default(),
+            overviews: minsheng_app::overview::OverviewCache::with_limit(48),
+            pages: minsheng_app::freshness::Kept::with_limit(256),
+        }
+    }
 }
 
 impl AppState {
