@@ -126,19 +126,24 @@ pub async fn plan_outline(store: &Store, id: PlanId) -> Result<PlanOutline, AppE
     })
 }
 
-/// One item's page.
-pub async fn item_page(store: &Store, id: ItemId) -> Result<ItemPage, AppError> {
-    let (item, plan_id) = store.item(id).await?;
-    let plan = store.plan(plan_id).await?;
-    let section = store
-        .sections(plan_id)
+/// The section an item of `plan` belongs to.
+pub async fn section_of(store: &Store, plan: PlanId, item: &Item) -> Result<Section, AppError> {
+    store
+        .sections(plan)
         .await?
         .into_iter()
         .find(|s| s.id == item.section)
         .ok_or(AppError::NotFound {
             what: "section",
             id: item.section.0,
-        })?;
+        })
+}
+
+/// One item's page.
+pub async fn item_page(store: &Store, id: ItemId) -> Result<ItemPage, AppError> {
+    let (item, plan_id) = store.item(id).await?;
+    let plan = store.plan(plan_id).await?;
+    let section = section_of(store, plan_id, &item).await?;
     let tree = store.unit_tree().await?;
     let mut targets = Vec::new();
     for target in store

@@ -33,6 +33,8 @@ pub struct TargetTracking {
     pub forecast: Option<Forecast>,
     /// Each share's assessment (the rolled-up assignments).
     pub shares: Vec<Assessment>,
+    /// Every assignment's assessment, the lead of a split target included, lead first.
+    pub assessed: Vec<Assessment>,
 }
 
 /// The office's view of a plan at a period.
@@ -67,17 +69,7 @@ pub async fn tracking(
     thresholds: &Thresholds,
 ) -> Result<Tracking, AppError> {
     let plan = store.plan(plan).await?;
-    if period.year() != plan.year {
-        return Err(AppError::Invalid {
-            field: "period".into(),
-            reason: format!(
-                "{} 不在计划年度 {} 内 / period {period} is outside the plan year",
-                period.label_zh(),
-                plan.year
-            ),
-        });
-    }
-    let tolerance = thresholds.approx_tolerance();
+    check_period(&plan, period)?;
     let sections: HashMap<SectionId, u32> = store
         .sections(plan.id)
         .await?
@@ -91,157 +83,37 @@ pub async fn tracking(
         .map(|i| (i.id, (sections.get(&i.section).copied().unwrap_or(0), i.no)))
         .collect();
     let assignments = store.assignments_of_plan(plan.id).await?;
-    let mut reports_by: HashMap<AssignmentId, Vec<Report>> = HashMap::new();
-    let all_reports = store.reports_of_plan(plan.id).await?;
-    for r in &all_reports {
-        reports_by.entry(r.assignment).or_default().push(r.clone());
+    let mut records = Records::default();
+    for r in store.reports_of_plan(plan.id).await? {
+        records.reports.entry(r.assignment).or_default().push(r);
     }
-    let mut points_by: HashMap<AssignmentId, Vec<SchedulePoint>> = HashMap::new();
     for (a, p) in store.schedules_of_plan(plan.id).await? {
-        points_by.entry(a).or_default().push(p);
+        records.points.entry(a).or_default().push(p);
     }
-    let mut milestones_by: HashMap<AssignmentId, Vec<Milestone>> = HashMap::new();
     for (a, m) in store.milestones_of_plan(plan.id).await? {
-        milestones_by.entry(a).or_default().push(m);
+        records.milestones.entry(a).or_default().push(m);
     }
     let mut by_target: HashMap<TargetId, Vec<&Assignment>> = HashMap::new();
     for a in &assignments {
         by_target.entry(a.target).or_default().push(a);
     }
-    let months: Vec<Period> = Period::Year(plan.year)
-        .months()
-        .filter(|m| *m <= period.last_month())
-        .collect();
-    let none: Vec<Report> = Vec::new();
+    let months = months_up_to(plan.year, period);
+    let at = At {
+        period,
+        months: &months,
+        thresholds,
+    };
 
     let mut targets = Vec::new();
     let mut all_shares: Vec<Assessment> = Vec::new();
     let mut rolled: Vec<Assignment> = Vec::new();
     for target in store.targets(plan.id).await? {
         let list = by_target.remove(&target.id).unwrap_or_default();
-        // The shares that carry the target: those with a quota, else its lead.
-        let split = list.iter().any(|a| a.quota.is_some());
-        let carriers: Vec<&Assignment> = list
-            .iter()
-            .copied()
-            .filter(|a| {
-                if split {
-                    a.quota.is_some()
-                } else {
-                    a.role == AssignmentRole::Lead
-                }
-            })
-            .collect();
-        // Every assignment is assessed (the lead's own level can stand for a rate); the
-        // shares are the ones ranked and counted for completeness.
-        let mut assessed = Vec::with_capacity(list.len());
-        let mut shares = Vec::with_capacity(carriers.len());
-        for a in &list {
-            let goal = Goal::for_assignment(&target, a);
-            // Milestones if it has any, else points, else linear (序时进度).
-            let schedule =
-                match (milestones_by.remove(&a.id), points_by.remove(&a.id)) {
-                    (Some(ms), _) => Schedule::Milestones(
-                        MilestoneSchedule::new(goal.year(), ms).map_err(|e| AppError::Invalid {
-                            field: format!("milestones of assignment {}", a.id),
-                            reason: e.to_string(),
-                        })?,
-                    ),
-                    (None, Some(points)) => {
-                        Schedule::Points(PointSchedule::new(points, &goal).map_err(|e| {
-                            AppError::Invalid {
-                                field: format!("schedule of assignment {}", a.id),
-                                reason: e.to_string(),
-                            }
-                        })?)
-                    }
-                    (None, None) => Schedule::Linear,
-                };
-            let reports = reports_by.get(&a.id).unwrap_or(&none);
-            let assessment = match target.kind {
-                TargetKind::Quantity => assess(&target, a, &schedule, reports, period, thresholds),
-                TargetKind::Stage => {
-                    // A qualitative item: its stage, scored 1 / 0.5 / 0, stands as its value.
-                    let mut s = assess_stage(
-                        a,
-                        &schedule,
-                        reports,
-                        period,
-                        Some(target.deadline),
-                        thresholds,
-                    );
-                    s.value = s.score;
-                    s
-                }
-            };
-            if carriers.iter().any(|c| c.id == a.id) {
-                shares.push(assessment.clone());
-                rolled.push((*a).clone());
-            }
-            assessed.push(assessment);
-        }
-        let rollup = roll_up_target(&target, &assessed, tolerance);
-        let goal = Goal::for_target(&target);
-        let any_reported = shares.iter().any(|s| s.reported);
-        let lead_status = assessed
-            .iter()
-            .find(|s| s.role == AssignmentRole::Lead && s.reported)
-            .map(|s| s.status);
-        let status = if target.kind == TargetKind::Stage {
-            // A qualitative item: the lead's stage when it has reported, else the worst among
-            // the shares that have (an office wants to see the one that is behind).
-            lead_status.unwrap_or_else(|| {
-                shares
-                    .iter()
-                    .filter(|s| s.reported)
-                    .map(|s| s.status)
-                    .max_by_key(|s| s.severity())
-                    .unwrap_or(Status::NotReported)
-            })
-        } else if any_reported || shares.iter().any(|s| s.status == Status::Done) {
-            quantitative_status(&goal, &Schedule::Linear, period, rollup.value, thresholds)
-        } else {
-            Status::NotReported
-        };
-        let expected = if goal.accrual == Accrual::Cumulative {
-            Schedule::Linear.expected(&goal, period)
-        } else {
-            None
-        };
-        // The trend of the target as a whole: its shares' values summed month by month.
-        let reports_of = |a: &Assignment| reports_by.get(&a.id).unwrap_or(&none);
-        let history: Vec<(i8, Decimal)> = months
-            .iter()
-            .filter(|m| {
-                carriers
-                    .iter()
-                    .any(|a| is_reported(reports_of(a), a.id, **m))
-            })
-            .map(|m| {
-                let v = carriers
-                    .iter()
-                    .map(|a| value_at(reports_of(a), a.id, *m))
-                    .sum();
-                (m.months_into_year(), v)
-            })
-            .collect();
-        let forecast = if goal.accrual == Accrual::Cumulative {
-            forecast(&goal, &history, tolerance)
-        } else {
-            None
-        };
         let (section_no, item_no) = items.get(&target.item).copied().unwrap_or((0, 0));
-        all_shares.extend(shares.iter().cloned());
-        targets.push(TargetTracking {
-            target,
-            section_no,
-            item_no,
-            rollup,
-            status,
-            expected,
-            forecast,
-            shares,
-        });
+        let (t, carriers) = track_target(target, (section_no, item_no), &list, &mut records, &at)?;
+        all_shares.extend(t.shares.iter().cloned());
+        rolled.extend(carriers);
+        targets.push(t);
     }
 
     let mut target_counts = StatusCounts::default();
@@ -253,13 +125,7 @@ pub async fn tracking(
     units.sort();
     units.dedup();
     let ranking = rank_units(&tree, &units, &all_shares);
-    let completeness = completeness(
-        rolled.iter(),
-        &months,
-        &all_reports,
-        &ReportingRule::default(),
-        today,
-    );
+    let completeness = completeness_of(&rolled, &months, &records.reports, today);
     Ok(Tracking {
         shares: summarize(all_shares.iter()),
         plan,
@@ -270,4 +136,307 @@ pub async fn tracking(
         ranking,
         completeness,
     })
+}
+
+/// One target at `period`, as the office's view of its plan shows it ([`tracking`]), with
+/// the target's own records: its assignments and every report revision filed on them.
+#[derive(Debug, Clone)]
+pub struct OneTarget {
+    /// The target's line.
+    pub tracking: TargetTracking,
+    /// Its plan.
+    pub plan: Plan,
+    /// Every assignment of the target: lead first, then the others by unit.
+    pub assignments: Vec<Assignment>,
+    /// The assignments that carry the target (its regional shares, else its lead).
+    pub carriers: Vec<AssignmentId>,
+    /// Every report revision filed on its assignments, by assignment, period and revision.
+    pub reports: HashMap<AssignmentId, Vec<Report>>,
+}
+
+/// Computes one target's line of [`tracking`] at `period` from that target's records only.
+pub async fn target_tracking(
+    store: &Store,
+    target: TargetId,
+    period: Period,
+    thresholds: &Thresholds,
+) -> Result<OneTarget, AppError> {
+    let target = store.target(target).await?;
+    let (item, plan_id) = store.item(target.item).await?;
+    let plan = store.plan(plan_id).await?;
+    check_period(&plan, period)?;
+    let section_no = store
+        .sections(plan.id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == item.section)
+        .map_or(0, |s| s.no);
+    let assignments = store.assignments_of_target(target.id).await?;
+    let mut records = Records::default();
+    for a in &assignments {
+        records.reports.insert(a.id, Vec::new());
+    }
+    for r in store.reports_of_target(target.id).await? {
+        records.reports.entry(r.assignment).or_default().push(r);
+    }
+    let own = |a: &AssignmentId| records.reports.contains_key(a);
+    for (a, p) in store.schedules_of_plan(plan.id).await? {
+        if own(&a) {
+            records.points.entry(a).or_default().push(p);
+        }
+    }
+    for (a, m) in store.milestones_of_plan(plan.id).await? {
+        if own(&a) {
+            records.milestones.entry(a).or_default().push(m);
+        }
+    }
+    let months = months_up_to(plan.year, period);
+    let at = At {
+        period,
+        months: &months,
+        thresholds,
+    };
+    let list: Vec<&Assignment> = assignments.iter().collect();
+    let (tracking, carriers) =
+        track_target(target, (section_no, item.no), &list, &mut records, &at)?;
+    Ok(OneTarget {
+        tracking,
+        plan,
+        carriers: carriers.iter().map(|a| a.id).collect(),
+        assignments,
+        reports: records.reports,
+    })
+}
+
+/// The period asked for (`2023-06`, `2023年6月`, `6月`, `二季度` …, read in the plan's year),
+/// or [`default_period`] when none is given.
+pub fn period_or_default(
+    plan_year: i16,
+    asked: Option<&str>,
+    today: Date,
+) -> Result<Period, AppError> {
+    match asked.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Period::parse_zh(p, plan_year).map_err(|e| AppError::Invalid {
+            field: "period".into(),
+            reason: e.to_string(),
+        }),
+        None => Ok(default_period(plan_year, today)),
+    }
+}
+
+/// The month the office looks at by default: the last one whose reports are due, within the
+/// plan's year.
+pub fn default_period(year: i16, today: Date) -> Period {
+    let month = if today.year() > year {
+        12
+    } else if today.year() < year {
+        1
+    } else {
+        (today.month() - 1).max(1)
+    };
+    Period::Month { year, month }
+}
+
+fn check_period(plan: &Plan, period: Period) -> Result<(), AppError> {
+    if period.year() != plan.year {
+        return Err(AppError::Invalid {
+            field: "period".into(),
+            reason: format!(
+                "{} 不在计划年度 {} 内 / period {period} is outside the plan year",
+                period.label_zh(),
+                plan.year
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The months of the plan year up to the end of `period`.
+fn months_up_to(year: i16, period: Period) -> Vec<Period> {
+    Period::Year(year)
+        .months()
+        .filter(|m| *m <= period.last_month())
+        .collect()
+}
+
+/// When tracking looks: the period, the plan year's months up to it, the thresholds.
+struct At<'a> {
+    period: Period,
+    months: &'a [Period],
+    thresholds: &'a Thresholds,
+}
+
+/// The records tracking reads, by assignment.
+#[derive(Default)]
+struct Records {
+    reports: HashMap<AssignmentId, Vec<Report>>,
+    points: HashMap<AssignmentId, Vec<SchedulePoint>>,
+    milestones: HashMap<AssignmentId, Vec<Milestone>>,
+}
+
+/// Reporting completeness of the carrying assignments, each held to its own reports.
+fn completeness_of(
+    rolled: &[Assignment],
+    months: &[Period],
+    reports: &HashMap<AssignmentId, Vec<Report>>,
+    today: Date,
+) -> Completeness {
+    let rule = ReportingRule::default();
+    let mut total = Completeness::default();
+    for a in rolled {
+        let own = reports.get(&a.id).map_or(&[][..], Vec::as_slice);
+        let c = completeness(std::iter::once(a), months, own, &rule, today);
+        total.expected += c.expected;
+        total.received += c.received;
+        total.on_time += c.on_time;
+        total.late += c.late;
+        total.missing += c.missing;
+    }
+    total
+}
+
+/// One target's line from its assignments' records; also returns the assignments that
+/// carry it (its shares with a quota, else its lead).
+fn track_target(
+    target: Target,
+    (section_no, item_no): (u32, u32),
+    list: &[&Assignment],
+    records: &mut Records,
+    &At {
+        period,
+        months,
+        thresholds,
+    }: &At<'_>,
+) -> Result<(TargetTracking, Vec<Assignment>), AppError> {
+    let tolerance = thresholds.approx_tolerance();
+    let none: Vec<Report> = Vec::new();
+    // The shares that carry the target: those with a quota, else its lead.
+    let split = list.iter().any(|a| a.quota.is_some());
+    let carriers: Vec<&Assignment> = list
+        .iter()
+        .copied()
+        .filter(|a| {
+            if split {
+                a.quota.is_some()
+            } else {
+                a.role == AssignmentRole::Lead
+            }
+        })
+        .collect();
+    // Every assignment is assessed (the lead's own level can stand for a rate); the
+    // shares are the ones ranked and counted for completeness.
+    let mut assessed = Vec::with_capacity(list.len());
+    let mut shares = Vec::with_capacity(carriers.len());
+    for a in list {
+        let goal = Goal::for_assignment(&target, a);
+        // Milestones if it has any, else points, else linear (序时进度).
+        let schedule = match (
+            records.milestones.remove(&a.id),
+            records.points.remove(&a.id),
+        ) {
+            (Some(ms), _) => {
+                Schedule::Milestones(MilestoneSchedule::new(goal.year(), ms).map_err(|e| {
+                    AppError::Invalid {
+                        field: format!("milestones of assignment {}", a.id),
+                        reason: e.to_string(),
+                    }
+                })?)
+            }
+            (None, Some(points)) => {
+                Schedule::Points(PointSchedule::new(points, &goal).map_err(|e| {
+                    AppError::Invalid {
+                        field: format!("schedule of assignment {}", a.id),
+                        reason: e.to_string(),
+                    }
+                })?)
+            }
+            (None, None) => Schedule::Linear,
+        };
+        let reports = records.reports.get(&a.id).unwrap_or(&none);
+        let assessment = match target.kind {
+            TargetKind::Quantity => assess(&target, a, &schedule, reports, period, thresholds),
+            TargetKind::Stage => {
+                // A qualitative item: its stage, scored 1 / 0.5 / 0, stands as its value.
+                let mut s = assess_stage(
+                    a,
+                    &schedule,
+                    reports,
+                    period,
+                    Some(target.deadline),
+                    thresholds,
+                );
+                s.value = s.score;
+                s
+            }
+        };
+        if carriers.iter().any(|c| c.id == a.id) {
+            shares.push(assessment.clone());
+        }
+        assessed.push(assessment);
+    }
+    let rollup = roll_up_target(&target, &assessed, tolerance);
+    let goal = Goal::for_target(&target);
+    let any_reported = shares.iter().any(|s| s.reported);
+    let lead_status = assessed
+        .iter()
+        .find(|s| s.role == AssignmentRole::Lead && s.reported)
+        .map(|s| s.status);
+    let status = if target.kind == TargetKind::Stage {
+        // A qualitative item: the lead's stage when it has reported, else the worst among
+        // the shares that have (an office wants to see the one that is behind).
+        lead_status.unwrap_or_else(|| {
+            shares
+                .iter()
+                .filter(|s| s.reported)
+                .map(|s| s.status)
+                .max_by_key(|s| s.severity())
+                .unwrap_or(Status::NotReported)
+        })
+    } else if any_reported || shares.iter().any(|s| s.status == Status::Done) {
+        quantitative_status(&goal, &Schedule::Linear, period, rollup.value, thresholds)
+    } else {
+        Status::NotReported
+    };
+    let expected = if goal.accrual == Accrual::Cumulative {
+        Schedule::Linear.expected(&goal, period)
+    } else {
+        None
+    };
+    // The trend of the target as a whole: its shares' values summed month by month.
+    let reports_of = |a: &Assignment| records.reports.get(&a.id).unwrap_or(&none);
+    let history: Vec<(i8, Decimal)> = months
+        .iter()
+        .filter(|m| {
+            carriers
+                .iter()
+                .any(|a| is_reported(reports_of(a), a.id, **m))
+        })
+        .map(|m| {
+            let v = carriers
+                .iter()
+                .map(|a| value_at(reports_of(a), a.id, *m))
+                .sum();
+            (m.months_into_year(), v)
+        })
+        .collect();
+    let forecast = if goal.accrual == Accrual::Cumulative {
+        forecast(&goal, &history, tolerance)
+    } else {
+        None
+    };
+    let rolled = carriers.iter().map(|a| (*a).clone()).collect();
+    Ok((
+        TargetTracking {
+            target,
+            section_no,
+            item_no,
+            rollup,
+            status,
+            expected,
+            forecast,
+            shares,
+            assessed,
+        },
+        rolled,
+    ))
 }

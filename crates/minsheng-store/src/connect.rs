@@ -161,6 +161,7 @@ impl Store {
             .map_err(unreachable)?;
         Ok(Store {
             backend: Backend::Postgres(pool),
+            commits: Default::default(),
         })
     }
 
@@ -307,6 +308,7 @@ async fn open_sqlite(
         })?;
     Ok(Store {
         backend: Backend::Sqlite(pool),
+        commits: Default::default(),
     })
 }
 

@@ -8,7 +8,7 @@ use minsheng_domain::{Evidence, EvidenceId, ReportId};
 use serde_json::json;
 
 #[derive(sqlx::FromRow)]
-struct EvidenceRow {
+pub(crate) struct EvidenceRow {
     id: i64,
     report_id: i64,
     file_name: String,
@@ -19,7 +19,7 @@ struct EvidenceRow {
 }
 
 impl EvidenceRow {
-    fn into_domain(self) -> Evidence {
+    pub(crate) fn into_domain(self) -> Evidence {
         Evidence {
             id: EvidenceId(self.id),
             report: ReportId(self.report_id),

@@ -16,6 +16,7 @@ mod audit;
 pub mod baseline;
 mod bulk;
 mod connect;
+mod data_version;
 mod error;
 mod evidence;
 mod plans;
@@ -24,6 +25,7 @@ mod problems;
 mod reports;
 mod rollup;
 mod rows;
+mod target_records;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
@@ -50,6 +52,8 @@ use sqlx::{PgPool, SqlitePool};
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
+    /// Transactions committed through this store and its clones (this process's writes).
+    commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Debug, Clone)]

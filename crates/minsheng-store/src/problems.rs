@@ -50,7 +50,7 @@ pub struct Escalation {
 }
 
 #[derive(sqlx::FromRow)]
-struct ProblemRow {
+pub(crate) struct ProblemRow {
     id: i64,
     title: String,
     description: String,
@@ -64,7 +64,7 @@ struct ProblemRow {
 }
 
 impl ProblemRow {
-    fn into_domain(self) -> Result<Problem, StoreError> {
+    pub(crate) fn into_domain(self) -> Result<Problem, StoreError> {
         Ok(Problem {
             id: ProblemId(self.id),
             title: self.title,

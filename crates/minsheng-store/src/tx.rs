@@ -11,6 +11,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 #[derive(Debug)]
 pub struct Tx {
     pub(crate) inner: TxInner,
+    pub(crate) commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
     pub(crate) actor: Actor,
     pub(crate) now: Timestamp,
 }
@@ -31,6 +32,7 @@ impl Store {
         };
         Ok(Tx {
             inner,
+            commits: self.commits.clone(),
             actor: actor.clone(),
             now: Timestamp::now(),
         })
@@ -38,12 +40,16 @@ impl Store {
 }
 
 impl Tx {
-    /// Keeps everything written in this transaction.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Keeps everything written in this transaction, and raises the data version
+    /// ([`Store::data_version`]) with it.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.bump_data_version().await?;
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 

@@ -119,7 +119,7 @@ impl FromRequestParts<AppState> for Chrome {
                     .await
                     .map_err(|e| WebError::Internal(format!("session: {e}")))?;
                 match id {
-                    Some(id) => accounts::active_account(&st.store, UserId(id)).await?,
+                    Some(id) => signed_in(st, UserId(id)).await?,
                     None => None,
                 }
             }
@@ -136,6 +136,18 @@ impl FromRequestParts<AppState> for Chrome {
         parts.extensions.insert(chrome.clone());
         Ok(chrome)
     }
+}
+
+/// The account a session names, if it may still sign in: kept per data version, so that
+/// disabling an account or changing its password shows on the next request here.
+async fn signed_in(st: &AppState, id: UserId) -> Result<Option<Account>, WebError> {
+    let version = st.caches.freshness.version(&st.store).await?;
+    if let Some(account) = st.caches.accounts.get(version, &id) {
+        return Ok(account);
+    }
+    let account = accounts::active_account(&st.store, id).await?;
+    st.caches.accounts.put(version, id, account.clone());
+    Ok(account)
 }
 
 pub(crate) fn routes() -> Router<AppState> {

@@ -8,24 +8,30 @@
 mod api;
 mod assets;
 mod auth;
+pub mod baseline;
+mod charts;
 mod editor;
 mod error;
+mod highlight;
 mod html;
 pub mod i18n;
+mod office;
 mod portal;
 mod problems;
 pub mod session;
+mod timeout;
+mod tracking_rows;
 mod workflow;
 
 pub use error::WebError;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::response::Response;
 use minsheng_app::Store;
 use std::time::Duration;
+use tower::util::MapResponseLayer;
 use tower_http::csrf::CsrfLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// What every handler may use.
@@ -43,6 +49,42 @@ pub struct AppState {
     /// Whether the session cookie is marked `Secure` (sent over HTTPS only). Off only for a
     /// server reached over plain HTTP, such as the demo on localhost.
     pub secure_cookies: bool,
+    /// What this server keeps in memory between requests (one `Arc`: the state is cloned for
+    /// every request).
+    pub caches: std::sync::Arc<Caches>,
+}
+
+/// What a server keeps in memory between requests, each value for one data version
+/// ([`minsheng_app::freshness`]): its own writes show at once, another server's within
+/// [`minsheng_app::freshness::MAX_AGE`].
+#[derive(Debug)]
+pub struct Caches {
+    /// Which data version a request is served at.
+    pub(crate) freshness: minsheng_app::freshness::Freshness,
+    /// Signed-in accounts by id (`None`: gone or disabled).
+    pub(crate) accounts:
+        minsheng_app::freshness::Kept<minsheng_domain::UserId, Option<minsheng_domain::Account>>,
+    /// Sessions as loaded, with when they were (a sign-out on another server shows within
+    /// [`minsheng_app::freshness::MAX_AGE`]).
+    pub(crate) sessions: session::KeptSessions,
+    /// The office dashboards' figures.
+    pub(crate) overviews: minsheng_app::overview::OverviewCache,
+    /// The office dashboards' pages as rendered, by reader and address.
+    pub(crate) pages: minsheng_app::freshness::Kept<office::PageKey, axum::body::Bytes>,
+}
+
+impl Default for Caches {
+    /// Bounded: a few hundred rendered pages (some tens of KB each) and dashboards' figures
+    /// for a few dozen plans and months (a province's at county scale is a few MB).
+    fn default() -> Self {
+        Caches {
+            freshness: Default::default(),
+            accounts: Default::default(),
+            sessions: Default::default(),
+            overviews: minsheng_app::overview::OverviewCache::with_limit(48),
+            pages: minsheng_app::freshness::Kept::with_limit(256),
+        }
+    }
 }
 
 impl AppState {
@@ -54,6 +96,7 @@ impl AppState {
             today: None,
             thresholds: minsheng_domain::Thresholds::default(),
             secure_cookies: true,
+            caches: Default::default(),
         }
     }
 
@@ -72,10 +115,34 @@ impl AppState {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The headers every response carries: the CSP, no MIME sniffing, no framing, the referrer
+/// kept on this site. (One layer for the four: each layer costs something per request.)
+fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    res
+}
+
 /// The whole site.
 pub fn router(state: AppState) -> Router {
-    let sessions = session::layer(state.store.clone(), state.secure_cookies);
-    html::routes()
+    let sessions = session::layer(
+        state.store.clone(),
+        state.caches.clone(),
+        state.secure_cookies,
+    );
+    let site = html::routes()
         .merge(auth::routes())
         .merge(assets::routes())
         .merge(api::routes())
@@ -83,32 +150,23 @@ pub fn router(state: AppState) -> Router {
         .merge(workflow::routes())
         .merge(editor::routes())
         .merge(portal::routes())
+        .merge(office::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)
         // Cross-site form posts are refused (Sec-Fetch-Site / Origin, tower-http's CsrfLayer).
         .layer(CsrfLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
-        .layer(TraceLayer::new_for_http())
+        .layer(timeout::TimeLimitLayer::new(Duration::from_secs(30)))
+        .layer(MapResponseLayer::new(
+            security_headers as fn(Response) -> Response,
+        ));
+    // Request spans and their events are DEBUG: the layer is there only when they are logged
+    // (MINSHENG_LOG=tower_http=debug), as it costs several per cent of the throughput.
+    if tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG) {
+        site.layer(TraceLayer::new_for_http())
+    } else {
+        site
+    }
 }
 
 /// Serves the site on `listener` until Ctrl-C or SIGTERM, then finishes the requests under

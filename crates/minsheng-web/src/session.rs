@@ -3,9 +3,12 @@
 //! The cookie carries only the session's random id: `HttpOnly`, `SameSite=Lax`, and `Secure`
 //! unless the deployment serves plain HTTP.
 
+use crate::Caches;
 use minsheng_app::Store;
+use minsheng_app::freshness::{Kept, MAX_AGE};
 use minsheng_domain::UserId;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
@@ -16,16 +19,38 @@ pub(crate) const ACCOUNT_KEY: &str = "account";
 /// How long a session lasts without activity.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(8 * 60 * 60);
 
-/// The sessions table of the store, as a tower-sessions store.
+/// Sessions as loaded, with when they were.
+pub(crate) type KeptSessions = Kept<Id, (Record, Instant)>;
+
+/// The sessions table of the store, as a tower-sessions store. A session read within
+/// [`MAX_AGE`] at the current data version is served from memory; signing in and out here
+/// updates the memory at once.
 #[derive(Debug, Clone)]
 pub struct DbSessions {
     store: Store,
+    caches: Arc<Caches>,
 }
 
 impl DbSessions {
-    /// Sessions kept in `store`.
-    pub fn new(store: Store) -> Self {
-        DbSessions { store }
+    /// Sessions kept in `store`, remembered in `caches`.
+    pub fn new(store: Store, caches: Arc<Caches>) -> Self {
+        DbSessions { store, caches }
+    }
+
+    async fn version(&self) -> Result<i64> {
+        self.caches
+            .freshness
+            .version(&self.store)
+            .await
+            .map_err(backend)
+    }
+
+    async fn remember(&self, record: &Record) -> Result<()> {
+        let version = self.version().await?;
+        self.caches
+            .sessions
+            .put(version, record.id, (record.clone(), Instant::now()));
+        Ok(())
     }
 }
 
@@ -56,7 +81,7 @@ impl SessionStore for DbSessions {
         {
             record.id = Id::default();
         }
-        Ok(())
+        self.remember(record).await
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
@@ -64,10 +89,18 @@ impl SessionStore for DbSessions {
         self.store
             .session_save(&record.id.to_string(), user, &data, expires)
             .await
-            .map_err(backend)
+            .map_err(backend)?;
+        self.remember(record).await
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let version = self.version().await?;
+        if let Some((record, at)) = self.caches.sessions.get(version, id)
+            && at.elapsed() < MAX_AGE
+            && record.expiry_date > time::OffsetDateTime::now_utc()
+        {
+            return Ok(Some(record));
+        }
         let now = jiff::Timestamp::now().as_second();
         let Some((bytes, expires)) = self
             .store
@@ -80,14 +113,19 @@ impl SessionStore for DbSessions {
         let data = serde_json::from_slice(&bytes).map_err(|e| Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires)
             .map_err(|e| Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *id,
             data,
             expiry_date,
-        }))
+        };
+        self.caches
+            .sessions
+            .put(version, *id, (record.clone(), Instant::now()));
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        self.caches.sessions.remove(id);
         self.store
             .session_delete(&id.to_string())
             .await
@@ -96,8 +134,12 @@ impl SessionStore for DbSessions {
 }
 
 /// The session layer: cookie `minsheng_session`, expiring after [`IDLE_TIMEOUT`] idle.
-pub(crate) fn layer(store: Store, secure: bool) -> SessionManagerLayer<DbSessions> {
-    SessionManagerLayer::new(DbSessions::new(store))
+pub(crate) fn layer(
+    store: Store,
+    caches: Arc<Caches>,
+    secure: bool,
+) -> SessionManagerLayer<DbSessions> {
+    SessionManagerLayer::new(DbSessions::new(store, caches))
         .with_name("minsheng_session")
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)

@@ -2,6 +2,8 @@
 //! through minsheng's own import, then the dashboard's roll-up timed against the canonical
 //! roll-up in plain SQL on the same database, and the time to accept one report.
 
+mod dashboard;
+
 use anyhow::{Context, bail, ensure};
 use clap::{Args, Subcommand};
 use jiff::civil::date;
@@ -28,6 +30,8 @@ pub struct BenchArgs {
 enum BenchWhat {
     /// 汇总性能:导入基准数据,比较 minsheng 的汇总与纯 SQL 汇总 / roll-up: import the bench data, time minsheng's roll-up against plain SQL
     Rollup(RollupArgs),
+    /// 调度总览页面速度:导入基准数据,用 wrk 压测总览页面并与空 axum 服务器比较 / dashboard speed: import the bench data, load the dashboard page with wrk and compare with a bare axum server
+    Dashboard(dashboard::DashboardArgs),
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +57,7 @@ struct RollupArgs {
 pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     match &args.what {
         BenchWhat::Rollup(a) => rollup(a).await,
+        BenchWhat::Dashboard(a) => dashboard::run(a).await,
     }
 }
 
@@ -142,12 +147,12 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// The database to build: `--db`, or a fresh file in the data folder.
-fn bench_url(a: &RollupArgs) -> String {
-    if let Some(u) = &a.db {
-        return u.clone();
+/// The database to build: `db`, or a fresh file `file` in the data folder.
+pub(crate) fn bench_url(data: &Path, db: Option<&str>, file: &str) -> String {
+    if let Some(u) = db {
+        return u.to_string();
     }
-    let path = a.data.join("minsheng-bench.db");
+    let path = data.join(file);
     for suffix in ["", "-wal", "-shm"] {
         let mut p = path.clone().into_os_string();
         p.push(suffix);
@@ -157,7 +162,7 @@ fn bench_url(a: &RollupArgs) -> String {
 }
 
 /// The ids the data set gives, mapped to minsheng's.
-struct Loaded {
+pub(crate) struct Loaded {
     units: Vec<Vec<String>>,
     targets: Vec<Vec<String>>,
     assignments: Vec<Vec<String>>,
@@ -319,26 +324,27 @@ async fn load_plans(tx: &mut Tx, dir: &Path, year: i16) -> anyhow::Result<Loaded
     })
 }
 
-async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
-    let period = Period::parse(&a.period)?;
-    ensure!(
-        matches!(period, Period::Month { .. }),
-        "--period 须为月份 YYYY-MM / must be a month"
-    );
-    ensure!(a.runs >= 1, "--runs 至少为 1 / at least 1");
-    let url = bench_url(a);
-    let store = Store::open(&url, OpenMode::CreateIfMissing).await?;
+/// A fresh database at `url` holding the data set in `dir`: units, one plan per province,
+/// assignments, then every report through minsheng's history import (validated, all or
+/// nothing, roll-up rebuilt). Returns the store, the ids, the reports as read, how many were
+/// imported and how long the import took in seconds.
+pub(crate) async fn load_all(
+    url: &str,
+    dir: &Path,
+    year: i16,
+    actor: &Actor,
+) -> anyhow::Result<(Store, Loaded, Vec<PlainReport>, usize, f64)> {
+    let store = Store::open(url, OpenMode::CreateIfMissing).await?;
     store.migrate().await?;
     ensure!(
         store.units().await?.is_empty(),
         "{url} 已有数据,请指定空库 / holds data: use an empty database"
     );
-    let actor = Actor::system("bench");
 
     // 1. units, targets (one plan per province), assignments
     let t0 = Instant::now();
-    let mut tx = store.begin(&actor).await?;
-    let loaded = load_plans(&mut tx, &a.data, period.year()).await?;
+    let mut tx = store.begin(actor).await?;
+    let loaded = load_plans(&mut tx, dir, year).await?;
     tx.commit().await?;
     eprintln!(
         "loaded {} units, {} targets, {} assignments in {:.1} s",
@@ -348,8 +354,8 @@ async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
         t0.elapsed().as_secs_f64()
     );
 
-    // 2. reports, through minsheng's history import (validated, all-or-nothing, roll-up rebuilt)
-    let reports = read_reports(&a.data)?;
+    // 2. reports, through minsheng's history import
+    let reports = read_reports(dir)?;
     let t1 = Instant::now();
     let mut rows = Vec::with_capacity(reports.len());
     for (i, r) in reports.iter().enumerate() {
@@ -365,13 +371,27 @@ async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
             revision: r.revision,
         });
     }
-    let n = history::import(&store, &actor, &rows, "reports.csv").await?;
+    let n = history::import(&store, actor, &rows, "reports.csv").await?;
     let import_s = t1.elapsed().as_secs_f64();
-    let rows_per_s = n as f64 / import_s;
-    drop(rows);
     eprintln!(
-        "imported {n} reports in {import_s:.1} s ({rows_per_s:.0} rows/s, validation and roll-up rebuild included)"
+        "imported {n} reports in {import_s:.1} s ({:.0} rows/s, validation and roll-up rebuild included)",
+        n as f64 / import_s
     );
+    Ok((store, loaded, reports, n, import_s))
+}
+
+async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
+    let period = Period::parse(&a.period)?;
+    ensure!(
+        matches!(period, Period::Month { .. }),
+        "--period 须为月份 YYYY-MM / must be a month"
+    );
+    ensure!(a.runs >= 1, "--runs 至少为 1 / at least 1");
+    let url = bench_url(&a.data, a.db.as_deref(), "minsheng-bench.db");
+    let actor = Actor::system("bench");
+    let (store, loaded, reports, n, import_s) =
+        load_all(&url, &a.data, period.year(), &actor).await?;
+    let rows_per_s = n as f64 / import_s;
 
     // 3. the baseline: the same CSVs as plain integer tables, indexed for the canonical query
     let t2 = Instant::now();

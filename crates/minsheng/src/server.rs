@@ -112,6 +112,7 @@ async fn run(
         today: is_demo.then_some(demo::DEMO_AS_OF),
         thresholds,
         secure_cookies,
+        caches: Default::default(),
     };
     let served = minsheng_web::serve(listener, state).await;
     store.close().await;

@@ -4,6 +4,7 @@ mod board;
 mod coordination;
 mod decomposition;
 mod demo;
+mod freshness;
 mod import;
 mod reporting;
 mod rollup;

@@ -2,6 +2,7 @@
 //! `MINSHENG_TEST_POSTGRES_URL` is set (required when `CI=true`).
 
 mod baseline;
+mod data_version;
 mod opening;
 mod problems;
 mod schema;

@@ -113,8 +113,6 @@ pub(crate) struct PlansMsg {
     pub col_not_reported: &'static str,
     /// The status rule under the tracking tables.
     pub status_rule: &'static str,
-    /// The goal of a qualitative item.
-    pub stage_goal: &'static str,
     /// Between a label and what follows it.
     pub colon: &'static str,
 }
@@ -265,7 +263,6 @@ pub(crate) static ZH: PlansMsg = PlansMsg {
     col_at_risk: "严重滞后",
     col_not_reported: "未报送",
     status_rule: "状态规则:落后序时进度 10—30 个百分点为“滞后”(黄),超过 30 个百分点为“严重滞后”(红);本月未报送为“未报送”。",
-    stage_goal: "定性事项(阶段)",
     colon: ":",
 };
 
@@ -324,6 +321,5 @@ pub(crate) static EN: PlansMsg = PlansMsg {
     col_at_risk: "At risk",
     col_not_reported: "Not reported",
     status_rule: "Status: 10–30 points behind the linear schedule is lagging (yellow), more than 30 is at risk (red); no report for the month is not reported.",
-    stage_goal: "Qualitative (stage)",
     colon: ": ",
 };

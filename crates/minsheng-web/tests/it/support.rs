@@ -18,6 +18,7 @@ pub fn state(store: &Store, demo: bool) -> AppState {
         today: demo.then_some(demo::DEMO_AS_OF),
         thresholds: Default::default(),
         secure_cookies: false,
+        caches: Default::default(),
     }
 }
 

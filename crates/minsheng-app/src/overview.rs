@@ -1,0 +1,229 @@
+//! The office dashboard (调度总览): one plan at one month, summed up from the office's view
+//! of it ([`tracking`]) — overall completion against 序时进度, the targets by status, each
+//! section's progress, the lagging targets worst first, the units' ranking and reporting
+//! completeness — and kept per data version ([`OverviewCache`], [`crate::freshness`]) so that
+//! showing it again costs no computation until something is written.
+//!
+//! **Overall completion** is the mean of the targets' capped completion scores (each target
+//! weighing the same; the score the roll-up and the ranking use). **序时进度** (expected
+//! progress) is the mean, over the same targets, of the share of each target's time that has
+//! passed by the end of the month: months elapsed / months to its deadline, at most 1. A
+//! section's figures are the same means over its own targets.
+//!
+//! **Worst first**: at risk before lagging, then by how far the target's completion is behind
+//! its 序时进度, then in document order.
+
+use crate::error::AppError;
+use crate::freshness::Kept;
+use crate::tracking::{self, TargetTracking, Tracking};
+use jiff::civil::Date;
+use minsheng_domain::goal::Goal;
+use minsheng_domain::{Account, Period, Plan, PlanId, PlanStatus, Section, Status, StatusCounts};
+use minsheng_domain::{Thresholds, rollup::GroupSummary};
+use minsheng_store::Store;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// The dashboard of one plan at one month.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The office's view it sums up.
+    pub tracking: Tracking,
+    /// The plan's sections, in order.
+    pub sections: Vec<SectionProgress>,
+    /// The whole plan's figures.
+    pub overall: Progress,
+    /// Indexes into `tracking.targets` of the lagging and at-risk targets, worst first.
+    pub lagging: Vec<usize>,
+}
+
+/// Completion against 序时进度 over a group of targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// How many targets.
+    pub targets: usize,
+    /// Their statuses.
+    pub counts: StatusCounts,
+    /// Mean capped completion, 0..=1; `None` when no target has a figure.
+    pub completion: Option<Decimal>,
+    /// Mean share of time elapsed (序时进度), 0..=1; `None` for no target.
+    pub expected: Option<Decimal>,
+}
+
+/// One section's progress.
+#[derive(Debug, Clone)]
+pub struct SectionProgress {
+    /// The section.
+    pub section: Section,
+    /// Its targets' figures.
+    pub progress: Progress,
+}
+
+impl Overview {
+    /// The targets of section `no`, in document order.
+    pub fn targets_of_section(&self, no: u32) -> impl Iterator<Item = &TargetTracking> {
+        self.tracking
+            .targets
+            .iter()
+            .filter(move |t| t.section_no == no)
+    }
+
+    /// The targets with `status`, in document order.
+    pub fn targets_with(&self, status: Status) -> impl Iterator<Item = &TargetTracking> {
+        self.tracking
+            .targets
+            .iter()
+            .filter(move |t| t.status == status)
+    }
+
+    /// The units' shares summed up: their count, mean score and statuses.
+    pub fn shares(&self) -> &GroupSummary {
+        &self.tracking.shares
+    }
+}
+
+/// The share of `t`'s time elapsed by the end of `period`, 0..=1.
+fn time_share(t: &TargetTracking, period: Period) -> Decimal {
+    let goal = Goal::for_target(&t.target);
+    let whole = goal.deadline_months().max(1);
+    let m = goal.months_elapsed(period).min(whole);
+    Decimal::from(m) / Decimal::from(whole)
+}
+
+fn progress<'a>(targets: impl Iterator<Item = &'a TargetTracking>, period: Period) -> Progress {
+    let mut p = Progress::default();
+    let (mut scores, mut scored, mut elapsed) = (Decimal::ZERO, 0usize, Decimal::ZERO);
+    for t in targets {
+        p.targets += 1;
+        p.counts.add(t.status);
+        elapsed += time_share(t, period);
+        if let Some(c) = t.rollup.completion {
+            scores += c.score;
+            scored += 1;
+        }
+    }
+    p.completion = (scored > 0).then(|| scores / Decimal::from(scored));
+    p.expected = (p.targets > 0).then(|| elapsed / Decimal::from(p.targets));
+    p
+}
+
+/// How far a target's completion is behind its 序时进度, in fractions of the target.
+fn behind(t: &TargetTracking, period: Period) -> Decimal {
+    time_share(t, period) - t.rollup.completion.map_or(Decimal::ZERO, |c| c.score)
+}
+
+/// Sums up the office's view `t` of a plan; `sections` are the plan's sections.
+pub fn overview(t: Tracking, sections: Vec<Section>) -> Overview {
+    let period = t.period;
+    let sections = sections
+        .into_iter()
+        .map(|section| SectionProgress {
+            progress: progress(
+                t.targets.iter().filter(|x| x.section_no == section.no),
+                period,
+            ),
+            section,
+        })
+        .collect();
+    let overall = progress(t.targets.iter(), period);
+    let mut lagging: Vec<usize> = t
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| matches!(x.status, Status::Lagging | Status::AtRisk))
+        .map(|(i, _)| i)
+        .collect();
+    lagging.sort_by(|&a, &b| {
+        let (x, y) = (&t.targets[a], &t.targets[b]);
+        y.status
+            .severity()
+            .cmp(&x.status.severity())
+            .then_with(|| behind(y, period).cmp(&behind(x, period)))
+            .then_with(|| a.cmp(&b))
+    });
+    Overview {
+        tracking: t,
+        sections,
+        overall,
+        lagging,
+    }
+}
+
+/// The plan the dashboard shows when none is asked for: the newest confirmed or published
+/// plan (the latest year, then the latest made).
+pub fn default_plan(plans: &[Plan]) -> Option<&Plan> {
+    plans
+        .iter()
+        .filter(|p| p.status != PlanStatus::Draft)
+        .max_by_key(|p| (p.year, p.id))
+}
+
+/// Refuses unless `account` may see the whole dashboard (the office, or a viewer of all).
+/// A viewer tied to a unit is refused: the dashboard's figures are the whole plan's.
+pub fn ensure_sees_dashboard(account: &Account) -> Result<(), AppError> {
+    if account.sees_all() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            what: "查看调度总览",
+            what_en: "see the office dashboard",
+        })
+    }
+}
+
+type Key = (PlanId, Period, Date);
+
+/// The plans and dashboards computed so far, each kept for one data version
+/// ([`crate::freshness`]): when a write has been committed since, they are computed again on
+/// demand. Requests for the same dashboard that arrive while it is being computed wait for
+/// that one computation. One cache serves one set of thresholds (a server's): they are not
+/// part of its key.
+#[derive(Debug, Clone, Default)]
+pub struct OverviewCache {
+    plans: Kept<(), Arc<Vec<Plan>>>,
+    overviews: Kept<Key, Arc<OnceCell<Arc<Overview>>>>,
+}
+
+impl OverviewCache {
+    /// A cache of at most `limit` dashboards.
+    pub fn with_limit(limit: usize) -> OverviewCache {
+        OverviewCache {
+            plans: Kept::default(),
+            overviews: Kept::with_limit(limit),
+        }
+    }
+
+    /// Every plan, at data `version`.
+    pub async fn plans(&self, store: &Store, version: i64) -> Result<Arc<Vec<Plan>>, AppError> {
+        if let Some(p) = self.plans.get(version, &()) {
+            return Ok(p);
+        }
+        let plans = Arc::new(store.plans().await?);
+        self.plans.put(version, (), plans.clone());
+        Ok(plans)
+    }
+
+    /// The dashboard of `plan` at `period` as of `today` under `thresholds`, computed at most
+    /// once per data `version`.
+    pub async fn overview(
+        &self,
+        store: &Store,
+        version: i64,
+        (plan, period, today): Key,
+        thresholds: &Thresholds,
+    ) -> Result<Arc<Overview>, AppError> {
+        let cell = self
+            .overviews
+            .get_or_insert_with(version, (plan, period, today), Arc::default);
+        let compute = || async {
+            let t = tracking::tracking(store, plan, period, today, thresholds).await?;
+            let sections = store.sections(plan).await?;
+            Ok::<_, AppError>(Arc::new(overview(t, sections)))
+        };
+        match cell {
+            Some(cell) => cell.get_or_try_init(compute).await.cloned(),
+            None => compute().await,
+        }
+    }
+}

@@ -1,0 +1,836 @@
+//! The office dashboard (`/office`) and a target's page (`/targets/{id}`).
+//!
+//! Every number on the dashboard drills down: a status count or a section row lists its
+//! targets (`/office?plan=…&period=…&status=…` or `&section=N`), a target opens its page, and
+//! each unit's row there links to its latest report (`/reports/{id}`) and evidence
+//! (`/evidence/{id}`). The dashboard's figures are computed once per data version
+//! ([`minsheng_app::overview::OverviewCache`]); the target page reads only its target's
+//! records.
+
+use crate::AppState;
+use crate::assets::{ECHARTS_BUNDLED, ECHARTS_PATH};
+use crate::auth::Chrome;
+use crate::charts::{ChartData, TrajectoryChart};
+use crate::error::WebError;
+use crate::highlight::{Piece, source_pieces};
+use crate::i18n::Lang;
+use crate::tracking_rows::{RankRow, TrackRow, month_options, pct, rank_rows, track_row};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use minsheng_app::overview::{self, Overview, Progress};
+use minsheng_app::target_detail::{self, TargetDetail};
+use minsheng_app::tracking;
+use minsheng_domain::quantity::format_zh_rounded;
+use minsheng_domain::{
+    Period, PlanId, ProblemStatus, ReportId, Stage, Status, TargetId, TargetKind, UnitId,
+};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/office", get(dashboard))
+        .route("/targets/{id}", get(target_page))
+}
+
+/// The words of the dashboard and the target page.
+#[derive(Debug)]
+pub(crate) struct OfficeMsg {
+    dashboard: &'static str,
+    plan: &'static str,
+    period: &'static str,
+    show: &'static str,
+    as_of: &'static str,
+    no_plan: &'static str,
+    overall_completion: &'static str,
+    expected_progress: &'static str,
+    targets_unit: &'static str,
+    sections_heading: &'static str,
+    section: &'static str,
+    targets: &'static str,
+    completion: &'static str,
+    lagging_heading: &'static str,
+    no_lagging: &'static str,
+    ranking_heading: &'static str,
+    rank: &'static str,
+    unit: &'static str,
+    mean_completion: &'static str,
+    completeness_heading: &'static str,
+    expected_reports: &'static str,
+    received: &'static str,
+    on_time: &'static str,
+    late: &'static str,
+    missing: &'static str,
+    received_rate: &'static str,
+    on_time_rate: &'static str,
+    back_to_dashboard: &'static str,
+    targets_of_section: &'static str,
+    targets_with_status: &'static str,
+    no_targets: &'static str,
+    col_no: &'static str,
+    col_target: &'static str,
+    col_goal: &'static str,
+    col_actual: &'static str,
+    col_expected: &'static str,
+    col_status: &'static str,
+    col_forecast: &'static str,
+    col_missing: &'static str,
+    rules: &'static str,
+    // the target page
+    target: &'static str,
+    item: &'static str,
+    source_heading: &'static str,
+    deadline: &'static str,
+    at_period: &'static str,
+    trajectory_heading: &'static str,
+    no_trajectory: &'static str,
+    chart_fallback_note: &'static str,
+    assignments_heading: &'static str,
+    only_yours: &'static str,
+    role: &'static str,
+    quota: &'static str,
+    whole_target: &'static str,
+    budget: &'static str,
+    value: &'static str,
+    latest_report: &'static str,
+    view_report: &'static str,
+    no_report: &'static str,
+    carries: &'static str,
+    history_heading: &'static str,
+    revision: &'static str,
+    filed: &'static str,
+    reviewed: &'static str,
+    return_reason: &'static str,
+    evidence: &'static str,
+    no_history: &'static str,
+    problems_heading: &'static str,
+    no_problems: &'static str,
+    problem: &'static str,
+    owner: &'static str,
+    due: &'static str,
+    problem_status: &'static str,
+    open: &'static str,
+    overdue: &'static str,
+    resolved: &'static str,
+    yuan: &'static str,
+    licenses: &'static str,
+}
+
+static ZH: OfficeMsg = OfficeMsg {
+    dashboard: "调度总览",
+    plan: "计划",
+    period: "期间",
+    show: "查看",
+    as_of: "截至",
+    no_plan: "尚无已确认的计划。请先在“计划”中导入并确认计划。",
+    overall_completion: "整体完成度",
+    expected_progress: "序时进度",
+    targets_unit: "项目标",
+    sections_heading: "各方面进展",
+    section: "方面",
+    targets: "目标数",
+    completion: "完成度",
+    lagging_heading: "滞后目标(最滞后在前)",
+    no_lagging: "本期没有滞后目标。",
+    ranking_heading: "各单位排名",
+    rank: "名次",
+    unit: "单位",
+    mean_completion: "平均完成度",
+    completeness_heading: "报送情况",
+    expected_reports: "应报",
+    received: "已报",
+    on_time: "按时",
+    late: "逾期",
+    missing: "未报",
+    received_rate: "报送率",
+    on_time_rate: "按时率",
+    back_to_dashboard: "返回调度总览",
+    targets_of_section: "的目标",
+    targets_with_status: "状态为“{}”的目标",
+    no_targets: "没有符合条件的目标。",
+    col_no: "序号",
+    col_target: "目标",
+    col_goal: "要求",
+    col_actual: "累计完成",
+    col_expected: "序时进度",
+    col_status: "状态",
+    col_forecast: "年底预测",
+    col_missing: "未报",
+    rules: "整体完成度为各目标完成度(封顶100%)的平均;序时进度为各目标截至本期已过时间占全年(至截止月)的比例的平均。落后序时进度10—30个百分点为“滞后”(黄),超过30个百分点为“严重滞后”(红);本月未报送为“未报送”。",
+    target: "目标",
+    item: "第{}项",
+    source_heading: "计划原文",
+    deadline: "截止",
+    at_period: "本期情况",
+    trajectory_heading: "进度轨迹",
+    no_trajectory: "该目标为比率、时限或定性事项,不按累计数绘制轨迹。",
+    chart_fallback_note: "图表由服务器绘制;浏览器支持时以交互图表显示。",
+    assignments_heading: "分工与各单位进展",
+    only_yours: "仅显示本单位及下级单位。",
+    role: "分工",
+    quota: "任务量",
+    whole_target: "全面负责",
+    budget: "预算",
+    value: "累计完成",
+    latest_report: "最新报告",
+    view_report: "查看",
+    no_report: "尚未报送",
+    carries: "计入汇总",
+    history_heading: "报告记录",
+    revision: "版次",
+    filed: "报送",
+    reviewed: "审核",
+    return_reason: "退回原因",
+    evidence: "佐证材料",
+    no_history: "尚无报告。",
+    problems_heading: "协调事项",
+    no_problems: "报告中未提出协调事项。",
+    problem: "事项",
+    owner: "承办单位",
+    due: "办结时限",
+    problem_status: "状态",
+    open: "办理中",
+    overdue: "已逾期",
+    resolved: "已办结",
+    yuan: "元",
+    licenses: "第三方代码许可",
+};
+
+static EN: OfficeMsg = OfficeMsg {
+    dashboard: "Overview",
+    plan: "Plan",
+    period: "Period",
+    show: "Show",
+    as_of: "as of",
+    no_plan: "No plan has been confirmed yet. Import and confirm one under Plans first.",
+    overall_completion: "Overall completion",
+    expected_progress: "Expected progress",
+    targets_unit: "targets",
+    sections_heading: "Progress by section",
+    section: "Section",
+    targets: "Targets",
+    completion: "Completion",
+    lagging_heading: "Lagging targets, worst first",
+    no_lagging: "No target is lagging this period.",
+    ranking_heading: "Ranking of units",
+    rank: "Rank",
+    unit: "Unit",
+    mean_completion: "Mean completion",
+    completeness_heading: "Reporting",
+    expected_reports: "Expected",
+    received: "Received",
+    on_time: "On time",
+    late: "Late",
+    missing: "Missing",
+    received_rate: "Received",
+    on_time_rate: "On time",
+    back_to_dashboard: "Back to the overview",
+    targets_of_section: ": targets",
+    targets_with_status: "Targets that are “{}”",
+    no_targets: "No target matches.",
+    col_no: "No.",
+    col_target: "Target",
+    col_goal: "Goal",
+    col_actual: "Actual",
+    col_expected: "Schedule",
+    col_status: "Status",
+    col_forecast: "Forecast",
+    col_missing: "Missing",
+    rules: "Overall completion is the mean of the targets' completion (capped at 100%); expected progress is the mean share of each target's time (to its deadline month) elapsed by the end of the period. 10–30 points behind schedule is lagging (yellow), more is at risk (red); no report for the month is not reported.",
+    target: "Target",
+    item: "Item {}",
+    source_heading: "Plan text",
+    deadline: "due",
+    at_period: "This period",
+    trajectory_heading: "Trajectory",
+    no_trajectory: "This target is a rate, a time limit or a qualitative item: it has no cumulative trajectory.",
+    chart_fallback_note: "The chart is drawn on the server; browsers that can show it interactively do.",
+    assignments_heading: "Assignments and each unit's progress",
+    only_yours: "Only your unit and the units below it are shown.",
+    role: "Role",
+    quota: "Quota",
+    whole_target: "whole target",
+    budget: "Budget",
+    value: "Actual",
+    latest_report: "Latest report",
+    view_report: "View",
+    no_report: "none filed",
+    carries: "rolled up",
+    history_heading: "Report history",
+    revision: "Revision",
+    filed: "Filed",
+    reviewed: "Reviewed",
+    return_reason: "Returned because",
+    evidence: "Evidence",
+    no_history: "No reports yet.",
+    problems_heading: "Problems",
+    no_problems: "No problem was raised in these reports.",
+    problem: "Problem",
+    owner: "Owner",
+    due: "Due",
+    problem_status: "Status",
+    open: "open",
+    overdue: "overdue",
+    resolved: "resolved",
+    yuan: "yuan",
+    licenses: "Third-party licences",
+};
+
+fn msg(lang: Lang) -> &'static OfficeMsg {
+    lang.pick(&ZH, &EN)
+}
+
+/// A status however deep the template's references to it go.
+trait AsStatus {
+    fn status(&self) -> Status;
+}
+
+impl AsStatus for Status {
+    fn status(&self) -> Status {
+        *self
+    }
+}
+
+impl<T: AsStatus + ?Sized> AsStatus for &T {
+    fn status(&self) -> Status {
+        (**self).status()
+    }
+}
+
+fn status_label(s: Status, lang: Lang) -> &'static str {
+    lang.pick(s.label_zh(), s.label_en())
+}
+
+fn period_label(p: Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => p.label_zh(),
+        Lang::En => p.label_en(),
+    }
+}
+
+/// `/office?plan=…&period=…&section=…&status=…`
+#[derive(serde::Deserialize, Default)]
+struct DashboardQuery {
+    plan: Option<String>,
+    period: Option<String>,
+    section: Option<String>,
+    status: Option<String>,
+}
+
+/// A status count that links to its targets.
+struct CountCard {
+    /// `count-on-track`: the element id.
+    id: String,
+    status: Status,
+    label: &'static str,
+    n: usize,
+    href: String,
+}
+
+/// A section's row.
+struct SectionRow {
+    no: u32,
+    title: String,
+    href: String,
+    targets: usize,
+    completion: String,
+    expected: String,
+    counts: Vec<(Status, usize)>,
+}
+
+/// The targets a count or a section row drills down to.
+struct Drill {
+    heading: String,
+    rows: Vec<TrackRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "office.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    t: &'static OfficeMsg,
+    o: Option<Arc<Overview>>,
+    plan_title: String,
+    /// `plan=1&period=2023-09`: the query every drill-down link carries.
+    q: String,
+    plans: Vec<(PlanId, String, bool)>,
+    months: Vec<(String, String, bool)>,
+    period: String,
+    overall: String,
+    expected: String,
+    counts: Vec<CountCard>,
+    sections: Vec<SectionRow>,
+    lagging: Vec<TrackRow>,
+    ranking: Vec<RankRow>,
+    received_rate: String,
+    on_time_rate: String,
+    drill: Option<Drill>,
+}
+
+impl DashboardPage {
+    fn status_label(&self, s: impl AsStatus) -> &'static str {
+        status_label(s.status(), self.chrome.lang)
+    }
+}
+
+fn status_code_id(s: Status) -> String {
+    s.code().replace('_', "-")
+}
+
+fn progress_counts(p: &Progress) -> Vec<(Status, usize)> {
+    Status::ALL.iter().map(|s| (*s, p.counts.get(*s))).collect()
+}
+
+/// What a rendered dashboard page is kept under (with the data version): who reads it, in
+/// which language, at which address, on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PageKey {
+    user: minsheng_domain::UserId,
+    lang: &'static str,
+    here: String,
+    today: jiff::civil::Date,
+}
+
+/// The dashboard: rendered once per reader, address and data version, then served as kept.
+async fn dashboard(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, WebError> {
+    let me = chrome.account()?;
+    overview::ensure_sees_dashboard(me)?;
+    let version = st.caches.freshness.version(&st.store).await?;
+    let key = PageKey {
+        user: me.id,
+        lang: chrome.lang.code(),
+        here: chrome.here.clone(),
+        today: st.today(),
+    };
+    if let Some(page) = st.caches.pages.get(version, &key) {
+        return Ok(Html(page).into_response());
+    }
+    let page = dashboard_page(&st, chrome, &q, version)
+        .await?
+        .render()
+        .map_err(|e| WebError::Internal(format!("dashboard template: {e}")))?;
+    let page = Bytes::from(page);
+    st.caches.pages.put(version, key, page.clone());
+    Ok(Html(page).into_response())
+}
+
+async fn dashboard_page(
+    st: &AppState,
+    chrome: Chrome,
+    q: &DashboardQuery,
+    version: i64,
+) -> Result<DashboardPage, WebError> {
+    let lang = chrome.lang;
+    let t = msg(lang);
+    let plans = st.caches.overviews.plans(&st.store, version).await?;
+    let plan = match q.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => {
+            let id: PlanId = p.parse().map_err(|_| {
+                WebError::BadRequest(format!(
+                    "plan:“{p}”不是计划编号 / '{p}' is not a plan number"
+                ))
+            })?;
+            Some(
+                plans
+                    .iter()
+                    .find(|x| x.id == id)
+                    .ok_or(WebError::NotFound)?,
+            )
+        }
+        None => overview::default_plan(&plans),
+    };
+    let Some(plan) = plan else {
+        return Ok(DashboardPage::empty(chrome, t));
+    };
+    let today = st.today();
+    let period = tracking::period_or_default(plan.year, q.period.as_deref(), today)?;
+    let o = st
+        .caches
+        .overviews
+        .overview(&st.store, version, (plan.id, period, today), &st.thresholds)
+        .await?;
+    let base = format!("plan={}&period={}", plan.id, period);
+    let drill = drill(&o, q, lang)?;
+    let counts = Status::ALL
+        .iter()
+        .map(|&s| CountCard {
+            id: format!("count-{}", status_code_id(s)),
+            status: s,
+            label: status_label(s, lang),
+            n: o.overall.counts.get(s),
+            href: format!("/office?{base}&status={}", s.code()),
+        })
+        .collect();
+    let sections = o
+        .sections
+        .iter()
+        .map(|s| SectionRow {
+            no: s.section.no,
+            title: s.section.title.clone().unwrap_or_default(),
+            href: format!("/office?{base}&section={}", s.section.no),
+            targets: s.progress.targets,
+            completion: pct(s.progress.completion),
+            expected: pct(s.progress.expected),
+            counts: progress_counts(&s.progress),
+        })
+        .collect();
+    let lagging = o
+        .lagging
+        .iter()
+        .map(|&i| track_row(&o.tracking.targets[i], lang))
+        .collect();
+    let plan_options = plans
+        .iter()
+        .map(|p| (p.id, p.title.clone(), p.id == plan.id))
+        .collect();
+    Ok(DashboardPage {
+        t,
+        plan_title: plan.title.clone(),
+        q: base,
+        plans: plan_options,
+        months: month_options(plan.year, period, lang),
+        period: period_label(period, lang),
+        overall: pct(o.overall.completion),
+        expected: pct(o.overall.expected),
+        counts,
+        sections,
+        lagging,
+        ranking: rank_rows(&o.tracking.ranking),
+        received_rate: pct(o.tracking.completeness.received_rate()),
+        on_time_rate: pct(o.tracking.completeness.on_time_rate()),
+        drill,
+        o: Some(o),
+        chrome,
+    })
+}
+
+/// The targets a `section` or `status` filter asks for.
+fn drill(o: &Overview, q: &DashboardQuery, lang: Lang) -> Result<Option<Drill>, WebError> {
+    let t = msg(lang);
+    if let Some(s) = q
+        .section
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let no: u32 = s.parse().map_err(|_| {
+            WebError::BadRequest(format!(
+                "section:“{s}”不是方面序号 / '{s}' is not a section number"
+            ))
+        })?;
+        let section = o
+            .sections
+            .iter()
+            .find(|x| x.section.no == no)
+            .ok_or(WebError::NotFound)?;
+        let title = section.section.title.as_deref().unwrap_or("");
+        return Ok(Some(Drill {
+            heading: format!("{no}. {title}{}", t.targets_of_section),
+            rows: o
+                .targets_of_section(no)
+                .map(|x| track_row(x, lang))
+                .collect(),
+        }));
+    }
+    if let Some(s) = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let status = Status::from_code(s).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "status:“{s}”不是状态(done、on_track、lagging、at_risk、not_reported)/ '{s}' is not a status"
+            ))
+        })?;
+        return Ok(Some(Drill {
+            heading: t
+                .targets_with_status
+                .replace("{}", status_label(status, lang)),
+            rows: o.targets_with(status).map(|x| track_row(x, lang)).collect(),
+        }));
+    }
+    Ok(None)
+}
+
+impl DashboardPage {
+    /// The page when there is no plan to show.
+    fn empty(chrome: Chrome, t: &'static OfficeMsg) -> DashboardPage {
+        DashboardPage {
+            chrome,
+            t,
+            o: None,
+            plan_title: String::new(),
+            q: String::new(),
+            plans: Vec::new(),
+            months: Vec::new(),
+            period: String::new(),
+            overall: String::new(),
+            expected: String::new(),
+            counts: Vec::new(),
+            sections: Vec::new(),
+            lagging: Vec::new(),
+            ranking: Vec::new(),
+            received_rate: String::new(),
+            on_time_rate: String::new(),
+            drill: None,
+        }
+    }
+}
+
+/// `/targets/{id}?period=…`
+#[derive(serde::Deserialize, Default)]
+struct TargetQuery {
+    period: Option<String>,
+}
+
+/// One unit's row on the target page.
+struct UnitView {
+    unit: UnitId,
+    name: String,
+    role: &'static str,
+    quota: String,
+    budget: String,
+    carries: bool,
+    value: String,
+    completion: String,
+    status: Option<Status>,
+    latest: Option<ReportId>,
+    history: Vec<HistoryLine>,
+}
+
+/// One report revision in a unit's history.
+struct HistoryLine {
+    id: ReportId,
+    period: String,
+    revision: u32,
+    value: String,
+    status: &'static str,
+    filed: String,
+    reviewed: String,
+    reason: String,
+    evidence: Vec<(i64, String)>,
+}
+
+/// A problem raised in the target's reports.
+struct ProblemLine {
+    title: String,
+    owner: String,
+    due: String,
+    state: &'static str,
+    overdue: bool,
+    resolution: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "target.html")]
+struct TargetPage {
+    chrome: Chrome,
+    t: &'static OfficeMsg,
+    d: TargetDetail,
+    title: String,
+    goal: String,
+    item_label: String,
+    section_label: String,
+    period: String,
+    months: Vec<(String, String, bool)>,
+    source: Vec<Piece>,
+    row: TrackRow,
+    chart: Option<TrajectoryChart>,
+    chart_data: Option<ChartData>,
+    echarts: bool,
+    echarts_path: &'static str,
+    units: Vec<UnitView>,
+    problems: Vec<ProblemLine>,
+    /// `plan=…&period=…` for links back to the dashboard (shown only to those who see it).
+    q: String,
+}
+
+impl TargetPage {
+    fn status_label(&self, s: impl AsStatus) -> &'static str {
+        status_label(s.status(), self.chrome.lang)
+    }
+}
+
+fn money(d: Option<Decimal>, t: &OfficeMsg) -> String {
+    d.map(|d| format!("{}{}", format_zh_rounded(d), t.yuan))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn stage_label(s: Stage, lang: Lang) -> &'static str {
+    lang.pick(s.label_zh(), s.label_en())
+}
+
+async fn target_page(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    Query(q): Query<TargetQuery>,
+) -> Result<TargetPage, WebError> {
+    let me = chrome.account()?;
+    let id: TargetId = id.parse().map_err(|_| WebError::NotFound)?;
+    let today = st.today();
+    let d = target_detail::target_detail(
+        &st.store,
+        me,
+        id,
+        q.period.as_deref(),
+        today,
+        &st.thresholds,
+    )
+    .await?;
+    let lang = chrome.lang;
+    let t = msg(lang);
+    let target = &d.one.tracking.target;
+    let unit_of_measure = &target.quantity.unit;
+    let spans = target
+        .span
+        .map(|s| vec![(target.seq, s)])
+        .unwrap_or_default();
+    let source = source_pieces(&d.one.plan.source_text, d.item.span, &spans);
+    let goal = match target.kind {
+        TargetKind::Stage => lang
+            .pick(
+                "定性事项,按阶段报告",
+                "qualitative item, reported as a stage",
+            )
+            .to_string(),
+        TargetKind::Quantity => format!(
+            "{} {}",
+            lang.pick(target.cmp.label_zh(), target.cmp.label_en()),
+            target.quantity
+        ),
+    };
+    let title = if target.phrase.is_empty() {
+        goal.clone()
+    } else {
+        target.phrase.clone()
+    };
+    let names: std::collections::HashMap<UnitId, String> = d
+        .rows
+        .iter()
+        .map(|r| (r.unit.id, r.unit.name.clone()))
+        .collect();
+    let units = d
+        .rows
+        .iter()
+        .map(|r| {
+            let a = &r.assignment;
+            // A lead that does not carry a split target is shown no figures of its own
+            // unless it reported (a rate's lead does).
+            let assessment = r.assessment.as_ref().filter(|s| r.carries || s.reported);
+            UnitView {
+                unit: r.unit.id,
+                name: r.unit.name.clone(),
+                role: lang.pick(a.role.label_zh(), a.role.label_en()),
+                quota: a
+                    .quota
+                    .map(|q| format!("{}{unit_of_measure}", format_zh_rounded(q)))
+                    .unwrap_or_else(|| t.whole_target.to_string()),
+                budget: money(a.budget, t),
+                carries: r.carries,
+                value: assessment
+                    .map(|s| match target.kind {
+                        TargetKind::Quantity => {
+                            format!("{}{unit_of_measure}", format_zh_rounded(s.value))
+                        }
+                        TargetKind::Stage => pct(Some(s.value)),
+                    })
+                    .unwrap_or_else(|| "—".into()),
+                completion: pct(assessment.map(|s| s.score)),
+                status: assessment.map(|s| s.status),
+                latest: r.latest,
+                history: r
+                    .history
+                    .iter()
+                    .map(|(rep, ev)| HistoryLine {
+                        id: rep.id,
+                        period: period_label(rep.period, lang),
+                        revision: rep.revision,
+                        value: match (rep.cumulative, rep.stage) {
+                            (Some(v), _) => format!("{}{unit_of_measure}", format_zh_rounded(v)),
+                            (None, Some(s)) => stage_label(s, lang).to_string(),
+                            (None, None) => "—".into(),
+                        },
+                        status: lang.pick(rep.status.label_zh(), rep.status.label_en()),
+                        filed: format!(
+                            "{} {}",
+                            rep.filed_by,
+                            rep.filed_at
+                                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                                .date()
+                        ),
+                        reviewed: rep
+                            .reviewed_by
+                            .as_ref()
+                            .map(|by| {
+                                let on = rep
+                                    .reviewed_at
+                                    .map(|at| {
+                                        at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                                            .date()
+                                            .to_string()
+                                    })
+                                    .unwrap_or_default();
+                                format!("{by} {on}")
+                            })
+                            .unwrap_or_default(),
+                        reason: rep.return_reason.clone().unwrap_or_default(),
+                        evidence: ev.iter().map(|e| (e.id.0, e.file_name.clone())).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let problems = d
+        .problems
+        .iter()
+        .map(|p| ProblemLine {
+            title: p.title.clone(),
+            owner: names
+                .get(&p.owner)
+                .cloned()
+                .unwrap_or_else(|| p.owner.to_string()),
+            due: p.due.to_string(),
+            state: match p.status {
+                ProblemStatus::Resolved => t.resolved,
+                ProblemStatus::Open if p.is_overdue(today) => t.overdue,
+                ProblemStatus::Open => t.open,
+            },
+            overdue: p.is_overdue(today),
+            resolution: p.resolution.clone().unwrap_or_default(),
+        })
+        .collect();
+    let chart = d
+        .trajectory
+        .as_ref()
+        .map(|tr| TrajectoryChart::new(tr, lang));
+    Ok(TargetPage {
+        t,
+        row: track_row(&d.one.tracking, lang),
+        title,
+        goal,
+        item_label: t.item.replace("{}", &d.item.no.to_string()),
+        section_label: format!(
+            "{}. {}",
+            d.section.no,
+            d.section.title.as_deref().unwrap_or("")
+        ),
+        period: period_label(d.period, lang),
+        months: month_options(d.one.plan.year, d.period, lang),
+        q: format!("plan={}&period={}", d.one.plan.id, d.period),
+        source,
+        chart_data: chart.as_ref().map(|c| c.data.clone()),
+        chart,
+        echarts: ECHARTS_BUNDLED,
+        echarts_path: ECHARTS_PATH,
+        units,
+        problems,
+        d,
+        chrome,
+    })
+}
