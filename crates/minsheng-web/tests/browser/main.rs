@@ -110,7 +110,7 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
         // The office's figures for the target before anything is filed.
         sign_in(&c, &site, "office").await;
         c.goto(&site.url(&target_page)).await.unwrap();
-        let before = text(&c, &format!("tr.unit-row[data-unit=\"{}\"]", share.unit)).await;
+        let before = text(&c, &format!("tr.unit-row#unit-{}", share.unit)).await;
         sign_out(&c).await;
 
         // 长春市 drafts: the draft is kept.
@@ -187,12 +187,15 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
 
         // The office's figures follow the accepted report.
         c.goto(&site.url(&target_page)).await.unwrap();
-        let after = text(&c, &format!("tr.unit-row[data-unit=\"{}\"]", share.unit)).await;
+        let after = text(&c, &format!("tr.unit-row#unit-{}", share.unit)).await;
         assert_ne!(
             before, after,
             "the unit's row changes once its report is accepted"
         );
-        assert!(after.contains(&quota), "{after}");
+        assert!(
+            after.contains("已完成"),
+            "the share has met its quota: {after}"
+        );
         screenshot(&c, "target-page").await;
         c.goto(&site.url("/office?period=2023-09")).await.unwrap();
         screenshot(&c, "office-dashboard-september").await;
