@@ -36,6 +36,8 @@ pub struct Overview {
     pub overall: Progress,
     /// Indexes into `tracking.targets` of the lagging and at-risk targets, worst first.
     pub lagging: Vec<usize>,
+    /// Reports of the period filed and waiting for review: they count only once accepted.
+    pub awaiting_review: i64,
 }
 
 /// Completion against 序时进度 over a group of targets.
@@ -147,6 +149,7 @@ pub fn overview(t: Tracking, sections: Vec<Section>) -> Overview {
         sections,
         overall,
         lagging,
+        awaiting_review: 0,
     }
 }
 
@@ -219,7 +222,9 @@ impl OverviewCache {
         let compute = || async {
             let t = tracking::tracking(store, plan, period, today, thresholds).await?;
             let sections = store.sections(plan).await?;
-            Ok::<_, AppError>(Arc::new(overview(t, sections)))
+            let mut o = overview(t, sections);
+            o.awaiting_review = store.awaiting_review_count(plan, period).await?;
+            Ok::<_, AppError>(Arc::new(o))
         };
         match cell {
             Some(cell) => cell.get_or_try_init(compute).await.cloned(),

@@ -263,3 +263,25 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// How many reports of `plan` for `period` wait for review (their latest revision is
+    /// submitted).
+    pub async fn awaiting_review_count(
+        &self,
+        plan: PlanId,
+        period: Period,
+    ) -> Result<i64, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT COUNT(*) FROM reports r
+                           JOIN assignments a ON a.id = r.assignment_id
+                           JOIN targets t ON t.id = a.target_id
+                           JOIN items i ON i.id = t.item_id
+                           JOIN sections s ON s.id = i.section_id
+                           WHERE s.plan_id = $1 AND r.period = $2 AND r.status = 'submitted'";
+        Ok(
+            on_pool!(self, p => sqlx::query_scalar(SQL).bind(plan.0).bind(period.to_string())
+            .fetch_one(p).await)?,
+        )
+    }
+}

@@ -345,3 +345,47 @@ async fn an_accepted_report_shows_on_the_next_dashboard() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_says_how_many_reports_wait_for_review() {
+    for db in backends().await {
+        let (st, o) = demo_state(&db).await;
+        let office = demo_sign_in(&st, "office").await;
+        // September's reports are filed and wait for review on the demo's day.
+        let waiting = db
+            .store
+            .submitted_reports()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.period.to_string() == "2023-09")
+            .count();
+        assert!(waiting > 0);
+        let p = get_as(
+            &st,
+            &office,
+            &format!("/office?plan={}&period=2023-09", o.plan.id),
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", db.label);
+        let note = &p.body[p.body.find("id=\"awaiting-review\"").expect("the note")..];
+        let note = &note[..note.find("</p>").unwrap()];
+        assert!(note.contains(&format!("<b>{waiting}</b>")), "{note}");
+        assert!(
+            unescape(note).contains(&format!(
+                "href=\"/review?plan={}&period=2023-09\"",
+                o.plan.id
+            )),
+            "{note}"
+        );
+        // August is reviewed: no note.
+        let p = get_as(
+            &st,
+            &office,
+            &format!("/office?plan={}&period=2023-08", o.plan.id),
+        )
+        .await;
+        assert!(!p.body.contains("id=\"awaiting-review\""));
+        db.finish().await;
+    }
+}
