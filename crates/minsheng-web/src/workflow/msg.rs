@@ -39,6 +39,8 @@ pub(crate) struct Msg {
     pub raised_by: &'static str,
     pub due: &'static str,
     pub overdue: &'static str,
+    /// Before a report's due date.
+    pub report_due: &'static str,
     /// The reminders' heading.
     pub reminders_title: &'static str,
     /// A report due within the reminder window.
@@ -139,6 +141,7 @@ pub(crate) static ZH: Msg = Msg {
     raised_by: "提出单位",
     due: "办结时限",
     overdue: "已逾期",
+    report_due: "报送截止",
     reminders_title: "催报提醒",
     due_soon: "即将到期",
     overdue_report: "逾期未报",
@@ -233,6 +236,7 @@ pub(crate) static EN: Msg = Msg {
     raised_by: "Raised by",
     due: "Due",
     overdue: "overdue",
+    report_due: "due",
     reminders_title: "Reports to file",
     due_soon: "Due soon",
     overdue_report: "Overdue",
