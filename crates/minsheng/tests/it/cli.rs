@@ -76,13 +76,12 @@ fn http_get(addr: &str, path: &str) -> String {
     body
 }
 
-#[test]
-fn demo_serves_the_jilin_plan_read_from_its_text() {
-    let dir = Scratch::new("demo");
-    let db = dir.path("demo.db");
+/// Starts `minsheng demo` on a free port over `db`; returns the running child and the
+/// `host:port` its first line of output names.
+fn start_demo(db: &Path) -> (Running, String) {
     let child = bin()
         .args(["demo", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
+        .arg(db)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -97,6 +96,15 @@ fn demo_serves_the_jilin_plan_read_from_its_text() {
         .find(|w| w.starts_with("http://"))
         .expect(&line);
     let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    (child, addr.to_string())
+}
+
+#[test]
+fn demo_serves_the_jilin_plan_read_from_its_text() {
+    let dir = Scratch::new("demo");
+    let db = dir.path("demo.db");
+    let (child, addr) = start_demo(&db);
+    let addr = addr.as_str();
     let home = http_get(addr, "/");
     assert!(
         home.contains(" 303 ") && home.contains("location: /public"),
@@ -118,26 +126,8 @@ fn demo_serves_the_jilin_plan_read_from_its_text() {
     drop(child);
 
     // Run again: the old demo database is replaced by a fresh one, not added to.
-    let child = bin()
-        .args(["demo", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = Running(child);
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap();
-    let portal = http_get(
-        addr.trim_start_matches("http://").trim_end_matches('/'),
-        "/public",
-    );
+    let (_child, addr) = start_demo(&db);
+    let portal = http_get(&addr, "/public");
     assert!(
         portal.contains("关于2023年全省民生实事安排的意见"),
         "{portal}"
