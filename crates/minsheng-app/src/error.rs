@@ -45,6 +45,17 @@ pub enum AppError {
         /// The same in English.
         what_en: &'static str,
     },
+    /// Someone else changed the record first (a report reviewed by two people at once):
+    /// nothing was written; the reason says what it is now.
+    #[error("{reason}")]
+    Conflict {
+        /// What happened, Chinese first.
+        reason: String,
+    },
+    /// The database cannot take writes now (busy, read-only, a full disk): nothing was
+    /// written, and the same request may be tried again later. Reads go on.
+    #[error(transparent)]
+    Unavailable(StoreError),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -89,7 +100,9 @@ impl AppError {
             | AppError::Rows(_)
             | AppError::SignInRefused
             | AppError::SignInThrottled { .. }
-            | AppError::Forbidden { .. } => true,
+            | AppError::Forbidden { .. }
+            | AppError::Conflict { .. } => true,
+            AppError::Unavailable(_) => false,
             AppError::Store(e) => e.is_user_error(),
         }
     }
@@ -99,6 +112,10 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { entity, id } => AppError::NotFound { what: entity, id },
+            e @ StoreError::Conflict { .. } => AppError::Conflict {
+                reason: e.to_string(),
+            },
+            e if e.is_unavailable() => AppError::Unavailable(e),
             other => AppError::Store(other),
         }
     }

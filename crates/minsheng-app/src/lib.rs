@@ -15,6 +15,7 @@ pub mod demo;
 mod error;
 pub mod freshness;
 pub mod history;
+pub mod idempotency;
 pub mod import;
 pub mod intake;
 pub mod overview;

@@ -7,6 +7,7 @@
 use crate::error::{AppError, RowRefusal};
 use minsheng_domain::{
     Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, TargetKind, UnitId,
+    UnitTree,
 };
 use minsheng_store::{NewReport, Store, Tx};
 use rust_decimal::Decimal;
@@ -103,7 +104,7 @@ pub async fn file_report(
     file_as: FileAs,
 ) -> Result<ReportId, AppError> {
     let mut tx = store.begin(actor).await?;
-    let filed = file_in(store, &mut tx, as_unit, input, file_as).await?;
+    let filed = file_in(&mut tx, as_unit, input, file_as).await?;
     tx.commit().await?;
     Ok(filed.id)
 }
@@ -129,7 +130,7 @@ pub async fn file_reports(
     file_as: FileAs,
 ) -> Result<Vec<Filed>, AppError> {
     let mut tx = store.begin(actor).await?;
-    let (filed, errors) = batch(store, &mut tx, as_unit, rows, file_as).await?;
+    let (filed, errors) = batch(&mut tx, as_unit, rows, file_as).await?;
     if !errors.is_empty() {
         return Err(AppError::Rows(errors));
     }
@@ -149,13 +150,12 @@ pub async fn check_reports(
     file_as: FileAs,
 ) -> Result<Vec<RowRefusal>, AppError> {
     let mut tx = store.begin(actor).await?;
-    let (_, errors) = batch(store, &mut tx, as_unit, rows, file_as).await?;
+    let (_, errors) = batch(&mut tx, as_unit, rows, file_as).await?;
     tx.rollback().await?;
     Ok(errors)
 }
 
 async fn batch(
-    store: &Store,
     tx: &mut Tx,
     as_unit: UnitId,
     rows: &[(usize, ReportInput)],
@@ -164,8 +164,10 @@ async fn batch(
     let mut filed = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     let mut seen: std::collections::HashMap<(AssignmentId, Period), usize> = Default::default();
+    // Read once for the whole batch, inside the transaction.
+    let tree = tx.unit_tree().await?;
     for (line, input) in rows {
-        let checked = match check_request(store, as_unit, input, file_as).await {
+        let checked = match check_request(tx, &tree, as_unit, input, file_as).await {
             Ok(c) => c,
             Err(AppError::Invalid { field, reason }) => {
                 errors.push(RowRefusal {
@@ -214,14 +216,15 @@ struct Checked {
 /// The rules of filing that look only at the request and the plan: the assignment exists
 /// and `as_unit` holds it (or is above the unit that does), the period is in the plan year,
 /// the value converts to the target's unit, nothing is negative, a filed report says
-/// something.
+/// something. Read inside the filing's transaction, like everything a write depends on.
 async fn check_request(
-    store: &Store,
+    tx: &mut Tx,
+    tree: &UnitTree,
     as_unit: UnitId,
     input: &ReportInput,
     file_as: FileAs,
 ) -> Result<Checked, AppError> {
-    let assignment = match store.assignment(input.assignment).await {
+    let assignment = match tx.assignment(input.assignment).await {
         Ok(a) => a,
         Err(minsheng_store::StoreError::NotFound { .. }) => {
             return Err(invalid(
@@ -234,7 +237,6 @@ async fn check_request(
         }
         Err(e) => return Err(e.into()),
     };
-    let tree = store.unit_tree().await?;
     if !tree.is_within(assignment.unit, as_unit) {
         let name = tree.get(as_unit).map(|u| u.name.as_str()).unwrap_or("?");
         return Err(invalid(
@@ -245,9 +247,9 @@ async fn check_request(
             ),
         ));
     }
-    let target = store.target(assignment.target).await?;
-    let (_, plan_id) = store.item(target.item).await?;
-    let plan = store.plan(plan_id).await?;
+    let target = tx.target(assignment.target).await?;
+    let (_, plan_id) = tx.item(target.item).await?;
+    let plan = tx.plan(plan_id).await?;
     if input.period.year() != plan.year {
         return Err(invalid(
             "period",
@@ -302,25 +304,28 @@ async fn check_request(
 
 /// The rules of filing one report, inside the caller's transaction.
 async fn file_in(
-    store: &Store,
     tx: &mut Tx,
     as_unit: UnitId,
     input: &ReportInput,
     file_as: FileAs,
 ) -> Result<Filed, AppError> {
-    let checked = check_request(store, as_unit, input, file_as).await?;
+    let tree = tx.unit_tree().await?;
+    let checked = check_request(tx, &tree, as_unit, input, file_as).await?;
     file_checked(tx, input, file_as, checked).await
 }
 
 /// The rules of filing that depend on what is already filed, checked and written inside the
 /// transaction: an accepted period is locked, a filed one awaits review, a count does not
-/// fall without a correction; then the draft is rewritten or a new revision filed.
+/// fall without a correction; then the draft is rewritten or a new revision filed. The
+/// assignment is locked first, so two filings (or a filing and an accept) of one assignment
+/// run one after the other and each checks what the other committed.
 async fn file_checked(
     tx: &mut Tx,
     input: &ReportInput,
     file_as: FileAs,
     Checked { target, value }: Checked,
 ) -> Result<Filed, AppError> {
+    tx.lock_assignment(input.assignment).await?;
     let history = tx.reports_of_assignment(input.assignment).await?;
     let this_period: Vec<&Report> = history
         .iter()
@@ -383,7 +388,7 @@ async fn file_checked(
         None => tx.insert_report(&new).await?,
     };
     if file_as == FileAs::Submitted {
-        tx.set_report_status(id, ReportStatus::Submitted, None)
+        tx.set_report_status(id, ReportStatus::Draft, ReportStatus::Submitted, None)
             .await?;
     }
     Ok(Filed {
@@ -428,46 +433,92 @@ fn check_not_lower(
 }
 
 /// The office's review of a submitted report.
+///
+/// Safe to run many at once: the report's assignment is locked before anything is read, the
+/// status changes only if it is still `submitted` (`UPDATE … WHERE status = 'submitted'`),
+/// and a report someone else reviewed first is [`AppError::Conflict`] ("already reviewed"),
+/// never a second accept; the roll-up follows in the same transaction.
 pub async fn review_report(
     store: &Store,
     actor: &Actor,
     report: ReportId,
     decision: &Decision,
 ) -> Result<(), AppError> {
-    let mut tx = store.begin(actor).await?;
-    let current = tx.report(report).await?;
-    if current.status != ReportStatus::Submitted {
+    if let Decision::Return(reason) = decision
+        && reason.trim().is_empty()
+    {
         return Err(invalid(
-            "status",
-            format!(
-                "报告状态为“{}”,只有已报送的报告可以审核 / only a submitted report can be reviewed (this one is {})",
-                current.status.label_zh(),
-                current.status.code()
-            ),
+            "reason",
+            "退回须说明理由 / a return needs a reason",
         ));
     }
-    match decision {
+    let mut tx = store.begin(actor).await?;
+    let current = tx.report(report).await?;
+    tx.lock_assignment(current.assignment).await?;
+    // Read again under the lock: another reviewer may have finished meanwhile.
+    let current = tx.report(report).await?;
+    match current.status {
+        ReportStatus::Submitted => {}
+        ReportStatus::Draft => {
+            return Err(invalid(
+                "status",
+                format!(
+                    "报告状态为“{}”,只有已报送的报告可以审核 / only a submitted report can be reviewed (this one is {})",
+                    current.status.label_zh(),
+                    current.status.code()
+                ),
+            ));
+        }
+        ReportStatus::Accepted | ReportStatus::Returned => {
+            return Err(already_reviewed(report, current.status));
+        }
+    }
+    let moved = match decision {
         Decision::Accept => {
-            tx.set_report_status(report, ReportStatus::Accepted, None)
-                .await?;
-            // The roll-up follows in the same transaction: an accept and its effect on the
-            // dashboards are one change.
-            let accepted = tx.report(report).await?;
-            crate::rollup::apply_accept(&mut tx, &accepted).await?;
+            tx.set_report_status(
+                report,
+                ReportStatus::Submitted,
+                ReportStatus::Accepted,
+                None,
+            )
+            .await
         }
         Decision::Return(reason) => {
-            if reason.trim().is_empty() {
-                return Err(invalid(
-                    "reason",
-                    "退回须说明理由 / a return needs a reason",
-                ));
-            }
-            tx.set_report_status(report, ReportStatus::Returned, Some(reason.trim()))
-                .await?
+            tx.set_report_status(
+                report,
+                ReportStatus::Submitted,
+                ReportStatus::Returned,
+                Some(reason.trim()),
+            )
+            .await
         }
+    };
+    let moved = match moved {
+        Ok(r) => r,
+        Err(minsheng_store::StoreError::Conflict { found, .. }) => {
+            let now = ReportStatus::from_code(&found).unwrap_or(ReportStatus::Accepted);
+            return Err(already_reviewed(report, now));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if moved.status == ReportStatus::Accepted {
+        // The roll-up follows in the same transaction: an accept and its effect on the
+        // dashboards are one change.
+        crate::rollup::apply_accept(&mut tx, &moved).await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The answer to reviewing a report that someone has reviewed already.
+fn already_reviewed(report: ReportId, now: ReportStatus) -> AppError {
+    AppError::Conflict {
+        reason: format!(
+            "报告 {report} 已审核(当前状态:{}),未作改动 / report {report} has already been reviewed (it is {}); nothing was changed",
+            now.label_zh(),
+            now.code()
+        ),
+    }
 }
 
 /// The largest evidence file accepted: scans of documents and photos, not video.
@@ -575,8 +626,8 @@ pub async fn attach_evidence(
             ),
         ));
     };
-    let tree = store.unit_tree().await?;
     let mut tx = store.begin(actor).await?;
+    let tree = tx.unit_tree().await?;
     let r = match tx.report(report).await {
         Ok(r) => r,
         Err(minsheng_store::StoreError::NotFound { .. }) => {
@@ -587,7 +638,11 @@ pub async fn attach_evidence(
         }
         Err(e) => return Err(e.into()),
     };
-    let assignment = store.assignment(r.assignment).await?;
+    let assignment = tx.assignment(r.assignment).await?;
+    // Under the assignment's lock, so an accept cannot slip in between the check and the
+    // attachment.
+    tx.lock_assignment(assignment.id).await?;
+    let r = tx.report(report).await?;
     if !tree.is_within(assignment.unit, as_unit) {
         return Err(invalid(
             "unit",

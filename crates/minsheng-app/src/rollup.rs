@@ -199,8 +199,14 @@ pub async fn recompute(store: &Store, actor: &Actor) -> Result<(), AppError> {
 }
 
 /// Brings the roll-up up to date after `report` was accepted inside `tx` (the report must
-/// already be marked accepted there). Only the months and regions the report changes are
-/// touched; a missing row means the roll-up is behind the assignments, and it is rebuilt.
+/// already be marked accepted there, under its assignment's lock). Only the months and
+/// regions the report changes are touched; a missing row means the roll-up is behind the
+/// assignments, and it is rebuilt.
+///
+/// **Lock order.** Rows are updated month by month, each month's target row first, then its
+/// regions nearest first (county, city, province): an order every accept follows, so on
+/// PostgreSQL, where each update holds its row's lock to the commit, two accepts never wait on
+/// each other in a circle.
 pub async fn apply_accept(tx: &mut Tx, report: &Report) -> Result<(), AppError> {
     let ctx = tx.assignment_context(report.assignment).await?;
     let a = &ctx.assignment;
@@ -232,9 +238,13 @@ pub async fn apply_accept(tx: &mut Tx, report: &Report) -> Result<(), AppError> 
         .collect();
     let (old, old_rep) = monthly_values(year, ctx.target.kind, &before);
     let (new, new_rep) = monthly_values(year, ctx.target.kind, &history);
+    let too_large = || AppError::Invalid {
+        field: "value".into(),
+        reason: "数值过大,无法汇总 / the value is too large to roll up".into(),
+    };
     for m in 0..12 {
         let (d_actual, d_rep) = (
-            new[m] - old[m],
+            new[m].checked_sub(old[m]).ok_or_else(too_large)?,
             i64::from(new_rep[m]) - i64::from(old_rep[m]),
         );
         if d_actual.is_zero() && d_rep == 0 {
@@ -246,7 +256,9 @@ pub async fn apply_accept(tx: &mut Tx, report: &Report) -> Result<(), AppError> 
         {
             return recompute_in(tx).await;
         }
-        let d_score = score(ctx.target.kind, &goal, new[m]) - score(ctx.target.kind, &goal, old[m]);
+        let d_score = score(ctx.target.kind, &goal, new[m])
+            .checked_sub(score(ctx.target.kind, &goal, old[m]))
+            .ok_or_else(too_large)?;
         if d_score.is_zero() {
             continue;
         }

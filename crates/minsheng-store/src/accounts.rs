@@ -6,7 +6,7 @@
 
 use crate::error::StoreError;
 use crate::tx::Tx;
-use crate::{Store, on_pool, on_tx};
+use crate::{Store, on_pool, on_tx, on_write};
 use jiff::Timestamp;
 use jiff_sqlx::ToSqlx;
 use minsheng_domain::{Account, Role, UnitId, UserId};
@@ -106,7 +106,7 @@ impl Store {
         const SQL: &str =
             "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
                            ON CONFLICT (id) DO NOTHING";
-        let n = on_pool!(self, p => sqlx::query(SQL).bind(id).bind(user.map(|u| u.0)).bind(data)
+        let n = on_write!(self, p => sqlx::query(SQL).bind(id).bind(user.map(|u| u.0)).bind(data)
             .bind(expires_at).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -124,7 +124,7 @@ impl Store {
             "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
                            ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id,
                                data = excluded.data, expires_at = excluded.expires_at";
-        on_pool!(self, p => sqlx::query(SQL).bind(id).bind(user.map(|u| u.0)).bind(data)
+        on_write!(self, p => sqlx::query(SQL).bind(id).bind(user.map(|u| u.0)).bind(data)
             .bind(expires_at).execute(p).await.map(|_| ()))?;
         Ok(())
     }
@@ -133,7 +133,7 @@ impl Store {
     pub async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
         // language=SQL
         const SQL: &str = "DELETE FROM sessions WHERE id = $1";
-        on_pool!(self, p => sqlx::query(SQL).bind(id).execute(p).await.map(|_| ()))?;
+        on_write!(self, p => sqlx::query(SQL).bind(id).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -142,7 +142,7 @@ impl Store {
         // language=SQL
         const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1";
         Ok(
-            on_pool!(self, p => sqlx::query(SQL).bind(now).execute(p).await.map(|r| r.rows_affected()))?,
+            on_write!(self, p => sqlx::query(SQL).bind(now).execute(p).await.map(|r| r.rows_affected()))?,
         )
     }
 
@@ -155,7 +155,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         // language=SQL
         const SQL: &str = "INSERT INTO sign_in_failures (name, client, at) VALUES ($1, $2, $3)";
-        on_pool!(self, p => sqlx::query(SQL).bind(name).bind(client).bind(at.to_sqlx())
+        on_write!(self, p => sqlx::query(SQL).bind(name).bind(client).bind(at.to_sqlx())
             .execute(p).await.map(|_| ()))?;
         Ok(())
     }
@@ -189,7 +189,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         // language=SQL
         const SQL: &str = "DELETE FROM sign_in_failures WHERE name = $1 OR at <= $2";
-        on_pool!(self, p => sqlx::query(SQL).bind(name).bind(before.to_sqlx())
+        on_write!(self, p => sqlx::query(SQL).bind(name).bind(before.to_sqlx())
             .execute(p).await.map(|_| ()))?;
         Ok(())
     }

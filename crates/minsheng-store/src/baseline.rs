@@ -4,7 +4,7 @@
 //! Nothing of minsheng reads these tables.
 
 use crate::error::StoreError;
-use crate::{Store, on_pool};
+use crate::{Store, on_pool, on_write};
 
 /// A report row of the data set, as the baseline stores it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +127,7 @@ impl Store {
                 crate::BackendKind::Postgres => sql.replace(" INTEGER", " BIGINT"),
             };
             let sql = sqlx::AssertSqlSafe(sql);
-            on_pool!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
+            on_write!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
         }
         Ok(())
     }
@@ -161,7 +161,7 @@ impl Store {
             });
         }
         let per = crate::bulk::PARAMS / columns.len().max(1);
-        crate::on_pool!(self, p => {
+        crate::on_write!(self, p => {
             let mut tx = p.begin().await?;
             for chunk in rows.chunks(per.max(1)) {
                 let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
@@ -186,7 +186,7 @@ impl Store {
     /// Loads the data set's reports into `plain_reports`, in one transaction.
     pub async fn baseline_load_reports(&self, rows: &[PlainReport]) -> Result<(), StoreError> {
         const COLS: usize = 5;
-        crate::on_pool!(self, p => {
+        crate::on_write!(self, p => {
             let mut tx = p.begin().await?;
             for chunk in rows.chunks(crate::bulk::PARAMS / COLS) {
                 let mut sql = String::from("INSERT INTO plain_reports (assignment_id, period, cumulative_value, status, revision) VALUES ");
@@ -206,9 +206,9 @@ impl Store {
     /// Adds the baseline's indexes and refreshes the planner's statistics.
     pub async fn baseline_index(&self) -> Result<(), StoreError> {
         for sql in INDEXES {
-            on_pool!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
+            on_write!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
         }
-        on_pool!(self, p => sqlx::query("ANALYZE").execute(p).await.map(|r| r.rows_affected()))?;
+        on_write!(self, p => sqlx::query("ANALYZE").execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 

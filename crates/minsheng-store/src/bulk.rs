@@ -278,15 +278,4 @@ impl Tx {
             .bind(first.0).bind(last.0).fetch_all(&mut *c).await)?;
         accepted(rows)
     }
-
-    /// Every unit, inside the transaction.
-    pub async fn units(&mut self) -> Result<Vec<OrgUnit>, StoreError> {
-        // language=SQL
-        const SQL: &str = "SELECT id, parent_id, kind, name, code FROM units ORDER BY id";
-        let rows: Vec<crate::rows::UnitRow> =
-            on_tx!(self, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
-        rows.into_iter()
-            .map(crate::rows::UnitRow::into_domain)
-            .collect()
-    }
 }

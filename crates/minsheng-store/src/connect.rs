@@ -60,6 +60,40 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// How many connections a store keeps and how long work waits, before it is refused with
+/// [`StoreError::Busy`] (nothing written). The defaults suit one server on a small machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Connections for reads (SQLite; the writer is one more) or for everything
+    /// (PostgreSQL).
+    pub max_connections: u32,
+    /// How long a request waits for a connection (on SQLite, a writer for the writer).
+    pub acquire_timeout: Duration,
+    /// How long a statement waits for a lock held by someone else: another process's write
+    /// on SQLite (`busy_timeout`), a row lock on PostgreSQL (`lock_timeout`).
+    pub lock_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            lock_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl PoolSettings {
+    /// The defaults with another bound on the connections.
+    pub fn with_max_connections(max_connections: u32) -> Self {
+        PoolSettings {
+            max_connections: max_connections.max(1),
+            ..PoolSettings::default()
+        }
+    }
+}
+
 enum Parsed {
     Sqlite { path: Option<PathBuf>, url: String },
     Postgres(String),
@@ -110,7 +144,7 @@ impl Store {
     /// `postgres://user@host/db`. Does not migrate: see [`Store::migrate`] and
     /// [`Store::check_schema`].
     pub async fn open(url: &str, mode: OpenMode) -> Result<Store, StoreError> {
-        Store::open_with(url, mode, 8).await
+        Store::open_configured(url, mode, PoolSettings::default()).await
     }
 
     /// [`Store::open`] with a bound on the pool's connections.
@@ -119,16 +153,30 @@ impl Store {
         mode: OpenMode,
         max_connections: u32,
     ) -> Result<Store, StoreError> {
+        Store::open_configured(
+            url,
+            mode,
+            PoolSettings::with_max_connections(max_connections),
+        )
+        .await
+    }
+
+    /// [`Store::open`] with the pool's sizes and waits given.
+    pub async fn open_configured(
+        url: &str,
+        mode: OpenMode,
+        settings: PoolSettings,
+    ) -> Result<Store, StoreError> {
         match parse(url)? {
             Parsed::Sqlite { path, url: full } => {
-                open_sqlite(path, &full, url, mode, max_connections).await
+                open_sqlite(path, &full, url, mode, settings).await
             }
             Parsed::Postgres(full) => {
                 let opts = PgConnectOptions::from_str(&full).map_err(|e| StoreError::BadUrl {
                     url: redact_url(url),
                     reason: e.to_string(),
                 })?;
-                Store::open_postgres(opts, url, max_connections).await
+                Store::open_postgres_configured(opts, url, settings).await
             }
         }
     }
@@ -139,7 +187,27 @@ impl Store {
         url_for_messages: &str,
         max_connections: u32,
     ) -> Result<Store, StoreError> {
+        Store::open_postgres_configured(
+            opts,
+            url_for_messages,
+            PoolSettings::with_max_connections(max_connections),
+        )
+        .await
+    }
+
+    /// [`Store::open_postgres`] with the pool's sizes and waits given.
+    pub async fn open_postgres_configured(
+        opts: PgConnectOptions,
+        url_for_messages: &str,
+        settings: PoolSettings,
+    ) -> Result<Store, StoreError> {
         let opts = opts
+            // A write waiting on another's row lock gives up (Busy, nothing written) rather
+            // than holding its connection for ever.
+            .options([(
+                "lock_timeout",
+                format!("{}ms", settings.lock_timeout.as_millis()),
+            )])
             .log_statements(tracing::log::LevelFilter::Trace)
             // A bulk insert's statement is megabytes of placeholders: never log it whole.
             .log_slow_statements(tracing::log::LevelFilter::Off, Duration::from_secs(1))
@@ -154,8 +222,9 @@ impl Store {
             .await
             .map_err(unreachable)?;
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(settings.max_connections.max(1))
+            .acquire_timeout(settings.acquire_timeout)
+            .before_acquire(|conn, _| Box::pin(async move { Ok(reusable(conn)) }))
             .connect_with(opts)
             .await
             .map_err(unreachable)?;
@@ -172,7 +241,7 @@ impl Store {
 
     fn migrator(&self) -> &'static Migrator {
         match self.backend {
-            Backend::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Backend::Sqlite { .. } => &SQLITE_MIGRATIONS,
             Backend::Postgres(_) => &POSTGRES_MIGRATIONS,
         }
     }
@@ -188,7 +257,9 @@ impl Store {
         // language=SQL
         const MAX: &str = "SELECT MAX(version) FROM _sqlx_migrations WHERE success";
         let exists: i64 = match &self.backend {
-            Backend::Sqlite(p) => sqlx::query_scalar(EXISTS_SQLITE).fetch_one(p).await?,
+            Backend::Sqlite { read, .. } => {
+                sqlx::query_scalar(EXISTS_SQLITE).fetch_one(read).await?
+            }
             Backend::Postgres(p) => sqlx::query_scalar(EXISTS_PG).fetch_one(p).await?,
         };
         if exists == 0 {
@@ -212,7 +283,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.refuse_newer().await?;
         match &self.backend {
-            Backend::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Backend::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
             Backend::Postgres(p) => {
                 // CockroachDB has no advisory locks; everything else uses them.
                 let version: String = sqlx::query_scalar("SELECT version()").fetch_one(p).await?;
@@ -242,7 +313,7 @@ async fn open_sqlite(
     full_url: &str,
     given: &str,
     mode: OpenMode,
-    max_connections: u32,
+    settings: PoolSettings,
 ) -> Result<Store, StoreError> {
     let shown = path
         .as_ref()
@@ -286,30 +357,56 @@ async fn open_sqlite(
             SqliteJournalMode::Memory
         })
         .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(10))
+        // Another process's write (a `report import` beside the server) is waited for.
+        .busy_timeout(settings.lock_timeout)
         .log_statements(tracing::log::LevelFilter::Trace)
         .log_slow_statements(tracing::log::LevelFilter::Off, Duration::from_secs(1));
-    // An in-memory database lives in one connection: a pool of one keeps it whole.
-    let max = if path.is_none() { 1 } else { max_connections };
-    let pool = SqlitePoolOptions::new()
-        .max_connections(max)
-        .connect_with(opts)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.code().as_deref() == Some("26") => {
-                StoreError::NotADatabase {
-                    path: shown.clone(),
-                }
+    let open_error = |e: sqlx::Error| match &e {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("26") => {
+            StoreError::NotADatabase {
+                path: shown.clone(),
             }
-            _ => StoreError::Unreachable {
-                url: given.to_string(),
-                reason: e.to_string(),
-            },
-        })?;
+        }
+        _ => StoreError::Unreachable {
+            url: given.to_string(),
+            reason: e.to_string(),
+        },
+    };
+    let pool = |max: u32| {
+        SqlitePoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(settings.acquire_timeout)
+            .before_acquire(|conn, _| Box::pin(async move { Ok(reusable(conn)) }))
+    };
+    // The writer is opened first: it creates the file and switches it to WAL.
+    let write = pool(1)
+        .connect_with(opts.clone())
+        .await
+        .map_err(open_error)?;
+    // An in-memory database lives in one connection: readers share the writer's.
+    let read = if path.is_none() {
+        write.clone()
+    } else {
+        pool(settings.max_connections.max(1))
+            .connect_with(opts)
+            .await
+            .map_err(open_error)?
+    };
     Ok(Store {
-        backend: Backend::Sqlite(pool),
+        backend: Backend::Sqlite { read, write },
         commits: Default::default(),
     })
+}
+
+/// Whether a pooled connection may be handed out again: not if a transaction on it could not
+/// be rolled back (a full disk, a dropped server), which would make every later `BEGIN` on
+/// it fail. Such a connection is closed and a fresh one opened.
+fn reusable<C: sqlx::Connection>(conn: &mut C) -> bool {
+    if conn.is_in_transaction() {
+        tracing::warn!("closing a pooled connection left inside a transaction");
+        return false;
+    }
+    true
 }
 
 /// An empty file is a database SQLite will initialise; anything else must carry the header.

@@ -61,7 +61,7 @@ pub enum StoreError {
     },
     /// A migration failed; the database is as it was before that migration.
     #[error("数据库迁移失败:{0} / migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     /// The record asked for does not exist.
     #[error("{entity} {id} 不存在 / {entity} {id} not found")]
     NotFound {
@@ -98,6 +98,32 @@ pub enum StoreError {
         /// The value.
         value: String,
     },
+    /// A state change found the record changed by someone else first (a report accepted
+    /// twice at once): nothing was written.
+    #[error(
+        "{entity} {id} 已被他人先行处理,当前状态为“{found}”,未作改动 / {entity} {id} was changed by someone else first (it is now {found}); nothing was changed"
+    )]
+    Conflict {
+        /// The kind of record.
+        entity: &'static str,
+        /// Its id.
+        id: i64,
+        /// The state it is in now.
+        found: String,
+    },
+    /// The database could not take the work in time (every connection busy, a lock held too
+    /// long): nothing was written, and the same request may be tried again.
+    #[error(
+        "数据库繁忙,请稍后重试,未作任何改动 / the database is busy: nothing was changed, try again shortly"
+    )]
+    Busy,
+    /// The database is read-only (a read-only file or replica, a server in recovery): reads
+    /// go on, writes are paused.
+    #[error("数据库只读,暂停写入 / read-only: writes are paused")]
+    ReadOnly,
+    /// The database's disk is full: reads go on, writes are paused until space is freed.
+    #[error("数据库磁盘已满,暂停写入 / the database's disk is full: writes are paused")]
+    DiskFull,
     /// Anything else the driver reports.
     #[error("数据库错误:{0} / database error: {0}")]
     Database(sqlx::Error),
@@ -107,13 +133,78 @@ impl StoreError {
     /// Whether the user can fix this by changing what they asked for (as opposed to an
     /// internal failure that should be logged and answered with a generic message).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, StoreError::Database(_) | StoreError::Corrupt { .. })
+        !matches!(
+            self,
+            StoreError::Database(_)
+                | StoreError::Corrupt { .. }
+                | StoreError::Busy
+                | StoreError::ReadOnly
+                | StoreError::DiskFull
+        )
+    }
+
+    /// Whether the database cannot take writes now, for a reason that passes (busy, read-only,
+    /// a full disk): answered "unavailable, try later", never as an internal failure.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Busy | StoreError::ReadOnly | StoreError::DiskFull
+        )
+    }
+}
+
+/// What a driver error code says about the database's state, if anything: SQLite's result
+/// codes (extended codes carry the primary one in their low byte) and PostgreSQL's SQLSTATEs.
+fn unavailable(code: &str) -> Option<StoreError> {
+    // A SQLSTATE has five characters; SQLite's codes are at most four digits.
+    if code.len() < 5
+        && let Ok(n) = code.parse::<i32>()
+    {
+        return match n & 0xff {
+            5 | 6 => Some(StoreError::Busy),  // SQLITE_BUSY, SQLITE_LOCKED
+            8 => Some(StoreError::ReadOnly),  // SQLITE_READONLY
+            13 => Some(StoreError::DiskFull), // SQLITE_FULL
+            _ => None,
+        };
+    }
+    match code {
+        // read_only_sql_transaction (a standby, default_transaction_read_only)
+        "25006" => Some(StoreError::ReadOnly),
+        // disk_full
+        "53100" => Some(StoreError::DiskFull),
+        // serialization_failure, deadlock_detected, lock_not_available (lock_timeout),
+        // query_canceled (statement_timeout), insufficient_resources, out_of_memory,
+        // too_many_connections, cannot_connect_now
+        "40001" | "40P01" | "55P03" | "57014" | "53000" | "53200" | "53300" | "57P03" => {
+            Some(StoreError::Busy)
+        }
+        _ => None,
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        use sqlx::migrate::MigrateError;
+        // A migration that could not write (a read-only or full database) says so plainly.
+        if let MigrateError::Execute(inner) | MigrateError::ExecuteMigration(inner, _) = &e
+            && let sqlx::Error::Database(db) = inner
+            && let Some(state) = db.code().as_deref().and_then(unavailable)
+        {
+            return state;
+        }
+        StoreError::Migrate(e)
     }
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            return StoreError::Busy;
+        }
         if let sqlx::Error::Database(db) = &e {
+            if let Some(state) = db.code().as_deref().and_then(unavailable) {
+                return state;
+            }
             use sqlx::error::ErrorKind;
             let constraint = db.constraint().unwrap_or_default().to_string();
             match db.kind() {
@@ -136,5 +227,32 @@ impl From<sqlx::Error> for StoreError {
             }
         }
         StoreError::Database(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn driver_codes_say_busy_read_only_or_full() {
+        // SQLite result codes, primary and extended.
+        assert!(matches!(unavailable("5"), Some(StoreError::Busy)));
+        assert!(matches!(unavailable("517"), Some(StoreError::Busy))); // BUSY_SNAPSHOT
+        assert!(matches!(unavailable("8"), Some(StoreError::ReadOnly)));
+        assert!(matches!(unavailable("1032"), Some(StoreError::ReadOnly))); // READONLY_DBMOVED
+        assert!(matches!(unavailable("13"), Some(StoreError::DiskFull)));
+        assert!(unavailable("19").is_none(), "a constraint is the caller's");
+        // PostgreSQL SQLSTATEs.
+        assert!(matches!(unavailable("25006"), Some(StoreError::ReadOnly)));
+        assert!(matches!(unavailable("53100"), Some(StoreError::DiskFull)));
+        assert!(matches!(unavailable("55P03"), Some(StoreError::Busy)));
+        assert!(matches!(unavailable("40P01"), Some(StoreError::Busy)));
+        assert!(unavailable("23505").is_none());
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::Busy
+        ));
+        assert!(!StoreError::Busy.is_user_error() && StoreError::Busy.is_unavailable());
     }
 }

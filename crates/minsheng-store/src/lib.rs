@@ -19,6 +19,7 @@ mod connect;
 mod data_version;
 mod error;
 mod evidence;
+mod idempotency;
 mod plans;
 mod portal;
 mod problems;
@@ -34,8 +35,9 @@ mod workspace;
 
 pub use accounts::StoredAccount;
 pub use bulk::{AcceptedValue, ImportedReport};
-pub use connect::{BackendKind, OpenMode, redact_url};
+pub use connect::{BackendKind, OpenMode, PoolSettings, redact_url};
 pub use error::StoreError;
+pub use idempotency::KeyState;
 pub use plans::{NewItem, NewPlan, NewSection, NewTarget, TargetChange};
 pub use problems::{Escalation, NewProblem};
 pub use reports::{NewAssignment, NewReport};
@@ -58,21 +60,74 @@ pub struct Store {
 
 #[derive(Debug, Clone)]
 enum Backend {
-    Sqlite(SqlitePool),
+    /// SQLite takes one writer at a time, so writes are serialised here on purpose: `write`
+    /// is a pool of one connection, and a writer waits for it in the pool's fair queue instead
+    /// of spinning on SQLite's lock; `read` serves everything else and, in WAL mode, never
+    /// waits on a writer. (An in-memory database is one connection, both pools the same.)
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to the backend's pool. The body is written once and
-/// compiled for each backend, so one SQL string serves both.
+/// Runs `$body` with `$pool` bound to the backend's pool for reads. The body is written once
+/// and compiled for each backend, so one SQL string serves both.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.backend {
-            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Sqlite { read: $pool, .. } => $body,
             $crate::Backend::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_pool;
+
+/// Like [`on_pool!`], for a single statement that writes outside a [`Tx`] (sessions, sign-in
+/// counters): on SQLite it goes through the one writer connection.
+macro_rules! on_write {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { write: $pool, .. } => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_write;
+
+/// Where a read runs: on the store's pool, or inside a transaction (so it sees the
+/// transaction's own writes and, on SQLite, needs no second connection while the writer is
+/// held). Read functions take a `Conn` and are exposed on both [`Store`] and [`Tx`].
+pub(crate) enum Conn<'a> {
+    Pool(&'a Backend),
+    Tx(&'a mut tx::TxInner),
+}
+
+/// Runs `$body` with `$c` bound to an executor for `$conn` (a `&mut Conn`): the read pool or
+/// the transaction's connection. The body is compiled four times, once per backend and kind.
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::Conn::Pool($crate::Backend::Sqlite { read, .. }) => {
+                let $c = read;
+                $body
+            }
+            $crate::Conn::Pool($crate::Backend::Postgres(pool)) => {
+                let $c = pool;
+                $body
+            }
+            $crate::Conn::Tx($crate::tx::TxInner::Sqlite(t)) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Conn::Tx($crate::tx::TxInner::Postgres(t)) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_conn;
 
 /// Runs `$body` with `$conn` bound to the transaction's connection, once per backend.
 macro_rules! on_tx {
@@ -92,17 +147,28 @@ macro_rules! on_tx {
 pub(crate) use on_tx;
 
 impl Store {
+    /// Reads through the pool.
+    pub(crate) fn conn(&self) -> Conn<'_> {
+        Conn::Pool(&self.backend)
+    }
+
     /// Which backend this store talks to.
     pub fn backend(&self) -> BackendKind {
         match self.backend {
-            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Sqlite { .. } => BackendKind::Sqlite,
             Backend::Postgres(_) => BackendKind::Postgres,
         }
     }
 
     /// Closes every connection of the pool (and checkpoints SQLite's WAL).
     pub async fn close(&self) {
-        on_pool!(self, p => p.close().await)
+        match &self.backend {
+            Backend::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Backend::Postgres(p) => p.close().await,
+        }
     }
 
     /// A value of the database's own facts table, such as `demo`.

@@ -3,7 +3,7 @@
 use crate::error::StoreError;
 use crate::rows::{ItemRow, PlanRow, SectionRow, TargetRow, all, dec_text, leads_text};
 use crate::tx::Tx;
-use crate::{Store, on_pool, on_tx};
+use crate::{Conn, Store, on_conn, on_pool, on_tx};
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use minsheng_domain::*;
@@ -123,17 +123,7 @@ impl Store {
 
     /// One plan.
     pub async fn plan(&self, id: PlanId) -> Result<Plan, StoreError> {
-        // language=SQL
-        const SQL: &str = "SELECT id, year, title, owner_unit_id, kind, status, source_text,
-                                  declared_sections, declared_items
-                           FROM plans WHERE id = $1";
-        let row: Option<PlanRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound {
-            entity: "plan",
-            id: id.0,
-        })?
-        .into_domain()
+        read_plan(&mut self.conn(), id).await
     }
 
     /// A plan's sections, in document order.
@@ -160,24 +150,7 @@ impl Store {
 
     /// One item, with the plan it belongs to.
     pub async fn item(&self, id: ItemId) -> Result<(Item, PlanId), StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT i.id, i.section_id, i.no, i.text, i.leads, i.span_start, i.span_end
-                           FROM items i WHERE i.id = $1";
-        // language=SQL
-        const PLAN: &str =
-            "SELECT s.plan_id FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1";
-        let row: Option<ItemRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
-        let item = row
-            .ok_or(StoreError::NotFound {
-                entity: "item",
-                id: id.0,
-            })?
-            .into_domain()?;
-        let plan: i64 =
-            on_pool!(self, p => sqlx::query_scalar(PLAN).bind(id.0).fetch_one(p).await)?;
-        Ok((item, PlanId(plan)))
+        read_item(&mut self.conn(), id).await
     }
 
     /// A plan's targets, in document order.
@@ -196,18 +169,75 @@ impl Store {
 
     /// One target.
     pub async fn target(&self, id: TargetId) -> Result<Target, StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
-                           FROM targets t WHERE t.id = $1";
-        let row: Option<TargetRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound {
-            entity: "target",
+        read_target(&mut self.conn(), id).await
+    }
+}
+
+/// One plan, on the pool or inside a transaction.
+async fn read_plan(conn: &mut Conn<'_>, id: PlanId) -> Result<Plan, StoreError> {
+    // language=SQL
+    const SQL: &str = "SELECT id, year, title, owner_unit_id, kind, status, source_text,
+                              declared_sections, declared_items
+                       FROM plans WHERE id = $1";
+    let row: Option<PlanRow> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound {
+        entity: "plan",
+        id: id.0,
+    })?
+    .into_domain()
+}
+
+/// One item with its plan, on the pool or inside a transaction.
+async fn read_item(conn: &mut Conn<'_>, id: ItemId) -> Result<(Item, PlanId), StoreError> {
+    // language=SQL
+    const SQL: &str = "SELECT i.id, i.section_id, i.no, i.text, i.leads, i.span_start, i.span_end
+                       FROM items i WHERE i.id = $1";
+    // language=SQL
+    const PLAN: &str =
+        "SELECT s.plan_id FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1";
+    let row: Option<ItemRow> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await)?;
+    let item = row
+        .ok_or(StoreError::NotFound {
+            entity: "item",
             id: id.0,
         })?
-        .into_domain()
+        .into_domain()?;
+    let plan: i64 = on_conn!(conn, c => sqlx::query_scalar(PLAN).bind(id.0).fetch_one(c).await)?;
+    Ok((item, PlanId(plan)))
+}
+
+/// One target, on the pool or inside a transaction.
+async fn read_target(conn: &mut Conn<'_>, id: TargetId) -> Result<Target, StoreError> {
+    // language=SQL
+    const SQL: &str =
+        "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
+                              t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
+                       FROM targets t WHERE t.id = $1";
+    let row: Option<TargetRow> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound {
+        entity: "target",
+        id: id.0,
+    })?
+    .into_domain()
+}
+
+impl Tx {
+    /// One plan, read inside the transaction.
+    pub async fn plan(&mut self, id: PlanId) -> Result<Plan, StoreError> {
+        read_plan(&mut self.conn(), id).await
+    }
+
+    /// One item with its plan, read inside the transaction.
+    pub async fn item(&mut self, id: ItemId) -> Result<(Item, PlanId), StoreError> {
+        read_item(&mut self.conn(), id).await
+    }
+
+    /// One target, read inside the transaction.
+    pub async fn target(&mut self, id: TargetId) -> Result<Target, StoreError> {
+        read_target(&mut self.conn(), id).await
     }
 }
 

@@ -1,9 +1,10 @@
 //! Assignments, their schedules, and the reports filed on them.
 
 use crate::error::StoreError;
-use crate::rows::{AssignmentRow, ReportRow, SchedulePointRow, all, dec_text};
+use crate::rows::{AssignmentRow, ReportRow, SchedulePointRow, all, dec_text, report_columns};
 use crate::tx::Tx;
-use crate::{Store, on_pool, on_tx};
+use crate::tx::TxInner;
+use crate::{Conn, Store, on_conn, on_pool, on_tx};
 use jiff_sqlx::ToSqlx;
 use minsheng_domain::schedule::{Milestone, MilestoneGoal};
 use minsheng_domain::*;
@@ -129,12 +130,7 @@ impl Store {
         &self,
         target: TargetId,
     ) -> Result<Vec<Assignment>, StoreError> {
-        // language=SQL
-        const SQL: &str = "SELECT id, target_id, unit_id, role, quota, budget FROM assignments
-                           WHERE target_id = $1 ORDER BY role, unit_id";
-        let rows: Vec<AssignmentRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(target.0).fetch_all(p).await)?;
-        all(rows, AssignmentRow::into_domain)
+        read_assignments_of_target(&mut self.conn(), target).await
     }
 
     /// An assignment's schedule, by period.
@@ -153,16 +149,7 @@ impl Store {
 
     /// One assignment.
     pub async fn assignment(&self, id: AssignmentId) -> Result<Assignment, StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT id, target_id, unit_id, role, quota, budget FROM assignments WHERE id = $1";
-        let row: Option<AssignmentRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound {
-            entity: "assignment",
-            id: id.0,
-        })?
-        .into_domain()
+        read_assignment(&mut self.conn(), id).await
     }
 
     /// The assignments a unit holds itself.
@@ -177,19 +164,7 @@ impl Store {
 
     /// One report revision.
     pub async fn report(&self, id: ReportId) -> Result<Report, StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
-                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
-                                  reviewed_at
-                           FROM reports WHERE id = $1";
-        let row: Option<ReportRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(id.0).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound {
-            entity: "report",
-            id: id.0,
-        })?
-        .into_domain()
+        read_report(&mut self.conn(), id).await
     }
 
     /// Reports waiting for review, oldest first.
@@ -290,19 +265,106 @@ impl Store {
         &self,
         assignment: AssignmentId,
     ) -> Result<Vec<Report>, StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
-                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
-                                  reviewed_at
-                           FROM reports WHERE assignment_id = $1 ORDER BY period, revision";
-        let rows: Vec<ReportRow> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(assignment.0).fetch_all(p).await)?;
-        all(rows, ReportRow::into_domain)
+        read_reports_of_assignment(&mut self.conn(), assignment).await
     }
 }
 
+/// One assignment, on the pool or inside a transaction.
+pub(crate) async fn read_assignment(
+    conn: &mut Conn<'_>,
+    id: AssignmentId,
+) -> Result<Assignment, StoreError> {
+    // language=SQL
+    const SQL: &str =
+        "SELECT id, target_id, unit_id, role, quota, budget FROM assignments WHERE id = $1";
+    let row: Option<AssignmentRow> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound {
+        entity: "assignment",
+        id: id.0,
+    })?
+    .into_domain()
+}
+
+/// A target's assignments, the lead first, on the pool or inside a transaction.
+async fn read_assignments_of_target(
+    conn: &mut Conn<'_>,
+    target: TargetId,
+) -> Result<Vec<Assignment>, StoreError> {
+    // language=SQL
+    const SQL: &str = "SELECT id, target_id, unit_id, role, quota, budget FROM assignments
+                       WHERE target_id = $1 ORDER BY role, unit_id";
+    let rows: Vec<AssignmentRow> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(target.0).fetch_all(c).await)?;
+    all(rows, AssignmentRow::into_domain)
+}
+
+/// One report revision, on the pool or inside a transaction.
+pub(crate) async fn read_report(conn: &mut Conn<'_>, id: ReportId) -> Result<Report, StoreError> {
+    // language=SQL
+    const SQL: &str = concat!("SELECT ", report_columns!(), " FROM reports WHERE id = $1");
+    let row: Option<ReportRow> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound {
+        entity: "report",
+        id: id.0,
+    })?
+    .into_domain()
+}
+
+/// Every revision filed on an assignment, by period then revision.
+async fn read_reports_of_assignment(
+    conn: &mut Conn<'_>,
+    assignment: AssignmentId,
+) -> Result<Vec<Report>, StoreError> {
+    // language=SQL
+    const SQL: &str = concat!(
+        "SELECT ",
+        report_columns!(),
+        " FROM reports WHERE assignment_id = $1 ORDER BY period, revision"
+    );
+    let rows: Vec<ReportRow> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(assignment.0).fetch_all(c).await)?;
+    all(rows, ReportRow::into_domain)
+}
+
 impl Tx {
+    /// A target's assignments, read inside the transaction.
+    pub async fn assignments_of_target(
+        &mut self,
+        target: TargetId,
+    ) -> Result<Vec<Assignment>, StoreError> {
+        read_assignments_of_target(&mut self.conn(), target).await
+    }
+
+    /// One assignment, read inside the transaction.
+    pub async fn assignment(&mut self, id: AssignmentId) -> Result<Assignment, StoreError> {
+        read_assignment(&mut self.conn(), id).await
+    }
+
+    /// Takes the assignment's row lock until the transaction ends (PostgreSQL; on SQLite the
+    /// one writer already excludes every other), so two writes that read the assignment's
+    /// reports and write from what they read — two filings, two accepts — run one after the
+    /// other and each sees the other's commit.
+    pub async fn lock_assignment(&mut self, id: AssignmentId) -> Result<(), StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT id FROM assignments WHERE id = $1 FOR UPDATE";
+        if let TxInner::Postgres(t) = &mut self.inner {
+            let found: Option<i64> = sqlx::query_scalar(SQL)
+                .bind(id.0)
+                .fetch_optional(&mut **t)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound {
+                    entity: "assignment",
+                    id: id.0,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Assigns a targetimpl Tx {
     /// Assigns a target to a unit.
     pub async fn insert_assignment(
         &mut self,
@@ -493,47 +555,52 @@ impl Tx {
         &mut self,
         assignment: AssignmentId,
     ) -> Result<Vec<Report>, StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
-                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
-                                  reviewed_at
-                           FROM reports WHERE assignment_id = $1 ORDER BY period, revision";
-        let rows: Vec<ReportRow> =
-            on_tx!(self, c => sqlx::query_as(SQL).bind(assignment.0).fetch_all(&mut *c).await)?;
-        all(rows, ReportRow::into_domain)
+        read_reports_of_assignment(&mut self.conn(), assignment).await
     }
 
-    /// Moves a report through review: submitted → accepted, or submitted → returned with a
-    /// reason; a draft → submitted when its unit files it. Records the reviewer and the time.
+    /// Moves a report from `from` to `to`: submitted → accepted, or submitted → returned with
+    /// a reason; a draft → submitted when its unit files it. Records the reviewer (or the filing
+    /// time) and returns the report as it now is.
+    ///
+    /// The change is conditional (`UPDATE … WHERE status = from RETURNING …`): when another
+    /// transaction moved the report first, nothing is written and the answer is
+    /// [`StoreError::Conflict`] naming the state it is in now — never a second success.
     pub async fn set_report_status(
         &mut self,
         id: ReportId,
-        status: ReportStatus,
+        from: ReportStatus,
+        to: ReportStatus,
         return_reason: Option<&str>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Report, StoreError> {
         // language=SQL
-        const GET: &str = "SELECT status FROM reports WHERE id = $1";
+        const REVIEW: &str = concat!(
+            "UPDATE reports SET status = $2, return_reason = $3, reviewed_by = $4, reviewed_at = $5
+             WHERE id = $1 AND status = $6 RETURNING ",
+            report_columns!()
+        );
         // language=SQL
-        const REVIEW: &str = "UPDATE reports SET status = $2, return_reason = $3, reviewed_by = $4,
-                                                 reviewed_at = $5 WHERE id = $1";
-        // language=SQL
-        const FILE: &str = "UPDATE reports SET status = $2, filed_at = $3 WHERE id = $1";
-        let before: Option<String> =
-            on_tx!(self, c => sqlx::query_scalar(GET).bind(id.0).fetch_optional(&mut *c).await)?;
-        let before = before.ok_or(StoreError::NotFound {
-            entity: "report",
-            id: id.0,
-        })?;
+        const FILE: &str = concat!(
+            "UPDATE reports SET status = $2, filed_at = $3 WHERE id = $1 AND status = $4 RETURNING ",
+            report_columns!()
+        );
         let (actor, now) = (self.actor.name().to_string(), self.now.to_sqlx());
-        if status == ReportStatus::Submitted {
-            on_tx!(self, c => sqlx::query(FILE).bind(id.0).bind(status.code()).bind(now)
-                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        let row: Option<ReportRow> = if to == ReportStatus::Submitted {
+            on_tx!(self, c => sqlx::query_as(FILE).bind(id.0).bind(to.code()).bind(now)
+                .bind(from.code()).fetch_optional(&mut *c).await)?
         } else {
-            on_tx!(self, c => sqlx::query(REVIEW).bind(id.0).bind(status.code()).bind(return_reason)
-                .bind(&actor).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        }
-        let action = match status {
+            on_tx!(self, c => sqlx::query_as(REVIEW).bind(id.0).bind(to.code()).bind(return_reason)
+                .bind(&actor).bind(now).bind(from.code()).fetch_optional(&mut *c).await)?
+        };
+        let Some(row) = row else {
+            // Nothing matched: the report is gone, or someone moved it first.
+            let now_is = self.report(id).await?;
+            return Err(StoreError::Conflict {
+                entity: "report",
+                id: id.0,
+                found: now_is.status.code().to_string(),
+            });
+        };
+        let action = match to {
             ReportStatus::Accepted => "accept",
             ReportStatus::Returned => "return",
             ReportStatus::Submitted => "submit",
@@ -543,10 +610,11 @@ impl Tx {
             action,
             "report",
             id.0,
-            Some(json!({ "status": before })),
-            Some(json!({ "status": status.code(), "return_reason": return_reason })),
+            Some(json!({ "status": from.code() })),
+            Some(json!({ "status": to.code(), "return_reason": return_reason })),
         )
-        .await
+        .await?;
+        row.into_domain()
     }
 
     /// Rewrites a draft (only a draft: a filed report is never changed, a new revision is
@@ -578,19 +646,7 @@ impl Tx {
 
     /// One report revision, read inside the transaction.
     pub async fn report(&mut self, id: ReportId) -> Result<Report, StoreError> {
-        // language=SQL
-        const SQL: &str =
-            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
-                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
-                                  reviewed_at
-                           FROM reports WHERE id = $1";
-        let row: Option<ReportRow> =
-            on_tx!(self, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(&mut *c).await)?;
-        row.ok_or(StoreError::NotFound {
-            entity: "report",
-            id: id.0,
-        })?
-        .into_domain()
+        read_report(&mut self.conn(), id).await
     }
 
     /// Files a report revision.

@@ -107,6 +107,14 @@ impl RegionMonthRow {
     }
 }
 
+fn overflow(table: &'static str, column: &'static str, cur: &str, delta: Decimal) -> StoreError {
+    StoreError::Corrupt {
+        table,
+        column,
+        value: format!("{cur} + {delta} overflows"),
+    }
+}
+
 fn period(table: &'static str, s: &str) -> Result<Period, StoreError> {
     Period::parse(s).map_err(|_| StoreError::Corrupt {
         table,
@@ -290,8 +298,21 @@ impl Tx {
         Ok(())
     }
 
+    /// `plain` on SQLite, whose one writer excludes every other; `locked` (the same with
+    /// `FOR UPDATE`) on PostgreSQL, where the row lock makes a read-then-write of a roll-up
+    /// row safe against a concurrent accept (which waits, then reads the committed sum).
+    fn for_update(&self, plain: &'static str, locked: &'static str) -> &'static str {
+        match self.inner {
+            crate::tx::TxInner::Sqlite(_) => plain,
+            crate::tx::TxInner::Postgres(_) => locked,
+        }
+    }
+
     /// Adds to one target-month row; `false` (and nothing written) when the row is missing,
-    /// which means the roll-up must be recomputed.
+    /// which means the roll-up must be recomputed. The stored sums are exact decimals kept
+    /// as text, so the addition is done here under the row's lock (see [`Tx::for_update`]);
+    /// callers touch rows in one global order (targets before regions, each by key), so two
+    /// accepts never wait on each other in a circle.
     pub async fn add_to_target_month(
         &mut self,
         target: TargetId,
@@ -303,13 +324,19 @@ impl Tx {
         const GET: &str =
             "SELECT actual FROM rollup_target_month WHERE period = $1 AND target_id = $2";
         // language=SQL
+        const GET_LOCKED: &str = "SELECT actual FROM rollup_target_month
+                                  WHERE period = $1 AND target_id = $2 FOR UPDATE";
+        // language=SQL
         const SET: &str = "UPDATE rollup_target_month SET actual = $3, reported = reported + $4
                            WHERE period = $1 AND target_id = $2";
         let p = period.to_string();
-        let cur: Option<String> = on_tx!(self, c => sqlx::query_scalar(GET)
+        let get = self.for_update(GET, GET_LOCKED);
+        let cur: Option<String> = on_tx!(self, c => sqlx::query_scalar(get)
             .bind(&p).bind(target.0).fetch_optional(&mut *c).await)?;
         let Some(cur) = cur else { return Ok(false) };
-        let actual = dec("rollup_target_month", "actual", &cur)? + d_actual;
+        let actual = dec("rollup_target_month", "actual", &cur)?
+            .checked_add(d_actual)
+            .ok_or_else(|| overflow("rollup_target_month", "actual", &cur, d_actual))?;
         on_tx!(self, c => sqlx::query(SET).bind(&p).bind(target.0).bind(dec_text(actual)).bind(d_reported)
             .execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(true)
@@ -327,29 +354,23 @@ impl Tx {
         const GET: &str = "SELECT score_sum FROM rollup_region_month
                            WHERE period = $1 AND unit_kind = $4 AND unit_id = $2 AND section_id = $3";
         // language=SQL
+        const GET_LOCKED: &str = "SELECT score_sum FROM rollup_region_month
+                           WHERE period = $1 AND unit_kind = $4 AND unit_id = $2 AND section_id = $3
+                           FOR UPDATE";
+        // language=SQL
         const SET: &str = "UPDATE rollup_region_month SET score_sum = $4
                            WHERE period = $1 AND unit_kind = $5 AND unit_id = $2 AND section_id = $3";
         let p = period.to_string();
-        let cur: Option<String> = on_tx!(self, c => sqlx::query_scalar(GET)
+        let get = self.for_update(GET, GET_LOCKED);
+        let cur: Option<String> = on_tx!(self, c => sqlx::query_scalar(get)
             .bind(&p).bind(unit.0).bind(section.0).bind(kind.code()).fetch_optional(&mut *c).await)?;
         let Some(cur) = cur else { return Ok(false) };
-        let sum = dec("rollup_region_month", "score_sum", &cur)? + d_score;
+        let sum = dec("rollup_region_month", "score_sum", &cur)?
+            .checked_add(d_score)
+            .ok_or_else(|| overflow("rollup_region_month", "score_sum", &cur, d_score))?;
         on_tx!(self, c => sqlx::query(SET).bind(&p).bind(unit.0).bind(section.0).bind(dec_text(sum))
             .bind(kind.code()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(true)
-    }
-
-    /// A target's assignments, read inside the transaction.
-    pub async fn assignments_of_target(
-        &mut self,
-        target: TargetId,
-    ) -> Result<Vec<Assignment>, StoreError> {
-        // language=SQL
-        const SQL: &str = "SELECT id, target_id, unit_id, role, quota, budget FROM assignments
-                           WHERE target_id = $1 ORDER BY role, unit_id";
-        let rows: Vec<AssignmentRow> =
-            on_tx!(self, c => sqlx::query_as(SQL).bind(target.0).fetch_all(&mut *c).await)?;
-        rows.into_iter().map(AssignmentRow::into_domain).collect()
     }
 
     /// What an assignment rolls up into, read inside the transaction.

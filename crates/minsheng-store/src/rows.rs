@@ -5,6 +5,16 @@ use crate::error::StoreError;
 use minsheng_domain::*;
 use rust_decimal::Decimal;
 
+/// The columns a [`ReportRow`] is read from, in its order: one list for every query that
+/// reads reports (`concat!("SELECT ", report_columns!(), " FROM reports …")`).
+macro_rules! report_columns {
+    () => {
+        "id, assignment_id, period, revision, cumulative, stage, funds_spent, narrative, status,
+         return_reason, filed_by, filed_at, reviewed_by, reviewed_at"
+    };
+}
+pub(crate) use report_columns;
+
 fn corrupt(table: &'static str, column: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt {
         table,

@@ -153,12 +153,18 @@ impl Store {
     pub async fn exec(&self, sql: &str) -> Result<u64, StoreError> {
         let sql = AssertSqlSafe(sql.to_string());
         Ok(
-            crate::on_pool!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?,
+            crate::on_write!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?,
         )
     }
 
     /// Runs a raw query returning one integer. For tests only.
     pub async fn scalar_i64(&self, sql: &str) -> Result<i64, StoreError> {
+        let sql = AssertSqlSafe(sql.to_string());
+        Ok(crate::on_pool!(self, p => sqlx::query_scalar(sql).fetch_one(p).await)?)
+    }
+
+    /// Runs a raw query returning one text value. For tests only.
+    pub async fn scalar_text(&self, sql: &str) -> Result<String, StoreError> {
         let sql = AssertSqlSafe(sql.to_string());
         Ok(crate::on_pool!(self, p => sqlx::query_scalar(sql).fetch_one(p).await)?)
     }
@@ -174,7 +180,7 @@ impl Store {
         const PG: &str = "SELECT table_name::text, column_name::text FROM information_schema.columns
                           WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'";
         let mut cols: Vec<(String, String)> = match &self.backend {
-            Backend::Sqlite(p) => sqlx::query_as(SQLITE).fetch_all(p).await?,
+            Backend::Sqlite { read, .. } => sqlx::query_as(SQLITE).fetch_all(read).await?,
             Backend::Postgres(p) => sqlx::query_as(PG).fetch_all(p).await?,
         };
         cols.sort();

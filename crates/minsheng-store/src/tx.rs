@@ -23,11 +23,16 @@ pub(crate) enum TxInner {
 }
 
 impl Store {
-    /// Begins a write transaction for `actor`. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing half-way.
+    /// Begins a write transaction for `actor`. On SQLite it waits its turn for the one writer
+    /// connection, then takes the write lock at once (`BEGIN IMMEDIATE`, which waits only for
+    /// another process), so writers queue instead of failing half-way and readers never wait.
+    /// Every read the write depends on goes through the `Tx` (see [`Tx::assignment`] and its
+    /// kin): a transaction never asks the pool for a second connection.
     pub async fn begin(&self, actor: &Actor) -> Result<Tx, StoreError> {
         let inner = match &self.backend {
-            Backend::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Sqlite { write, .. } => {
+                TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Backend::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
         Ok(Tx {
@@ -40,6 +45,11 @@ impl Store {
 }
 
 impl Tx {
+    /// Reads inside the transaction.
+    pub(crate) fn conn(&mut self) -> crate::Conn<'_> {
+        crate::Conn::Tx(&mut self.inner)
+    }
+
     /// Keeps everything written in this transaction, and raises the data version
     /// ([`Store::data_version`]) with it.
     pub async fn commit(mut self) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 use crate::error::StoreError;
 use crate::rows::{UnitRow, all};
 use crate::tx::Tx;
-use crate::{Store, on_pool, on_tx};
+use crate::{Conn, Store, on_conn, on_pool, on_tx};
 use minsheng_domain::{OrgUnit, UnitId, UnitKind, UnitTree};
 use serde_json::json;
 
@@ -23,10 +23,7 @@ pub struct NewUnit {
 impl Store {
     /// All units, in the order they were created.
     pub async fn units(&self) -> Result<Vec<OrgUnit>, StoreError> {
-        // language=SQL
-        const SQL: &str = "SELECT id, parent_id, kind, name, code FROM units ORDER BY id";
-        let rows: Vec<UnitRow> = on_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await)?;
-        all(rows, UnitRow::into_domain)
+        read_units(&mut self.conn()).await
     }
 
     /// The whole unit tree.
@@ -58,7 +55,25 @@ impl Store {
     }
 }
 
+/// Every unit, on the pool or inside a transaction.
+async fn read_units(conn: &mut Conn<'_>) -> Result<Vec<OrgUnit>, StoreError> {
+    // language=SQL
+    const SQL: &str = "SELECT id, parent_id, kind, name, code FROM units ORDER BY id";
+    let rows: Vec<UnitRow> = on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(c).await)?;
+    all(rows, UnitRow::into_domain)
+}
+
 impl Tx {
+    /// Every unit, inside the transaction.
+    pub async fn units(&mut self) -> Result<Vec<OrgUnit>, StoreError> {
+        read_units(&mut self.conn()).await
+    }
+
+    /// The whole unit tree, inside the transaction.
+    pub async fn unit_tree(&mut self) -> Result<UnitTree, StoreError> {
+        Ok(UnitTree::new(self.units().await?))
+    }
+
     /// Creates a unit.
     pub async fn insert_unit(&mut self, u: &NewUnit) -> Result<UnitId, StoreError> {
         // language=SQL

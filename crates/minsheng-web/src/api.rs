@@ -157,6 +157,25 @@ impl IntoResponse for ApiError {
                         "请先登录 / sign in first".to_string(),
                     ),
                     WebError::Forbidden(msg) => (StatusCode::FORBIDDEN, "forbidden", msg),
+                    WebError::Conflict(msg) => (StatusCode::CONFLICT, "conflict", msg),
+                    WebError::Unavailable(msg) => {
+                        let mut response = (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            Json(ErrorsDto {
+                                errors: vec![ErrorDto {
+                                    code: "unavailable",
+                                    field: None,
+                                    detail: msg,
+                                }],
+                            }),
+                        )
+                            .into_response();
+                        response.headers_mut().insert(
+                            axum::http::header::RETRY_AFTER,
+                            axum::http::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS),
+                        );
+                        return response;
+                    }
                     WebError::Internal(cause) => {
                         tracing::error!(error.cause = %cause, "Internal error while serving the API: {cause}");
                         (
@@ -329,8 +348,9 @@ async fn get_me(State(st): State<AppState>, chrome: Chrome) -> Result<Json<MeDto
     Ok(Json(MeDto::new(me, unit.as_ref())))
 }
 
-/// The API's routes and its OpenAPI document at `/api/openapi.json`.
-pub(crate) fn routes() -> axum::Router<AppState> {
+/// The API's routes and its OpenAPI document at `/api/openapi.json`. Writes honour an
+/// `Idempotency-Key` header ([`crate::idempotency`]).
+pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list_plans))
         .routes(routes!(get_plan))
@@ -348,8 +368,13 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .routes(routes!(decomposition::put_schedule))
         .merge(reporting::routes())
         .split_for_parts();
-    router.route(
-        "/api/openapi.json",
-        axum::routing::get(move || async move { Json(doc) }),
-    )
+    router
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || async move { Json(doc) }),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::idempotency::layer,
+        ))
 }

@@ -28,6 +28,14 @@ pub enum WebError {
     /// The signed-in account may not see or do this; the message says what.
     #[error("{0}")]
     Forbidden(String),
+    /// Someone else changed the record first; nothing was written (409). The message says
+    /// what it is now.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database cannot take writes now — busy, read-only or out of disk (503 with
+    /// `Retry-After`); nothing was written and reads go on. The message says which.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed inside; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -38,11 +46,19 @@ impl From<AppError> for WebError {
         match e {
             AppError::NotFound { .. } => WebError::NotFound,
             e @ AppError::Forbidden { .. } => WebError::Forbidden(e.to_string()),
+            e @ AppError::Conflict { .. } => WebError::Conflict(e.to_string()),
+            AppError::Unavailable(e) => {
+                tracing::warn!(error.cause = %e, "A write was refused: {e}");
+                WebError::Unavailable(e.to_string())
+            }
             e if e.is_user_error() => WebError::BadRequest(e.to_string()),
             e => WebError::Internal(format!("{e:?}")),
         }
     }
 }
+
+/// How long a client is asked to wait before trying a refused write again.
+pub(crate) const RETRY_AFTER_SECONDS: &str = "5";
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -76,6 +92,16 @@ impl IntoResponse for WebError {
                 "请求有误 / Bad request",
                 msg.as_str(),
             ),
+            WebError::Conflict(msg) => (
+                StatusCode::CONFLICT,
+                "已被他人处理 / Already done",
+                msg.as_str(),
+            ),
+            WebError::Unavailable(msg) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "暂停写入 / Writes paused",
+                msg.as_str(),
+            ),
             WebError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "Internal error while serving a page: {cause}");
                 (
@@ -91,9 +117,16 @@ impl IntoResponse for WebError {
             detail,
             chrome: Chrome::plain(),
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(body) => (status, Html(body)).into_response(),
             Err(_) => (status, title.to_string()).into_response(),
+        };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
         }
+        response
     }
 }

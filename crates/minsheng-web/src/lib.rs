@@ -15,6 +15,7 @@ mod error;
 mod highlight;
 mod html;
 pub mod i18n;
+mod idempotency;
 mod office;
 mod portal;
 mod problems;
@@ -145,7 +146,7 @@ pub fn router(state: AppState) -> Router {
     let site = html::routes()
         .merge(auth::routes())
         .merge(assets::routes())
-        .merge(api::routes())
+        .merge(api::routes(state.clone()))
         .merge(problems::routes())
         .merge(workflow::routes())
         .merge(editor::routes())

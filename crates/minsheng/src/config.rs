@@ -44,6 +44,64 @@ pub struct Config {
     /// off because it serves plain HTTP on localhost.
     #[serde(default = "default_true")]
     pub secure_cookies: bool,
+    /// The database connections (`[pool]` in minsheng.toml).
+    #[serde(default)]
+    pub pool: PoolConfig,
+}
+
+/// `[pool]`: how many database connections a server keeps and how long work waits for one,
+/// or for a lock, before it is refused with 503 (nothing written; try again).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PoolConfig {
+    /// Connections (on SQLite: for reads; writes have one connection of their own, as SQLite
+    /// takes one writer at a time). Default 8.
+    pub max_connections: u32,
+    /// Milliseconds a request waits for a connection. Default 10000.
+    pub acquire_timeout_ms: u64,
+    /// Milliseconds a write waits for a lock someone else holds (SQLite `busy_timeout`,
+    /// PostgreSQL `lock_timeout`). Default 10000.
+    pub lock_timeout_ms: u64,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        let d = minsheng_store::PoolSettings::default();
+        PoolConfig {
+            max_connections: d.max_connections,
+            acquire_timeout_ms: d.acquire_timeout.as_millis() as u64,
+            lock_timeout_ms: d.lock_timeout.as_millis() as u64,
+        }
+    }
+}
+
+impl PoolConfig {
+    /// The store's settings, checked.
+    pub fn settings(&self) -> anyhow::Result<minsheng_store::PoolSettings> {
+        use std::time::Duration;
+        if self.max_connections == 0 || self.max_connections > 1000 {
+            anyhow::bail!(
+                "pool.max_connections 须在 1 到 1000 之间(现为 {}) / pool.max_connections must be 1 to 1000 (is {})",
+                self.max_connections,
+                self.max_connections
+            );
+        }
+        for (name, ms) in [
+            ("acquire_timeout_ms", self.acquire_timeout_ms),
+            ("lock_timeout_ms", self.lock_timeout_ms),
+        ] {
+            if !(1..=600_000).contains(&ms) {
+                anyhow::bail!(
+                    "pool.{name} 须在 1 到 600000 毫秒之间(现为 {ms}) / pool.{name} must be 1 to 600000 ms (is {ms})"
+                );
+            }
+        }
+        Ok(minsheng_store::PoolSettings {
+            max_connections: self.max_connections,
+            acquire_timeout: Duration::from_millis(self.acquire_timeout_ms),
+            lock_timeout: Duration::from_millis(self.lock_timeout_ms),
+        })
+    }
 }
 
 fn default_true() -> bool {
@@ -114,6 +172,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             thresholds: ThresholdSettings::default(),
             secure_cookies: true,
+            pool: PoolConfig::default(),
         }
     }
 }
@@ -223,6 +282,7 @@ mod tests {
             listen: "x".into(),
             thresholds: ThresholdSettings::default(),
             secure_cookies: true,
+            pool: PoolConfig::default(),
         };
         assert!(!format!("{cfg:?}").contains("secret"));
     }

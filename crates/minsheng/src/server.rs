@@ -22,9 +22,10 @@ async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
 /// `minsheng serve`.
 pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
     let thresholds = cfg.thresholds()?;
+    let pool = cfg.pool.settings()?;
     let listener = bind(&cfg.listen).await?;
-    let store = Store::open(&cfg.database_url, OpenMode::CreateIfMissing).await?;
-    store.migrate().await?;
+    let store = Store::open_configured(&cfg.database_url, OpenMode::CreateIfMissing, pool).await?;
+    migrate_if_needed(&store, &cfg.database_url).await?;
     let is_demo = demo::is_demo(&store).await?;
     run(
         listener,
@@ -69,6 +70,30 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
         "演示已就绪 / demo ready",
     )
     .await
+}
+
+/// Brings the schema up to date only when it is behind: a database at this build's schema is
+/// served as it is, without a write, so a read-only database (a replica, a read-only file)
+/// still serves its pages while writes answer "read-only". A database that is behind and
+/// cannot be written is refused with that reason.
+async fn migrate_if_needed(store: &Store, url: &str) -> anyhow::Result<()> {
+    match store.check_schema().await {
+        Ok(()) => Ok(()),
+        Err(minsheng_store::StoreError::NotMigrated { .. }) => match store.migrate().await {
+            Ok(()) => Ok(()),
+            Err(
+                e @ (minsheng_store::StoreError::ReadOnly | minsheng_store::StoreError::DiskFull),
+            ) => {
+                bail!(
+                    "{} 需要迁移,但无法写入({e}) / {} needs migrating but cannot be written ({e})",
+                    redact_url(url),
+                    redact_url(url)
+                )
+            }
+            Err(e) => Err(e.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `minsheng migrate`.

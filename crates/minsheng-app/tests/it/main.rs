@@ -1,6 +1,7 @@
 //! Use-case tests, each on SQLite and (when configured) PostgreSQL.
 
 mod board;
+mod concurrency;
 mod coordination;
 mod decomposition;
 mod demo;

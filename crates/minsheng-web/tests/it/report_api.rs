@@ -421,9 +421,11 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_over_json() {
             json!({}),
         )
         .await;
+        // Issue #10: a second review is a conflict (409), never a second success.
         assert_eq!(
-            (s, fields(&e)),
-            (StatusCode::UNPROCESSABLE_ENTITY, vec!["status"])
+            (s, &e["errors"][0]["code"]),
+            (StatusCode::CONFLICT, &json!("conflict")),
+            "{e}"
         );
         let audits = store.audit_count().await.unwrap();
         let (s, e) = post(
