@@ -146,10 +146,14 @@ async fn a_report_is_filed_returned_refiled_and_accepted() {
         .await
         .unwrap_err();
         assert_eq!(field_of(err), "period");
+        // Issue #10: a second review is a conflict, never a second success.
         let err = review_report(store, &office, r2, &Decision::Accept)
             .await
             .unwrap_err();
-        assert_eq!(field_of(err), "status");
+        assert!(
+            matches!(&err, AppError::Conflict { reason } if reason.contains("已审核")),
+            "{err:?}"
+        );
 
         let trail: Vec<String> = store
             .audit_events("report", reports[0].id.0)

@@ -163,13 +163,16 @@ async fn decide(
     } else {
         Decision::Accept
     };
-    let message = match workspace::review(&st.store, &me, report, &decision).await {
+    // A refusal is shown on the queue itself: beside the row when it is still there, above
+    // the queue when someone else reviewed it first (409).
+    let (status, message) = match workspace::review(&st.store, &me, report, &decision).await {
         Ok(()) => {
             let done = if returning { "returned" } else { "accepted" };
             let plan = plan.map(|p| format!("plan={p}&")).unwrap_or_default();
             return Ok(Redirect::to(&format!("/review?{plan}{done}={report}")).into_response());
         }
-        Err(AppError::Invalid { reason, .. }) => reason,
+        Err(AppError::Invalid { reason, .. }) => (StatusCode::UNPROCESSABLE_ENTITY, reason),
+        Err(AppError::Conflict { reason }) => (StatusCode::CONFLICT, reason),
         Err(e) => return Err(e.into()),
     };
     let queue = workspace::review_queue(&st.store, &me, plan).await?;
@@ -179,5 +182,5 @@ async fn decide(
     } else {
         page.page_error = Some(message);
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok((status, page).into_response())
 }
