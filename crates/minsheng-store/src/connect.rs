@@ -60,6 +60,11 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The newest migration this build carries (the same in both folders).
+pub(crate) fn newest_migration() -> i64 {
+    SQLITE_MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 enum Parsed {
     Sqlite { path: Option<PathBuf>, url: String },
     Postgres(String),
@@ -170,7 +175,7 @@ impl Store {
         self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
     }
 
-    fn migrator(&self) -> &'static Migrator {
+    pub(crate) fn migrator(&self) -> &'static Migrator {
         match self.backend {
             Backend::Sqlite(_) => &SQLITE_MIGRATIONS,
             Backend::Postgres(_) => &POSTGRES_MIGRATIONS,

@@ -98,6 +98,9 @@ pub enum StoreError {
         /// The value.
         value: String,
     },
+    /// A backup could not be made or restored.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     /// Anything else the driver reports.
     #[error("数据库错误:{0} / database error: {0}")]
     Database(sqlx::Error),
