@@ -274,6 +274,11 @@ pub enum BackupError {
         /// The table, or table.column.
         what: String,
     },
+    /// A native copy was asked of PostgreSQL.
+    #[error(
+        "PostgreSQL 没有 VACUUM INTO:原生备份请用 pg_dump -Fc,或去掉 --native 使用可移植格式 / PostgreSQL has no VACUUM INTO: for a native backup use pg_dump -Fc, or drop --native for the portable format"
+    )]
+    NoNativeCopy,
     /// Reading or writing the file failed.
     #[error("读写备份文件失败 / cannot read or write the backup file: {0}")]
     Io(#[from] std::io::Error),
@@ -1088,5 +1093,77 @@ impl Store {
             }
         });
         Ok(out)
+    }
+}
+
+/// How `restored` (a backup of a database restored from `source`) differs from `source`,
+/// table by table and row by row, beyond what a restore adds on purpose: its own audit event
+/// (`restore`) and a new data version. Empty when the copy is exact.
+pub fn differences(source: &BackupContents, restored: &BackupContents) -> Vec<String> {
+    let empty = Vec::new();
+    let mut out = Vec::new();
+    for t in TABLES {
+        let a = source.tables.get(t.name).unwrap_or(&empty);
+        let b = restored.tables.get(t.name).unwrap_or(&empty);
+        let (a, b): (Vec<&Vec<Json>>, Vec<&Vec<Json>>) = match t.name {
+            "minsheng_meta" => (
+                a.iter().filter(|r| r[0] != "data_version").collect(),
+                b.iter().filter(|r| r[0] != "data_version").collect(),
+            ),
+            // The restore's own event comes last.
+            "audit_events" => match b.last() {
+                Some(last) if b.len() == a.len() + 1 && last[3] == "restore" => {
+                    (a.iter().collect(), b[..a.len()].iter().collect())
+                }
+                _ => {
+                    out.push(format!(
+                        "audit_events:应多出一条 restore 事件 / should hold one more event, the restore ({} vs {})",
+                        a.len(),
+                        b.len()
+                    ));
+                    continue;
+                }
+            },
+            _ => (a.iter().collect(), b.iter().collect()),
+        };
+        if a.len() != b.len() {
+            out.push(format!(
+                "{}:{} 行 ≠ {} 行 / {} rows vs {}",
+                t.name,
+                a.len(),
+                b.len(),
+                a.len(),
+                b.len()
+            ));
+            continue;
+        }
+        if let Some(i) = a.iter().zip(&b).position(|(x, y)| x != y) {
+            out.push(format!(
+                "{}:第 {} 行不同 / row {} differs: {} vs {}",
+                t.name,
+                i + 1,
+                i + 1,
+                Json::Array(a[i].clone()),
+                Json::Array(b[i].clone())
+            ));
+        }
+    }
+    out
+}
+
+impl Store {
+    /// SQLite's own copy of the database file (`VACUUM INTO`), consistent while others write.
+    /// Refused on PostgreSQL (use `pg_dump`) and for a file that exists.
+    pub async fn vacuum_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => {
+                // language=SQL
+                const SQL: &str = "VACUUM INTO $1";
+                let file = path.to_string_lossy().into_owned();
+                sqlx::query(SQL).bind(file).execute(p).await?;
+                Ok(())
+            }
+            Backend::Postgres(_) => Err(BackupError::NoNativeCopy.into()),
+        }
     }
 }
