@@ -278,7 +278,8 @@ async fn open_sqlite(
             return Err(StoreError::NotADatabase { path: shown });
         }
     }
-    let opts = SqliteConnectOptions::from_str(full_url)
+    let (full_url, synchronous) = take_synchronous(full_url, given)?;
+    let opts = SqliteConnectOptions::from_str(&full_url)
         .map_err(|e| StoreError::BadUrl {
             url: given.to_string(),
             reason: e.to_string(),
@@ -290,7 +291,7 @@ async fn open_sqlite(
         } else {
             SqliteJournalMode::Memory
         })
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(synchronous)
         .busy_timeout(Duration::from_secs(10))
         .log_statements(tracing::log::LevelFilter::Trace)
         .log_slow_statements(tracing::log::LevelFilter::Off, Duration::from_secs(1));
@@ -315,6 +316,43 @@ async fn open_sqlite(
         backend: Backend::Sqlite(pool),
         commits: Default::default(),
     })
+}
+
+/// Our own `synchronous=normal|full` parameter of a SQLite URL, taken out of it: NORMAL (the
+/// default) in WAL mode can lose the last transactions on an OS crash or power loss, never the
+/// database; FULL syncs every commit and loses none, at some cost in commit time.
+fn take_synchronous(url: &str, given: &str) -> Result<(String, SqliteSynchronous), StoreError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), SqliteSynchronous::Normal));
+    };
+    let mut mode = SqliteSynchronous::Normal;
+    let mut rest = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("synchronous", v)) => {
+                mode = match v.to_ascii_lowercase().as_str() {
+                    "normal" => SqliteSynchronous::Normal,
+                    "full" => SqliteSynchronous::Full,
+                    "extra" => SqliteSynchronous::Extra,
+                    _ => {
+                        return Err(StoreError::BadUrl {
+                            url: given.to_string(),
+                            reason: format!(
+                                "synchronous 只能是 normal、full 或 extra,而非“{v}” / synchronous must be normal, full or extra, not '{v}'"
+                            ),
+                        });
+                    }
+                }
+            }
+            _ => rest.push(pair),
+        }
+    }
+    let url = if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, mode))
 }
 
 /// An empty file is a database SQLite will initialise; anything else must carry the header.
