@@ -333,11 +333,7 @@ impl Value {
             Value::Text(s) => json!(s),
             Value::Bool(b) => json!(b),
             // PostgreSQL keeps microseconds; so does a backup, so copies are exact both ways.
-            Value::Time(t) => json!(
-                t.round(jiff::Unit::Microsecond)
-                    .unwrap_or(*t)
-                    .to_string()
-            ),
+            Value::Time(t) => json!(t.round(jiff::Unit::Microsecond).unwrap_or(*t).to_string()),
             Value::Date(d) => json!(d.to_string()),
             Value::Bytes(b) => json!(base64::engine::general_purpose::STANDARD.encode(b)),
         }
@@ -440,10 +436,12 @@ impl Store {
     /// benchmark's plain tables left out.
     async fn catalog(&self) -> Result<Vec<(String, String)>, StoreError> {
         // language=SQL
-        const SQLITE: &str = "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c
+        const SQLITE: &str =
+            "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c
                               WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'";
         // language=SQL
-        const PG: &str = "SELECT table_name::text, column_name::text FROM information_schema.columns
+        const PG: &str =
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
                           WHERE table_schema = current_schema()";
         let cols: Vec<(String, String)> = match &self.backend {
             Backend::Sqlite(p) => sqlx::query_as(SQLITE).fetch_all(p).await?,
@@ -486,13 +484,13 @@ impl Store {
         if let Some(what) = self.backup_coverage().await?.into_iter().next() {
             return Err(BackupError::Uncovered { what }.into());
         }
-        let schema_version = self
-            .applied_schema_version()
-            .await?
-            .ok_or(StoreError::NotMigrated {
-                found: None,
-                supported: self.supported_schema_version(),
-            })?;
+        let schema_version =
+            self.applied_schema_version()
+                .await?
+                .ok_or(StoreError::NotMigrated {
+                    found: None,
+                    supported: self.supported_schema_version(),
+                })?;
         let backend = match self.backend {
             Backend::Sqlite(_) => "sqlite",
             Backend::Postgres(_) => "postgres",
@@ -606,7 +604,8 @@ impl Store {
                 ""
             };
             let sql = format!("SELECT COUNT(*) FROM {}{filter}", t.name);
-            let rows: i64 = on_tx!(tx, c => sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&mut *c).await)?;
+            let rows: i64 =
+                on_tx!(tx, c => sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&mut *c).await)?;
             if rows > 0 {
                 return Err(BackupError::NotEmpty {
                     table: t.name.to_string(),
@@ -631,7 +630,8 @@ impl Store {
                 if let Some(col) = t.self_reference {
                     // A row whose parent comes later gets it once the whole table is in.
                     let at = t.columns.iter().position(|c| c.name == col).unwrap_or(0);
-                    if let (Value::Int(id), Value::Int(parent)) = (row[0].clone(), row[at].clone()) {
+                    if let (Value::Int(id), Value::Int(parent)) = (row[0].clone(), row[at].clone())
+                    {
                         if !seen.contains(&parent) {
                             parents_later.push((id, parent));
                             row[at] = Value::Null;
@@ -779,7 +779,8 @@ impl Snapshot {
     /// The highest id the table's identity has handed out (0 if none).
     async fn last_id(&mut self, table: &str) -> Result<i64, StoreError> {
         let max_sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
-        let max: i64 = on_tx!(self, c => sqlx::query_scalar(AssertSqlSafe(max_sql)).fetch_one(&mut *c).await)?;
+        let max: i64 =
+            on_tx!(self, c => sqlx::query_scalar(AssertSqlSafe(max_sql)).fetch_one(&mut *c).await)?;
         let seq: Option<i64> = match &mut self.inner {
             TxInner::Sqlite(c) => {
                 // language=SQL
@@ -861,8 +862,7 @@ impl<R: BufRead> BackupReader<R> {
         if hashed {
             self.hash.update(self.buf.as_bytes());
         }
-        serde_json::from_str(&self.buf)
-            .map_err(|e| self.bad(format!("不是 JSON / not JSON: {e}")))
+        serde_json::from_str(&self.buf).map_err(|e| self.bad(format!("不是 JSON / not JSON: {e}")))
     }
 
     fn header(&mut self) -> Result<Header, StoreError> {
@@ -954,9 +954,10 @@ impl<R: BufRead> BackupReader<R> {
             }
             let mut row = Vec::with_capacity(vals.len());
             for (col, v) in t.columns.iter().zip(&vals) {
-                row.push(Value::from_json(col.kind, v).map_err(|why| {
-                    self.bad(format!("{}.{}:{why}", t.name, col.name))
-                })?);
+                row.push(
+                    Value::from_json(col.kind, v)
+                        .map_err(|why| self.bad(format!("{}.{}:{why}", t.name, col.name)))?,
+                );
             }
             self.table_rows += 1;
             self.rows += 1;
@@ -988,9 +989,8 @@ impl<R: BufRead> BackupReader<R> {
             return Err(self.bad("总行数不符 / the total of rows does not match"));
         }
         if v.get("sha256").and_then(Json::as_str) != Some(digest.as_str()) {
-            return Err(self.bad(
-                "校验和不符,文件已损坏 / the checksum does not match: the file is damaged",
-            ));
+            return Err(self
+                .bad("校验和不符,文件已损坏 / the checksum does not match: the file is damaged"));
         }
         let mut rest = String::new();
         if self.input.read_line(&mut rest).map_err(BackupError::Io)? > 0 {

@@ -62,7 +62,11 @@ pub fn redact_url(url: &str) -> String {
 
 /// The newest migration this build carries (the same in both folders).
 pub(crate) fn newest_migration() -> i64 {
-    SQLITE_MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
+    SQLITE_MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
 }
 
 enum Parsed {

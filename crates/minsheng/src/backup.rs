@@ -89,7 +89,11 @@ async fn write_backup(store: &Store, path: &Path) -> anyhow::Result<BackupSummar
     match done {
         Ok(summary) => {
             std::fs::rename(&partial, path).with_context(|| {
-                format!("无法写入 {} / cannot write {}", path.display(), path.display())
+                format!(
+                    "无法写入 {} / cannot write {}",
+                    path.display(),
+                    path.display()
+                )
             })?;
             Ok(summary)
         }
@@ -147,7 +151,11 @@ async fn open_target(url: &str) -> anyhow::Result<Store> {
 
 fn open_file(path: &Path) -> anyhow::Result<BufReader<File>> {
     Ok(BufReader::new(File::open(path).with_context(|| {
-        format!("无法读取 {} / cannot read {}", path.display(), path.display())
+        format!(
+            "无法读取 {} / cannot read {}",
+            path.display(),
+            path.display()
+        )
     })?))
 }
 

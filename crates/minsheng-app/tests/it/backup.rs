@@ -6,9 +6,9 @@
 use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
 use minsheng_app::{demo, queries, rollup};
 use minsheng_domain::*;
-use minsheng_store::{OpenMode, Store};
 use minsheng_store::backup::{BackupContents, differences, read_backup};
 use minsheng_store::testing::{backends, postgres, postgres_url, sqlite};
+use minsheng_store::{OpenMode, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,7 +46,10 @@ fn check_one_instant(b: &BackupContents, what: &str) {
         .iter()
         .filter(|r| r[4] == "report" && r[7].as_str().is_some_and(|a| a.contains("accepted")))
         .count();
-    assert!(updates >= accepted, "{what}: accepted reports without their audit");
+    assert!(
+        updates >= accepted,
+        "{what}: accepted reports without their audit"
+    );
 }
 
 #[tokio::test]
@@ -94,9 +97,15 @@ async fn a_backup_made_while_reports_are_filed_is_one_instant_and_restores_exact
                         narrative: "一季度进展".into(),
                         correction: None,
                     };
-                    file_report(&store, &Actor::new("clerk"), a.unit, &input, FileAs::Submitted)
-                        .await
-                        .unwrap();
+                    file_report(
+                        &store,
+                        &Actor::new("clerk"),
+                        a.unit,
+                        &input,
+                        FileAs::Submitted,
+                    )
+                    .await
+                    .unwrap();
                 }
             }));
         }

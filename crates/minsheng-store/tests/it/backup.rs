@@ -46,7 +46,11 @@ async fn targets() -> Vec<TestDb> {
 /// The tables of `restored` equal `source`'s, but for what a restore adds: its own audit event
 /// and one more data version.
 fn assert_same(source: &BackupContents, restored: &BackupContents, what: &str) {
-    assert_eq!(differences(source, restored), Vec::<String>::new(), "{what}");
+    assert_eq!(
+        differences(source, restored),
+        Vec::<String>::new(),
+        "{what}"
+    );
     // The comparison itself sees a change.
     let mut changed = restored.clone();
     if let Some(rows) = changed.tables.get_mut("reports") {
@@ -194,7 +198,10 @@ async fn a_bad_file_is_refused_and_nothing_is_written() {
     let wrong = good.replacen("[1,null,\"province\"", "[\"one\",null,\"province\"", 1);
     assert_ne!(wrong, good);
     for e in refused(wrong.as_bytes()).await {
-        assert!(e.contains("units.id") && e.contains("expected an integer"), "{e}");
+        assert!(
+            e.contains("units.id") && e.contains("expected an integer"),
+            "{e}"
+        );
     }
     // Not a backup at all.
     for e in refused(b"id,name\n1,x\n").await {

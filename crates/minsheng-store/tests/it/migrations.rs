@@ -42,8 +42,16 @@ async fn usable(store: &Store, step: i64, what: &str) {
     let plan = store.plan(PlanId(1)).await.unwrap();
     assert_eq!(plan.title, "关于2023年全省民生实事安排的意见", "{what}");
     let targets = store.targets(PlanId(1)).await.unwrap();
-    assert_eq!(targets[0].kind, TargetKind::Quantity, "{what}: the default kind");
-    assert_eq!(targets[0].quantity.value, "230000".parse().unwrap(), "{what}");
+    assert_eq!(
+        targets[0].kind,
+        TargetKind::Quantity,
+        "{what}: the default kind"
+    );
+    assert_eq!(
+        targets[0].quantity.value,
+        "230000".parse().unwrap(),
+        "{what}"
+    );
     if step >= 5 {
         assert_eq!(targets[1].kind, TargetKind::Stage, "{what}");
     }
@@ -55,11 +63,18 @@ async fn usable(store: &Store, step: i64, what: &str) {
     let problems = store.problems().await.unwrap();
     assert_eq!(problems.len(), 1, "{what}");
     if step >= 2 {
-        let rolled = store.rollup_targets(Period::month(2023, 3).unwrap()).await.unwrap();
+        let rolled = store
+            .rollup_targets(Period::month(2023, 3).unwrap())
+            .await
+            .unwrap();
         assert_eq!(rolled.len(), 1, "{what}");
     }
     if step >= 3 {
-        assert_eq!(store.escalations(ProblemId(1)).await.unwrap().len(), 1, "{what}");
+        assert_eq!(
+            store.escalations(ProblemId(1)).await.unwrap().len(),
+            1,
+            "{what}"
+        );
     }
     if step >= 4 {
         let ms = store.milestones_of_plan(PlanId(1)).await.unwrap();

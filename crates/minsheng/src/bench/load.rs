@@ -66,7 +66,11 @@ pub struct Load {
 
 /// `30s`, `2m`, `1h` or plain seconds.
 fn duration_of(s: &str) -> anyhow::Result<Duration> {
-    let bad = || anyhow::anyhow!("--duration:“{s}”不是时长(如 30s、2m) / '{s}' is not a duration such as 30s or 2m");
+    let bad = || {
+        anyhow::anyhow!(
+            "--duration:“{s}”不是时长(如 30s、2m) / '{s}' is not a duration such as 30s or 2m"
+        )
+    };
     let (digits, factor) = match s.as_bytes().last() {
         Some(b's') => (&s[..s.len() - 1], 1),
         Some(b'm') => (&s[..s.len() - 1], 60),
@@ -311,10 +315,7 @@ impl Outcome {
                 "NO"
             }
         ));
-        let goal = |op: &str| {
-            self.p99(op)
-                .is_some_and(|p| p < Duration::from_millis(200))
-        };
+        let goal = |op: &str| self.p99(op).is_some_and(|p| p < Duration::from_millis(200));
         s.push_str(&format!(
             "goal: correct ({}), submit p99 < 200 ms ({}), accept p99 < 200 ms ({})",
             if self.failures().is_empty() {
@@ -619,7 +620,8 @@ pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
                         format!("/targets/{}", targets[(k / 2) % targets.len()]),
                     )
                 };
-                let (status, _, _, took) = send(&client, addr, "GET", &path, Some(&cookie), None).await;
+                let (status, _, _, took) =
+                    send(&client, addr, "GET", &path, Some(&cookie), None).await;
                 t.record(op, status, took);
                 k += 1;
             }
@@ -671,7 +673,11 @@ async fn check(
         .filter(|(id, st)| !before.contains(id) && st.as_str() != "draft")
         .map(|(id, _)| *id)
         .collect();
-    let mut lost: Vec<i64> = filed.iter().filter(|id| !ours.contains(id)).copied().collect();
+    let mut lost: Vec<i64> = filed
+        .iter()
+        .filter(|id| !ours.contains(id))
+        .copied()
+        .collect();
     lost.sort();
     let unacknowledged = ours.iter().filter(|id| !filed.contains(id)).count();
     let mut accepts_lost: Vec<i64> = tally
@@ -686,8 +692,11 @@ async fn check(
     for id in &tally.accepted {
         *seen.entry(*id).or_default() += 1;
     }
-    let mut accepted_twice_acknowledged: Vec<i64> =
-        seen.iter().filter(|(_, n)| **n > 1).map(|(id, _)| *id).collect();
+    let mut accepted_twice_acknowledged: Vec<i64> = seen
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(id, _)| *id)
+        .collect();
     accepted_twice_acknowledged.sort();
     // audit_events: id, at, actor, action, entity (4), entity_id (5), before, after (7)
     let mut audited = HashMap::<i64, usize>::new();
@@ -731,11 +740,7 @@ async fn check(
     for t in ["rollup_target_month", "rollup_region_month"] {
         let (kept, again) = (&snap.tables[t], &rebuilt.tables[t]);
         if kept != again {
-            let differing = kept
-                .iter()
-                .zip(again)
-                .filter(|(a, b)| a != b)
-                .count()
+            let differing = kept.iter().zip(again).filter(|(a, b)| a != b).count()
                 + kept.len().abs_diff(again.len());
             rollup_differences.push(format!("{t}: {differing} rows"));
         }
@@ -795,7 +800,11 @@ mod tests {
             let report = outcome.report(load);
             assert!(outcome.failures().is_empty(), "{}:\n{report}", db.label);
             assert!(!outcome.tally.filed.is_empty(), "{}:\n{report}", db.label);
-            assert!(!outcome.tally.accepted.is_empty(), "{}:\n{report}", db.label);
+            assert!(
+                !outcome.tally.accepted.is_empty(),
+                "{}:\n{report}",
+                db.label
+            );
             assert!(
                 outcome.tally.latencies.contains_key("dashboard"),
                 "{}:\n{report}",

@@ -27,7 +27,8 @@ async fn the_demo_is_backed_up_restored_and_copied_into_each_backend() {
             .output()
             .unwrap();
         assert!(ok(&out).contains("backed up"), "{}", source.label);
-        let original = read_backup(std::io::BufReader::new(std::fs::File::open(&file).unwrap())).unwrap();
+        let original =
+            read_backup(std::io::BufReader::new(std::fs::File::open(&file).unwrap())).unwrap();
         // The file is never overwritten.
         let again = bin()
             .args(["backup", "--db", &source.url, "-o"])
@@ -51,7 +52,11 @@ async fn the_demo_is_backed_up_restored_and_copied_into_each_backend() {
             let mut bytes = Vec::new();
             target.store.backup(&mut bytes).await.unwrap();
             let restored = read_backup(&bytes[..]).unwrap();
-            assert_eq!(differences(&original, &restored), Vec::<String>::new(), "{what}");
+            assert_eq!(
+                differences(&original, &restored),
+                Vec::<String>::new(),
+                "{what}"
+            );
             // Into a database that now holds data: refused, nothing added.
             let out = bin()
                 .args(["restore", "--db", &target.url, "-i"])
@@ -103,7 +108,11 @@ async fn a_damaged_backup_creates_no_database() {
         .output()
         .unwrap();
     fails_with(&out, &["the backup file is invalid", "nothing was written"]);
-    assert!(!target.exists(), "a refused restore created {}", target.display());
+    assert!(
+        !target.exists(),
+        "a refused restore created {}",
+        target.display()
+    );
     let _ = std::fs::remove_file(&file);
     source.finish().await;
 }
