@@ -94,6 +94,15 @@ impl PoolSettings {
     }
 }
 
+/// The newest migration this build carries (the same in both folders).
+pub(crate) fn newest_migration() -> i64 {
+    SQLITE_MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
 enum Parsed {
     Sqlite { path: Option<PathBuf>, url: String },
     Postgres(String),
@@ -239,7 +248,7 @@ impl Store {
         self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
     }
 
-    fn migrator(&self) -> &'static Migrator {
+    pub(crate) fn migrator(&self) -> &'static Migrator {
         match self.backend {
             Backend::Sqlite { .. } => &SQLITE_MIGRATIONS,
             Backend::Postgres(_) => &POSTGRES_MIGRATIONS,
@@ -344,7 +353,8 @@ async fn open_sqlite(
             return Err(StoreError::NotADatabase { path: shown });
         }
     }
-    let opts = SqliteConnectOptions::from_str(full_url)
+    let (full_url, synchronous) = take_synchronous(full_url, given)?;
+    let opts = SqliteConnectOptions::from_str(&full_url)
         .map_err(|e| StoreError::BadUrl {
             url: given.to_string(),
             reason: e.to_string(),
@@ -356,7 +366,7 @@ async fn open_sqlite(
         } else {
             SqliteJournalMode::Memory
         })
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(synchronous)
         // Another process's write (a `report import` beside the server) is waited for.
         .busy_timeout(settings.lock_timeout)
         .log_statements(tracing::log::LevelFilter::Trace)
@@ -407,6 +417,43 @@ fn reusable<C: sqlx::Connection>(conn: &mut C) -> bool {
         return false;
     }
     true
+}
+
+/// Our own `synchronous=normal|full` parameter of a SQLite URL, taken out of it: NORMAL (the
+/// default) in WAL mode can lose the last transactions on an OS crash or power loss, never the
+/// database; FULL syncs every commit and loses none, at some cost in commit time.
+fn take_synchronous(url: &str, given: &str) -> Result<(String, SqliteSynchronous), StoreError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), SqliteSynchronous::Normal));
+    };
+    let mut mode = SqliteSynchronous::Normal;
+    let mut rest = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("synchronous", v)) => {
+                mode = match v.to_ascii_lowercase().as_str() {
+                    "normal" => SqliteSynchronous::Normal,
+                    "full" => SqliteSynchronous::Full,
+                    "extra" => SqliteSynchronous::Extra,
+                    _ => {
+                        return Err(StoreError::BadUrl {
+                            url: given.to_string(),
+                            reason: format!(
+                                "synchronous 只能是 normal、full 或 extra,而非“{v}” / synchronous must be normal, full or extra, not '{v}'"
+                            ),
+                        });
+                    }
+                }
+            }
+            _ => rest.push(pair),
+        }
+    }
+    let url = if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, mode))
 }
 
 /// An empty file is a database SQLite will initialise; anything else must carry the header.

@@ -124,6 +124,9 @@ pub enum StoreError {
     /// The database's disk is full: reads go on, writes are paused until space is freed.
     #[error("数据库磁盘已满,暂停写入 / the database's disk is full: writes are paused")]
     DiskFull,
+    /// A backup could not be made or restored.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     /// Anything else the driver reports.
     #[error("数据库错误:{0} / database error: {0}")]
     Database(sqlx::Error),

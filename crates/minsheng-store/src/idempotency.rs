@@ -35,7 +35,7 @@ pub enum KeyState {
     },
 }
 
-type KeyRow = (String, Option<i32>, Option<String>, Option<Vec<u8>>, i64);
+type KeyRow = (String, Option<i64>, Option<String>, Option<Vec<u8>>, i64);
 
 impl Store {
     /// Claims `key` for `user`'s request with hash `request_hash` at `now` (Unix seconds).
@@ -102,7 +102,7 @@ impl Store {
         // language=SQL
         const SQL: &str = "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5
                            WHERE user_id = $1 AND key = $2";
-        on_write!(self, p => sqlx::query(SQL).bind(user.0).bind(key).bind(i32::from(status))
+        on_write!(self, p => sqlx::query(SQL).bind(user.0).bind(key).bind(i64::from(status))
             .bind(content_type).bind(body).execute(p).await.map(|_| ()))?;
         Ok(())
     }

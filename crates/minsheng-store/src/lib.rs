@@ -13,6 +13,7 @@
 
 mod accounts;
 mod audit;
+pub mod backup;
 pub mod baseline;
 mod bulk;
 mod connect;

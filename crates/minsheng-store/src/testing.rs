@@ -77,14 +77,30 @@ pub async fn backends() -> Vec<TestDb> {
     out
 }
 
+/// Fresh databases that no migration has touched: SQLite always, PostgreSQL when configured
+/// (for migration tests and restores that migrate their target).
+pub async fn empty_backends() -> Vec<TestDb> {
+    let mut out = vec![sqlite_unmigrated().await];
+    if let Some(url) = postgres_url() {
+        out.push(postgres_unmigrated(&url).await);
+    }
+    out
+}
+
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite() -> TestDb {
+    let db = sqlite_unmigrated().await;
+    db.store.migrate().await.expect("migrate test sqlite");
+    db
+}
+
+/// A fresh SQLite database in a temporary file, not migrated.
+pub async fn sqlite_unmigrated() -> TestDb {
     let path = temp_sqlite_path();
     let url = format!("sqlite://{}", path.display());
     let store = Store::open(&url, OpenMode::CreateIfMissing)
         .await
         .expect("open test sqlite");
-    store.migrate().await.expect("migrate test sqlite");
     TestDb {
         store,
         label: "sqlite",
@@ -95,6 +111,13 @@ pub async fn sqlite() -> TestDb {
 
 /// A fresh, migrated schema in the PostgreSQL database at `base_url`.
 pub async fn postgres(base_url: &str) -> TestDb {
+    let db = postgres_unmigrated(base_url).await;
+    db.store.migrate().await.expect("migrate test postgres");
+    db
+}
+
+/// A fresh schema in the PostgreSQL database at `base_url`, not migrated.
+pub async fn postgres_unmigrated(base_url: &str) -> TestDb {
     let schema = unique("minsheng_test");
     let admin = Store::open_with(base_url, OpenMode::MustExist, 1)
         .await
@@ -110,7 +133,6 @@ pub async fn postgres(base_url: &str) -> TestDb {
     let store = Store::open_postgres(opts, base_url, 3)
         .await
         .expect("open test schema");
-    store.migrate().await.expect("migrate test postgres");
     let sep = if base_url.contains('?') { '&' } else { '?' };
     let url = format!("{base_url}{sep}options=-csearch_path%3D{schema}");
     TestDb {
@@ -149,6 +171,18 @@ impl TestDb {
 }
 
 impl Store {
+    /// Applies the migrations up to and including `version`, and no further.
+    pub async fn migrate_to(&self, version: i64) -> Result<(), StoreError> {
+        let m = self.migrator();
+        crate::on_pool!(self, p => m.run_to(version, p).await)?;
+        Ok(())
+    }
+
+    /// The versions of this build's migrations, oldest first.
+    pub fn migration_versions(&self) -> Vec<i64> {
+        self.migrator().iter().map(|m| m.version).collect()
+    }
+
     /// Runs raw SQL. For tests only: production code goes through typed methods.
     pub async fn exec(&self, sql: &str) -> Result<u64, StoreError> {
         let sql = AssertSqlSafe(sql.to_string());

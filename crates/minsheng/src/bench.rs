@@ -3,6 +3,7 @@
 //! roll-up in plain SQL on the same database, and the time to accept one report.
 
 mod dashboard;
+mod load;
 
 use anyhow::{Context, bail, ensure};
 use clap::{Args, Subcommand};
@@ -32,6 +33,8 @@ enum BenchWhat {
     Rollup(RollupArgs),
     /// 调度总览页面速度:导入基准数据,用 wrk 压测总览页面并与空 axum 服务器比较 / dashboard speed: import the bench data, load the dashboard page with wrk and compare with a bare axum server
     Dashboard(dashboard::DashboardArgs),
+    /// 正确性与负载:并发填报、审核与读取总览,核对无丢失、无重复、无 5xx、汇总等于重算 / load held: concurrent filing, accepting and dashboard reads through the HTTP API, checked for nothing lost or duplicated, no 5xx, a roll-up equal to a recompute
+    Load(load::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +61,7 @@ pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     match &args.what {
         BenchWhat::Rollup(a) => rollup(a).await,
         BenchWhat::Dashboard(a) => dashboard::run(a).await,
+        BenchWhat::Load(a) => load::run(a).await,
     }
 }
 

@@ -3,6 +3,7 @@
 //!
 //! Only this crate reads the environment, parses flags and installs the tracing subscriber.
 
+mod backup;
 mod bench;
 mod config;
 mod extract;
@@ -36,6 +37,12 @@ enum Command {
     Demo(config::ServerArgs),
     /// 创建数据库或将其迁移到当前结构 / create the database or bring it to this version's schema
     Migrate(config::DbArgs),
+    /// 备份整个数据库(可移植格式,服务运行中亦可) / back up the whole database (portable format, while serving)
+    Backup(backup::BackupArgs),
+    /// 将备份恢复到新建的空库(SQLite 或 PostgreSQL) / restore a backup into a new, empty database (SQLite or PostgreSQL)
+    Restore(backup::RestoreArgs),
+    /// 把数据库复制到另一个空库,如 SQLite → PostgreSQL,并逐行核对 / copy a database into another, empty one (such as SQLite → PostgreSQL), checked row by row
+    Copy(backup::CopyArgs),
     /// 从计划文件文本中识别事项与量化目标 / read sections, items and targets from a plan document
     Extract(extract::ExtractArgs),
     /// 性能基准 / benchmarks
@@ -87,6 +94,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = config::load(cli.config.as_deref(), &args.db, &None)?;
             server::migrate(&cfg).await
         }
+        Command::Backup(args) => backup::backup(cli.config.as_deref(), &args).await,
+        Command::Restore(args) => backup::restore(cli.config.as_deref(), &args).await,
+        Command::Copy(args) => backup::copy(&args).await,
         Command::Extract(args) => extract::run(&args),
         Command::Bench(args) => bench::run(&args).await,
         Command::Report(report_import::ReportCommand::Import(args)) => {

@@ -1,5 +1,6 @@
 //! Use-case tests, each on SQLite and (when configured) PostgreSQL.
 
+mod backup;
 mod board;
 mod concurrency;
 mod coordination;

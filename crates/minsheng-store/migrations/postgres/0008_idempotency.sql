@@ -7,7 +7,7 @@ CREATE TABLE idempotency_keys (
     key          TEXT NOT NULL,
     -- SHA-256 of the method, path and body: what the key was first used for.
     request_hash TEXT NOT NULL,
-    status       INTEGER,
+    status       BIGINT,
     content_type TEXT,
     body         BYTEA,
     -- Unix seconds: when the request began (it is swept a day later).

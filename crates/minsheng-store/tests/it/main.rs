@@ -1,8 +1,11 @@
 //! The store suite: every test runs on SQLite, and on PostgreSQL when
 //! `MINSHENG_TEST_POSTGRES_URL` is set (required when `CI=true`).
 
+mod backup;
 mod baseline;
 mod data_version;
+mod fixtures;
+mod migrations;
 mod opening;
 mod problems;
 mod schema;

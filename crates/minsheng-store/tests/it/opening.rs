@@ -98,3 +98,30 @@ async fn a_database_migrated_by_a_newer_minsheng_is_refused_unchanged() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn sqlite_syncs_every_commit_when_asked() {
+    let path = temp_sqlite_path();
+    for (query, expected) in [
+        ("", 1),
+        ("?synchronous=full", 2),
+        ("?synchronous=NORMAL", 1),
+    ] {
+        let url = format!("sqlite://{}{query}", path.display());
+        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+        assert_eq!(
+            store.scalar_i64("PRAGMA synchronous").await.unwrap(),
+            expected,
+            "{url}"
+        );
+        store.close().await;
+    }
+    let url = format!("sqlite://{}?synchronous=sometimes", path.display());
+    let err = Store::open(&url, OpenMode::CreateIfMissing)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("synchronous must be"), "{err}");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}

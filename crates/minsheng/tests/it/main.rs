@@ -1,5 +1,6 @@
 //! The binary as a person runs it, and the tidy checks that guard the crate boundaries.
 
+mod backup_cli;
 mod cli;
 mod report_cli;
 mod tidy;

@@ -1,0 +1,113 @@
+//! Representative rows for every table, as plain SQL, grouped by the migration that created
+//! the table (or column): the data a database made at that step could hold. Ids are left to
+//! the database (1, 2, … in insertion order on both backends), so its sequences stay true.
+
+use minsheng_store::Store;
+
+/// A bytes literal in the backend's dialect.
+fn blob(postgres: bool, hex: &str) -> String {
+    if postgres {
+        format!("'\\x{hex}'::bytea")
+    } else {
+        format!("X'{hex}'")
+    }
+}
+
+/// The statements that fill what migration `step` added.
+pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
+    let report = "INSERT INTO reports (assignment_id, period, revision, cumulative, stage, funds_spent,
+                  narrative, status, return_reason, filed_by, filed_at, reviewed_by, reviewed_at) VALUES ";
+    let sql: Vec<String> = match step {
+        1 => vec![
+            "INSERT INTO minsheng_meta (key, value) VALUES ('demo', '0')".into(),
+            "INSERT INTO units (parent_id, kind, name, code) VALUES (NULL, 'province', '吉林省', '220000')".into(),
+            "INSERT INTO units (parent_id, kind, name, code) VALUES (1, 'city', '长春市', '220100')".into(),
+            "INSERT INTO units (parent_id, kind, name, code) VALUES (1, 'department', '省人力资源和社会保障厅', NULL)".into(),
+            "INSERT INTO plans (year, title, owner_unit_id, kind, status, source_text, declared_sections,
+                declared_items, created_at) VALUES (2023, '关于2023年全省民生实事安排的意见', 1, 'livelihood',
+                'published', '一、促进就业方面 1.城镇新增就业23万人', 1, 2, '2023-01-05T08:00:00Z')".into(),
+            "INSERT INTO sections (plan_id, position, no, title, declared_items) VALUES (1, 0, 1, '促进就业方面', 2)".into(),
+            "INSERT INTO items (section_id, position, no, text, leads, span_start, span_end)
+                VALUES (1, 0, 1, '城镇新增就业23万人', '省人力资源和社会保障厅', 9, 21)".into(),
+            "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end, implicit,
+                delta, deadline, baseline) VALUES (1, 1, '230000', '人', 'ge', '23万人', 15, 21, FALSE, TRUE,
+                '2023-12-31', NULL)".into(),
+            "INSERT INTO assignments (target_id, unit_id, role, quota, budget) VALUES (1, 3, 'lead', NULL, '1500.5')".into(),
+            "INSERT INTO assignments (target_id, unit_id, role, quota, budget) VALUES (1, 2, 'partner', '80000', NULL)".into(),
+            "INSERT INTO schedule_points (assignment_id, period, expected) VALUES (2, '2023-06', '40000')".into(),
+            format!("{report} (2, '2023-03', 1, '21000', NULL, '300', '一季度新增就业2.1万人', 'accepted', NULL,
+                'changchun', '2023-04-02T09:30:00.123456Z', 'office', '2023-04-03T10:00:00Z')"),
+            format!("{report} (2, '2023-04', 1, '25000', NULL, NULL, '四月', 'returned', '数字有误',
+                'changchun', '2023-05-02T09:30:00Z', 'office', '2023-05-03T10:00:00Z')"),
+            format!("{report} (2, '2023-04', 2, '26000', NULL, NULL, '四月(更正)', 'submitted', NULL,
+                'changchun', '2023-05-04T09:30:00Z', NULL, NULL)"),
+            "INSERT INTO problems (title, description, raised_by, owner_id, report_id, due, status, resolution,
+                raised_at) VALUES ('场地不足', '招聘会场地不足', 2, 3, 1, '2023-05-31', 'open', NULL,
+                '2023-04-02T09:31:00Z')".into(),
+            "INSERT INTO audit_events (at, actor, action, entity, entity_id, before, after) VALUES
+                ('2023-04-02T09:30:00.123456Z', 'changchun', 'create', 'report', 1, NULL, '{\"status\":\"submitted\"}')".into(),
+        ],
+        2 => vec![
+            "INSERT INTO rollup_target_month (target_id, period, assignments, actual, quota, reported)
+                VALUES (1, '2023-03', 1, '21000', '80000', 1)".into(),
+            "INSERT INTO rollup_region_month (unit_kind, unit_id, section_id, period, assignments, score_sum)
+                VALUES ('city', 2, 1, '2023-03', 1, '0.2625')".into(),
+        ],
+        3 => vec![
+            "INSERT INTO problem_escalations (problem_id, from_unit_id, missed_due, to_unit_id, escalated_at)
+                VALUES (1, 3, '2023-05-31', 1, '2023-06-01T00:00:00Z')".into(),
+        ],
+        4 => vec![
+            "INSERT INTO schedule_milestones (assignment_id, due, name, value, stage)
+                VALUES (1, '2023-06-30', '过半', '115000', NULL)".into(),
+            "INSERT INTO schedule_milestones (assignment_id, due, name, value, stage)
+                VALUES (1, '2023-09-30', '场地建成', NULL, 'done')".into(),
+        ],
+        5 => vec![
+            "INSERT INTO items (section_id, position, no, text, leads, span_start, span_end)
+                VALUES (1, 1, 2, '提高工伤保险待遇标准', '省人力资源和社会保障厅', NULL, NULL)".into(),
+            "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end, implicit,
+                delta, deadline, baseline, kind) VALUES (2, 1, '1', '', 'eq', '提高工伤保险待遇标准', NULL,
+                NULL, TRUE, FALSE, '2023-12-31', NULL, 'stage')".into(),
+        ],
+        6 => vec![format!(
+            "INSERT INTO report_evidence (report_id, file_name, content_type, size_bytes, content,
+                uploaded_by, uploaded_at) VALUES (1, '台账.pdf', 'application/pdf', 5, {}, 'changchun',
+                '2023-04-02T09:32:00Z')",
+            blob(postgres, "255044462d")
+        )],
+        7 => vec![
+            "INSERT INTO users (name, password_hash, role, unit_id, disabled, created_at) VALUES ('office',
+                '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', 'office', NULL, FALSE,
+                '2023-01-01T00:00:00Z')".into(),
+            "INSERT INTO users (name, password_hash, role, unit_id, disabled, created_at) VALUES ('changchun',
+                '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', 'unit', 2, TRUE,
+                '2023-01-02T00:00:00Z')".into(),
+            format!(
+                "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ('s1', 1, {}, 4102444800)",
+                blob(postgres, "7b7d")
+            ),
+            "INSERT INTO sign_in_failures (name, client, at) VALUES ('office', '127.0.0.1', '2023-02-01T00:00:00Z')".into(),
+        ],
+        _ => vec![],
+    };
+    sql
+}
+
+/// Fills everything migrations `1..=step` created.
+pub async fn fill(store: &Store, step: i64) {
+    let postgres = store.backend() == minsheng_store::BackendKind::Postgres;
+    for k in 1..=step {
+        for sql in fixture(k, postgres) {
+            store
+                .exec(&sql)
+                .await
+                .unwrap_or_else(|e| panic!("fixture of step {k}: {e}\n{sql}"));
+        }
+    }
+}
+
+/// Whether `fixture` covers every step this build has (a new migration needs rows here).
+pub fn covers(step: i64) -> bool {
+    !fixture(step, false).is_empty()
+}
