@@ -33,6 +33,7 @@ mod units;
 mod workspace;
 
 pub use accounts::StoredAccount;
+pub use audit::audit_fields;
 pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, redact_url};
 pub use error::StoreError;
