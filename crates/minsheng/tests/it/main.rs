@@ -1,6 +1,7 @@
 //! The binary as a person runs it, and the tidy checks that guard the crate boundaries.
 
 mod cli;
+mod crash;
 mod report_cli;
 mod tidy;
 mod user_cli;
