@@ -208,10 +208,12 @@ fn named_units(tree: &UnitTree, c: FieldChange) -> FieldChange {
         return c;
     }
     let name = |v: Option<String>| {
-        v.map(|v| match v.parse().ok().and_then(|id| tree.get(UnitId(id))) {
-            Some(u) => format!("{}(#{v})", u.name),
-            None => v,
-        })
+        v.map(
+            |v| match v.parse().ok().and_then(|id| tree.get(UnitId(id))) {
+                Some(u) => format!("{}(#{v})", u.name),
+                None => v,
+            },
+        )
     };
     FieldChange {
         before: name(c.before),

@@ -42,12 +42,19 @@ impl AuditParams {
             minsheng_app::AppError::Invalid { field, reason } => (field, reason),
             other => ("entity".to_string(), other.to_string()),
         })?;
-        let page = match self.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        let page = match self
+            .page
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             None => 1,
             Some(p) => p.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
                 (
                     "page".to_string(),
-                    format!("页码“{p}”应为从 1 起的整数 / the page '{p}' must be a whole number from 1"),
+                    format!(
+                        "页码“{p}”应为从 1 起的整数 / the page '{p}' must be a whole number from 1"
+                    ),
                 )
             })?,
         };

@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::numerals;
 use crate::Cmp;
+use crate::numerals;
 
 const CORPUS: &[&str] = &[
     include_str!("../../../../corpus/jilin-2023.txt"),

@@ -64,14 +64,24 @@ async fn a_reports_trail_shows_each_change_field_by_field_to_those_who_see_the_u
         .await;
         assert_eq!(s, StatusCode::CREATED, "{} {r}", db.label);
         let id = r["id"].as_i64().unwrap();
-        let (s, r) = json_as(&st, &office, "POST", &format!("/api/reports/{id}/accept"), None).await;
+        let (s, r) = json_as(
+            &st,
+            &office,
+            "POST",
+            &format!("/api/reports/{id}/accept"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{r}");
 
         // Its trail: the acceptance (status submitted → accepted) above the filing.
         let uri = format!("/api/audit?entity=report&id={id}");
         let (s, t) = get(&st, &office, &uri).await;
         assert_eq!(s, StatusCode::OK, "{} {t}", db.label);
-        assert_eq!((t["entity"].clone(), t["id"].clone()), (json!("report"), json!(id)));
+        assert_eq!(
+            (t["entity"].clone(), t["id"].clone()),
+            (json!("report"), json!(id))
+        );
         let got = events(&t);
         assert_eq!(got.first().unwrap().0, "accept", "{t}");
         assert_eq!(got.first().unwrap().1, "office");
@@ -90,9 +100,19 @@ async fn a_reports_trail_shows_each_change_field_by_field_to_those_who_see_the_u
             .find(|c| c["field"] == "cumulative")
             .unwrap_or_else(|| panic!("no cumulative in {filed}"));
         assert_eq!(cumulative["before"], Value::Null);
-        assert_eq!(cumulative["after"].as_str().unwrap().parse::<Decimal>().unwrap(), floor + Decimal::from(1200));
+        assert_eq!(
+            cumulative["after"]
+                .as_str()
+                .unwrap()
+                .parse::<Decimal>()
+                .unwrap(),
+            floor + Decimal::from(1200)
+        );
         assert_eq!(t["total"], json!(got.len()));
-        assert_eq!((t["page"].clone(), t["pages"].clone()), (json!(1), json!(1)));
+        assert_eq!(
+            (t["page"].clone(), t["pages"].clone()),
+            (json!(1), json!(1))
+        );
 
         // The viewer of all and the unit itself read it; another city does not.
         for (who, cookie) in [("leader", &leader), ("220100", &cc)] {
@@ -102,23 +122,50 @@ async fn a_reports_trail_shows_each_change_field_by_field_to_those_who_see_the_u
         }
         let (s, e) = get(&st, &jl, &uri).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
-        assert_eq!(get_as(&st, &jl, &format!("/audit?entity=report&id={id}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            get_as(&st, &jl, &format!("/audit?entity=report&id={id}"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
         let (s, _) = get(&st, "", &uri).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
 
         // The page: readable names, before → after, linked from the report's page.
         let p = get_as(&st, &office, &format!("/audit?entity=report&id={id}")).await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.body);
-        for want in ["审计记录", "审核通过", "状态", "submitted", "accepted", "累计完成值", "220100", &format!("/reports/{id}")] {
+        for want in [
+            "审计记录",
+            "审核通过",
+            "状态",
+            "submitted",
+            "accepted",
+            "累计完成值",
+            "220100",
+            &format!("/reports/{id}"),
+        ] {
             assert!(p.body.contains(want), "{want} missing from the page");
         }
         assert!(!p.body.contains("{\""), "no raw JSON on the page");
         let report_page = get_as(&st, &office, &format!("/reports/{id}")).await;
-        assert!(report_page.body.contains(&format!("/audit?entity=report&amp;id={id}")), "the report links to its trail");
+        assert!(
+            report_page
+                .body
+                .contains(&format!("/audit?entity=report&amp;id={id}")),
+            "the report links to its trail"
+        );
         let p = get_as(&st, &cc, &format!("/targets/{}", a.target)).await;
-        assert!(p.body.contains(&format!("/audit?entity=target&amp;id={}", a.target)), "the target links to its trail");
+        assert!(
+            p.body
+                .contains(&format!("/audit?entity=target&amp;id={}", a.target)),
+            "the target links to its trail"
+        );
         let p = get_as(&st, &office, &format!("/plans/{plan}")).await;
-        assert!(p.body.contains(&format!("/audit?entity=plan&amp;id={plan}")), "the plan links to its trail");
+        assert!(
+            p.body
+                .contains(&format!("/audit?entity=plan&amp;id={plan}")),
+            "the plan links to its trail"
+        );
 
         // What cannot be read is named; what does not exist is not found.
         for (uri, want) in [
@@ -128,11 +175,20 @@ async fn a_reports_trail_shows_each_change_field_by_field_to_those_who_see_the_u
             ("/api/audit?id=1".to_string(), "entity"),
         ] {
             let (s, e) = get(&st, &office, &uri).await;
-            assert_eq!((s, field(&e)), (StatusCode::UNPROCESSABLE_ENTITY, want), "{uri}: {e}");
+            assert_eq!(
+                (s, field(&e)),
+                (StatusCode::UNPROCESSABLE_ENTITY, want),
+                "{uri}: {e}"
+            );
         }
         let (s, _) = get(&st, &office, "/api/audit?entity=report&id=999999").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        assert_eq!(get_as(&st, &office, "/audit?entity=nothing&id=1").await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            get_as(&st, &office, "/audit?entity=nothing&id=1")
+                .await
+                .status,
+            StatusCode::BAD_REQUEST
+        );
         db.finish().await;
     }
 }
@@ -153,7 +209,10 @@ async fn a_unit_reads_its_own_shares_of_a_target_its_own_account_and_no_one_else
         let (s, all) = get(&st, &office, &uri).await;
         assert_eq!(s, StatusCode::OK, "{} {all}", db.label);
         let ids = |t: &Value, entity: &str| -> Vec<i64> {
-            t["events"].as_array().unwrap().iter()
+            t["events"]
+                .as_array()
+                .unwrap()
+                .iter()
                 .filter(|e| e["entity"] == entity)
                 .map(|e| e["entity_id"].as_i64().unwrap())
                 .collect()
@@ -166,7 +225,11 @@ async fn a_unit_reads_its_own_shares_of_a_target_its_own_account_and_no_one_else
         assert_eq!(ids(&all, "target"), vec![a.target.0]);
         let (s, mine) = get(&st, &cc, &uri).await;
         assert_eq!(s, StatusCode::OK, "{mine}");
-        assert_eq!(ids(&mine, "assignment"), vec![a.id.0], "长春市's share alone");
+        assert_eq!(
+            ids(&mine, "assignment"),
+            vec![a.id.0],
+            "长春市's share alone"
+        );
         assert_eq!(ids(&mine, "target"), vec![a.target.0]);
 
         // A unit that carries none of it reads nothing of it.
@@ -179,13 +242,20 @@ async fn a_unit_reads_its_own_shares_of_a_target_its_own_account_and_no_one_else
             .into_iter()
             .find(|s| {
                 s.account.role == Role::Unit
-                    && s.account.unit.is_some_and(|u| !carriers.iter().any(|c| tree.is_within(*c, u)))
+                    && s.account
+                        .unit
+                        .is_some_and(|u| !carriers.iter().any(|c| tree.is_within(*c, u)))
             })
             .expect("a unit account that carries none of the first target");
         let other = demo_sign_in(&st, &stranger.account.name).await;
         let (s, e) = get(&st, &other, &uri).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
-        let (s, e) = get(&st, &other, &format!("/api/audit?entity=assignment&id={}", a.id)).await;
+        let (s, e) = get(
+            &st,
+            &other,
+            &format!("/api/audit?entity=assignment&id={}", a.id),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
 
         // A plan's trail is every signed-in account's to read.
@@ -193,19 +263,56 @@ async fn a_unit_reads_its_own_shares_of_a_target_its_own_account_and_no_one_else
         assert_eq!(s, StatusCode::OK, "{p}");
         let last = p["pages"].as_i64().unwrap();
         assert!(last > 1, "the demo plan's records fill pages");
-        let (_, p) = get(&st, &cc, &format!("/api/audit?entity=plan&id={plan}&page={last}")).await;
-        assert!(events(&p).iter().any(|(action, _, e)| action == "create" && e == "plan"), "{p}");
+        let (_, p) = get(
+            &st,
+            &cc,
+            &format!("/api/audit?entity=plan&id={plan}&page={last}"),
+        )
+        .await;
+        assert!(
+            events(&p)
+                .iter()
+                .any(|(action, _, e)| action == "create" && e == "plan"),
+            "{p}"
+        );
 
         // Accounts: one's own, and only the office's and viewers' for others.
-        let cc_id = store.account_by_name("220100").await.unwrap().unwrap().account.id;
-        let office_id = store.account_by_name("office").await.unwrap().unwrap().account.id;
+        let cc_id = store
+            .account_by_name("220100")
+            .await
+            .unwrap()
+            .unwrap()
+            .account
+            .id;
+        let office_id = store
+            .account_by_name("office")
+            .await
+            .unwrap()
+            .unwrap()
+            .account
+            .id;
         let (s, t) = get(&st, &cc, &format!("/api/audit?entity=account&id={cc_id}")).await;
         assert_eq!(s, StatusCode::OK, "{t}");
         assert_eq!(events(&t)[0].0, "create");
-        let (s, e) = get(&st, &cc, &format!("/api/audit?entity=account&id={office_id}")).await;
+        let (s, e) = get(
+            &st,
+            &cc,
+            &format!("/api/audit?entity=account&id={office_id}"),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
-        assert_eq!(get_as(&st, &cc, &format!("/audit?entity=account&id={office_id}")).await.status, StatusCode::FORBIDDEN);
-        let (s, _) = get(&st, &office, &format!("/api/audit?entity=account&id={cc_id}")).await;
+        assert_eq!(
+            get_as(&st, &cc, &format!("/audit?entity=account&id={office_id}"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let (s, _) = get(
+            &st,
+            &office,
+            &format!("/api/audit?entity=account&id={cc_id}"),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
         db.finish().await;
     }
@@ -229,7 +336,10 @@ async fn a_long_trail_is_read_a_page_at_a_time() {
         let (s, first) = get(&st, &office, &uri).await;
         assert_eq!(s, StatusCode::OK, "{} {first}", db.label);
         assert_eq!(first["total"], json!(61), "the creation and 60 changes");
-        assert_eq!((first["pages"].clone(), first["per_page"].clone()), (json!(2), json!(50)));
+        assert_eq!(
+            (first["pages"].clone(), first["per_page"].clone()),
+            (json!(2), json!(50))
+        );
         assert_eq!(first["events"].as_array().unwrap().len(), 50);
         assert_eq!(
             first["events"][0]["changes"],
@@ -244,10 +354,27 @@ async fn a_long_trail_is_read_a_page_at_a_time() {
         let (_, beyond) = get(&st, &office, &format!("{uri}&page=3")).await;
         assert!(beyond["events"].as_array().unwrap().is_empty());
 
-        let p = get_as(&st, &office, &format!("/audit?entity=assignment&id={}", a.id)).await;
+        let p = get_as(
+            &st,
+            &office,
+            &format!("/audit?entity=assignment&id={}", a.id),
+        )
+        .await;
         let at = p.body.find("class=\"pager\"").unwrap_or(0);
-        assert!(p.body.contains(&format!("/audit?entity=assignment&#38;id={}&#38;page=2", a.id)), "a link to the next page: {}", &p.body[at..]);
-        let p = get_as(&st, &office, &format!("/audit?entity=assignment&id={}&page=2", a.id)).await;
+        assert!(
+            p.body.contains(&format!(
+                "/audit?entity=assignment&#38;id={}&#38;page=2",
+                a.id
+            )),
+            "a link to the next page: {}",
+            &p.body[at..]
+        );
+        let p = get_as(
+            &st,
+            &office,
+            &format!("/audit?entity=assignment&id={}&page=2", a.id),
+        )
+        .await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(p.body.contains("rel=\"prev\""));
         db.finish().await;

@@ -19,8 +19,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A small seeded generator (xorshift64*): the kill moments of a run, replayable.
@@ -114,11 +114,7 @@ fn http(
 
 /// Signs in by the form; the session cookie, or `None` while the server cannot answer.
 fn sign_in(addr: &str, name: &str) -> Option<String> {
-    let form = format!(
-        "name={}&password={}",
-        enc(name),
-        enc(demo::DEMO_PASSWORD)
-    );
+    let form = format!("name={}&password={}", enc(name), enc(demo::DEMO_PASSWORD));
     let a = http(
         addr,
         "POST",
@@ -140,9 +136,7 @@ fn sign_in(addr: &str, name: &str) -> Option<String> {
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -326,10 +320,11 @@ fn unit_client(
                     std::thread::sleep(Duration::from_millis(30));
                 }
                 Ok(r) => {
-                    ledger.lock().unwrap().wrong.push(format!(
-                        "{name} {period}: {} {}",
-                        r.status, r.body
-                    ));
+                    ledger
+                        .lock()
+                        .unwrap()
+                        .wrong
+                        .push(format!("{name} {period}: {} {}", r.status, r.body));
                     break;
                 }
                 Err(_) => {
@@ -385,7 +380,11 @@ fn office_client(
         };
         let ids: Vec<i64> = queue["reports"]
             .as_array()
-            .map(|v| v.iter().filter_map(|e| e["report"]["id"].as_i64()).collect())
+            .map(|v| {
+                v.iter()
+                    .filter_map(|e| e["report"]["id"].as_i64())
+                    .collect()
+            })
             .unwrap_or_default();
         if ids.is_empty() {
             if done {
@@ -479,7 +478,11 @@ async fn check_stored(db: &TestDb, shares: &[(String, Assignment)], ledger: &Led
             let key = (a.id.0, period.clone());
             match ledger.filed.get(&key) {
                 Some((id, value)) => {
-                    assert_eq!(r.id.0, *id, "{}: {name} {period}: the acknowledged id", db.label);
+                    assert_eq!(
+                        r.id.0, *id,
+                        "{}: {name} {period}: the acknowledged id",
+                        db.label
+                    );
                     assert_eq!(r.cumulative, Some(*value), "{}: {name} {period}", db.label);
                 }
                 None => assert!(
@@ -505,10 +508,7 @@ async fn check_stored(db: &TestDb, shares: &[(String, Assignment)], ledger: &Led
         }
     }
     for id in &ledger.accepted {
-        let r = store
-            .report(minsheng_domain::ReportId(*id))
-            .await
-            .unwrap();
+        let r = store.report(minsheng_domain::ReportId(*id)).await.unwrap();
         assert_eq!(
             r.status,
             ReportStatus::Accepted,
@@ -518,7 +518,11 @@ async fn check_stored(db: &TestDb, shares: &[(String, Assignment)], ledger: &Led
     }
     let (kept, rebuilt) = rollup_kept_and_rebuilt(store).await;
     assert!(!kept.is_empty());
-    assert_eq!(kept, rebuilt, "{}: the roll-up kept equals a rebuild", db.label);
+    assert_eq!(
+        kept, rebuilt,
+        "{}: the roll-up kept equals a rebuild",
+        db.label
+    );
     assert_eq!(integrity(db).await, "ok", "{}", db.label);
 }
 
@@ -574,7 +578,10 @@ async fn the_server_killed_at_random_moments_keeps_every_acknowledged_write_exac
                 office.join().unwrap();
             });
             server.kill();
-            eprintln!("{label}: {KILLS} kills; ledger {:?}", ledger.lock().unwrap());
+            eprintln!(
+                "{label}: {KILLS} kills; ledger {:?}",
+                ledger.lock().unwrap()
+            );
             ledger.into_inner().unwrap()
         })
         .await
@@ -721,9 +728,7 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg(&self.0)
-            .status();
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
         let _ = std::fs::remove_dir(&self.0);
     }
 }
@@ -798,7 +803,15 @@ async fn a_full_disk_answers_503_keeps_reading_and_recovers_without_a_restart() 
         );
     }
     // Reads are still served.
-    let r = http(&addr, "GET", "/api/workspace?period=2023-01", &cc, None, None).unwrap();
+    let r = http(
+        &addr,
+        "GET",
+        "/api/workspace?period=2023-01",
+        &cc,
+        None,
+        None,
+    )
+    .unwrap();
     assert_eq!(r.status, 200, "reading on a full disk: {}", r.body);
 
     // Room again: every submit goes through, without a restart.
@@ -854,7 +867,15 @@ async fn a_read_only_database_answers_503_for_writes_and_keeps_reading() {
     server.kill();
     let server = Server::start(&format!("{url}?mode=ro"));
     let addr = server.addr();
-    let r = http(&addr, "GET", "/api/workspace?period=2023-01", &cc, None, None).unwrap();
+    let r = http(
+        &addr,
+        "GET",
+        "/api/workspace?period=2023-01",
+        &cc,
+        None,
+        None,
+    )
+    .unwrap();
     assert_eq!(r.status, 200, "reading a read-only database: {}", r.body);
     for m in 1..=3 {
         let r = submit(&addr, &cc, a, m);
