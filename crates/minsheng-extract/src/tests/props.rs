@@ -164,7 +164,7 @@ proptest! {
                 .enumerate()
                 .map(|(i, c)| {
                     let left = raw.len() - i;
-                    if i > 0 && left % 3 == 0 { format!(",{c}") } else { c.to_string() }
+                    if i > 0 && left.is_multiple_of(3) { format!(",{c}") } else { c.to_string() }
                 })
                 .collect();
         }
