@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+pub mod audit;
 pub mod board;
 pub mod coordination;
 pub mod decomposition;

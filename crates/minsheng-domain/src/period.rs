@@ -510,5 +510,63 @@ mod tests {
         fn never_panics(s in "\\PC{0,12}") {
             let _ = Period::parse_zh(&s, 2023);
         }
+
+        /// Any text at all, with any default year: an answer or an error, never a panic.
+        #[test]
+        fn any_text_and_year_never_panic(s in any::<String>(), year in any::<i16>()) {
+            let _ = Period::parse(&s);
+            let _ = Period::parse_zh(&s, year);
+            let _ = s.parse::<Period>();
+        }
+
+        /// Whatever is read — from text made of the pieces periods are written with, so that
+        /// most of it nearly reads — is the same period when written back and read again, as a
+        /// code and as its Chinese label: parse ∘ label = id on everything parse returns.
+        #[test]
+        fn whatever_is_read_reads_back_from_its_label(
+            pieces in proptest::collection::vec(prop_oneof![
+                Just("2023"), Just("2024"), Just("二〇二五"), Just("1900"), Just("99999"),
+                Just("年"), Just("月"), Just("底"), Just("末"), Just("内"), Just("全"),
+                Just("第"), Just("季度"), Just("上半年"), Just("下半年"), Just("半年"),
+                Just("一"), Just("二"), Just("三"), Just("四"), Just("五"), Just("十"),
+                Just("十二"), Just("〇"), Just("0"), Just("6"), Just("12"), Just("13"),
+                Just("０６"), Just("-"), Just("Q"), Just("H"), Just("1"), Just("2"), Just(" "),
+                Just("　"), Just("中旬"),
+            ], 0..7),
+            year in 1i16..=9999,
+        ) {
+            let s: String = pieces.concat();
+            if let Ok(p) = Period::parse_zh(&s, year) {
+                prop_assert_eq!(Period::parse(&p.to_string()), Ok(p), "{} → {}", s, p);
+                prop_assert_eq!(Period::parse_zh(&p.label_zh(), year), Ok(p), "{} → {}", s, p.label_zh());
+                prop_assert!(p.first_day() <= p.last_day());
+                prop_assert!(p.months().count() >= 1);
+            }
+            if let Ok(p) = Period::parse(&s) {
+                prop_assert_eq!(Period::parse(&p.to_string()), Ok(p));
+            }
+        }
+
+        /// Every period of the years 1900–2200 is written and read back unchanged; any other
+        /// year is refused as out of range.
+        #[test]
+        fn every_year_round_trips(year in 1i16..=9999, kind in 0u8..4, n in 1i8..13) {
+            let p = match kind {
+                0 => Period::Month { year, month: n },
+                1 => Period::Quarter { year, quarter: (n - 1) % 4 + 1 },
+                2 => Period::Half { year, half: (n - 1) % 2 + 1 },
+                _ => Period::Year(year),
+            };
+            if (1900..=2200).contains(&year) {
+                prop_assert_eq!(Period::parse(&p.to_string()), Ok(p));
+                prop_assert_eq!(Period::parse_zh(&p.label_zh(), 2023), Ok(p));
+                prop_assert_eq!(Period::parse_zh(&p.to_string(), 2023), Ok(p));
+            } else {
+                // Outside the years a plan can be for: refused (out of range, or — a year not
+                // written with four digits — not read as a year at all), never misread.
+                prop_assert!(Period::parse(&p.to_string()).is_err());
+                prop_assert!(Period::parse_zh(&p.label_zh(), 2023).is_err());
+            }
+        }
     }
 }

@@ -35,6 +35,7 @@ mod units;
 mod workspace;
 
 pub use accounts::StoredAccount;
+pub use audit::audit_fields;
 pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, PoolSettings, redact_url};
 pub use error::StoreError;

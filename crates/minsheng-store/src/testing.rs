@@ -203,6 +203,20 @@ impl Store {
         Ok(crate::on_pool!(self, p => sqlx::query_scalar(sql).fetch_one(p).await)?)
     }
 
+    /// SQLite's `PRAGMA integrity_check`: `ok` when the file is sound, otherwise what is
+    /// wrong. PostgreSQL has no such check: `ok`. For tests only.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        match &self.backend {
+            Backend::Sqlite { read: p, .. } => {
+                let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_all(p)
+                    .await?;
+                Ok(rows.join("\n"))
+            }
+            Backend::Postgres(_) => Ok("ok".to_string()),
+        }
+    }
+
     /// Every (table, column) of the schema, sorted, migration bookkeeping left out.
     pub async fn schema_columns(&self) -> Result<Vec<(String, String)>, StoreError> {
         // language=SQL

@@ -14,6 +14,7 @@
 //! "detail" }] }`; a value that cannot be used is `422` with code `invalid` and the field
 //! named.
 
+mod audit;
 mod decomposition;
 pub(crate) mod dto;
 mod problems;
@@ -50,6 +51,7 @@ use utoipa_axum::routes;
         (name = "problems", description = "协调事项 / coordination matters"),
         (name = "decomposition", description = "任务分解 / who carries each target"),
         (name = "reporting", description = "上报与审核 / reports, review and evidence"),
+        (name = "audit", description = "审计记录 / who changed what, when, before → after"),
     )
 )]
 struct ApiDoc;
@@ -366,6 +368,7 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
             decomposition::put_assignments
         ))
         .routes(routes!(decomposition::put_schedule))
+        .routes(routes!(audit::get_audit))
         .merge(reporting::routes())
         .split_for_parts();
     router

@@ -134,6 +134,8 @@ pub struct Common {
     pub home: &'static str,
     /// Shown for a value that is not there.
     pub none: &'static str,
+    /// The link to a record's audit trail.
+    pub audit: &'static str,
 }
 
 /// 简体中文.
@@ -158,6 +160,7 @@ pub static ZH: Common = Common {
     demo_accounts: "演示账号(密码均为 minsheng-demo):office(牵头办公室)、leader(领导查看)、各市(州)以行政区划代码登录(如 220100 长春市)、各省直部门以部门全称登录(如 省人力资源和社会保障厅)。",
     home: "返回首页",
     none: "—",
+    audit: "审计记录",
 };
 
 /// English.
@@ -182,6 +185,7 @@ pub static EN: Common = Common {
     demo_accounts: "Demo accounts (password minsheng-demo for all): office (coordinating office), leader (viewer), each prefecture by its division code (220100 is Changchun), each provincial department by its full Chinese name (省人力资源和社会保障厅).",
     home: "Home",
     none: "—",
+    audit: "Audit trail",
 };
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 mod api;
 mod assets;
+mod audit;
 mod auth;
 pub mod baseline;
 mod charts;
@@ -152,6 +153,7 @@ pub fn router(state: AppState) -> Router {
         .merge(editor::routes())
         .merge(portal::routes())
         .merge(office::routes())
+        .merge(audit::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::Cmp;
 use crate::numerals;
 
 const CORPUS: &[&str] = &[
@@ -107,6 +108,91 @@ proptest! {
         let text = format!("{n}.{frac}万");
         let want = (Decimal::from(n) + Decimal::new(i64::from(frac), 1)) * Decimal::from(10_000);
         prop_assert_eq!(numerals::parse(&text).map(|q| q.value), Some(want.normalize()));
+    }
+
+    /// The quantity parser answers any text with a quantity or nothing, never a panic.
+    #[test]
+    fn quantity_parser_never_panics(s in any::<String>()) {
+        let _ = numerals::parse(&s);
+    }
+
+    /// … nor on text made of the pieces quantities are written with (most of it nearly
+    /// reads), and what it reads is a value without digits left in its unit.
+    #[test]
+    fn quantity_parser_never_panics_on_near_quantities(
+        pieces in proptest::collection::vec(prop_oneof![
+            Just("0"), Just("1"), Just("9"), Just("12"), Just("99999999999999999999999999999"),
+            Just("."), Just(","), Just("，"), Just("１"), Just("．"), Just("-"), Just("e"),
+            Just("一"), Just("二"), Just("两"), Just("十"), Just("百"), Just("千"), Just("万"),
+            Just("亿"), Just("万亿"), Just("零"), Just("〇"), Just("点"), Just("壹"), Just("佰"),
+            Just("百分之"), Just("成"), Just("倍"), Just("%"), Just("％"), Just("约"), Just("近"),
+            Just("超"), Just("超过"), Just("余"), Just("多"), Just("以上"), Just("以下"),
+            Just("以内"), Just("左右"), Just("人"), Just("个"), Just("元"), Just(" "),
+        ], 0..10),
+    ) {
+        let s: String = pieces.concat();
+        if let Some(q) = numerals::parse(&s) {
+            prop_assert!(!q.unit.chars().any(|c| c.is_ascii_digit()), "{} → {:?}", s, q);
+        }
+    }
+
+    /// A count as people write it — digits with or without thousands separators, full-width
+    /// or not, 万 or 亿 after it, a unit, a qualifier — reads back as the value, unit and
+    /// comparison written.
+    #[test]
+    fn written_quantities_read_back(
+        n in 0u64..10_000_000_000,
+        frac in proptest::option::of(1u32..1000),
+        magnitude in prop_oneof![Just(("", 1i64)), Just(("万", 10_000)), Just(("亿", 100_000_000))],
+        unit in prop_oneof![Just(""), Just("人"), Just("个"), Just("元"), Just("公里"), Just("户")],
+        qualifier in prop_oneof![
+            Just(("", "", Cmp::Ge)),
+            Just(("约", "", Cmp::Approx)),
+            Just(("", "左右", Cmp::Approx)),
+            Just(("", "以上", Cmp::Ge)),
+            Just(("超过", "", Cmp::Ge)),
+            Just(("", "以内", Cmp::Le)),
+        ],
+        separators in any::<bool>(),
+        full_width in any::<bool>(),
+    ) {
+        let mut digits = n.to_string();
+        if separators {
+            let raw: Vec<char> = digits.chars().collect();
+            digits = raw
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let left = raw.len() - i;
+                    if i > 0 && left.is_multiple_of(3) { format!(",{c}") } else { c.to_string() }
+                })
+                .collect();
+        }
+        let mut value = Decimal::from(n);
+        if let Some(f) = frac {
+            digits.push_str(&format!(".{f:03}"));
+            value += Decimal::new(i64::from(f), 3);
+        }
+        if full_width {
+            digits = digits
+                .chars()
+                .map(|c| match c {
+                    '0'..='9' => char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c),
+                    '.' => '．',
+                    ',' => '，',
+                    c => c,
+                })
+                .collect();
+        }
+        let (before, after, cmp) = qualifier;
+        let text = format!("{before}{digits}{}{unit}{after}", magnitude.0);
+        let want = (value * Decimal::from(magnitude.1)).normalize();
+        let q = numerals::parse(&text);
+        prop_assert!(q.is_some(), "{} not read", text);
+        let q = q.unwrap();
+        prop_assert_eq!(q.value, want, "{}", text);
+        prop_assert_eq!(q.unit.as_str(), unit, "{}", text);
+        prop_assert_eq!(q.cmp, cmp, "{}", text);
     }
 
     #[test]

@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+mod audit;
 mod reporting;
+pub use audit::*;
 pub use reporting::*;
 
 fn dec(d: Decimal) -> String {

@@ -442,7 +442,180 @@ pub(super) async fn upload(
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::{Fields, number, read_fields};
+    use minsheng_app::reporting::FileAs;
+    use minsheng_app::workspace::{PlacedAssignment, ReportForm};
+    use minsheng_domain::*;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// A report form for a target of `kind`, with nothing filed yet.
+    fn form(kind: TargetKind) -> ReportForm {
+        let unit = OrgUnit {
+            id: UnitId(2),
+            parent: Some(UnitId(1)),
+            kind: UnitKind::City,
+            code: Some("220100".into()),
+            name: "长春市".into(),
+        };
+        ReportForm {
+            placed: PlacedAssignment {
+                assignment: Assignment {
+                    id: AssignmentId(7),
+                    target: TargetId(3),
+                    unit: unit.id,
+                    role: AssignmentRole::Partner,
+                    quota: Some(Decimal::from(52_000)),
+                    budget: None,
+                },
+                target: Target {
+                    id: TargetId(3),
+                    item: ItemId(1),
+                    seq: 1,
+                    quantity: Quantity::new(Decimal::from(230_000), "人"),
+                    cmp: Cmp::Ge,
+                    phrase: "城镇新增就业23万人".into(),
+                    span: None,
+                    implicit: false,
+                    delta: false,
+                    deadline: jiff::civil::date(2023, 12, 31),
+                    baseline: None,
+                    kind,
+                },
+                plan: PlanId(1),
+                year: 2023,
+                section_no: 1,
+                item_no: 1,
+            },
+            unit,
+            period: Period::Month {
+                year: 2023,
+                month: 6,
+            },
+            revisions: Vec::new(),
+            floor: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Text a person might type into a number box: digits, separators, full-width forms,
+    /// magnitudes, words, signs and spaces in any order.
+    fn typed() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("0"),
+                Just("7"),
+                Just("12"),
+                Just("99999999999999999999999999999"),
+                Just("."),
+                Just(","),
+                Just("，"),
+                Just("．"),
+                Just("１"),
+                Just("－"),
+                Just("-"),
+                Just("+"),
+                Just("e5"),
+                Just("万"),
+                Just("亿"),
+                Just("万亿"),
+                Just(" "),
+                Just("\u{3000}"),
+                Just("人"),
+                Just("很多"),
+                Just("NaN"),
+                Just("∞"),
+            ],
+            0..8,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// Any text in the value or funds box is read as a number or refused, never a panic.
+        #[test]
+        fn any_typed_number_is_read_or_refused(s in any::<String>(), t in typed()) {
+            let _ = number(&s);
+            let _ = number(&t);
+        }
+
+        /// A number written plainly, with thousands separators, in full-width digits or with
+        /// 万 after it reads back as itself.
+        #[test]
+        fn written_numbers_read_back(
+            mantissa in -10_000_000_000i64..10_000_000_000,
+            scale in 0u32..6,
+            wan in any::<bool>(),
+            full_width in any::<bool>(),
+        ) {
+            let d = Decimal::new(mantissa, scale);
+            let mut text = d.to_string();
+            if full_width {
+                text = text
+                    .chars()
+                    .map(|c| match c {
+                        '0'..='9' => char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c),
+                        '.' => '．',
+                        '-' => '－',
+                        c => c,
+                    })
+                    .collect();
+            }
+            let want = if wan {
+                text.push('万');
+                d * Decimal::from(10_000)
+            } else {
+                d
+            };
+            prop_assert_eq!(number(&text), Ok(Some(want)), "{}", text);
+            prop_assert_eq!(number(&format!(" {text} ")), Ok(Some(want)));
+        }
+
+        /// The form's reading of any fields, for a count or a qualitative item: what to file,
+        /// or a message for each field that cannot be read — and only for the fields that
+        /// exist, each message Chinese first — never a panic.
+        #[test]
+        fn any_fields_are_read_or_refused_by_field(
+            value in prop_oneof![any::<String>(), typed()],
+            spent in prop_oneof![any::<String>(), typed()],
+            stage in prop_oneof![any::<String>(), Just("started".to_string()), Just("done".to_string()), Just("not_started".to_string())],
+            narrative in any::<String>(),
+            correction in proptest::option::of(any::<String>()),
+            action in prop_oneof![any::<String>(), Just("draft".to_string()), Just("submit".to_string())],
+            stage_item in any::<bool>(),
+        ) {
+            let kind = if stage_item { TargetKind::Stage } else { TargetKind::Quantity };
+            let form = form(kind);
+            let fields = Fields { value, stage, spent, narrative, correction, action };
+            match read_fields(&fields, &form) {
+                Ok((input, file_as)) => {
+                    prop_assert_eq!(input.assignment, AssignmentId(7));
+                    prop_assert_eq!(input.period, form.period);
+                    prop_assert_eq!(input.value, number(&fields.value).unwrap());
+                    prop_assert_eq!(input.funds_spent, number(&fields.spent).unwrap());
+                    prop_assert_eq!(
+                        file_as,
+                        if fields.action == "draft" { FileAs::Draft } else { FileAs::Submitted }
+                    );
+                }
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    for (field, message) in &errors {
+                        prop_assert!(["value", "stage", "spent", "action"].contains(field), "{}", field);
+                        prop_assert!(message.chars().next().is_some_and(|c| !c.is_ascii()), "Chinese first: {}", message);
+                    }
+                    prop_assert_eq!(
+                        errors.iter().any(|(f, _)| *f == "value"),
+                        number(&fields.value).is_err()
+                    );
+                    prop_assert_eq!(
+                        errors.iter().any(|(f, _)| *f == "action"),
+                        !["draft", "submit"].contains(&fields.action.as_str())
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn numbers_are_read_as_people_type_them() {

@@ -2,6 +2,7 @@
 
 mod backup_cli;
 mod cli;
+mod crash;
 mod report_cli;
 mod tidy;
 mod user_cli;
