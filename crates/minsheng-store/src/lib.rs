@@ -32,7 +32,7 @@ mod tx;
 mod units;
 mod workspace;
 
-pub use accounts::StoredAccount;
+pub use accounts::{Failures, SignInRecord, StoredAccount};
 pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, redact_url};
 pub use error::StoreError;

@@ -158,13 +158,20 @@ impl IntoResponse for ApiError {
                     ),
                     WebError::Forbidden(msg) => (StatusCode::FORBIDDEN, "forbidden", msg),
                     WebError::Internal(cause) => {
-                        tracing::error!(error.cause = %cause, "Internal error while serving the API: {cause}");
+                        let id = crate::error::report_id();
+                        tracing::error!(error.cause = %cause, error.report = %id,
+                            "Internal error while serving the API (report {id}): {cause}");
                         (
                             StatusCode::INTERNAL_SERVER_ERROR,
                             "internal",
-                            "服务器内部错误,已记录日志 / internal error, logged".into(),
+                            crate::error::internal_detail(&id),
                         )
                     }
+                    WebError::Panicked(id) => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        crate::error::internal_detail(&id),
+                    ),
                 };
                 (status, code, None, detail)
             }
@@ -237,7 +244,8 @@ pub(crate) fn path_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
 /// Every plan the caller may read, newest year first: the published ones for the public,
 /// all for a signed-in account.
 #[utoipa::path(get, path = "/api/plans", tag = "plans",
-    responses((status = 200, body = [PlanDto])))]
+    responses((status = 200, body = [PlanDto]),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn list_plans(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -250,7 +258,8 @@ async fn list_plans(
 /// the public.
 #[utoipa::path(get, path = "/api/plans/{id}", tag = "plans",
     params(("id" = i64, Path, description = "plan id")),
-    responses((status = 200, body = PlanOutlineDto), (status = 404, body = ErrorsDto)))]
+    responses((status = 200, body = PlanOutlineDto), (status = 404, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_plan(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -279,7 +288,8 @@ fn period_of(p: &str, year: i16) -> Result<Period, ApiError> {
     security(("session" = [])),
     responses((status = 200, body = TrackingDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_tracking(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -299,7 +309,8 @@ async fn get_tracking(
     params(PeriodParam),
     security(("session" = [])),
     responses((status = 200, body = DashboardDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_dashboard(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -322,7 +333,8 @@ async fn get_dashboard(
 /// The signed-in account: its name, role and unit.
 #[utoipa::path(get, path = "/api/me", tag = "accounts",
     security(("session" = [])),
-    responses((status = 200, body = MeDto), (status = 401, body = ErrorsDto)))]
+    responses((status = 200, body = MeDto), (status = 401, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_me(State(st): State<AppState>, chrome: Chrome) -> Result<Json<MeDto>, ApiError> {
     let me = chrome.account()?;
     let unit = visibility::unit_of(&st.store, me).await?;

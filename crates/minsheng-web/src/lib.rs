@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 pub mod baseline;
 mod charts;
+pub mod client;
 mod editor;
 mod error;
 mod highlight;
@@ -27,10 +28,11 @@ pub use error::WebError;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use minsheng_app::Store;
 use std::time::Duration;
-use tower::util::MapResponseLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::trace::TraceLayer;
 
@@ -49,6 +51,9 @@ pub struct AppState {
     /// Whether the session cookie is marked `Secure` (sent over HTTPS only). Off only for a
     /// server reached over plain HTTP, such as the demo on localhost.
     pub secure_cookies: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed for the client's address
+    /// ([`client`]); none by default, so the header is ignored.
+    pub trusted_proxies: std::sync::Arc<[client::Cidr]>,
     /// What this server keeps in memory between requests (one `Arc`: the state is cloned for
     /// every request).
     pub caches: std::sync::Arc<Caches>,
@@ -96,6 +101,7 @@ impl AppState {
             today: None,
             thresholds: minsheng_domain::Thresholds::default(),
             secure_cookies: true,
+            trusted_proxies: std::sync::Arc::new([]),
             caches: Default::default(),
         }
     }
@@ -115,10 +121,33 @@ impl AppState {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// The headers every response carries: the CSP, no MIME sniffing, no framing, the referrer
-/// kept on this site. (One layer for the four: each layer costs something per request.)
-fn security_headers(mut res: Response) -> Response {
+/// The headers every response carries — the CSP, no MIME sniffing, no framing, the referrer
+/// kept on this site — and, on every answer to a signed-in request (one carrying the session
+/// cookie), every API answer and every answer that sets a cookie, `Cache-Control: private,
+/// no-store` unless the handler chose its own (the assets' `public`). A panic caught below
+/// ([`error::panicked`]) is answered here with the API's envelope when the request was for
+/// the API. One layer for all of it: each layer costs something per request.
+async fn frame(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let signed = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains(session::COOKIE_NAME));
+    let mut res = next.run(req).await;
+    if api && let Some(error::Panicked(id)) = res.extensions_mut().remove::<error::Panicked>() {
+        res = api::ApiError::Web(WebError::Panicked(id)).into_response();
+    }
     let h = res.headers_mut();
+    if (signed || api || h.contains_key(header::SET_COOKIE))
+        && !h.contains_key(header::CACHE_CONTROL)
+    {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -157,9 +186,11 @@ pub fn router(state: AppState) -> Router {
         // Cross-site form posts are refused (Sec-Fetch-Site / Origin, tower-http's CsrfLayer).
         .layer(CsrfLayer::new())
         .layer(timeout::TimeLimitLayer::new(Duration::from_secs(30)))
-        .layer(MapResponseLayer::new(
-            security_headers as fn(Response) -> Response,
-        ));
+        // A panic anywhere below is logged with a report id and answered 500 (error.rs).
+        .layer(CatchPanicLayer::custom(
+            error::panicked as fn(Box<dyn std::any::Any + Send + 'static>) -> Response,
+        ))
+        .layer(axum::middleware::from_fn(frame));
     // Request spans and their events are DEBUG: the layer is there only when they are logged
     // (MINSHENG_LOG=tower_http=debug), as it costs several per cent of the throughput.
     if tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG) {

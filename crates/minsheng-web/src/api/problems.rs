@@ -32,7 +32,8 @@ async fn seen(st: &AppState, me: &Account, id: ProblemId) -> Result<ProblemDto, 
     params(StateParam),
     security(("session" = [])),
     responses((status = 200, body = [ProblemDto]), (status = 401, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn list_problems(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -63,7 +64,8 @@ pub(crate) async fn list_problems(
     params(("id" = i64, Path, description = "problem id")),
     security(("session" = [])),
     responses((status = 200, body = ProblemDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_problem(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -79,7 +81,10 @@ pub(crate) async fn get_problem(
     request_body = NewProblemDto,
     security(("session" = [])),
     responses((status = 201, body = ProblemDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn raise_problem(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -105,7 +110,10 @@ pub(crate) async fn raise_problem(
     security(("session" = [])),
     responses((status = 200, body = ProblemDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn assign_problem(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -128,7 +136,10 @@ pub(crate) async fn assign_problem(
     security(("session" = [])),
     responses((status = 200, body = ProblemDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn resolve_problem(
     State(st): State<AppState>,
     chrome: Chrome,

@@ -78,7 +78,8 @@ fn filing_error(e: AppError) -> ApiError {
     params(MonthParam),
     security(("session" = [])),
     responses((status = 200, body = WorkspaceDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_workspace(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -98,7 +99,8 @@ pub(crate) async fn get_workspace(
     security(("session" = [])),
     responses((status = 200, body = ReportFormDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_report_form(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -125,7 +127,10 @@ pub(crate) async fn get_report_form(
     responses((status = 201, body = RevisionDto,
             headers(("location" = String, description = "/api/reports/{id} of the revision"))),
         (status = 401, body = ErrorsDto), (status = 403, body = ErrorsDto),
-        (status = 404, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 404, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn post_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -172,7 +177,8 @@ pub(crate) async fn post_report(
     params(("id" = i64, Path, description = "report id (one revision)")),
     security(("session" = [])),
     responses((status = 200, body = ReportViewDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -197,7 +203,8 @@ pub(crate) struct PlanParam {
     security(("session" = [])),
     responses((status = 200, body = ReviewQueueDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_review_queue(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -237,7 +244,8 @@ async fn decide(
     security(("session" = [])),
     responses((status = 200, body = RevisionDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn accept_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -254,7 +262,10 @@ pub(crate) async fn accept_report(
     security(("session" = [])),
     responses((status = 200, body = RevisionDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn return_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -275,7 +286,8 @@ pub(crate) async fn return_report(
     responses((status = 201, body = EvidenceDto), (status = 400, body = ErrorsDto),
         (status = 401, body = ErrorsDto), (status = 403, body = ErrorsDto),
         (status = 404, body = ErrorsDto), (status = 413, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn post_evidence(
     State(st): State<AppState>,
     chrome: Chrome,
