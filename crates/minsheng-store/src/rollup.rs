@@ -309,7 +309,13 @@ impl Tx {
         let cur: Option<String> = on_tx!(self, c => sqlx::query_scalar(GET)
             .bind(&p).bind(target.0).fetch_optional(&mut *c).await)?;
         let Some(cur) = cur else { return Ok(false) };
-        let actual = dec("rollup_target_month", "actual", &cur)? + d_actual;
+        let actual = dec("rollup_target_month", "actual", &cur)?
+            .checked_add(d_actual)
+            .ok_or_else(|| StoreError::Integrity {
+                detail: format!(
+                    "目标 {target} 的汇总值超出范围 / target {target}'s total is out of range"
+                ),
+            })?;
         on_tx!(self, c => sqlx::query(SET).bind(&p).bind(target.0).bind(dec_text(actual)).bind(d_reported)
             .execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(true)
@@ -333,7 +339,7 @@ impl Tx {
         let cur: Option<String> = on_tx!(self, c => sqlx::query_scalar(GET)
             .bind(&p).bind(unit.0).bind(section.0).bind(kind.code()).fetch_optional(&mut *c).await)?;
         let Some(cur) = cur else { return Ok(false) };
-        let sum = dec("rollup_region_month", "score_sum", &cur)? + d_score;
+        let sum = dec("rollup_region_month", "score_sum", &cur)?.saturating_add(d_score);
         on_tx!(self, c => sqlx::query(SET).bind(&p).bind(unit.0).bind(section.0).bind(dec_text(sum))
             .bind(kind.code()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         Ok(true)

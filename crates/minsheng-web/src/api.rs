@@ -207,10 +207,38 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     format!("请求内容不符合要求 / the body does not fit: {text}"),
                 ))
             }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge {
+                field: "body".into(),
+                reason: "请求体过大 / the body is too large".into(),
+            }),
             Err(e) => Err(ApiError::Web(WebError::BadRequest(format!(
                 "请求须为 JSON(Content-Type: application/json)/ the body must be JSON: {}",
                 e.body_text()
             )))),
+        }
+    }
+}
+
+/// A request's query parameters; parameters that do not fit (a required one missing, one
+/// given twice) answer with the envelope: 422 naming the parameter when serde names one.
+pub(crate) struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(QueryParams(v)),
+            Err(e) => {
+                let text = e.body_text();
+                Err(invalid(
+                    named_field(&text).unwrap_or_else(|| "query".into()),
+                    format!("查询参数不符合要求 / the query does not fit: {text}"),
+                ))
+            }
         }
     }
 }
@@ -294,7 +322,7 @@ async fn get_tracking(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
-    Query(q): Query<PeriodParam>,
+    QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<TrackingDto>, ApiError> {
     chrome.sees_all()?;
     let plan = minsheng_app::queries::plan(&st.store, path_id(&id)?).await?;
@@ -314,7 +342,7 @@ async fn get_tracking(
 async fn get_dashboard(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<PeriodParam>,
+    QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<DashboardDto>, ApiError> {
     chrome.sees_all()?;
     let period = Period::parse(&q.period).map_err(|e| invalid("period", e.to_string()))?;

@@ -164,6 +164,15 @@ async fn frame(req: axum::extract::Request, next: axum::middleware::Next) -> Res
     res
 }
 
+/// The outer layers of the site: a panic anywhere below is logged with a report id and
+/// answered 500 ([`error::panicked`]); then [`frame`]'s headers on every answer.
+fn framed(site: Router) -> Router {
+    site.layer(CatchPanicLayer::custom(
+        error::panicked as fn(Box<dyn std::any::Any + Send + 'static>) -> Response,
+    ))
+    .layer(axum::middleware::from_fn(frame))
+}
+
 /// The whole site.
 pub fn router(state: AppState) -> Router {
     let sessions = session::layer(
@@ -185,12 +194,8 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         // Cross-site form posts are refused (Sec-Fetch-Site / Origin, tower-http's CsrfLayer).
         .layer(CsrfLayer::new())
-        .layer(timeout::TimeLimitLayer::new(Duration::from_secs(30)))
-        // A panic anywhere below is logged with a report id and answered 500 (error.rs).
-        .layer(CatchPanicLayer::custom(
-            error::panicked as fn(Box<dyn std::any::Any + Send + 'static>) -> Response,
-        ))
-        .layer(axum::middleware::from_fn(frame));
+        .layer(timeout::TimeLimitLayer::new(Duration::from_secs(30)));
+    let site = framed(site);
     // Request spans and their events are DEBUG: the layer is there only when they are logged
     // (MINSHENG_LOG=tower_http=debug), as it costs several per cent of the throughput.
     if tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG) {
@@ -230,5 +235,62 @@ async fn shutdown() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    async fn answer(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let site = framed(
+            Router::new()
+                .route("/boom", axum::routing::get(boom))
+                .route("/api/boom", axum::routing::get(boom)),
+        );
+        let res = site
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_one_500_with_a_report_id_as_a_page_or_the_envelope() {
+        let (status, headers, body) = answer("/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("报告编号"), "{body}");
+        assert!(
+            !body.contains("boom"),
+            "the cause is logged, not shown: {body}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let (status, headers, body) = answer("/api/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["errors"][0]["code"], "internal", "{v}");
+        assert!(
+            v["errors"][0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("report "),
+            "{v}"
+        );
+        assert_eq!(headers["cache-control"], "private, no-store");
+        // Each panic gets its own id.
+        let (_, _, again) = answer("/api/boom").await;
+        assert_ne!(body, again);
     }
 }

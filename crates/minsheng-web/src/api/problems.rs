@@ -2,12 +2,12 @@
 //! problems board ([`minsheng_app::board`]).
 
 use super::dto::{AssignProblemDto, ErrorsDto, NewProblemDto, ProblemDto, ResolveProblemDto};
-use super::{ApiError, JsonBody, invalid, path_id};
+use super::{ApiError, JsonBody, QueryParams, invalid, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::problems::parse_due;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use minsheng_app::board::{self, StateFilter};
 use minsheng_app::coordination::ProblemInput;
@@ -37,7 +37,7 @@ async fn seen(st: &AppState, me: &Account, id: ProblemId) -> Result<ProblemDto, 
 pub(crate) async fn list_problems(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<StateParam>,
+    QueryParams(q): QueryParams<StateParam>,
 ) -> Result<Json<Vec<ProblemDto>>, ApiError> {
     let me = chrome.account()?;
     let filter = match q.state.as_deref().filter(|s| !s.is_empty()) {

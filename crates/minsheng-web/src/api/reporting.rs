@@ -9,7 +9,7 @@ use super::dto::{
     ErrorsDto, EvidenceDto, EvidenceUploadDto, ReportFormDto, ReportInputDto, ReportViewDto,
     ReturnReportDto, ReviewQueueDto, RevisionDto, WorkspaceDto,
 };
-use super::{ApiError, JsonBody, invalid, path_id};
+use super::{ApiError, JsonBody, QueryParams, invalid, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
@@ -17,7 +17,7 @@ use crate::workflow::form::{Fields, read_fields, uploaded_file};
 use crate::workflow::{UPLOAD_LIMIT, month_of};
 use axum::Json;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minsheng_app::AppError;
@@ -83,7 +83,7 @@ fn filing_error(e: AppError) -> ApiError {
 pub(crate) async fn get_workspace(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<MonthParam>,
+    QueryParams(q): QueryParams<MonthParam>,
 ) -> Result<Json<WorkspaceDto>, ApiError> {
     let me = chrome.account()?;
     let period = month(q.period.as_deref(), &st)?;
@@ -105,7 +105,7 @@ pub(crate) async fn get_report_form(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
-    Query(q): Query<MonthParam>,
+    QueryParams(q): QueryParams<MonthParam>,
 ) -> Result<Json<ReportFormDto>, ApiError> {
     let me = chrome.account()?;
     let assignment: AssignmentId = path_id(&id)?;
@@ -208,7 +208,7 @@ pub(crate) struct PlanParam {
 pub(crate) async fn get_review_queue(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<PlanParam>,
+    QueryParams(q): QueryParams<PlanParam>,
 ) -> Result<Json<ReviewQueueDto>, ApiError> {
     let me = chrome.account()?;
     let plan = match q.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {

@@ -4,6 +4,7 @@ mod api;
 mod auth;
 mod editor;
 mod english;
+mod extremes;
 mod office;
 mod pages;
 mod portal;
