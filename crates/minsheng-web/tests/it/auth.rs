@@ -201,6 +201,54 @@ async fn cross_site_posts_are_refused_and_headers_are_strict() {
 }
 
 #[tokio::test]
+async fn private_answers_are_never_stored_by_a_cache() {
+    for db in backends().await {
+        demo::build_with(&db.store, false).await.unwrap();
+        let st = state(&db.store, true);
+        let cookie = demo_sign_in(&st, "office").await;
+        let no_store = |p: &crate::support::Page| {
+            p.headers
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        // Every answer to a signed-in request, pages and API alike, and every API answer.
+        for uri in [
+            "/plans",
+            "/office",
+            "/problems",
+            "/public",
+            "/api/me",
+            "/api/plans",
+            "/nope",
+        ] {
+            let p = get_as(&st, &cookie, uri).await;
+            assert_eq!(
+                no_store(&p).as_deref(),
+                Some("private, no-store"),
+                "{} {uri}: {}",
+                db.label,
+                p.status
+            );
+        }
+        let p = get_as(&st, "", "/api/plans").await;
+        assert_eq!(no_store(&p).as_deref(), Some("private, no-store"));
+        // Signing in sets a cookie: not stored either.
+        let form = format!("name=leader&password={}", demo::DEMO_PASSWORD);
+        let p = post_as(&st, "", "/login", &form).await;
+        assert_eq!(no_store(&p).as_deref(), Some("private, no-store"));
+        // The public portal to the public may be cached; our assets keep their own rule.
+        assert_eq!(no_store(&get_as(&st, "", "/public").await), None);
+        let css = get_as(&st, &cookie, "/assets/site.css").await;
+        assert!(
+            no_store(&css).unwrap().starts_with("public"),
+            "{:?}",
+            no_store(&css)
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn the_language_switch_keeps_the_page_and_remembers_the_choice() {
     let db = minsheng_store::testing::sqlite().await;
     demo::build_with(&db.store, false).await.unwrap();
