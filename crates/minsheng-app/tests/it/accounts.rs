@@ -194,7 +194,7 @@ async fn the_office_unlocks_a_name_and_it_is_audited() {
             .iter()
             .find(|e| e.action == "unlock")
             .expect("audited");
-        assert_eq!(unlock.actor, "cli");
+        assert_eq!(unlock.actor, "system:cli");
         assert!(
             unlock
                 .before
