@@ -1,25 +1,102 @@
-//! Accounts and signing in: argon2id password hashes, sign-in with rate limiting, and the
+//! Accounts and signing in: argon2id password hashes, sign-in with throttling, and the
 //! permission checks every use-case the pages call goes through.
 //!
-//! Rate limiting counts failures in the database (not in one server's memory), so it holds
-//! across several servers: after [`MAX_FAILURES_PER_NAME`] failures as one name, or
-//! [`MAX_FAILURES_PER_CLIENT`] from one client, within [`WINDOW_MINUTES`], sign-in is refused
-//! even with the right password until the window has passed.
+//! **Throttling, not locking.** Failed sign-ins are counted in the database (not in one
+//! server's memory), so the rule holds across several servers; a failure is forgotten after
+//! [`WINDOW_HOURS`]. Nothing is ever locked outright: each scope below lets some failures
+//! pass, then makes the next attempt wait a delay that doubles with each further failure, up
+//! to a cap ([`Throttle`]). An attempt that comes too soon is refused without checking the
+//! password, saying how many seconds are left (HTTP 429 with `Retry-After`).
+//!
+//! | scope | free failures | first delay | cap |
+//! |---|---|---|---|
+//! | one name from one address ([`PER_PAIR`]) | 3 | 2 s | 15 min |
+//! | one name from any address ([`PER_NAME`]) | 10 | 1 s | 30 s |
+//! | one address as any name ([`PER_CLIENT`]) | 30 | 1 s | 30 s |
+//!
+//! So guessing one account's password from one address costs minutes per guess after a
+//! dozen, while failures from elsewhere — a botnet against the name, or a colleague behind
+//! the same proxy — slow the name or the address only moderately, and never from an address
+//! the name has signed in from before ([`KNOWN_DAYS`]): the wider scopes do not apply there.
+//! A sign-in that succeeds clears its own (name, address) count. The office can clear a
+//! name's failures: `minsheng user unlock NAME` ([`unlock`]).
 
 use crate::AppError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use minsheng_domain::{Account, Actor, Role, UnitId, UnitTree, UserId, check_account};
-use minsheng_store::{Store, StoredAccount};
+use minsheng_store::{Failures, Store, StoredAccount};
 use std::sync::LazyLock;
 
-/// Failed sign-ins as one name that lock it for the window.
-pub const MAX_FAILURES_PER_NAME: i64 = 5;
-/// Failed sign-ins from one client (as any names) that lock it out for the window.
-pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
-/// The window failures are counted over, in minutes.
-pub const WINDOW_MINUTES: i64 = 15;
+/// How long a failed sign-in counts, in hours.
+pub const WINDOW_HOURS: i64 = 24;
+/// How long an address a name signed in from stays known to it, in days.
+pub const KNOWN_DAYS: i64 = 90;
+
+/// The delay rule of one scope: after `free` failures, each attempt waits `first` seconds
+/// after the latest failure, doubled for each failure beyond `free`, at most `cap` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Failures that cost nothing.
+    pub free: i64,
+    /// The first delay, in seconds.
+    pub first: i64,
+    /// The longest delay, in seconds.
+    pub cap: i64,
+}
+
+impl Throttle {
+    /// The delay after `failures` failures, in seconds (0 while they are free).
+    pub fn delay(&self, failures: i64) -> i64 {
+        if failures < self.free {
+            return 0;
+        }
+        let doublings = u32::try_from(failures - self.free)
+            .unwrap_or(u32::MAX)
+            .min(32);
+        self.first.saturating_mul(1i64 << doublings).min(self.cap)
+    }
+
+    /// How many seconds from `now` until the next attempt may be made, given the scope's
+    /// failures; 0 when it may be made now.
+    pub fn wait(&self, f: Failures, now: Timestamp) -> i64 {
+        let Some(last) = f.last else {
+            return 0;
+        };
+        let allowed = last.saturating_add(SignedDuration::from_secs(self.delay(f.count)));
+        match allowed {
+            Ok(allowed) if allowed > now => {
+                // Rounded up: "wait 0 seconds" is never said.
+                let left = now.duration_until(allowed);
+                left.as_secs() + i64::from(left.subsec_nanos() > 0)
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// One name from one address.
+pub const PER_PAIR: Throttle = Throttle {
+    free: 3,
+    first: 2,
+    cap: 15 * 60,
+};
+/// One name from any address not known to it.
+pub const PER_NAME: Throttle = Throttle {
+    free: 10,
+    first: 1,
+    cap: 30,
+};
+/// One address, as any name it is not known to.
+pub const PER_CLIENT: Throttle = Throttle {
+    free: 30,
+    first: 1,
+    cap: 30,
+};
+/// The longest name recorded for a failure: no account's name is longer (64 characters), so
+/// a longer one is cut rather than stored whole.
+const MAX_RECORDED_NAME: usize = 64;
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -108,7 +185,8 @@ pub async fn set_password(
 }
 
 /// Signs in as `name` from `client` (an IP address) at `now`. Refuses a wrong name or
-/// password alike, and anything once the name or client has failed too often lately.
+/// password alike, and any attempt made before its throttling delay has passed (see the
+/// module docs), without checking the password.
 pub async fn sign_in(
     store: &Store,
     name: &str,
@@ -116,16 +194,26 @@ pub async fn sign_in(
     client: &str,
     now: Timestamp,
 ) -> Result<Account, AppError> {
-    let window_start = now - WINDOW_MINUTES.minutes();
-    let (by_name, by_client) = store
-        .sign_in_failures_since(name, client, window_start)
+    let name: String = name.chars().take(MAX_RECORDED_NAME + 1).collect();
+    let name = name.as_str();
+    let window_start = now - WINDOW_HOURS.hours();
+    let record = store
+        .sign_in_record(name, client, window_start, now - (KNOWN_DAYS * 24).hours())
         .await?;
-    if by_name >= MAX_FAILURES_PER_NAME || by_client >= MAX_FAILURES_PER_CLIENT {
-        return Err(AppError::SignInThrottled {
-            minutes: WINDOW_MINUTES,
-        });
+    let mut wait = PER_PAIR.wait(record.pair, now);
+    if !record.known {
+        wait = wait
+            .max(PER_NAME.wait(record.name, now))
+            .max(PER_CLIENT.wait(record.client, now));
     }
-    let stored = store.account_by_name(name).await?;
+    if wait > 0 {
+        return Err(AppError::SignInThrottled { seconds: wait });
+    }
+    let stored = if name.chars().count() > MAX_RECORDED_NAME {
+        None
+    } else {
+        store.account_by_name(name).await?
+    };
     let hash = stored
         .as_ref()
         .map_or_else(|| DECOY.clone(), |s| s.password_hash.clone());
@@ -136,7 +224,9 @@ pub async fn sign_in(
             disabled: false,
             ..
         }) if matches => {
-            store.clear_sign_in_failures(name, window_start).await?;
+            store
+                .record_sign_in_success(name, client, now, window_start)
+                .await?;
             Ok(account)
         }
         _ => {
@@ -144,6 +234,22 @@ pub async fn sign_in(
             Err(AppError::SignInRefused)
         }
     }
+}
+
+/// Clears every failed sign-in as `name`, so it may sign in again at once from anywhere
+/// (`minsheng user unlock`); audited. Returns how many failures were cleared.
+pub async fn unlock(store: &Store, actor: &Actor, name: &str) -> Result<i64, AppError> {
+    let stored = store
+        .account_by_name(name)
+        .await?
+        .ok_or_else(|| AppError::Invalid {
+            field: "name".into(),
+            reason: format!("账号“{name}”不存在 / no account '{name}'"),
+        })?;
+    let mut tx = store.begin(actor).await?;
+    let n = tx.clear_sign_in_failures(stored.account.id).await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// The account a session names, if it still exists and may sign in.

@@ -26,7 +26,7 @@ use crate::error::AppError;
 use jiff::civil::Date;
 use minsheng_domain::{
     Actor, Period, PlanStatus, Problem, ProblemId, ProblemStatus, Records, Reminder, ReminderRule,
-    ReportId, ReportingRule, UnitId, UnitKind, UnitTree,
+    ReportId, ReportingRule, TextField, UnitId, UnitKind, UnitTree, check_length,
 };
 use minsheng_store::{Escalation, NewProblem, Store, StoreError};
 
@@ -130,6 +130,9 @@ pub async fn raise_problem(
     if title.is_empty() {
         return Err(invalid("title", "须填写问题标题 / a problem needs a title"));
     }
+    check_length(TextField::ProblemTitle, title).map_err(|e| invalid("title", e.to_string()))?;
+    check_length(TextField::ProblemDescription, input.description.trim())
+        .map_err(|e| invalid("description", e.to_string()))?;
     check_unit(&tree, input.owner, "owner")?;
     check_due(input.due, today)?;
     if let Some(report) = input.report {
@@ -212,6 +215,8 @@ pub async fn resolve_problem(
             "办结须写明办理结果 / resolving needs a written resolution",
         ));
     }
+    check_length(TextField::Resolution, resolution)
+        .map_err(|e| invalid("resolution", e.to_string()))?;
     tx.resolve_problem(problem, resolution).await?;
     tx.commit().await?;
     Ok(())

@@ -128,6 +128,16 @@ pub async fn assign(
                 ),
             ));
         }
+        if let Some(Err(e)) = b.map(|b| minsheng_domain::check_report_value(b, "元")) {
+            return Err(invalid("budget", format!("{}:{e}", name(u))));
+        }
+    }
+    for s in &d.shares {
+        if let Err(e) = minsheng_domain::check_report_value(s.quota, &target.quantity.unit) {
+            if !s.quota.is_sign_negative() {
+                return Err(invalid("quota", format!("{}:{e}", name(s.unit))));
+            }
+        }
     }
     if !d.shares.is_empty() {
         let quotas: Vec<Decimal> = d.shares.iter().map(|s| s.quota).collect();

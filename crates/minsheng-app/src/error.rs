@@ -29,13 +29,14 @@ pub enum AppError {
     /// nothing of which was wrong.
     #[error("账号或密码错误 / wrong name or password")]
     SignInRefused,
-    /// Too many failed sign-ins lately, as this name or from this client.
+    /// Too many failed sign-ins lately, as this name or from this client: the next attempt
+    /// must wait.
     #[error(
-        "登录失败次数过多,请 {minutes} 分钟后再试 / too many failed sign-ins; try again in {minutes} minutes"
+        "登录失败次数过多,请 {seconds} 秒后再试 / too many failed sign-ins; try again in {seconds} seconds"
     )]
     SignInThrottled {
-        /// How long to wait.
-        minutes: i64,
+        /// How long to wait, in seconds.
+        seconds: i64,
     },
     /// The account may not see or do this.
     #[error("无权{what} / not allowed to {what_en}")]

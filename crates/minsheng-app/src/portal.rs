@@ -294,15 +294,15 @@ async fn regions(
         let row = sums
             .entry(r.row.unit)
             .or_insert_with(|| vec![(Decimal::ZERO, 0); sections.len()]);
-        row[k].0 += r.row.score_sum;
+        row[k].0 = row[k].0.saturating_add(r.row.score_sum);
         row[k].1 += r.row.assignments;
     }
     Ok(sums
         .into_iter()
         .map(|(unit, row)| {
-            let (s, n) = row
-                .iter()
-                .fold((Decimal::ZERO, 0i64), |(s, n), (a, b)| (s + a, n + b));
+            let (s, n) = row.iter().fold((Decimal::ZERO, 0i64), |(s, n), (a, b)| {
+                (s.saturating_add(*a), n + b)
+            });
             PublicRegion {
                 name: tree.get(unit).map(|u| u.name.clone()).unwrap_or_default(),
                 completion: ratio(s, n),
@@ -318,7 +318,9 @@ fn ratio(sum: Decimal, n: i64) -> Option<Decimal> {
 
 fn mean(xs: &[Decimal]) -> Option<Decimal> {
     ratio(
-        xs.iter().copied().sum(),
+        xs.iter()
+            .copied()
+            .fold(Decimal::ZERO, Decimal::saturating_add),
         i64::try_from(xs.len()).unwrap_or(i64::MAX),
     )
 }

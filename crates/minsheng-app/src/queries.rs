@@ -188,7 +188,10 @@ async fn carried(
             .iter()
             .filter(|(a, _)| a.role == AssignmentRole::Partner)
             .filter_map(|(a, _)| a.quota)
-            .sum()
+            .fold(
+                rust_decimal::Decimal::ZERO,
+                rust_decimal::Decimal::saturating_add,
+            )
     });
     Ok(TargetAssignments {
         target,

@@ -6,8 +6,8 @@
 
 use crate::error::{AppError, RowRefusal};
 use minsheng_domain::{
-    Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, TargetKind, UnitId,
-    UnitTree,
+    Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, TargetKind,
+    TextField, UnitId, UnitTree, check_length, check_report_value,
 };
 use minsheng_store::{NewReport, Store, Tx};
 use rust_decimal::Decimal;
@@ -267,6 +267,17 @@ async fn check_request(
         (v, None) => v,
         (None, Some(_)) => None,
     };
+    // Bounded at the door by the target's unit (and funds in 元): no value a later sum or
+    // ratio cannot hold.
+    if let Some(v) = value {
+        check_report_value(v, &target.quantity.unit)
+            .map_err(|e| invalid("value", e.to_string()))?;
+    }
+    check_length(TextField::Narrative, &input.narrative)
+        .map_err(|e| invalid("narrative", e.to_string()))?;
+    if let Some(c) = &input.correction {
+        check_length(TextField::Correction, c).map_err(|e| invalid("correction", e.to_string()))?;
+    }
     if value.is_some_and(|v| v.is_sign_negative()) {
         return Err(invalid(
             "value",
@@ -278,6 +289,9 @@ async fn check_request(
             "funds_spent",
             "资金不能为负 / funds cannot be negative",
         ));
+    }
+    if let Some(f) = input.funds_spent {
+        check_report_value(f, "元").map_err(|e| invalid("funds_spent", e.to_string()))?;
     }
     if target.kind == TargetKind::Stage {
         if value.is_some() {

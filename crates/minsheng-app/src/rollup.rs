@@ -161,8 +161,10 @@ pub async fn recompute_in(tx: &mut Tx) -> Result<(), AppError> {
                     reported: 0,
                 });
                 row.assignments += 1;
-                row.actual += values[m];
-                row.quota += quota;
+                // Saturating: values stored before reports were bounded cannot overflow a
+                // rebuild (a total held at the limit is shown as it is).
+                row.actual = row.actual.saturating_add(values[m]);
+                row.quota = row.quota.saturating_add(quota);
                 row.reported += i64::from(reported[m]);
                 let s = score(target.kind, &goal, values[m]);
                 for (r, kind) in regs.iter() {
@@ -177,7 +179,7 @@ pub async fn recompute_in(tx: &mut Tx) -> Result<(), AppError> {
                             score_sum: Decimal::ZERO,
                         });
                     row.assignments += 1;
-                    row.score_sum += s;
+                    row.score_sum = row.score_sum.saturating_add(s);
                 }
             }
         }
@@ -289,12 +291,12 @@ pub struct Dashboard {
 impl Dashboard {
     /// Σ of the targets' actuals.
     pub fn sum_actual(&self) -> Decimal {
-        self.targets.iter().map(|t| t.row.actual).sum()
+        minsheng_domain::quantity::saturating_sum(self.targets.iter().map(|t| t.row.actual))
     }
 
     /// Σ of the targets' quotas.
     pub fn sum_quota(&self) -> Decimal {
-        self.targets.iter().map(|t| t.row.quota).sum()
+        minsheng_domain::quantity::saturating_sum(self.targets.iter().map(|t| t.row.quota))
     }
 
     /// Assignments with no accepted report for the month itself.
@@ -308,7 +310,8 @@ impl Dashboard {
     /// Mean capped completion over all assignments of the city-level regions.
     pub fn mean_completion(&self) -> f64 {
         let n: i64 = self.regions.iter().map(|r| r.row.assignments).sum();
-        let s: Decimal = self.regions.iter().map(|r| r.row.score_sum).sum();
+        let s =
+            minsheng_domain::quantity::saturating_sum(self.regions.iter().map(|r| r.row.score_sum));
         if n == 0 {
             return 0.0;
         }

@@ -108,7 +108,7 @@ pub fn trajectory(
         carriers
             .iter()
             .map(|a| value_at(reports.get(a).unwrap_or(&none), *a, m))
-            .sum()
+            .fold(Decimal::ZERO, Decimal::saturating_add)
     };
     let now_value = (now > 0).then(|| {
         actual_at(Period::Month {
@@ -125,7 +125,7 @@ pub fn trajectory(
             let forecast = match (forecast, now_value) {
                 (Some(f), Some(v)) if m >= now && now < last => {
                     let into = Decimal::from(m - now) / Decimal::from(last - now);
-                    Some(v + (f.value - v) * into)
+                    Some(v.saturating_add(f.value.saturating_sub(v).saturating_mul(into)))
                 }
                 _ => None,
             };

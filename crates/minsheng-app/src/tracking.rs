@@ -412,10 +412,9 @@ fn track_target(
                 .any(|a| is_reported(reports_of(a), a.id, **m))
         })
         .map(|m| {
-            let v = carriers
-                .iter()
-                .map(|a| value_at(reports_of(a), a.id, *m))
-                .sum();
+            let v = minsheng_domain::quantity::saturating_sum(
+                carriers.iter().map(|a| value_at(reports_of(a), a.id, *m)),
+            );
             (m.months_into_year(), v)
         })
         .collect();

@@ -6,8 +6,9 @@
 //! writing anything, so the pages and the JSON API share one set of checks:
 //! - a unit account reads and writes only the assignments, reports and evidence of its own
 //!   unit and the units below it ([`ensure_can_report_for`]);
-//! - whoever may see a unit ([`ensure_can_see`]) reads its reports and downloads their
-//!   evidence;
+//! - whoever may see a unit ([`ensure_can_see`]) reads its filed reports and downloads their
+//!   evidence; a draft is its unit's until it is filed: the office and viewers do not see it
+//!   (it is not found), nor its evidence;
 //! - only the office reviews ([`ensure_office`]); the office and viewers read the queue.
 //!
 //! A refusal of permission is [`AppError::Forbidden`]; a record that does not exist is
@@ -22,7 +23,7 @@ use jiff::civil::Date;
 use minsheng_domain::{
     Account, Actor, Assignment, AssignmentId, Evidence, EvidenceId, OrgUnit, Period, Plan, PlanId,
     Problem, Records, Reminder, ReminderRule, Report, ReportId, ReportStatus, ReportingRule, Role,
-    UnitId, UnitTree,
+    TextField, UnitId, UnitTree, check_length,
 };
 use minsheng_store::Store;
 pub use minsheng_store::{PlacedAssignment, QueuedReport};
@@ -488,6 +489,12 @@ pub async fn review(
     decision: &Decision,
 ) -> Result<(), AppError> {
     ensure_office(account)?;
+    if let Decision::Return(reason) = decision {
+        check_length(TextField::ReturnReason, reason.trim()).map_err(|e| AppError::Invalid {
+            field: "reason".into(),
+            reason: e.to_string(),
+        })?;
+    }
     reporting::review_report(store, &Actor::new(&account.name), report, decision).await
 }
 
@@ -515,7 +522,25 @@ pub struct ReportView {
     pub revisions: Vec<Revision>,
 }
 
-/// A report and its history, for anyone who may see its unit.
+/// A draft is its unit's until it is filed: only accounts that report for the unit (it and
+/// the units above it) see it; to anyone else it does not exist.
+fn ensure_draft_visible(
+    account: &Account,
+    tree: &UnitTree,
+    unit: UnitId,
+    report: &Report,
+) -> Result<(), AppError> {
+    if report.status == ReportStatus::Draft && !account.can_report_for(tree, unit) {
+        return Err(AppError::NotFound {
+            what: "report",
+            id: report.id.0,
+        });
+    }
+    Ok(())
+}
+
+/// A report and its history, for anyone who may see its unit; drafts only for the units
+/// that report for it ([`ensure_draft_visible`]).
 pub async fn report_view(
     store: &Store,
     account: &Account,
@@ -525,9 +550,11 @@ pub async fn report_view(
     let placed = store.placed_assignment(report.assignment).await?;
     let tree = store.unit_tree().await?;
     ensure_can_see(account, &tree, placed.assignment.unit)?;
+    ensure_draft_visible(account, &tree, placed.assignment.unit, &report)?;
+    let drafts = account.can_report_for(&tree, placed.assignment.unit);
     let mut revisions = Vec::new();
     for r in store.reports_of_assignment(report.assignment).await? {
-        if r.period == report.period {
+        if r.period == report.period && (drafts || r.status != ReportStatus::Draft) {
             revisions.push(Revision {
                 evidence: store.evidence_of_report(r.id).await?,
                 report: r,
@@ -581,6 +608,12 @@ pub async fn evidence_file(
     let assignment = store.assignment(report.assignment).await?;
     let tree = store.unit_tree().await?;
     ensure_can_see(account, &tree, assignment.unit)?;
+    ensure_draft_visible(account, &tree, assignment.unit, &report).map_err(|_| {
+        AppError::NotFound {
+            what: "evidence",
+            id: id.0,
+        }
+    })?;
     Ok(store.evidence(id).await?)
 }
 

@@ -8,7 +8,7 @@
 //! - one month `m` (or all points in one month, the last of them counting): the pace since
 //!   1 January, `v × M / m` for a count; for a level, the pace from the baseline,
 //!   `b + (v − b) × M / m`, or the level itself when no baseline is known;
-//! - no point: no forecast.
+//! - no point, or values too large to compute with (beyond `Decimal`'s range): no forecast.
 //!
 //! A cumulative count never falls, so its forecast is never below the latest value. The
 //! forecast meets the goal by the goal's comparison ([`meets`]). A perfectly linear history
@@ -33,33 +33,7 @@ pub struct Forecast {
 /// is the `approx` tolerance. See the module docs.
 pub fn forecast(goal: &Goal, history: &[(i8, Decimal)], tolerance: Decimal) -> Option<Forecast> {
     let &(_, latest) = history.iter().max_by_key(|(m, _)| *m)?;
-    let target_month = Decimal::from(goal.deadline_months());
-    let n = Decimal::from(history.len());
-    let sx: Decimal = history.iter().map(|(m, _)| Decimal::from(*m)).sum();
-    let sy: Decimal = history.iter().map(|(_, v)| *v).sum();
-    let sxx: Decimal = history
-        .iter()
-        .map(|(m, _)| Decimal::from(*m) * Decimal::from(*m))
-        .sum();
-    let sxy: Decimal = history.iter().map(|(m, v)| Decimal::from(*m) * *v).sum();
-    let den = n * sxx - sx * sx;
-    let value = if den.is_zero() {
-        // one month only: the pace since 1 January
-        let m = Decimal::from(history.iter().map(|(m, _)| *m).max()?);
-        let start = match goal.accrual {
-            Accrual::Cumulative => Decimal::ZERO,
-            Accrual::Level => goal.baseline.unwrap_or(latest),
-        };
-        if m.is_zero() {
-            latest
-        } else {
-            start + (latest - start) * target_month / m
-        }
-    } else {
-        let slope = (n * sxy - sx * sy) / den;
-        let intercept = (sy - slope * sx) / n;
-        intercept + slope * target_month
-    };
+    let value = trend(goal, history, latest)?;
     let value = match goal.accrual {
         Accrual::Cumulative => value.max(latest),
         Accrual::Level => value,
@@ -69,6 +43,49 @@ pub fn forecast(goal: &Goal, history: &[(i8, Decimal)], tolerance: Decimal) -> O
         meets: meets(goal.cmp, value, goal.value, tolerance),
         points: history.len(),
     })
+}
+
+/// The trend's value at the deadline, or `None` when it cannot be held in a `Decimal` (stored
+/// values near its limits): no forecast rather than a wrong one.
+fn trend(goal: &Goal, history: &[(i8, Decimal)], latest: Decimal) -> Option<Decimal> {
+    let target_month = Decimal::from(goal.deadline_months());
+    let n = Decimal::from(history.len());
+    let mut sx = Decimal::ZERO;
+    let mut sy = Decimal::ZERO;
+    let mut sxx = Decimal::ZERO;
+    let mut sxy = Decimal::ZERO;
+    for &(m, v) in history {
+        let m = Decimal::from(m);
+        sx = sx.checked_add(m)?;
+        sy = sy.checked_add(v)?;
+        sxx = sxx.checked_add(m.checked_mul(m)?)?;
+        sxy = sxy.checked_add(m.checked_mul(v)?)?;
+    }
+    let den = n.checked_mul(sxx)?.checked_sub(sx.checked_mul(sx)?)?;
+    if den.is_zero() {
+        // one month only: the pace since 1 January
+        let m = Decimal::from(history.iter().map(|(m, _)| *m).max()?);
+        let start = match goal.accrual {
+            Accrual::Cumulative => Decimal::ZERO,
+            Accrual::Level => goal.baseline.unwrap_or(latest),
+        };
+        if m.is_zero() {
+            Some(latest)
+        } else {
+            let pace = latest
+                .checked_sub(start)?
+                .checked_mul(target_month)?
+                .checked_div(m)?;
+            start.checked_add(pace)
+        }
+    } else {
+        let slope = n
+            .checked_mul(sxy)?
+            .checked_sub(sx.checked_mul(sy)?)?
+            .checked_div(den)?;
+        let intercept = sy.checked_sub(slope.checked_mul(sx)?)?.checked_div(n)?;
+        intercept.checked_add(slope.checked_mul(target_month)?)
+    }
 }
 
 #[cfg(test)]

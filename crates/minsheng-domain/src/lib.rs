@@ -11,6 +11,8 @@ pub mod assignment;
 pub mod audit;
 pub mod effective;
 #[cfg(test)]
+mod extremes;
+#[cfg(test)]
 mod fixtures;
 pub mod forecast;
 pub mod goal;
@@ -27,6 +29,7 @@ pub mod rollup;
 pub mod schedule;
 pub mod split;
 pub mod status;
+pub mod text;
 pub mod unit;
 
 pub use access::{Account, AccountError, Role, check_account};
@@ -41,7 +44,7 @@ pub use period::{Period, PeriodError};
 pub use plan::{Item, Plan, PlanKind, PlanStatus, Section, Target, TargetKind, TargetSpan};
 pub use problem::{Problem, ProblemStatus};
 pub use progress::{Completion, completion, meets, schedule_gap};
-pub use quantity::{Cmp, Quantity};
+pub use quantity::{Cmp, Quantity, ValueError, check_report_value};
 pub use reminders::{Records, Reminder, ReminderRule, ReminderRuleError, reminders};
 pub use report::{Evidence, Report, ReportStatus, Stage};
 pub use reporting::{
@@ -59,4 +62,5 @@ pub use status::{
     Colour, Status, Thresholds, ThresholdsError, classify_gap, quantitative_status, stage_score,
     stage_status,
 };
+pub use text::{TextField, TooLong, check_length};
 pub use unit::{OrgUnit, UnitKind, UnitTree};

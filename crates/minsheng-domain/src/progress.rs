@@ -22,6 +22,10 @@
 //! mid-year is not a delay); `(expected − actual) / goal × 100` for `le` (using less of a cap
 //! than its pace, or a shorter time limit, is ahead); `−|actual − expected| / goal × 100` for
 //! an `approx`/`eq` level. Against a goal of 0, any deviation counts as 100 points.
+//!
+//! Nothing here overflows, whatever the values: differences and products saturate at
+//! `Decimal::MAX`/`MIN` and a quotient too large to hold is held there (values a report may
+//! carry are bounded far below, [`crate::quantity::check_report_value`]).
 
 use crate::goal::{Accrual, Goal};
 use crate::quantity::Cmp;
@@ -45,7 +49,7 @@ pub fn meets(cmp: Cmp, actual: Decimal, goal: Decimal, tolerance: Decimal) -> bo
     match cmp {
         Cmp::Ge => actual >= goal,
         Cmp::Le => actual <= goal,
-        Cmp::Approx => (actual - goal).abs() <= tolerance * goal.abs(),
+        Cmp::Approx => actual.saturating_sub(goal).abs() <= tolerance.saturating_mul(goal.abs()),
         Cmp::Eq => actual == goal,
     }
 }
@@ -96,9 +100,11 @@ pub fn completion(goal: &Goal, actual: Decimal, tolerance: Decimal) -> Completio
 /// the module docs.
 pub fn schedule_gap(goal: &Goal, actual: Decimal, expected: Decimal) -> Decimal {
     let ahead = match (goal.cmp, goal.accrual) {
-        (Cmp::Ge, _) | (Cmp::Approx | Cmp::Eq, Accrual::Cumulative) => actual - expected,
-        (Cmp::Le, _) => expected - actual,
-        (Cmp::Approx | Cmp::Eq, Accrual::Level) => -(actual - expected).abs(),
+        (Cmp::Ge, _) | (Cmp::Approx | Cmp::Eq, Accrual::Cumulative) => {
+            actual.saturating_sub(expected)
+        }
+        (Cmp::Le, _) => expected.saturating_sub(actual),
+        (Cmp::Approx | Cmp::Eq, Accrual::Level) => -actual.saturating_sub(expected).abs(),
     };
     if ahead.is_zero() {
         return Decimal::ZERO;
@@ -111,7 +117,16 @@ pub fn schedule_gap(goal: &Goal, actual: Decimal, expected: Decimal) -> Decimal 
             hundred
         };
     }
-    ahead * hundred / goal.value.abs()
+    // Values far outside any real goal (a stored value near `Decimal::MAX` against a goal of
+    // 0.001) are held at the largest gap rather than overflowing.
+    ahead
+        .saturating_mul(hundred)
+        .checked_div(goal.value.abs())
+        .unwrap_or(if ahead.is_sign_negative() {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        })
 }
 
 #[cfg(test)]

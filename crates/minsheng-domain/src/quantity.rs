@@ -91,6 +91,123 @@ impl fmt::Display for Quantity {
     }
 }
 
+/// The most decimal places a reported value may carry (after trailing zeros are dropped):
+/// enough for 0.000001万 or a rate to a millionth of a point, few enough that arithmetic on
+/// reported values never runs out of digits.
+pub const MAX_REPORT_DECIMALS: u32 = 6;
+
+/// The largest value a report may carry in a target's unit: a sane maximum per kind of unit,
+/// so that sums, differences and ratios of reported values stay far from `Decimal`'s limits
+/// (about 7.9 × 10²⁸).
+///
+/// - money (元): 10¹⁵ (一千万亿元, several times a year of China's GDP);
+/// - people and counted things (人, 人次, 户, 个, 所, …): 10¹² (一万亿);
+/// - rates (%, 百分点): 1,000; ‰: 10,000; multiples (倍): 1,000;
+/// - time limits (工作日, 天, 小时, 分钟, …): 100,000;
+/// - any other unit (吨, 公里, 千瓦时, none written): 10¹⁵.
+pub fn report_value_max(unit: &str) -> Decimal {
+    let power = match unit {
+        "%" | "百分点" | "倍" => 3,
+        "‰" => 4,
+        "工作日" | "天" | "日" | "周" | "小时" | "分钟" | "秒" | "岁" | "课时" => 5,
+        "元" => 15,
+        "人" | "名" | "人次" | "户" | "户次" | "个" | "家" | "所" | "座" | "处" | "条" | "张"
+        | "套" | "间" | "台" | "辆" | "架" | "艘" | "项" | "件" | "场" | "次" | "床" | "位"
+        | "例" | "车次" | "班次" | "架次" | "批次" | "场次" => 12,
+        _ => 15,
+    };
+    Decimal::from(10i64.pow(power))
+}
+
+/// Why a reported value is refused at the door.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// Written in exponent notation (1e5, 2.3E+4): refused rather than guessed at.
+    #[error(
+        "“{0}”是科学计数法,请直接写出数值(如 23000 或 2.3万) / '{0}' is in exponent notation: write the number out (23000, or 2.3万)"
+    )]
+    Exponent(String),
+    /// Not a number at all.
+    #[error("“{0}”不是数值 / '{0}' is not a number")]
+    NotANumber(String),
+    /// Negative.
+    #[error("数值不能为负({value}) / the value cannot be negative ({value})")]
+    Negative {
+        /// The value.
+        value: Decimal,
+    },
+    /// Above the largest value a report may carry in its unit.
+    #[error(
+        "数值{value}超过以“{unit}”计的上限{max},请检查单位与数量级 / the value {value} is above the most a report may carry in '{unit}' ({max}): check the unit and magnitude"
+    )]
+    TooLarge {
+        /// The value.
+        value: Decimal,
+        /// The unit it is in.
+        unit: String,
+        /// The largest allowed.
+        max: Decimal,
+    },
+    /// More decimal places than [`MAX_REPORT_DECIMALS`].
+    #[error(
+        "数值{value}的小数位超过{MAX_REPORT_DECIMALS}位 / the value {value} has more than {MAX_REPORT_DECIMALS} decimal places"
+    )]
+    TooPrecise {
+        /// The value.
+        value: Decimal,
+    },
+}
+
+/// Checks a value a report carries in `unit` (the target's unit, or 元 for funds): not
+/// negative, at most [`report_value_max`], at most [`MAX_REPORT_DECIMALS`] decimal places.
+pub fn check_report_value(value: Decimal, unit: &str) -> Result<(), ValueError> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ValueError::Negative { value });
+    }
+    let max = report_value_max(unit);
+    if value > max {
+        return Err(ValueError::TooLarge {
+            value: value.normalize(),
+            unit: unit.to_string(),
+            max,
+        });
+    }
+    let value = value.normalize();
+    if value.scale() > MAX_REPORT_DECIMALS {
+        return Err(ValueError::TooPrecise { value });
+    }
+    Ok(())
+}
+
+/// Reads a decimal as a person or a client wrote it, plain (`23000`, `-1.5`, `0.25`):
+/// exponent notation (`1e5`) is refused with its own message rather than read by accident,
+/// and so is a number with more digits than a `Decimal` holds.
+pub fn read_plain_decimal(text: &str) -> Result<Decimal, ValueError> {
+    let t = text.trim();
+    if t.contains(['e', 'E']) && t.chars().any(|c| c.is_ascii_digit()) {
+        return Err(ValueError::Exponent(t.to_string()));
+    }
+    let plain = t
+        .strip_prefix(['-', '+'])
+        .unwrap_or(t)
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.');
+    if !plain || t.is_empty() {
+        return Err(ValueError::NotANumber(t.to_string()));
+    }
+    // `from_str_exact` refuses rather than rounds a number it cannot hold.
+    Decimal::from_str_exact(t).map_err(|_| ValueError::NotANumber(t.to_string()))
+}
+
+/// `a + b`, held at `Decimal::MAX` (or `MIN`) rather than overflowing: for figures shown or
+/// summed from stored values, where a value too large to add is already refused at the door
+/// and a page must still render.
+pub fn saturating_sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
+    values
+        .into_iter()
+        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v))
+}
+
 /// Formats a value with 万 / 亿 / 万亿 where that is how it would be written:
 /// 230000 → "23万", 16000 → "1.6万", 35000000000 → "350亿", 800 → "800", 1.3 → "1.3".
 pub fn format_zh(value: Decimal) -> String {
@@ -124,7 +241,8 @@ pub fn format_zh_rounded(value: Decimal) -> String {
     } else {
         Decimal::new(1, 2)
     };
-    format_zh((value / step).round() * step)
+    // A value within a step of `Decimal::MAX` cannot be rounded up: shown as it is.
+    format_zh((value / step).round().checked_mul(step).unwrap_or(value))
 }
 
 #[cfg(test)]
@@ -157,6 +275,77 @@ mod tests {
         assert_eq!(format_zh_rounded(d("1234567890.5")), "12.35亿");
         assert_eq!(format_zh_rounded(d("230000")), "23万");
         assert_eq!(format_zh_rounded(d("1.2")), "1.2");
+    }
+
+    #[test]
+    fn report_values_are_bounded_by_their_unit() {
+        assert_eq!(check_report_value(d("230000"), "人"), Ok(()));
+        assert_eq!(check_report_value(d("98.50"), "%"), Ok(()));
+        assert_eq!(check_report_value(d("0"), "元"), Ok(()));
+        assert!(matches!(
+            check_report_value(Decimal::MAX, "元"),
+            Err(ValueError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            check_report_value(d("1001"), "%"),
+            Err(ValueError::TooLarge { .. })
+        ));
+        assert!(check_report_value(d("1000000000000"), "人").is_ok());
+        assert!(check_report_value(d("1000000000001"), "人").is_err());
+        assert!(matches!(
+            check_report_value(Decimal::MIN, "人"),
+            Err(ValueError::Negative { .. })
+        ));
+        assert!(matches!(
+            check_report_value(d("0.0000001"), "%"),
+            Err(ValueError::TooPrecise { .. })
+        ));
+        assert_eq!(check_report_value(d("1.5000000000"), "人"), Ok(()));
+        let e = check_report_value(Decimal::MAX, "元")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("数值79228162514264337593543950335超过以“元”计的上限"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn plain_decimals_only() {
+        assert_eq!(read_plain_decimal(" 12.5 "), Ok(d("12.5")));
+        assert_eq!(read_plain_decimal("-3"), Ok(d("-3")));
+        assert!(matches!(
+            read_plain_decimal("1e5"),
+            Err(ValueError::Exponent(_))
+        ));
+        assert!(matches!(
+            read_plain_decimal("2.3E+4"),
+            Err(ValueError::Exponent(_))
+        ));
+        assert!(matches!(
+            read_plain_decimal("1_000"),
+            Err(ValueError::NotANumber(_))
+        ));
+        assert!(matches!(
+            read_plain_decimal("很多"),
+            Err(ValueError::NotANumber(_))
+        ));
+        assert!(matches!(
+            read_plain_decimal(""),
+            Err(ValueError::NotANumber(_))
+        ));
+        assert!(read_plain_decimal("79228162514264337593543950335").is_ok());
+        assert!(read_plain_decimal("79228162514264337593543950336").is_err());
+        assert!(read_plain_decimal("0.00000000000000000000000000001").is_err());
+    }
+
+    #[test]
+    fn the_largest_decimal_formats_without_overflow() {
+        for v in [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28)] {
+            assert!(!format_zh(v).is_empty());
+            assert!(!format_zh_rounded(v).is_empty());
+        }
+        assert_eq!(saturating_sum([Decimal::MAX, Decimal::ONE]), Decimal::MAX);
     }
 
     #[test]

@@ -29,6 +29,7 @@ use crate::goal::{Accrual, Goal};
 use crate::ids::{TargetId, UnitId};
 use crate::plan::Target;
 use crate::progress::{Completion, completion};
+use crate::quantity::saturating_sum;
 use crate::status::Status;
 use crate::unit::UnitTree;
 use rust_decimal::Decimal;
@@ -67,15 +68,15 @@ pub fn roll_up_target(target: &Target, rows: &[Assessment], tolerance: Decimal) 
         match goal.accrual {
             Accrual::Cumulative if !shares.is_empty() => (
                 shares.clone(),
-                Some(shares.iter().map(|r| r.value).sum()),
-                Some(shares.iter().filter_map(|r| r.quota).sum()),
+                Some(saturating_sum(shares.iter().map(|r| r.value))),
+                Some(saturating_sum(shares.iter().filter_map(|r| r.quota))),
             ),
             Accrual::Level if !shares.is_empty() => {
                 match lead().filter(|r| r.quota.is_none() && r.reported) {
                     Some(r) => (vec![r], Some(r.value), None),
                     None => {
                         let n = Decimal::from(shares.len());
-                        let mean = shares.iter().map(|r| r.value).sum::<Decimal>() / n;
+                        let mean = saturating_sum(shares.iter().map(|r| r.value)) / n;
                         (shares.clone(), Some(mean), None)
                     }
                 }
@@ -160,7 +161,7 @@ pub fn summarize<'a>(rows: impl IntoIterator<Item = &'a Assessment>) -> GroupSum
     let mut total = Decimal::ZERO;
     for r in rows {
         s.count += 1;
-        total += r.score;
+        total = total.saturating_add(r.score);
         s.counts.add(r.status);
     }
     s.mean_score = (s.count > 0).then(|| total / Decimal::from(s.count));

@@ -287,6 +287,23 @@ impl MilestoneSchedule {
     }
 }
 
+/// The value `into / span` of the way from `v0` to `v1`: exactly `v0 + (v1 − v0) × into /
+/// span`, or, for values near `Decimal`'s limits where that product overflows, the fraction
+/// taken first and the result held within range (never a panic).
+fn between(v0: Decimal, v1: Decimal, into: Decimal, span: Decimal) -> Decimal {
+    if span.is_zero() {
+        return v1;
+    }
+    v1.checked_sub(v0)
+        .and_then(|d| d.checked_mul(into))
+        .and_then(|d| d.checked_div(span))
+        .and_then(|d| v0.checked_add(d))
+        .unwrap_or_else(|| {
+            let fraction = into / span;
+            v0.saturating_add(v1.saturating_sub(v0).saturating_mul(fraction))
+        })
+}
+
 impl Schedule {
     /// The value expected by the end of `period` for `goal`: cumulative for a count, the level
     /// for a rate. `None` only for a milestone schedule with no value milestones (stages
@@ -302,7 +319,7 @@ impl Schedule {
                     Accrual::Cumulative => Decimal::ZERO,
                     Accrual::Level => goal.baseline.unwrap_or(goal.value),
                 };
-                Some(start + (goal.value - start) * m / whole)
+                Some(between(start, goal.value, m, whole))
             }
             Schedule::Points(s) => {
                 let points = s.points();
@@ -316,7 +333,7 @@ impl Schedule {
                     if m <= m1 {
                         let span = Decimal::from(m1 - m0);
                         let into = Decimal::from(m - m0);
-                        return Some(v0 + (p.expected - v0) * into / span);
+                        return Some(between(v0, p.expected, into, span));
                     }
                     (m0, v0) = (m1, p.expected);
                 }

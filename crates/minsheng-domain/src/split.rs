@@ -39,6 +39,10 @@ pub enum SplitError {
         /// The share.
         share: Decimal,
     },
+    /// The shares are too large to add up (their sum is beyond any decimal this system
+    /// holds, so far beyond the target).
+    #[error("分解值合计超出可计算范围 / the shares are too large to add up")]
+    SumOverflow,
     /// The shares of a `ge`/`eq` count do not sum to the target.
     #[error(
         "分解值合计{sum}与目标{target}不符,相差{difference} / the shares sum to {sum}, not the target {target} (off by {difference})"
@@ -109,23 +113,26 @@ pub fn check_split(
             {
                 return Err(SplitError::Negative { index, share });
             }
-            let sum: Decimal = shares.iter().copied().sum();
+            let sum = shares
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, s| acc.checked_add(*s))
+                .ok_or(SplitError::SumOverflow)?;
             match target.cmp {
                 Cmp::Ge | Cmp::Eq if sum != t => Err(SplitError::SumMismatch {
                     sum,
                     target: t,
-                    difference: sum - t,
+                    difference: sum.saturating_sub(t),
                 }),
                 Cmp::Le if sum > t => Err(SplitError::AboveCap {
                     sum,
                     cap: t,
-                    excess: sum - t,
+                    excess: sum.saturating_sub(t),
                 }),
                 Cmp::Approx if !meets(Cmp::Approx, sum, t, tolerance) => {
                     Err(SplitError::OutsideTolerance {
                         sum,
                         target: t,
-                        allowed: tolerance * t.abs(),
+                        allowed: tolerance.saturating_mul(t.abs()),
                     })
                 }
                 _ => Ok(()),

@@ -160,39 +160,98 @@ impl Store {
         Ok(())
     }
 
-    /// Failed sign-ins since `since`: as `name` (from anywhere), and from `client` (as anyone).
-    pub async fn sign_in_failures_since(
+    /// What throttling a sign-in as `name` from `client` needs: the failures since `since`
+    /// for the pair, for the name (from anywhere) and for the client (as anyone), each with
+    /// the time of its latest; and whether the name signed in from this client since
+    /// `known_since`.
+    pub async fn sign_in_record(
         &self,
         name: &str,
         client: &str,
         since: Timestamp,
-    ) -> Result<(i64, i64), StoreError> {
+        known_since: Timestamp,
+    ) -> Result<SignInRecord, StoreError> {
         // language=SQL
-        const BY_NAME: &str = "SELECT COUNT(*) FROM sign_in_failures WHERE name = $1 AND at > $2";
+        const FAILURES: &str = "SELECT
+                COALESCE(SUM(CASE WHEN name = $1 AND client = $2 THEN 1 ELSE 0 END), 0),
+                MAX(CASE WHEN name = $1 AND client = $2 THEN at END),
+                COALESCE(SUM(CASE WHEN name = $1 THEN 1 ELSE 0 END), 0),
+                MAX(CASE WHEN name = $1 THEN at END),
+                COALESCE(SUM(CASE WHEN client = $2 THEN 1 ELSE 0 END), 0),
+                MAX(CASE WHEN client = $2 THEN at END)
+            FROM sign_in_failures WHERE (name = $1 OR client = $2) AND at > $3";
         // language=SQL
-        const BY_CLIENT: &str =
-            "SELECT COUNT(*) FROM sign_in_failures WHERE client = $1 AND at > $2";
-        let since = since.to_sqlx();
-        let by_name: i64 = on_pool!(self, p => sqlx::query_scalar(BY_NAME).bind(name).bind(since)
-            .fetch_one(p).await)?;
-        let by_client: i64 = on_pool!(self, p => sqlx::query_scalar(BY_CLIENT).bind(client)
-            .bind(since).fetch_one(p).await)?;
-        Ok((by_name, by_client))
+        const KNOWN: &str = "SELECT COUNT(*) FROM sign_in_known_clients
+                             WHERE name = $1 AND client = $2 AND last_at > $3";
+        type Row = (
+            i64,
+            Option<jiff_sqlx::Timestamp>,
+            i64,
+            Option<jiff_sqlx::Timestamp>,
+            i64,
+            Option<jiff_sqlx::Timestamp>,
+        );
+        let row: Row = on_pool!(self, p => sqlx::query_as(FAILURES).bind(name).bind(client)
+            .bind(since.to_sqlx()).fetch_one(p).await)?;
+        let known: i64 = on_pool!(self, p => sqlx::query_scalar(KNOWN).bind(name).bind(client)
+            .bind(known_since.to_sqlx()).fetch_one(p).await)?;
+        let failures = |count: i64, last: Option<jiff_sqlx::Timestamp>| Failures {
+            count,
+            last: last.map(|t| t.to_jiff()),
+        };
+        Ok(SignInRecord {
+            pair: failures(row.0, row.1),
+            name: failures(row.2, row.3),
+            client: failures(row.4, row.5),
+            known: known > 0,
+        })
     }
 
-    /// Forgets the failed sign-ins as `name` (after a successful one) and any older than
-    /// `before`.
-    pub async fn clear_sign_in_failures(
+    /// A successful sign-in as `name` from `client` at `at`: forgets the pair's failures and
+    /// every failure from before `before` (housekeeping), and remembers the client as one the
+    /// name uses.
+    pub async fn record_sign_in_success(
         &self,
         name: &str,
+        client: &str,
+        at: Timestamp,
         before: Timestamp,
     ) -> Result<(), StoreError> {
         // language=SQL
-        const SQL: &str = "DELETE FROM sign_in_failures WHERE name = $1 OR at <= $2";
-        on_write!(self, p => sqlx::query(SQL).bind(name).bind(before.to_sqlx())
+        const FORGET: &str =
+            "DELETE FROM sign_in_failures WHERE (name = $1 AND client = $2) OR at <= $3";
+        // language=SQL
+        const KNOWN: &str = "INSERT INTO sign_in_known_clients (name, client, last_at)
+                             VALUES ($1, $2, $3)
+                             ON CONFLICT (name, client) DO UPDATE SET last_at = excluded.last_at";
+        on_write!(self, p => sqlx::query(FORGET).bind(name).bind(client).bind(before.to_sqlx())
+            .execute(p).await.map(|_| ()))?;
+        on_write!(self, p => sqlx::query(KNOWN).bind(name).bind(client).bind(at.to_sqlx())
             .execute(p).await.map(|_| ()))?;
         Ok(())
     }
+}
+
+/// Failed sign-ins of one scope (a name and address, a name, an address) in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    /// How many.
+    pub count: i64,
+    /// When the latest was.
+    pub last: Option<Timestamp>,
+}
+
+/// What throttling one sign-in attempt needs ([`Store::sign_in_record`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SignInRecord {
+    /// Failures as this name from this address.
+    pub pair: Failures,
+    /// Failures as this name from any address.
+    pub name: Failures,
+    /// Failures from this address as any name.
+    pub client: Failures,
+    /// Whether the name has signed in from this address lately.
+    pub known: bool,
 }
 
 impl Tx {
@@ -244,6 +303,35 @@ impl Tx {
             Some(json!({ "password": "(changed)" })),
         )
         .await
+    }
+
+    /// Clears every failed sign-in as the account's name (`minsheng user unlock`), audited
+    /// with how many there were; returns that number.
+    pub async fn clear_sign_in_failures(&mut self, id: UserId) -> Result<i64, StoreError> {
+        // language=SQL
+        const NAME: &str = "SELECT name FROM users WHERE id = $1";
+        // language=SQL
+        const COUNT: &str = "SELECT COUNT(*) FROM sign_in_failures WHERE name = $1";
+        // language=SQL
+        const CLEAR: &str = "DELETE FROM sign_in_failures WHERE name = $1";
+        let name: Option<String> = on_tx!(self, c => sqlx::query_scalar(NAME).bind(id.0)
+            .fetch_optional(&mut *c).await)?;
+        let name = name.ok_or(StoreError::NotFound {
+            entity: "user",
+            id: id.0,
+        })?;
+        let n: i64 = on_tx!(self, c => sqlx::query_scalar(COUNT).bind(&name)
+            .fetch_one(&mut *c).await)?;
+        on_tx!(self, c => sqlx::query(CLEAR).bind(&name).execute(&mut *c).await.map(|_| ()))?;
+        self.audit(
+            "unlock",
+            "user",
+            id.0,
+            Some(json!({ "sign_in_failures": n })),
+            Some(json!({ "sign_in_failures": 0 })),
+        )
+        .await?;
+        Ok(n)
     }
 
     /// Disables or re-enables an account; disabling signs it out everywhere.

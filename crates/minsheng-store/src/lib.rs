@@ -34,7 +34,7 @@ mod tx;
 mod units;
 mod workspace;
 
-pub use accounts::StoredAccount;
+pub use accounts::{Failures, SignInRecord, StoredAccount};
 pub use audit::audit_fields;
 pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, PoolSettings, redact_url};

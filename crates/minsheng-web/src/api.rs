@@ -179,13 +179,20 @@ impl IntoResponse for ApiError {
                         return response;
                     }
                     WebError::Internal(cause) => {
-                        tracing::error!(error.cause = %cause, "Internal error while serving the API: {cause}");
+                        let id = crate::error::report_id();
+                        tracing::error!(error.cause = %cause, error.report = %id,
+                            "Internal error while serving the API (report {id}): {cause}");
                         (
                             StatusCode::INTERNAL_SERVER_ERROR,
                             "internal",
-                            "服务器内部错误,已记录日志 / internal error, logged".into(),
+                            crate::error::internal_detail(&id),
                         )
                     }
+                    WebError::Panicked(id) => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        crate::error::internal_detail(&id),
+                    ),
                 };
                 (status, code, None, detail)
             }
@@ -221,10 +228,38 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     format!("请求内容不符合要求 / the body does not fit: {text}"),
                 ))
             }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge {
+                field: "body".into(),
+                reason: "请求体过大 / the body is too large".into(),
+            }),
             Err(e) => Err(ApiError::Web(WebError::BadRequest(format!(
                 "请求须为 JSON(Content-Type: application/json)/ the body must be JSON: {}",
                 e.body_text()
             )))),
+        }
+    }
+}
+
+/// A request's query parameters; parameters that do not fit (a required one missing, one
+/// given twice) answer with the envelope: 422 naming the parameter when serde names one.
+pub(crate) struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(QueryParams(v)),
+            Err(e) => {
+                let text = e.body_text();
+                Err(invalid(
+                    named_field(&text).unwrap_or_else(|| "query".into()),
+                    format!("查询参数不符合要求 / the query does not fit: {text}"),
+                ))
+            }
         }
     }
 }
@@ -258,7 +293,8 @@ pub(crate) fn path_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
 /// Every plan the caller may read, newest year first: the published ones for the public,
 /// all for a signed-in account.
 #[utoipa::path(get, path = "/api/plans", tag = "plans",
-    responses((status = 200, body = [PlanDto])))]
+    responses((status = 200, body = [PlanDto]),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn list_plans(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -271,7 +307,8 @@ async fn list_plans(
 /// the public.
 #[utoipa::path(get, path = "/api/plans/{id}", tag = "plans",
     params(("id" = i64, Path, description = "plan id")),
-    responses((status = 200, body = PlanOutlineDto), (status = 404, body = ErrorsDto)))]
+    responses((status = 200, body = PlanOutlineDto), (status = 404, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_plan(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -300,12 +337,13 @@ fn period_of(p: &str, year: i16) -> Result<Period, ApiError> {
     security(("session" = [])),
     responses((status = 200, body = TrackingDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_tracking(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
-    Query(q): Query<PeriodParam>,
+    QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<TrackingDto>, ApiError> {
     chrome.sees_all()?;
     let plan = minsheng_app::queries::plan(&st.store, path_id(&id)?).await?;
@@ -320,11 +358,12 @@ async fn get_tracking(
     params(PeriodParam),
     security(("session" = [])),
     responses((status = 200, body = DashboardDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_dashboard(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<PeriodParam>,
+    QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<DashboardDto>, ApiError> {
     chrome.sees_all()?;
     let period = Period::parse(&q.period).map_err(|e| invalid("period", e.to_string()))?;
@@ -343,7 +382,8 @@ async fn get_dashboard(
 /// The signed-in account: its name, role and unit.
 #[utoipa::path(get, path = "/api/me", tag = "accounts",
     security(("session" = [])),
-    responses((status = 200, body = MeDto), (status = 401, body = ErrorsDto)))]
+    responses((status = 200, body = MeDto), (status = 401, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 async fn get_me(State(st): State<AppState>, chrome: Chrome) -> Result<Json<MeDto>, ApiError> {
     let me = chrome.account()?;
     let unit = visibility::unit_of(&st.store, me).await?;

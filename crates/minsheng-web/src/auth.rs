@@ -253,18 +253,21 @@ async fn login(
         }
         Err(e @ (AppError::SignInRefused | AppError::SignInThrottled { .. })) => {
             tracing::warn!(account = %name, client = %parts.0, "Sign-in refused: {e}");
-            let status = if matches!(e, AppError::SignInThrottled { .. }) {
-                axum::http::StatusCode::TOO_MANY_REQUESTS
-            } else {
-                axum::http::StatusCode::UNAUTHORIZED
-            };
             let page = LoginPage {
                 next: local_path(Some(&f.next)).unwrap_or("").to_string(),
-                name: name.to_string(),
+                name: name.chars().take(64).collect(),
                 error: Some(e.to_string()),
                 chrome,
             };
-            Ok((status, page).into_response())
+            Ok(match e {
+                AppError::SignInThrottled { seconds } => (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, seconds.to_string())],
+                    page,
+                )
+                    .into_response(),
+                _ => (axum::http::StatusCode::UNAUTHORIZED, page).into_response(),
+            })
         }
         Err(e) => Err(e.into()),
     }
@@ -292,20 +295,28 @@ async fn switch_lang(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Re
     res
 }
 
-/// The client's address, for rate limiting sign-ins: the peer of the TCP connection, or
-/// `unknown` when the server was started without connection info (tests).
+/// The client's address, for throttling sign-ins: the peer of the TCP connection, or the
+/// address trusted proxies forwarded ([`crate::client`]); `unknown` when the server was
+/// started without connection info (tests).
 pub(crate) struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(ClientAddr("unknown".to_string()));
+        };
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientAddr(crate::client::client_address(
+            peer.0.ip(),
+            forwarded,
+            &st.trusted_proxies,
+        )))
     }
 }
 

@@ -121,22 +121,25 @@ fn px(v: f64) -> String {
     }
 }
 
-/// A round step for about four intervals up to `max` (> 0): 1, 2 or 5 × 10ⁿ.
+/// A round step for about four intervals up to `max` (> 0): 1, 2 or 5 × 10ⁿ. Values near
+/// `Decimal::MAX` (stored before reports were bounded) get the largest step that can be held
+/// rather than an overflow.
 fn nice_step(max: Decimal) -> Decimal {
-    let raw = max / Decimal::from(4);
+    let four = Decimal::from(4);
+    let raw = max / four;
     let ten = Decimal::TEN;
     let mut mag = Decimal::ONE;
-    while mag * ten <= raw {
-        mag *= ten;
+    while let Some(next) = mag.checked_mul(ten).filter(|n| *n <= raw) {
+        mag = next;
     }
     while mag > raw && mag.scale() < 12 {
         mag /= ten;
     }
     [1, 2, 5, 10]
         .into_iter()
-        .map(|f| Decimal::from(f) * mag)
-        .find(|s| *s * Decimal::from(4) >= max)
-        .unwrap_or(mag * ten)
+        .filter_map(|f| Decimal::from(f).checked_mul(mag))
+        .find(|s| s.checked_mul(four).is_none_or(|s4| s4 >= max))
+        .unwrap_or(mag)
         .normalize()
 }
 
@@ -157,8 +160,8 @@ impl TrajectoryChart {
             Decimal::ONE
         };
         let step = nice_step(max);
-        let steps = (max / step).ceil().to_u32().unwrap_or(4).max(1);
-        let top_value = step * Decimal::from(steps);
+        let steps = (max / step).ceil().to_u32().unwrap_or(4).clamp(1, 10);
+        let top_value = step.saturating_mul(Decimal::from(steps));
         let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
         let x = |i: usize| LEFT + (i as f64 + 0.5) * plot_w / n as f64;
         let y = |v: Decimal| {
@@ -177,7 +180,7 @@ impl TrajectoryChart {
             .collect();
         let y_ticks = (0..=steps)
             .map(|k| {
-                let v = step * Decimal::from(k);
+                let v = step.saturating_mul(Decimal::from(k));
                 Tick {
                     at: px(y(v)),
                     label: format_zh_rounded(v),

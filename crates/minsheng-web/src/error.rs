@@ -1,5 +1,7 @@
 //! One web error, rendered as a Chinese error page. Internal failures are logged with their
-//! cause and shown only as a generic message.
+//! cause and shown only as a generic message with a report id, the same id the log line
+//! carries. A handler that panics is caught ([`panicked`], tower-http's `CatchPanicLayer`)
+//! and answered 500 by the same page, or the API's envelope, never a dropped connection.
 
 use crate::auth::Chrome;
 use askama::Template;
@@ -39,6 +41,46 @@ pub enum WebError {
     /// Something failed inside; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A handler panicked; logged with this report id where it was caught ([`panicked`]).
+    #[error("internal error (report {0})")]
+    Panicked(String),
+}
+
+/// A new report id: what a person quotes from an error page to find its log line (the time
+/// in milliseconds and a counter of this process, in hex).
+pub(crate) fn report_id() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let ms = jiff::Timestamp::now().as_millisecond();
+    format!("{ms:x}-{n:x}")
+}
+
+/// Where a panic was caught: logged with a report id, answered 500 as [`WebError::Panicked`]
+/// (the site's outer layer renders it as the API's envelope for `/api/` requests).
+pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string());
+    let id = report_id();
+    tracing::error!(error.report = %id, error.panic = %message,
+        "A handler panicked (report {id}): {message}");
+    let mut res = WebError::Panicked(id.clone()).into_response();
+    res.extensions_mut().insert(Panicked(id));
+    res
+}
+
+/// Marks the answer to a panic, so the outer layer can answer an API request with the JSON
+/// envelope instead of the page.
+#[derive(Debug, Clone)]
+pub(crate) struct Panicked(pub String);
+
+/// The detail shown for an internal failure: generic, with the report id of its log line.
+pub(crate) fn internal_detail(id: &str) -> String {
+    format!(
+        "服务器处理请求时出错,已记录日志(报告编号 {id})。/ The server failed and has logged the error (report {id})."
+    )
 }
 
 impl From<AppError> for WebError {
@@ -71,6 +113,7 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        let detail_text;
         let (status, title, detail) = match &self {
             WebError::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -103,11 +146,22 @@ impl IntoResponse for WebError {
                 msg.as_str(),
             ),
             WebError::Internal(cause) => {
-                tracing::error!(error.cause = %cause, "Internal error while serving a page: {cause}");
+                let id = report_id();
+                tracing::error!(error.cause = %cause, error.report = %id,
+                    "Internal error while serving a page (report {id}): {cause}");
+                detail_text = internal_detail(&id);
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "系统内部错误 / Internal error",
-                    "服务器处理请求时出错,已记录日志。/ The server failed and has logged the error.",
+                    detail_text.as_str(),
+                )
+            }
+            WebError::Panicked(id) => {
+                detail_text = internal_detail(id);
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系统内部错误 / Internal error",
+                    detail_text.as_str(),
                 )
             }
         };

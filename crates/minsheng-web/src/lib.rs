@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 pub mod baseline;
 mod charts;
+pub mod client;
 mod editor;
 mod error;
 mod highlight;
@@ -29,10 +30,11 @@ pub use error::WebError;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use minsheng_app::Store;
 use std::time::Duration;
-use tower::util::MapResponseLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::trace::TraceLayer;
 
@@ -51,6 +53,9 @@ pub struct AppState {
     /// Whether the session cookie is marked `Secure` (sent over HTTPS only). Off only for a
     /// server reached over plain HTTP, such as the demo on localhost.
     pub secure_cookies: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed for the client's address
+    /// ([`client`]); none by default, so the header is ignored.
+    pub trusted_proxies: std::sync::Arc<[client::Cidr]>,
     /// What this server keeps in memory between requests (one `Arc`: the state is cloned for
     /// every request).
     pub caches: std::sync::Arc<Caches>,
@@ -98,6 +103,7 @@ impl AppState {
             today: None,
             thresholds: minsheng_domain::Thresholds::default(),
             secure_cookies: true,
+            trusted_proxies: std::sync::Arc::new([]),
             caches: Default::default(),
         }
     }
@@ -117,10 +123,33 @@ impl AppState {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// The headers every response carries: the CSP, no MIME sniffing, no framing, the referrer
-/// kept on this site. (One layer for the four: each layer costs something per request.)
-fn security_headers(mut res: Response) -> Response {
+/// The headers every response carries — the CSP, no MIME sniffing, no framing, the referrer
+/// kept on this site — and, on every answer to a signed-in request (one carrying the session
+/// cookie), every API answer and every answer that sets a cookie, `Cache-Control: private,
+/// no-store` unless the handler chose its own (the assets' `public`). A panic caught below
+/// ([`error::panicked`]) is answered here with the API's envelope when the request was for
+/// the API. One layer for all of it: each layer costs something per request.
+async fn frame(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let signed = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains(session::COOKIE_NAME));
+    let mut res = next.run(req).await;
+    if api && let Some(error::Panicked(id)) = res.extensions_mut().remove::<error::Panicked>() {
+        res = api::ApiError::Web(WebError::Panicked(id)).into_response();
+    }
     let h = res.headers_mut();
+    if (signed || api || h.contains_key(header::SET_COOKIE))
+        && !h.contains_key(header::CACHE_CONTROL)
+    {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -135,6 +164,15 @@ fn security_headers(mut res: Response) -> Response {
         HeaderValue::from_static(CSP),
     );
     res
+}
+
+/// The outer layers of the site: a panic anywhere below is logged with a report id and
+/// answered 500 ([`error::panicked`]); then [`frame`]'s headers on every answer.
+fn framed(site: Router) -> Router {
+    site.layer(CatchPanicLayer::custom(
+        error::panicked as fn(Box<dyn std::any::Any + Send + 'static>) -> Response,
+    ))
+    .layer(axum::middleware::from_fn(frame))
 }
 
 /// The whole site.
@@ -159,10 +197,8 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         // Cross-site form posts are refused (Sec-Fetch-Site / Origin, tower-http's CsrfLayer).
         .layer(CsrfLayer::new())
-        .layer(timeout::TimeLimitLayer::new(Duration::from_secs(30)))
-        .layer(MapResponseLayer::new(
-            security_headers as fn(Response) -> Response,
-        ));
+        .layer(timeout::TimeLimitLayer::new(Duration::from_secs(30)));
+    let site = framed(site);
     // Request spans and their events are DEBUG: the layer is there only when they are logged
     // (MINSHENG_LOG=tower_http=debug), as it costs several per cent of the throughput.
     if tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG) {
@@ -202,5 +238,62 @@ async fn shutdown() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    async fn answer(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let site = framed(
+            Router::new()
+                .route("/boom", axum::routing::get(boom))
+                .route("/api/boom", axum::routing::get(boom)),
+        );
+        let res = site
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_one_500_with_a_report_id_as_a_page_or_the_envelope() {
+        let (status, headers, body) = answer("/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("报告编号"), "{body}");
+        assert!(
+            !body.contains("boom"),
+            "the cause is logged, not shown: {body}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let (status, headers, body) = answer("/api/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["errors"][0]["code"], "internal", "{v}");
+        assert!(
+            v["errors"][0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("report "),
+            "{v}"
+        );
+        assert_eq!(headers["cache-control"], "private, no-store");
+        // Each panic gets its own id.
+        let (_, _, again) = answer("/api/boom").await;
+        assert_ne!(body, again);
     }
 }

@@ -108,7 +108,7 @@ struct PeriodQuery {
 }
 
 fn bar(d: Option<Decimal>) -> u32 {
-    d.map(|d| (d * Decimal::ONE_HUNDRED).round())
+    d.map(|d| d.saturating_mul(Decimal::ONE_HUNDRED).round())
         .and_then(|d| u32::try_from(d).ok())
         .unwrap_or(0)
         .min(100)

@@ -133,6 +133,9 @@ impl SessionStore for DbSessions {
     }
 }
 
+/// The session cookie's name.
+pub(crate) const COOKIE_NAME: &str = "minsheng_session";
+
 /// The session layer: cookie `minsheng_session`, expiring after [`IDLE_TIMEOUT`] idle.
 pub(crate) fn layer(
     store: Store,
@@ -140,7 +143,7 @@ pub(crate) fn layer(
     secure: bool,
 ) -> SessionManagerLayer<DbSessions> {
     SessionManagerLayer::new(DbSessions::new(store, caches))
-        .with_name("minsheng_session")
+        .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_secure(secure)

@@ -11,8 +11,12 @@ use rust_decimal::Decimal;
 
 /// A fraction as a percentage with one decimal (`0.4738` → `47.4%`), `—` for none.
 pub(crate) fn pct(d: Option<Decimal>) -> String {
-    d.map(|d| format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(1).normalize()))
-        .unwrap_or_else(|| "—".into())
+    d.map(|d| {
+        // Saturating: a ratio of a stored value near `Decimal::MAX` still reads.
+        let p = d.saturating_mul(Decimal::ONE_HUNDRED);
+        format!("{}%", p.round_dp(1).normalize())
+    })
+    .unwrap_or_else(|| "—".into())
 }
 
 /// One target's line, formatted for reading.

@@ -44,6 +44,12 @@ pub struct Config {
     /// off because it serves plain HTTP on localhost.
     #[serde(default = "default_true")]
     pub secure_cookies: bool,
+    /// The reverse proxies in front of the server, as address blocks
+    /// (`trusted_proxies = ["127.0.0.1/32", "10.0.0.0/8"]`): only from these is
+    /// `X-Forwarded-For` believed for the client's address, which sign-in throttling counts
+    /// by. Default none: the header is ignored and the TCP peer is the client.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     /// The database connections (`[pool]` in minsheng.toml).
     #[serde(default)]
     pub pool: PoolConfig,
@@ -151,6 +157,18 @@ impl Config {
         )
         .map_err(|e| anyhow::anyhow!("配置 thresholds 有误 / bad thresholds: {e}"))
     }
+
+    /// The trusted proxies, checked.
+    pub fn trusted_proxies(&self) -> anyhow::Result<std::sync::Arc<[minsheng_web::client::Cidr]>> {
+        self.trusted_proxies
+            .iter()
+            .map(|c| {
+                c.parse().map_err(|e| {
+                    anyhow::anyhow!("配置 trusted_proxies 有误 / bad trusted_proxies: {e}")
+                })
+            })
+            .collect()
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -173,6 +191,7 @@ impl Default for Config {
             thresholds: ThresholdSettings::default(),
             secure_cookies: true,
             pool: PoolConfig::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -283,8 +302,29 @@ mod tests {
             thresholds: ThresholdSettings::default(),
             secure_cookies: true,
             pool: PoolConfig::default(),
+            trusted_proxies: Vec::new(),
         };
         assert!(!format!("{cfg:?}").contains("secret"));
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_and_are_checked() {
+        let cfg: Config = toml::from_str(
+            "database_url = 'x'\nlisten = 'y'\ntrusted_proxies = ['127.0.0.1/32', '10.0.0.0/8']\n",
+        )
+        .unwrap();
+        let proxies = cfg.trusted_proxies().unwrap();
+        assert_eq!(proxies.len(), 2);
+        assert!(proxies[1].contains("10.2.3.4".parse().unwrap()));
+        assert!(Config::default().trusted_proxies().unwrap().is_empty());
+        let bad: Config =
+            toml::from_str("database_url = 'x'\nlisten = 'y'\ntrusted_proxies = ['10.0.0.0/40']\n")
+                .unwrap();
+        let err = bad.trusted_proxies().unwrap_err().to_string();
+        assert!(
+            err.contains("trusted_proxies") && err.contains("10.0.0.0/40"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
 pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
     let thresholds = cfg.thresholds()?;
     let pool = cfg.pool.settings()?;
+    let trusted_proxies = cfg.trusted_proxies()?;
     let listener = bind(&cfg.listen).await?;
     let store = Store::open_configured(&cfg.database_url, OpenMode::CreateIfMissing, pool).await?;
     migrate_if_needed(&store, &cfg.database_url).await?;
@@ -33,6 +34,7 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
         is_demo,
         thresholds,
         cfg.secure_cookies,
+        trusted_proxies,
         "minsheng 已启动 / minsheng is serving",
     )
     .await
@@ -41,6 +43,7 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
 /// `minsheng demo`: a fresh demo database, then serve it.
 pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     let thresholds = cfg.thresholds()?;
+    let trusted_proxies = cfg.trusted_proxies()?;
     let listener = bind(&cfg.listen).await?;
     let store = fresh_demo_store(&cfg.database_url).await?;
     let summary = demo::build(&store).await?;
@@ -67,6 +70,7 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
         true,
         thresholds,
         false,
+        trusted_proxies,
         "演示已就绪 / demo ready",
     )
     .await
@@ -125,6 +129,7 @@ async fn run(
     is_demo: bool,
     thresholds: minsheng_domain::Thresholds,
     secure_cookies: bool,
+    trusted_proxies: std::sync::Arc<[minsheng_web::client::Cidr]>,
     banner: &str,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr().context("listener address")?;
@@ -137,6 +142,7 @@ async fn run(
         today: is_demo.then_some(demo::DEMO_AS_OF),
         thresholds,
         secure_cookies,
+        trusted_proxies,
         caches: Default::default(),
     };
     let served = minsheng_web::serve(listener, state).await;

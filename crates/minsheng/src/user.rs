@@ -1,4 +1,4 @@
-//! `minsheng user add|passwd|list`: accounts for the office, the units and the leaders.
+//! `minsheng user add|passwd|list|unlock`: accounts for the office, the units and the leaders.
 //!
 //! The password is asked for at the terminal without echo (twice, to catch a typo), or read
 //! as one line from standard input with `--password-stdin` for scripts. It is never a flag, so
@@ -21,6 +21,17 @@ pub enum UserCommand {
     Passwd(PasswdArgs),
     /// 列出账号 / list the accounts
     List(config::DbArgs),
+    /// 清除登录失败记录,可立即再登录 / clear an account's failed sign-ins so it may sign in at once
+    Unlock(UnlockArgs),
+}
+
+/// `minsheng user unlock NAME`
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// 账号名 / the account
+    pub name: String,
+    #[command(flatten)]
+    pub db: config::DbArgs,
 }
 
 /// The role as typed on the command line.
@@ -106,6 +117,17 @@ pub async fn run(config_file: Option<&Path>, cmd: UserCommand) -> anyhow::Result
             changed?;
             println!(
                 "已修改 {} 的密码,其所有会话已失效 / changed the password of {}; its sessions are ended",
+                a.name, a.name
+            );
+        }
+        UserCommand::Unlock(a) => {
+            let cfg = config::load(config_file, &a.db.db, &None)?;
+            let store = crate::report_import::open_existing(&cfg.database_url).await?;
+            let cleared = accounts::unlock(&store, &actor, &a.name).await;
+            store.close().await;
+            let n = cleared?;
+            println!(
+                "已清除 {} 的 {n} 次登录失败记录 / cleared {n} failed sign-ins of {}",
                 a.name, a.name
             );
         }

@@ -1,5 +1,6 @@
 //! Use-case tests, each on SQLite and (when configured) PostgreSQL.
 
+mod accounts;
 mod backup;
 mod board;
 mod concurrency;

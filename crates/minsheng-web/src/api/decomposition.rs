@@ -158,7 +158,8 @@ fn milestone(i: usize, m: &MilestoneDto) -> Result<Milestone, ApiError> {
     params(("id" = i64, Path, description = "target id")),
     security(("session" = [])),
     responses((status = 200, body = TargetAssignmentsDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_assignments(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -178,7 +179,10 @@ pub(crate) async fn get_assignments(
     security(("session" = [])),
     responses((status = 200, body = TargetAssignmentsDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn put_assignments(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -201,7 +205,10 @@ pub(crate) async fn put_assignments(
     security(("session" = [])),
     responses((status = 200, body = AssignmentScheduleDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn put_schedule(
     State(st): State<AppState>,
     chrome: Chrome,

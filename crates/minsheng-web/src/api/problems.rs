@@ -2,12 +2,12 @@
 //! problems board ([`minsheng_app::board`]).
 
 use super::dto::{AssignProblemDto, ErrorsDto, NewProblemDto, ProblemDto, ResolveProblemDto};
-use super::{ApiError, JsonBody, invalid, path_id};
+use super::{ApiError, JsonBody, QueryParams, invalid, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::problems::parse_due;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use minsheng_app::board::{self, StateFilter};
 use minsheng_app::coordination::ProblemInput;
@@ -32,11 +32,12 @@ async fn seen(st: &AppState, me: &Account, id: ProblemId) -> Result<ProblemDto, 
     params(StateParam),
     security(("session" = [])),
     responses((status = 200, body = [ProblemDto]), (status = 401, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn list_problems(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<StateParam>,
+    QueryParams(q): QueryParams<StateParam>,
 ) -> Result<Json<Vec<ProblemDto>>, ApiError> {
     let me = chrome.account()?;
     let filter = match q.state.as_deref().filter(|s| !s.is_empty()) {
@@ -63,7 +64,8 @@ pub(crate) async fn list_problems(
     params(("id" = i64, Path, description = "problem id")),
     security(("session" = [])),
     responses((status = 200, body = ProblemDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_problem(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -79,7 +81,10 @@ pub(crate) async fn get_problem(
     request_body = NewProblemDto,
     security(("session" = [])),
     responses((status = 201, body = ProblemDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn raise_problem(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -105,7 +110,10 @@ pub(crate) async fn raise_problem(
     security(("session" = [])),
     responses((status = 200, body = ProblemDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn assign_problem(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -128,7 +136,10 @@ pub(crate) async fn assign_problem(
     security(("session" = [])),
     responses((status = 200, body = ProblemDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn resolve_problem(
     State(st): State<AppState>,
     chrome: Chrome,

@@ -9,7 +9,7 @@ use super::dto::{
     ErrorsDto, EvidenceDto, EvidenceUploadDto, ReportFormDto, ReportInputDto, ReportViewDto,
     ReturnReportDto, ReviewQueueDto, RevisionDto, WorkspaceDto,
 };
-use super::{ApiError, JsonBody, invalid, path_id};
+use super::{ApiError, JsonBody, QueryParams, invalid, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
@@ -17,7 +17,7 @@ use crate::workflow::form::{Fields, read_fields, uploaded_file};
 use crate::workflow::{UPLOAD_LIMIT, month_of};
 use axum::Json;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minsheng_app::AppError;
@@ -78,11 +78,12 @@ fn filing_error(e: AppError) -> ApiError {
     params(MonthParam),
     security(("session" = [])),
     responses((status = 200, body = WorkspaceDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_workspace(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<MonthParam>,
+    QueryParams(q): QueryParams<MonthParam>,
 ) -> Result<Json<WorkspaceDto>, ApiError> {
     let me = chrome.account()?;
     let period = month(q.period.as_deref(), &st)?;
@@ -98,12 +99,13 @@ pub(crate) async fn get_workspace(
     security(("session" = [])),
     responses((status = 200, body = ReportFormDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_report_form(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
-    Query(q): Query<MonthParam>,
+    QueryParams(q): QueryParams<MonthParam>,
 ) -> Result<Json<ReportFormDto>, ApiError> {
     let me = chrome.account()?;
     let assignment: AssignmentId = path_id(&id)?;
@@ -125,7 +127,10 @@ pub(crate) async fn get_report_form(
     responses((status = 201, body = RevisionDto,
             headers(("location" = String, description = "/api/reports/{id} of the revision"))),
         (status = 401, body = ErrorsDto), (status = 403, body = ErrorsDto),
-        (status = 404, body = ErrorsDto), (status = 422, body = ErrorsDto)))]
+        (status = 404, body = ErrorsDto), (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn post_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -172,7 +177,8 @@ pub(crate) async fn post_report(
     params(("id" = i64, Path, description = "report id (one revision)")),
     security(("session" = [])),
     responses((status = 200, body = ReportViewDto), (status = 401, body = ErrorsDto),
-        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto)))]
+        (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -197,11 +203,12 @@ pub(crate) struct PlanParam {
     security(("session" = [])),
     responses((status = 200, body = ReviewQueueDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_review_queue(
     State(st): State<AppState>,
     chrome: Chrome,
-    Query(q): Query<PlanParam>,
+    QueryParams(q): QueryParams<PlanParam>,
 ) -> Result<Json<ReviewQueueDto>, ApiError> {
     let me = chrome.account()?;
     let plan = match q.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
@@ -237,7 +244,8 @@ async fn decide(
     security(("session" = [])),
     responses((status = 200, body = RevisionDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn accept_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -254,7 +262,10 @@ pub(crate) async fn accept_report(
     security(("session" = [])),
     responses((status = 200, body = RevisionDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 400, body = ErrorsDto, description = "请求体不是 JSON / the body is not JSON"),
+        (status = 413, body = ErrorsDto, description = "请求体过大 / the body is too large"),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn return_report(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -275,7 +286,8 @@ pub(crate) async fn return_report(
     responses((status = 201, body = EvidenceDto), (status = 400, body = ErrorsDto),
         (status = 401, body = ErrorsDto), (status = 403, body = ErrorsDto),
         (status = 404, body = ErrorsDto), (status = 413, body = ErrorsDto),
-        (status = 422, body = ErrorsDto)))]
+        (status = 422, body = ErrorsDto),
+        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn post_evidence(
     State(st): State<AppState>,
     chrome: Chrome,

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minsheng_app::AppError;
 use minsheng_app::reporting::{EVIDENCE_TYPES, FileAs, ReportInput, split_correction};
 use minsheng_app::workspace::{self, ReportForm};
+use minsheng_domain::quantity::{ValueError, read_plain_decimal};
 use minsheng_domain::{AssignmentId, Report, ReportId, ReportStatus, Stage, TargetKind};
 use rust_decimal::Decimal;
 
@@ -96,8 +97,10 @@ fn field_of(app_field: &str) -> &'static str {
 }
 
 /// A number as typed by a person: thousands separators and full-width digits allowed, with
-/// 万 or 亿 after it. `Ok(None)` for nothing typed, `Err(())` for anything else.
-fn number(s: &str) -> Result<Option<Decimal>, ()> {
+/// 万 or 亿 after it. `Ok(None)` for nothing typed, `Err` for anything else: exponent
+/// notation (1e5) is refused by name rather than read by accident, and so is a number too
+/// large to hold. (Whether a value is within what its unit allows is the use-case's rule.)
+fn number(s: &str) -> Result<Option<Decimal>, ValueError> {
     let mut t: String = s
         .trim()
         .chars()
@@ -123,8 +126,19 @@ fn number(s: &str) -> Result<Option<Decimal>, ()> {
             break;
         }
     }
-    let v: Decimal = t.parse().map_err(|_| ())?;
-    v.checked_mul(factor).map(Some).ok_or(())
+    let v = read_plain_decimal(&t)?;
+    v.checked_mul(factor)
+        .map(Some)
+        .ok_or_else(|| ValueError::NotANumber(s.trim().to_string()))
+}
+
+/// The message for a number that cannot be read: exponent notation says so, anything else is
+/// the page's "not a number".
+fn not_a_number(t: &Msg, e: &ValueError) -> String {
+    match e {
+        ValueError::Exponent(_) => e.to_string(),
+        _ => t.not_a_number.to_string(),
+    }
 }
 
 /// Reads the typed fields into what the use-case files, or the messages of what cannot be
@@ -142,8 +156,8 @@ fn read(f: &Fields, form: &ReportForm, t: &Msg) -> Result<(ReportInput, FileAs),
     let is_stage = form.placed.target.kind == TargetKind::Stage;
     // The page has no value field for a qualitative item; a value sent anyway goes on to the
     // use-case, which refuses it.
-    let value = number(&f.value).unwrap_or_else(|()| {
-        errors.put("value", t.not_a_number);
+    let value = number(&f.value).unwrap_or_else(|e| {
+        errors.put("value", not_a_number(t, &e));
         None
     });
     let stage = match f.stage.trim() {
@@ -154,8 +168,8 @@ fn read(f: &Fields, form: &ReportForm, t: &Msg) -> Result<(ReportInput, FileAs),
             None
         }),
     };
-    let funds_spent = number(&f.spent).unwrap_or_else(|()| {
-        errors.put("spent", t.not_a_number);
+    let funds_spent = number(&f.spent).unwrap_or_else(|e| {
+        errors.put("spent", not_a_number(t, &e));
         None
     });
     match file_as {
@@ -442,7 +456,7 @@ pub(super) async fn upload(
 
 #[cfg(test)]
 mod tests {
-    use super::{Fields, number, read_fields};
+    use super::{Fields, ValueError, number, read_fields};
     use minsheng_app::reporting::FileAs;
     use minsheng_app::workspace::{PlacedAssignment, ReportForm};
     use minsheng_domain::*;
@@ -625,7 +639,9 @@ mod tests {
         assert_eq!(number("1亿"), Ok(d("100000000")));
         assert_eq!(number("１２３"), Ok(d("123")));
         assert_eq!(number(""), Ok(None));
-        assert_eq!(number("很多"), Err(()));
-        assert_eq!(number("12人"), Err(()));
+        assert!(number("很多").is_err());
+        assert!(number("12人").is_err());
+        assert!(matches!(number("1e5"), Err(ValueError::Exponent(_))));
+        assert!(number("79228162514264337593543950335万").is_err());
     }
 }

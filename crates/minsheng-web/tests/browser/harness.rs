@@ -63,6 +63,7 @@ pub async fn demo_site(db: TestDb) -> Site {
         today: Some(demo::DEMO_AS_OF),
         thresholds: Default::default(),
         secure_cookies: false,
+        trusted_proxies: Default::default(),
         caches: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -80,7 +80,8 @@ async fn wrong_passwords_are_refused_alike_then_throttled() {
         assert!(unknown.body.contains("账号或密码错误"));
         assert!(session_cookie(&unknown).is_none() || !unknown.body.contains("signed-in-as"));
 
-        for _ in 0..minsheng_app::accounts::MAX_FAILURES_PER_NAME {
+        let free = minsheng_app::accounts::PER_PAIR.free;
+        for _ in 0..free {
             let p = post_as(&st, "", "/login", "name=office&password=wrong-one").await;
             assert_eq!(p.status, StatusCode::UNAUTHORIZED);
             assert!(
@@ -92,14 +93,77 @@ async fn wrong_passwords_are_refused_alike_then_throttled() {
                 "the name is kept in the form"
             );
         }
-        // Locked for the window, even with the right password.
+        // The next attempt must wait, even with the right password: 429, saying how long.
         let form = format!("name=office&password={}", demo::DEMO_PASSWORD);
         let p = post_as(&st, "", "/login", &form).await;
         assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(p.body.contains("登录失败次数过多"));
-        // Another account is not locked by it.
+        assert!(p.body.contains("登录失败次数过多"), "{}", p.body);
+        let retry: i64 = p.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!(
+            retry >= 1 && retry <= minsheng_app::accounts::PER_PAIR.first,
+            "{retry}"
+        );
+        assert!(
+            p.body.contains(&format!("请 {retry} 秒后再试")),
+            "{}",
+            p.body
+        );
+        // Another account is not throttled by it.
         let cookie = demo_sign_in(&st, "leader").await;
         assert!(cookie.starts_with("minsheng_session="));
+        // Nor is the same account from another address: no lock for everyone.
+        let p = send(&st, login_from("203.0.113.5", None, &form)).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        db.finish().await;
+    }
+}
+
+/// A sign-in form post as it arrives from the TCP peer `peer`, with `X-Forwarded-For` if
+/// given.
+fn login_from(peer: &str, forwarded_for: Option<&str>, form: &str) -> Request<Body> {
+    let mut b = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(f) = forwarded_for {
+        b = b.header("x-forwarded-for", f);
+    }
+    let mut req = b.body(Body::from(form.to_string())).unwrap();
+    let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    for db in backends().await {
+        demo::build_with(&db.store, false).await.unwrap();
+        let mut st = state(&db.store, true);
+        st.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()].into();
+        let wrong = "name=office&password=wrong-one";
+        let right = format!("name=office&password={}", demo::DEMO_PASSWORD);
+        let free = minsheng_app::accounts::PER_PAIR.free;
+        // Behind the proxy, one client's failures…
+        for _ in 0..free {
+            let p = send(&st, login_from("127.0.0.1", Some("198.51.100.7"), wrong)).await;
+            assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{}", db.label);
+        }
+        let p = send(&st, login_from("127.0.0.1", Some("198.51.100.7"), &right)).await;
+        assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+        // …do not slow another client behind the same proxy.
+        let p = send(&st, login_from("127.0.0.1", Some("198.51.100.8"), &right)).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        // A client that is not the proxy cannot choose its address with the header.
+        for _ in 0..free {
+            let p = send(&st, login_from("203.0.113.9", Some("192.0.2.1"), wrong)).await;
+            assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+        }
+        let p = send(&st, login_from("203.0.113.9", Some("192.0.2.2"), &right)).await;
+        assert_eq!(
+            p.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "counted by its own address"
+        );
         db.finish().await;
     }
 }
@@ -132,6 +196,54 @@ async fn cross_site_posts_are_refused_and_headers_are_strict() {
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(res["x-frame-options"], "DENY");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn private_answers_are_never_stored_by_a_cache() {
+    for db in backends().await {
+        demo::build_with(&db.store, false).await.unwrap();
+        let st = state(&db.store, true);
+        let cookie = demo_sign_in(&st, "office").await;
+        let no_store = |p: &crate::support::Page| {
+            p.headers
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        // Every answer to a signed-in request, pages and API alike, and every API answer.
+        for uri in [
+            "/plans",
+            "/office",
+            "/problems",
+            "/public",
+            "/api/me",
+            "/api/plans",
+            "/nope",
+        ] {
+            let p = get_as(&st, &cookie, uri).await;
+            assert_eq!(
+                no_store(&p).as_deref(),
+                Some("private, no-store"),
+                "{} {uri}: {}",
+                db.label,
+                p.status
+            );
+        }
+        let p = get_as(&st, "", "/api/plans").await;
+        assert_eq!(no_store(&p).as_deref(), Some("private, no-store"));
+        // Signing in sets a cookie: not stored either.
+        let form = format!("name=leader&password={}", demo::DEMO_PASSWORD);
+        let p = post_as(&st, "", "/login", &form).await;
+        assert_eq!(no_store(&p).as_deref(), Some("private, no-store"));
+        // The public portal to the public may be cached; our assets keep their own rule.
+        assert_eq!(no_store(&get_as(&st, "", "/public").await), None);
+        let css = get_as(&st, &cookie, "/assets/site.css").await;
+        assert!(
+            no_store(&css).unwrap().starts_with("public"),
+            "{:?}",
+            no_store(&css)
+        );
         db.finish().await;
     }
 }

@@ -18,6 +18,7 @@ pub fn state(store: &Store, demo: bool) -> AppState {
         today: demo.then_some(demo::DEMO_AS_OF),
         thresholds: Default::default(),
         secure_cookies: false,
+        trusted_proxies: Default::default(),
         caches: Default::default(),
     }
 }
@@ -28,6 +29,7 @@ pub struct Page {
     pub status: StatusCode,
     pub location: Option<String>,
     pub set_cookie: Vec<String>,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
 
@@ -46,11 +48,13 @@ pub async fn send(state: &AppState, req: Request<Body>) -> Page {
         .iter()
         .map(|v| v.to_str().unwrap().to_string())
         .collect();
+    let headers = res.headers().clone();
     let body = res.into_body().collect().await.unwrap().to_bytes();
     Page {
         status,
         location,
         set_cookie,
+        headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     }
 }

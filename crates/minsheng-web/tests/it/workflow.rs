@@ -505,7 +505,16 @@ async fn a_unit_cannot_reach_another_units_assignment_report_or_evidence() {
         let p = get_as(&st, &leader, &format!("/review?plan={plan}")).await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(p.body.contains("id=\"review-readonly\"") && !p.body.contains("class=\"accept\""));
-        let p = get_as(&st, &leader, &format!("/reports/{draft}")).await;
+        // A draft is its unit's until filed (issue #10): the viewer and the office do not find
+        // it, nor its evidence; the unit does.
+        for who in [&leader, &office] {
+            for uri in [format!("/reports/{draft}"), format!("/evidence/{ev}")] {
+                let p = get_as(&st, who, &uri).await;
+                assert_eq!(p.status, StatusCode::NOT_FOUND, "{uri}");
+                assert!(!p.body.contains("99000") && !p.body.contains("\u{89}PNG"));
+            }
+        }
+        let p = get_as(&st, &cc, &format!("/reports/{draft}")).await;
         assert_eq!(p.status, StatusCode::OK);
         let p = post_as(&st, &leader, &format!("/reports/{draft}/accept"), "").await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);

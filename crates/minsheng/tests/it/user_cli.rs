@@ -1,4 +1,4 @@
-//! `minsheng user add|passwd|list`, run as a person runs them, on each backend: accounts are
+//! `minsheng user add|passwd|list|unlock`, run as a person runs them, on each backend: accounts are
 //! created with a hashed password and audited; bad input is refused by name and adds nothing.
 
 use crate::report_cli::{bin, fails_with, ok};
@@ -89,6 +89,51 @@ async fn accounts_are_added_listed_and_signed_in_with() {
         )
         .await;
         assert!(old.is_err());
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn unlock_clears_a_names_failed_sign_ins_and_is_audited() {
+    for db in backends().await {
+        demo::build_with(&db.store, false).await.unwrap();
+        let now = jiff::Timestamp::now();
+        let free = accounts::PER_PAIR.free;
+        for _ in 0..free + 2 {
+            let _ = accounts::sign_in(&db.store, "office", "wrong one", "192.0.2.7", now).await;
+        }
+        let held =
+            accounts::sign_in(&db.store, "office", demo::DEMO_PASSWORD, "192.0.2.7", now).await;
+        assert!(
+            matches!(held, Err(minsheng_app::AppError::SignInThrottled { .. })),
+            "{}: {held:?}",
+            db.label
+        );
+        let out = ok(&user(&["user", "unlock", "office"], "", &db));
+        // The attempts made while held up were refused unchecked and not counted.
+        assert!(
+            out.contains(&format!("已清除 office 的 {free} 次登录失败记录")),
+            "{out}"
+        );
+        accounts::sign_in(&db.store, "office", demo::DEMO_PASSWORD, "192.0.2.7", now)
+            .await
+            .unwrap();
+        let id = db
+            .store
+            .account_by_name("office")
+            .await
+            .unwrap()
+            .unwrap()
+            .account
+            .id;
+        let audit = db.store.audit_events("user", id.0).await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "unlock" && e.actor == "system:cli"),
+            "{audit:?}"
+        );
+        fails_with(&user(&["user", "unlock", "nobody"], "", &db), &["nobody"]);
         db.finish().await;
     }
 }
