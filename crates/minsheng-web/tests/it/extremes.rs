@@ -262,7 +262,7 @@ async fn values_stored_before_the_door_cannot_break_a_page_or_an_accept() {
             ids.push(id);
         }
         for id in &ids[1..] {
-            tx.set_report_status(*id, ReportStatus::Accepted, None)
+            tx.set_report_status(*id, ReportStatus::Submitted, ReportStatus::Accepted, None)
                 .await
                 .unwrap();
         }
