@@ -133,10 +133,11 @@ pub async fn assign(
         }
     }
     for s in &d.shares {
-        if let Err(e) = minsheng_domain::check_report_value(s.quota, &target.quantity.unit) {
-            if !s.quota.is_sign_negative() {
-                return Err(invalid("quota", format!("{}:{e}", name(s.unit))));
-            }
+        // A negative quota is the split rule's to refuse, with its own message.
+        if let Err(e) = minsheng_domain::check_report_value(s.quota, &target.quantity.unit)
+            && !s.quota.is_sign_negative()
+        {
+            return Err(invalid("quota", format!("{}:{e}", name(s.unit))));
         }
     }
     if !d.shares.is_empty() {

@@ -91,10 +91,11 @@ pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowRefusal>
                 "数值不能为负 / negative value".into(),
             );
         }
-        if let Err(e) = minsheng_domain::check_report_value(r.value, &t.quantity.unit) {
-            if !r.value.is_sign_negative() {
-                err(r.line, "cumulative_value", e.to_string());
-            }
+        // A negative value has its own message below.
+        if let Err(e) = minsheng_domain::check_report_value(r.value, &t.quantity.unit)
+            && !r.value.is_sign_negative()
+        {
+            err(r.line, "cumulative_value", e.to_string());
         }
         if r.status == ReportStatus::Draft {
             err(

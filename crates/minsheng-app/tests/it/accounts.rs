@@ -50,10 +50,8 @@ fn delays_double_after_the_free_failures_up_to_the_cap() {
         ]
     );
     assert_eq!(t.delay(i64::MAX), 900, "no overflow however many");
-    assert!(
-        PER_NAME.cap <= 60 && PER_CLIENT.cap <= 60,
-        "the wide scopes slow only moderately"
-    );
+    // The wide scopes slow only moderately, however many failures.
+    assert!(PER_NAME.delay(i64::MAX) <= 60 && PER_CLIENT.delay(i64::MAX) <= 60);
 }
 
 #[tokio::test]

@@ -100,7 +100,7 @@ async fn wrong_passwords_are_refused_alike_then_throttled() {
         assert!(p.body.contains("登录失败次数过多"), "{}", p.body);
         let retry: i64 = p.headers["retry-after"].to_str().unwrap().parse().unwrap();
         assert!(
-            retry >= 1 && retry <= minsheng_app::accounts::PER_PAIR.first,
+            (1..=minsheng_app::accounts::PER_PAIR.first).contains(&retry),
             "{retry}"
         );
         assert!(
