@@ -210,6 +210,11 @@ pub const TABLES: &[Table] = &[
         cols![id: Int, name: Text, client: Text, at: Time],
     ),
     table(
+        "sign_in_known_clients",
+        "name, client",
+        cols![name: Text, client: Text, last_at: Time],
+    ),
+    table(
         "idempotency_keys",
         "user_id, key",
         cols![user_id: Int, key: Text, request_hash: Text, status: Int, content_type: Text,

@@ -390,6 +390,77 @@ async fn get_me(State(st): State<AppState>, chrome: Chrome) -> Result<Json<MeDto
     Ok(Json(MeDto::new(me, unit.as_ref())))
 }
 
+/// The answers any operation can give under load, added to every operation's description
+/// in one place rather than to each: 503 (the database cannot take the request now — busy
+/// past the wait, read-only, a full disk — with `Retry-After`; nothing written) on every
+/// operation, and on every write 409 (someone else changed the record first, or a request
+/// with the same `Idempotency-Key` is still under way) and the `Idempotency-Key` header.
+fn document_load_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::content::ContentBuilder;
+    use utoipa::openapi::header::Header;
+    use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+    use utoipa::openapi::response::ResponseBuilder;
+    use utoipa::openapi::{Object, Ref, RefOr, Required, Type};
+    let envelope = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ErrorsDto")))
+            .build()
+    };
+    let unavailable = ResponseBuilder::new()
+        .description(
+            "数据库暂不能处理(繁忙、只读或磁盘已满),未作改动,请稍后重试 / the database cannot take this now (busy, read-only or disk full): nothing was changed, retry after Retry-After",
+        )
+        .content("application/json", envelope())
+        .header(
+            "retry-after",
+            Header::new(Object::with_type(Type::Integer)),
+        )
+        .build();
+    let conflict = ResponseBuilder::new()
+        .description(
+            "已被他人先行处理(如报告已审核),或同一幂等键的请求仍在处理 / changed by someone else first (a report already reviewed), or a request with the same Idempotency-Key is still under way",
+        )
+        .content("application/json", envelope())
+        .build();
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "重试安全:同一请求带同一键在一天内得到首次的答复 / safe retries: the same request with the same key within a day gets the first answer again",
+        ))
+        .schema(Some(Object::with_type(Type::String)))
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        let writes: [&mut Option<Operation>; 4] = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in writes.into_iter().flatten() {
+            op.responses
+                .responses
+                .insert("409".into(), RefOr::T(conflict.clone()));
+            op.parameters
+                .get_or_insert_with(Vec::new)
+                .push(RefOr::T(key.clone()));
+        }
+        let all: [&mut Option<Operation>; 5] = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in all.into_iter().flatten() {
+            op.responses
+                .responses
+                .insert("503".into(), RefOr::T(unavailable.clone()));
+        }
+    }
+}
+
 /// The API's routes and its OpenAPI document at `/api/openapi.json`. Writes honour an
 /// `Idempotency-Key` header ([`crate::idempotency`]).
 pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
@@ -411,6 +482,8 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
         .routes(routes!(audit::get_audit))
         .merge(reporting::routes())
         .split_for_parts();
+    let mut doc = doc;
+    document_load_answers(&mut doc);
     router
         .route(
             "/api/openapi.json",
