@@ -122,7 +122,7 @@ pub enum StoreError {
     #[error("数据库只读,暂停写入 / read-only: writes are paused")]
     ReadOnly,
     /// The database's disk is full: reads go on, writes are paused until space is freed.
-    #[error("数据库磁盘已满,暂停写入 / the database's disk is full: writes are paused")]
+    #[error("数据库磁盘已满,暂停写入 / disk full: writes are paused")]
     DiskFull,
     /// A backup could not be made or restored.
     #[error(transparent)]

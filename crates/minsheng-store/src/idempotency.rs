@@ -6,10 +6,12 @@ use crate::error::StoreError;
 use crate::{Store, on_write};
 use minsheng_domain::UserId;
 
-/// A request that pends longer than this is taken to have died with its server, and a retry
-/// may run it again (its write either committed — and the use-case's own rules refuse a second
-/// one — or did not).
-pub const STALE_AFTER_SECONDS: i64 = 60;
+/// A request that pends longer than this is taken to have died with its server (killed
+/// between claiming its key and keeping its answer), and a retry may run it again. Taking over
+/// early is safe: the key only gives the same answer; the use-cases' own rules (a conditional
+/// review, the assignment's lock) are what keep a write from happening twice. So the wait is
+/// short — a restarted server's clients are not kept waiting for a minute.
+pub const STALE_AFTER_SECONDS: i64 = 10;
 
 /// How long answers are kept.
 pub const KEPT_SECONDS: i64 = 24 * 60 * 60;

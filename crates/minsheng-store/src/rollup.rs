@@ -107,11 +107,13 @@ impl RegionMonthRow {
     }
 }
 
+/// A roll-up sum that would leave the range of an exact decimal: values stored before the door
+/// for report values existed. Refused as the request's (nothing is written), not a failure.
 fn overflow(table: &'static str, column: &'static str, cur: &str, delta: Decimal) -> StoreError {
-    StoreError::Corrupt {
-        table,
-        column,
-        value: format!("{cur} + {delta} overflows"),
+    StoreError::Integrity {
+        detail: format!(
+            "汇总值超出范围({table}.{column}:{cur} + {delta}) / a roll-up total is out of range ({table}.{column}: {cur} + {delta})"
+        ),
     }
 }
 

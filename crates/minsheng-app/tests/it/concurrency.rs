@@ -288,7 +288,7 @@ async fn a_full_disk_pauses_writes_and_they_resume_when_space_is_freed() {
         .exec(&format!("PRAGMA max_page_count = {pages}"))
         .await
         .unwrap();
-    let big = "满".repeat(200_000);
+    let big = "满".repeat(9_000);
     let mut refused = 0;
     for (a, _) in &shares[..8] {
         let mut input = june_input(a, Decimal::from(5));

@@ -89,6 +89,21 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
             ),
             "INSERT INTO sign_in_failures (name, client, at) VALUES ('office', '127.0.0.1', '2023-02-01T00:00:00Z')".into(),
         ],
+        8 => vec![
+            format!(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, status, content_type, body,
+                    created_at) VALUES (2, 'k-1', 'ab12', 201, 'application/json', {}, 1700000000)",
+                blob(postgres, "7b7d")
+            ),
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, status, content_type, body,
+                created_at) VALUES (1, 'k-2', 'cd34', NULL, NULL, NULL, 1700000001)"
+                .into(),
+        ],
+        9 => vec![
+            "INSERT INTO sign_in_known_clients (name, client, last_at)
+                VALUES ('changchun', '10.1.2.3', '2023-02-02T00:00:00Z')"
+                .into(),
+        ],
         _ => vec![],
     };
     sql
