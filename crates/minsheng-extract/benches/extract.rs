@@ -40,3 +40,14 @@ fn corpus_10mb(b: Bencher<'_, '_>) {
     b.counter(BytesCount::of_str(&text))
         .bench(|| minsheng_extract::extract(divan::black_box(&text)));
 }
+
+/// One numbered item whose single line holds `n` quantities, then a narrative line of the same:
+/// the time per byte stays flat as `n` grows when no rule looks back over the line (a
+/// quadratic look-back shows as MB/s falling with `n`).
+#[divan::bench(args = [5_000, 20_000, 50_000], sample_count = 5, sample_size = 1)]
+fn long_line(b: Bencher<'_, '_>, n: usize) {
+    let line = "新增12个".repeat(n);
+    let text = format!("1.{line}。\n{line}");
+    b.counter(BytesCount::of_str(&text))
+        .bench(|| minsheng_extract::extract(divan::black_box(&text)));
+}
