@@ -102,6 +102,21 @@ pub(crate) struct AuditPage {
     next: Option<String>,
 }
 
+/// A recorded code (a report's `status`, a `stage`) in the page's language; any other value
+/// as recorded.
+fn coded(lang: crate::i18n::Lang, field: &str, v: &str) -> String {
+    use minsheng_domain::{ReportStatus, Stage};
+    let label = match field {
+        "status" => ReportStatus::from_code(v).map(|s| (s.label_zh(), s.label_en())),
+        "stage" => Stage::from_code(v).map(|s| (s.label_zh(), s.label_en())),
+        _ => None,
+    };
+    match label {
+        Some((zh, en)) => lang.pick(zh, en).to_string(),
+        None => v.to_string(),
+    }
+}
+
 /// The address of a trail's page.
 pub(crate) fn href(subject: Subject, page: u32) -> String {
     let base = format!("/audit?entity={}&id={}", subject.kind(), subject.id());
@@ -116,7 +131,11 @@ impl AuditPage {
     fn new(chrome: Chrome, trail: &AuditTrail) -> AuditPage {
         let t = chrome.lang.pick(&msg::ZH, &msg::EN);
         let s = trail.subject;
-        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| t.empty.to_string());
+        let lang = chrome.lang;
+        let shown = |field: &str, v: &Option<String>| match v {
+            Some(v) => coded(lang, field, v),
+            None => t.empty.to_string(),
+        };
         let events = trail
             .entries
             .iter()
@@ -138,8 +157,8 @@ impl AuditPage {
                         .iter()
                         .map(|c| ChangeRow {
                             field: Msg::name(t.fields, &c.field).to_string(),
-                            before: shown(&c.before),
-                            after: shown(&c.after),
+                            before: shown(&c.field, &c.before),
+                            after: shown(&c.field, &c.after),
                         })
                         .collect(),
                 }

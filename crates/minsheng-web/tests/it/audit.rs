@@ -138,8 +138,9 @@ async fn a_reports_trail_shows_each_change_field_by_field_to_those_who_see_the_u
             "审计记录",
             "审核通过",
             "状态",
-            "submitted",
-            "accepted",
+            // The status in the page's language, not its code.
+            minsheng_domain::ReportStatus::Submitted.label_zh(),
+            minsheng_domain::ReportStatus::Accepted.label_zh(),
             "累计完成值",
             "220100",
             &format!("/reports/{id}"),
