@@ -26,6 +26,7 @@ pub mod reporting;
 pub mod rollup;
 pub mod target_detail;
 pub mod tracking;
+mod turns;
 pub mod visibility;
 pub mod workspace;
 

@@ -22,8 +22,8 @@ use minsheng_domain::{Account, Period, Plan, PlanId, PlanStatus, Section, Status
 use minsheng_domain::{Thresholds, rollup::GroupSummary};
 use minsheng_store::Store;
 use rust_decimal::Decimal;
-use std::sync::Arc;
-use tokio::sync::OnceCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The dashboard of one plan at one month.
 #[derive(Debug, Clone)]
@@ -177,15 +177,29 @@ pub fn ensure_sees_dashboard(account: &Account) -> Result<(), AppError> {
 
 type Key = (PlanId, Period, Date);
 
-/// The plans and dashboards computed so far, each kept for one data version
-/// ([`crate::freshness`]): when a write has been committed since, they are computed again on
-/// demand. Requests for the same dashboard that arrive while it is being computed wait for
-/// that one computation. One cache serves one set of thresholds (a server's): they are not
-/// part of its key.
-#[derive(Debug, Clone, Default)]
+/// The latest dashboard computed for one key, with the data version it was computed at; the
+/// lock is held while it is computed.
+type Slot = Arc<tokio::sync::Mutex<Option<(i64, Arc<Overview>)>>>;
+
+/// The plans and dashboards computed so far. A dashboard is served to a request at data
+/// version `v` only if it was computed at `v` or later ([`crate::freshness`]): a write committed
+/// since is computed again on demand. At most one computation of a dashboard runs at a time:
+/// requests that arrive while it runs wait for it, and when it was begun before their version
+/// the first of them computes once more for all the others — so however many readers come
+/// while writes land, the dashboard is computed one time after another, never side by side
+/// (the readers would otherwise take the processor from the writers at month-end). One cache
+/// serves one set of thresholds (a server's): they are not part of its key.
+#[derive(Debug, Clone)]
 pub struct OverviewCache {
     plans: Kept<(), Arc<Vec<Plan>>>,
-    overviews: Kept<Key, Arc<OnceCell<Arc<Overview>>>>,
+    overviews: Arc<Mutex<HashMap<Key, Slot>>>,
+    limit: usize,
+}
+
+impl Default for OverviewCache {
+    fn default() -> Self {
+        OverviewCache::with_limit(48)
+    }
 }
 
 impl OverviewCache {
@@ -193,7 +207,8 @@ impl OverviewCache {
     pub fn with_limit(limit: usize) -> OverviewCache {
         OverviewCache {
             plans: Kept::default(),
-            overviews: Kept::with_limit(limit),
+            overviews: Arc::default(),
+            limit: limit.max(1),
         }
     }
 
@@ -207,28 +222,39 @@ impl OverviewCache {
         Ok(plans)
     }
 
-    /// The dashboard of `plan` at `period` as of `today` under `thresholds`, computed at most
-    /// once per data `version`.
+    /// The dashboard of `plan` at `period` as of `today` under `thresholds`, as of data
+    /// `version` or later.
     pub async fn overview(
         &self,
         store: &Store,
         version: i64,
-        (plan, period, today): Key,
+        key: Key,
         thresholds: &Thresholds,
     ) -> Result<Arc<Overview>, AppError> {
-        let cell = self
-            .overviews
-            .get_or_insert_with(version, (plan, period, today), Arc::default);
-        let compute = || async {
-            let t = tracking::tracking(store, plan, period, today, thresholds).await?;
-            let sections = store.sections(plan).await?;
-            let mut o = overview(t, sections);
-            o.awaiting_review = store.awaiting_review_count(plan, period).await?;
-            Ok::<_, AppError>(Arc::new(o))
+        let slot = {
+            let mut slots = self.overviews.lock().unwrap_or_else(|e| e.into_inner());
+            if slots.len() >= self.limit && !slots.contains_key(&key) {
+                slots.clear();
+            }
+            slots.entry(key).or_default().clone()
         };
-        match cell {
-            Some(cell) => cell.get_or_try_init(compute).await.cloned(),
-            None => compute().await,
+        // Waits for a computation under way, then takes what it left if it is new enough.
+        let mut latest = slot.lock().await;
+        if let Some((at, o)) = latest.as_ref()
+            && *at >= version
+        {
+            return Ok(o.clone());
         }
+        // The version is read before the data, so the figures are at least as new as it: the
+        // requests waiting behind this one, whose versions were read before it, are served too.
+        let at = store.data_version().await?;
+        let (plan, period, today) = key;
+        let t = tracking::tracking(store, plan, period, today, thresholds).await?;
+        let sections = store.sections(plan).await?;
+        let mut o = overview(t, sections);
+        o.awaiting_review = store.awaiting_review_count(plan, period).await?;
+        let o = Arc::new(o);
+        *latest = Some((at, o.clone()));
+        Ok(o)
     }
 }

@@ -103,10 +103,19 @@ pub async fn file_report(
     input: &ReportInput,
     file_as: FileAs,
 ) -> Result<ReportId, AppError> {
-    let mut tx = store.begin(actor).await?;
-    let filed = file_in(&mut tx, as_unit, input, file_as).await?;
-    tx.commit().await?;
-    Ok(filed.id)
+    // Who holds what is read before the writer is taken (a permission, checked as of the
+    // request, like the session's); everything the write itself depends on is read inside.
+    let tree = store.unit_tree().await?;
+    let (st, actor, input) = (store.clone(), actor.clone(), input.clone());
+    store
+        .writing(async move {
+            let mut tx = st.begin(&actor).await?;
+            let checked = check_request(&mut tx, &tree, as_unit, &input, file_as).await?;
+            let filed = file_checked(&mut tx, &input, file_as, checked).await?;
+            tx.commit().await?;
+            Ok(filed.id)
+        })
+        .await
 }
 
 /// One row of a batch as filed.
@@ -129,8 +138,9 @@ pub async fn file_reports(
     rows: &[(usize, ReportInput)],
     file_as: FileAs,
 ) -> Result<Vec<Filed>, AppError> {
+    let tree = store.unit_tree().await?;
     let mut tx = store.begin(actor).await?;
-    let (filed, errors) = batch(&mut tx, as_unit, rows, file_as).await?;
+    let (filed, errors) = batch(&mut tx, &tree, as_unit, rows, file_as).await?;
     if !errors.is_empty() {
         return Err(AppError::Rows(errors));
     }
@@ -149,14 +159,16 @@ pub async fn check_reports(
     rows: &[(usize, ReportInput)],
     file_as: FileAs,
 ) -> Result<Vec<RowRefusal>, AppError> {
+    let tree = store.unit_tree().await?;
     let mut tx = store.begin(actor).await?;
-    let (_, errors) = batch(&mut tx, as_unit, rows, file_as).await?;
+    let (_, errors) = batch(&mut tx, &tree, as_unit, rows, file_as).await?;
     tx.rollback().await?;
     Ok(errors)
 }
 
 async fn batch(
     tx: &mut Tx,
+    tree: &UnitTree,
     as_unit: UnitId,
     rows: &[(usize, ReportInput)],
     file_as: FileAs,
@@ -164,10 +176,8 @@ async fn batch(
     let mut filed = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     let mut seen: std::collections::HashMap<(AssignmentId, Period), usize> = Default::default();
-    // Read once for the whole batch, inside the transaction.
-    let tree = tx.unit_tree().await?;
     for (line, input) in rows {
-        let checked = match check_request(tx, &tree, as_unit, input, file_as).await {
+        let checked = match check_request(tx, tree, as_unit, input, file_as).await {
             Ok(c) => c,
             Err(AppError::Invalid { field, reason }) => {
                 errors.push(RowRefusal {
@@ -216,7 +226,9 @@ struct Checked {
 /// The rules of filing that look only at the request and the plan: the assignment exists
 /// and `as_unit` holds it (or is above the unit that does), the period is in the plan year,
 /// the value converts to the target's unit, nothing is negative, a filed report says
-/// something. Read inside the filing's transaction, like everything a write depends on.
+/// something. The assignment, target and plan year are read inside the filing's
+/// transaction, like everything a write depends on; the unit tree (who holds what, a
+/// permission) is the caller's, read before the writer is taken.
 async fn check_request(
     tx: &mut Tx,
     tree: &UnitTree,
@@ -247,18 +259,16 @@ async fn check_request(
             ),
         ));
     }
-    let target = tx.target(assignment.target).await?;
-    let (_, plan_id) = tx.item(target.item).await?;
-    let plan = tx.plan(plan_id).await?;
-    if input.period.year() != plan.year {
+    let (target, plan_year) = tx.target_with_year(assignment.target).await?;
+    if input.period.year() != plan_year {
         return Err(invalid(
             "period",
             format!(
                 "期间 {} 不在计划年度 {} 内 / period {} is outside the plan year {}",
                 input.period.label_zh(),
-                plan.year,
+                plan_year,
                 input.period,
-                plan.year
+                plan_year
             ),
         ));
     }
@@ -314,18 +324,6 @@ async fn check_request(
         ));
     }
     Ok(Checked { target, value })
-}
-
-/// The rules of filing one report, inside the caller's transaction.
-async fn file_in(
-    tx: &mut Tx,
-    as_unit: UnitId,
-    input: &ReportInput,
-    file_as: FileAs,
-) -> Result<Filed, AppError> {
-    let tree = tx.unit_tree().await?;
-    let checked = check_request(tx, &tree, as_unit, input, file_as).await?;
-    file_checked(tx, input, file_as, checked).await
 }
 
 /// The rules of filing that depend on what is already filed, checked and written inside the
@@ -466,6 +464,28 @@ pub async fn review_report(
             "退回须说明理由 / a return needs a reason",
         ));
     }
+    // Reviews of one report in this process take turns, and a report already reviewed is
+    // answered without waiting for the writer (the answer is the same as it would be
+    // inside); a report still awaiting review is read again under the lock below, and only a
+    // conditional update moves it.
+    let _turn = REVIEWS.turn(report).await;
+    let seen = store.report(report).await?;
+    if matches!(seen.status, ReportStatus::Accepted | ReportStatus::Returned) {
+        return Err(already_reviewed(report, seen.status));
+    }
+    let (st, actor, decision) = (store.clone(), actor.clone(), decision.clone());
+    store
+        .writing(async move { review_in(&st, &actor, report, &decision).await })
+        .await
+}
+
+/// [`review_report`]'s transaction.
+async fn review_in(
+    store: &Store,
+    actor: &Actor,
+    report: ReportId,
+    decision: &Decision,
+) -> Result<(), AppError> {
     let mut tx = store.begin(actor).await?;
     let current = tx.report(report).await?;
     tx.lock_assignment(current.assignment).await?;
@@ -523,6 +543,10 @@ pub async fn review_report(
     tx.commit().await?;
     Ok(())
 }
+
+/// Reviews under way in this process, by report ([`crate::turns`]).
+static REVIEWS: std::sync::LazyLock<crate::turns::Turns<ReportId>> =
+    std::sync::LazyLock::new(crate::turns::Turns::new);
 
 /// The answer to reviewing a report that someone has reviewed already.
 fn already_reviewed(report: ReportId, now: ReportStatus) -> AppError {

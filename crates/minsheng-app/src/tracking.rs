@@ -84,7 +84,8 @@ pub async fn tracking(
         .collect();
     let assignments = store.assignments_of_plan(plan.id).await?;
     let mut records = Records::default();
-    for r in store.reports_of_plan(plan.id).await? {
+    // Figures only: every revision of the plan is read, so not their texts.
+    for r in store.report_figures_of_plan(plan.id).await? {
         records.reports.entry(r.assignment).or_default().push(r);
     }
     for (a, p) in store.schedules_of_plan(plan.id).await? {

@@ -447,12 +447,14 @@ pub struct ReviewQueue {
     pub entries: Vec<QueueEntry>,
 }
 
-/// The reports awaiting review, of one plan or all, that the account may see: the office and
-/// viewers read the queue; a unit account does not.
+/// The reports awaiting review, of one plan or all, that the account may see (the first
+/// `limit` of them, oldest filing first, when a limit is given): the office and viewers read
+/// the queue; a unit account does not.
 pub async fn review_queue(
     store: &Store,
     account: &Account,
     plan: Option<PlanId>,
+    limit: Option<u32>,
 ) -> Result<ReviewQueue, AppError> {
     if account.role == Role::Unit {
         return Err(AppError::Forbidden {
@@ -464,11 +466,13 @@ pub async fn review_queue(
         store.plan(p).await?;
     }
     let tree = store.unit_tree().await?;
+    // The database stops at the limit only when nothing is filtered out after it.
     let entries = store
-        .review_queue(plan)
+        .review_queue(plan, limit.filter(|_| account.sees_all()))
         .await?
         .into_iter()
         .filter(|q| account.can_see(&tree, q.placed.assignment.unit))
+        .take(limit.map_or(usize::MAX, |n| n as usize))
         .map(|queued| QueueEntry {
             unit: name(&tree, queued.placed.assignment.unit),
             queued,

@@ -240,6 +240,7 @@ impl Store {
         Ok(Store {
             backend: Backend::Postgres(pool),
             commits: Default::default(),
+            writer: None,
         })
     }
 
@@ -386,6 +387,10 @@ async fn open_sqlite(
         SqlitePoolOptions::new()
             .max_connections(max)
             .acquire_timeout(settings.acquire_timeout)
+            // A file in this process cannot drop a connection the way a server can: no ping
+            // before each use (a round trip to the connection's thread, paid by every write
+            // while it holds the one writer).
+            .test_before_acquire(false)
             .before_acquire(|conn, _| Box::pin(async move { Ok(reusable(conn)) }))
     };
     // The writer is opened first: it creates the file and switches it to WAL.
@@ -405,6 +410,7 @@ async fn open_sqlite(
     Ok(Store {
         backend: Backend::Sqlite { read, write },
         commits: Default::default(),
+        writer: crate::writer::WriterThread::start().map(std::sync::Arc::new),
     })
 }
 

@@ -15,11 +15,64 @@
 use crate::error::StoreError;
 use crate::tx::Tx;
 use crate::{Store, on_pool, on_tx};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// This process's write transactions: how many committed, how many ended either way, and how
+/// long they held their connection in all (on SQLite the one writer, which every write waits
+/// for: the figure that bounds write throughput).
+#[derive(Debug, Default)]
+pub(crate) struct WriteStats {
+    commits: AtomicU64,
+    ended: AtomicU64,
+    held_micros: AtomicU64,
+}
+
+impl WriteStats {
+    pub(crate) fn committed(&self) {
+        self.commits.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Adds a transaction's time to [`WriteStats`] when it ends (committed, rolled back or
+/// dropped).
+#[derive(Debug)]
+pub(crate) struct HoldTimer {
+    pub(crate) stats: std::sync::Arc<WriteStats>,
+    pub(crate) started: Instant,
+}
+
+impl Drop for HoldTimer {
+    fn drop(&mut self) {
+        let micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.stats.ended.fetch_add(1, Ordering::Relaxed);
+        self.stats.held_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+}
+
+/// How many write transactions this process ran and how long they held their connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteHold {
+    /// Transactions ended (committed, rolled back or dropped).
+    pub transactions: u64,
+    /// Their time from `BEGIN` to the end, summed.
+    pub held: Duration,
+}
 
 impl Store {
     /// How many transactions this process has committed through this store and its clones.
     pub fn local_commits(&self) -> u64 {
-        self.commits.load(std::sync::atomic::Ordering::SeqCst)
+        self.commits.commits.load(Ordering::SeqCst)
+    }
+
+    /// How many write transactions this process ran and how long they held their connection
+    /// in all (for benchmarks: on SQLite the writer is one connection, so this bounds the
+    /// writes per second).
+    pub fn write_hold(&self) -> WriteHold {
+        WriteHold {
+            transactions: self.commits.ended.load(Ordering::Relaxed),
+            held: Duration::from_micros(self.commits.held_micros.load(Ordering::Relaxed)),
+        }
     }
 
     /// The current data version (0 before the first write).

@@ -33,11 +33,13 @@ pub mod testing;
 mod tx;
 mod units;
 mod workspace;
+mod writer;
 
 pub use accounts::{Failures, SignInRecord, StoredAccount};
 pub use audit::audit_fields;
 pub use bulk::{AcceptedValue, ImportedReport};
 pub use connect::{BackendKind, OpenMode, PoolSettings, redact_url};
+pub use data_version::WriteHold;
 pub use error::StoreError;
 pub use idempotency::KeyState;
 pub use plans::{NewItem, NewPlan, NewSection, NewTarget, TargetChange};
@@ -56,8 +58,11 @@ use sqlx::{PgPool, SqlitePool};
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
-    /// Transactions committed through this store and its clones (this process's writes).
-    commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Transactions committed through this store and its clones (this process's writes), and
+    /// how long write transactions held their connection.
+    commits: std::sync::Arc<data_version::WriteStats>,
+    /// SQLite's writer thread ([`writer`]); `None` on PostgreSQL.
+    writer: Option<std::sync::Arc<writer::WriterThread>>,
 }
 
 #[derive(Debug, Clone)]

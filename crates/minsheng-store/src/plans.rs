@@ -224,7 +224,40 @@ async fn read_target(conn: &mut Conn<'_>, id: TargetId) -> Result<Target, StoreE
     .into_domain()
 }
 
+/// A target with its plan's year, in one read: what filing a report needs of the plan (not
+/// its source text).
+#[derive(sqlx::FromRow)]
+struct TargetYearRow {
+    #[sqlx(flatten)]
+    target: TargetRow,
+    plan_year: i64,
+}
+
 impl Tx {
+    /// One target and its plan's year, read inside the transaction in one statement.
+    pub async fn target_with_year(&mut self, id: TargetId) -> Result<(Target, i16), StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
+                    t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind,
+                    p.year AS plan_year
+             FROM targets t JOIN items i ON i.id = t.item_id
+             JOIN sections s ON s.id = i.section_id JOIN plans p ON p.id = s.plan_id
+             WHERE t.id = $1";
+        let row: Option<TargetYearRow> =
+            on_tx!(self, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(&mut *c).await)?;
+        let row = row.ok_or(StoreError::NotFound {
+            entity: "target",
+            id: id.0,
+        })?;
+        let year = i16::try_from(row.plan_year).map_err(|_| StoreError::Corrupt {
+            table: "plans",
+            column: "year",
+            value: row.plan_year.to_string(),
+        })?;
+        Ok((row.target.into_domain()?, year))
+    }
+
     /// One plan, read inside the transaction.
     pub async fn plan(&mut self, id: PlanId) -> Result<Plan, StoreError> {
         read_plan(&mut self.conn(), id).await

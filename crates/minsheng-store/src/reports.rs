@@ -195,6 +195,25 @@ impl Store {
         all(rows, ReportRow::into_domain)
     }
 
+    /// Every report revision of a plan's assignments, by assignment, period and revision, with
+    /// only what figures are computed from: period, revision, value, stage, funds, status and
+    /// when it was filed. The texts (narrative, return reason) and the filer and reviewer are
+    /// left empty — for the dashboard's computation, which reads every revision of a plan and
+    /// so pays for each column of each row; never for showing a report.
+    pub async fn report_figures_of_plan(&self, plan: PlanId) -> Result<Vec<Report>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
+                    r.funds_spent, r.status, r.filed_at
+             FROM reports r JOIN assignments a ON a.id = r.assignment_id
+             JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
+             JOIN sections s ON s.id = i.section_id
+             WHERE s.plan_id = $1 ORDER BY r.assignment_id, r.period, r.revision";
+        let rows: Vec<crate::rows::ReportFiguresRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
+        all(rows, crate::rows::ReportFiguresRow::into_domain)
+    }
+
     /// Every schedule point of a plan's assignments.
     pub async fn schedules_of_plan(
         &self,

@@ -305,6 +305,42 @@ impl ReportRow {
     }
 }
 
+/// A report's figures without its texts ([`crate::Store::report_figures_of_plan`]).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReportFiguresRow {
+    id: i64,
+    assignment_id: i64,
+    period: String,
+    revision: i64,
+    cumulative: Option<String>,
+    stage: Option<String>,
+    funds_spent: Option<String>,
+    status: String,
+    filed_at: jiff_sqlx::Timestamp,
+}
+
+impl ReportFiguresRow {
+    pub(crate) fn into_domain(self) -> Result<Report, StoreError> {
+        ReportRow {
+            id: self.id,
+            assignment_id: self.assignment_id,
+            period: self.period,
+            revision: self.revision,
+            cumulative: self.cumulative,
+            stage: self.stage,
+            funds_spent: self.funds_spent,
+            narrative: String::new(),
+            status: self.status,
+            return_reason: None,
+            filed_by: String::new(),
+            filed_at: self.filed_at,
+            reviewed_by: None,
+            reviewed_at: None,
+        }
+        .into_domain()
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct AuditRow {
     id: i64,

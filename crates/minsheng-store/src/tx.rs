@@ -11,7 +11,9 @@ use sqlx::{Postgres, Sqlite, Transaction};
 #[derive(Debug)]
 pub struct Tx {
     pub(crate) inner: TxInner,
-    pub(crate) commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) commits: std::sync::Arc<crate::data_version::WriteStats>,
+    /// Adds this transaction's time to the store's figures when it ends.
+    pub(crate) _held: crate::data_version::HoldTimer,
     pub(crate) actor: Actor,
     pub(crate) now: Timestamp,
 }
@@ -35,9 +37,15 @@ impl Store {
             }
             Backend::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
+        // From the moment the connection is ours: the time it is held, not waited for.
+        let started = std::time::Instant::now();
         Ok(Tx {
             inner,
             commits: self.commits.clone(),
+            _held: crate::data_version::HoldTimer {
+                stats: self.commits.clone(),
+                started,
+            },
             actor: actor.clone(),
             now: Timestamp::now(),
         })
@@ -58,8 +66,7 @@ impl Tx {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
-        self.commits
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.commits.committed();
         Ok(())
     }
 

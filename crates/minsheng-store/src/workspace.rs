@@ -219,10 +219,12 @@ impl Store {
     }
 
     /// The reports awaiting review, oldest filing first, of one plan or (with `None`) of
-    /// every plan, each with its assignment and the number of its evidence files.
+    /// every plan, each with its assignment and the number of its evidence files; the first
+    /// `limit` of them when a limit is given.
     pub async fn review_queue(
         &self,
         plan: Option<PlanId>,
+        limit: Option<u32>,
     ) -> Result<Vec<QueuedReport>, StoreError> {
         // Two reads joined here: a report row and a target row both have an `id` column.
         // language=SQL
@@ -230,7 +232,12 @@ impl Store {
             "SELECT ",
             report_columns!(),
             ", (SELECT COUNT(*) FROM report_evidence e WHERE e.report_id = r.id) AS evidence
-              FROM reports r WHERE r.status = 'submitted' ORDER BY r.filed_at, r.id"
+              FROM reports r WHERE r.status = 'submitted'
+               AND (CAST($1 AS BIGINT) IS NULL OR r.assignment_id IN (
+                    SELECT a.id FROM assignments a JOIN targets t ON t.id = a.target_id
+                    JOIN items i ON i.id = t.item_id JOIN sections s ON s.id = i.section_id
+                    WHERE s.plan_id = $1))
+              ORDER BY r.filed_at, r.id LIMIT $2"
         );
         // language=SQL
         const PLACED: &str = concat!(
@@ -247,7 +254,9 @@ impl Store {
             .into_iter()
             .map(|a| (a.assignment.id, a))
             .collect();
-        let rows: Vec<QueuedRow> = on_pool!(self, p => sqlx::query_as(REPORTS).fetch_all(p).await)?;
+        let limit = limit.map_or(i64::MAX, i64::from);
+        let rows: Vec<QueuedRow> = on_pool!(self, p => sqlx::query_as(REPORTS)
+            .bind(plan.map(|p| p.0)).bind(limit).fetch_all(p).await)?;
         let mut out = Vec::new();
         for row in rows {
             let report = row.report.into_domain()?;

@@ -189,15 +189,18 @@ pub(crate) async fn get_report(
     Ok(Json(ReportViewDto::from(&v)))
 }
 
-/// Which plan's queue.
+/// Which plan's queue, and how much of it.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub(crate) struct PlanParam {
     /// A plan id; every plan when absent.
     plan: Option<String>,
+    /// At most this many reports, the oldest filings first (1 to 10000); all when absent.
+    limit: Option<String>,
 }
 
-/// The reports awaiting review, oldest filing first, of one plan or all: for the office and
-/// viewers (a viewer of a unit sees that unit's and those below it); 403 for unit accounts.
+/// The reports awaiting review, oldest filing first, of one plan or all (the first `limit` of
+/// them when asked): for the office and viewers (a viewer of a unit sees that unit's and those
+/// below it); 403 for unit accounts.
 #[utoipa::path(get, path = "/api/review", tag = "reporting",
     params(PlanParam),
     security(("session" = [])),
@@ -220,7 +223,23 @@ pub(crate) async fn get_review_queue(
             )
         })?),
     };
-    let queue = workspace::review_queue(&st.store, me, plan).await?;
+    let limit = match q.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => Some(
+            l.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=10_000).contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        "limit",
+                        format!(
+                            "条数“{l}”须为 1 到 10000 的整数 / the limit '{l}' must be a whole number from 1 to 10000"
+                        ),
+                    )
+                })?,
+        ),
+    };
+    let queue = workspace::review_queue(&st.store, me, plan, limit).await?;
     Ok(Json(ReviewQueueDto::from(&queue)))
 }
 

@@ -111,7 +111,7 @@ pub(super) async fn page(
 ) -> Result<ReviewPage, WebError> {
     let me = chrome.account()?.clone();
     let plan = plan_of(q.plan.as_deref())?;
-    let queue = workspace::review_queue(&st.store, &me, plan).await?;
+    let queue = workspace::review_queue(&st.store, &me, plan, None).await?;
     let mut page = ReviewPage::new(chrome, queue);
     page.note = match (q.accepted, q.returned) {
         (Some(id), _) => Some(format!("{} {id}", page.t.accepted_ok)),
@@ -175,7 +175,7 @@ async fn decide(
         Err(AppError::Conflict { reason }) => (StatusCode::CONFLICT, reason),
         Err(e) => return Err(e.into()),
     };
-    let queue = workspace::review_queue(&st.store, &me, plan).await?;
+    let queue = workspace::review_queue(&st.store, &me, plan, None).await?;
     let mut page = ReviewPage::new(chrome, queue);
     if page.rows.iter().any(|r| r.id == report.0) {
         page.row_error = Some((report.0, message, f.reason));

@@ -328,6 +328,29 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_over_json() {
         );
         let (s, _) = get(&st, &office, "/api/review?plan=999999").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+        // A page of the queue: the oldest filings first, as in the whole queue.
+        let ids = |q: &serde_json::Value| -> Vec<i64> {
+            q["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["report"]["id"].as_i64().unwrap())
+                .collect()
+        };
+        let (s, page) = get(&st, &office, &format!("/api/review?plan={plan}&limit=2")).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert_eq!(ids(&page), ids(&q)[..2].to_vec());
+        let (s, all) = get(&st, &office, "/api/review?limit=10000").await;
+        assert_eq!(s, StatusCode::OK, "{all}");
+        assert_eq!(ids(&all), ids(&q), "one plan: every plan's queue is this one");
+        for bad in ["0", "10001", "-1", "two"] {
+            let (s, e) = get(&st, &office, &format!("/api/review?limit={bad}")).await;
+            assert_eq!(
+                (s, fields(&e)),
+                (StatusCode::UNPROCESSABLE_ENTITY, vec!["limit"]),
+                "{bad}"
+            );
+        }
 
         // Returned: a reason is required.
         let return_uri = format!("/api/reports/{draft}/return");

@@ -49,6 +49,9 @@ pub struct LoadArgs {
     /// 填报时长上限(如 30s、2m),之后审核收尾,至多同样长 / how long filing may last (30s, 2m); the office then finishes the queue, for at most as long again
     #[arg(long, default_value = "30s")]
     duration: String,
+    /// 数据库连接池上限 [默认:与 serve 相同] / the pool's connections [default: as `serve`]
+    #[arg(long, value_name = "N")]
+    max_connections: Option<u32>,
 }
 
 /// How many clients of each kind, and for how long.
@@ -92,7 +95,10 @@ pub async fn run(a: &LoadArgs) -> anyhow::Result<()> {
         readers: a.readers.unwrap_or(side),
         duration: duration_of(&a.duration)?,
     };
-    let store = Store::open(&a.db, OpenMode::CreateIfMissing).await?;
+    let store = match a.max_connections {
+        Some(n) => Store::open_with(&a.db, OpenMode::CreateIfMissing, n).await?,
+        None => Store::open(&a.db, OpenMode::CreateIfMissing).await?,
+    };
     store.migrate().await?;
     ensure!(
         store.units().await?.is_empty(),
@@ -124,6 +130,9 @@ struct Tally {
     filed: Vec<i64>,
     /// Reports whose acceptance was acknowledged (200), by id.
     accepted: Vec<i64>,
+    /// Refusals (4xx other than 409, which office clients meet by design) by operation,
+    /// status and the answer's message, so a refusal the load should not meet is seen.
+    refusals: BTreeMap<(&'static str, u16, String), u64>,
 }
 
 impl Tally {
@@ -136,6 +145,26 @@ impl Tally {
         }
         self.filed.extend(other.filed);
         self.accepted.extend(other.accepted);
+        for (k, n) in other.refusals {
+            *self.refusals.entry(k).or_default() += n;
+        }
+    }
+
+    /// Keeps a 4xx answer's message (not a 409's) under its operation.
+    fn refused(&mut self, op: &'static str, status: u16, body: &[u8]) {
+        if !(400..500).contains(&status) || status == 409 {
+            return;
+        }
+        let message = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v["errors"][0]["detail"].as_str().map(str::to_string))
+            .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).into());
+        // Numbers differ from one refusal to the next; the reason is what counts.
+        let reason: String = message
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect();
+        *self.refusals.entry((op, status, reason)).or_default() += 1;
     }
 
     fn record(&mut self, op: &'static str, status: u16, took: Duration) {
@@ -165,6 +194,8 @@ pub struct Outcome {
     two_accepted_revisions: Vec<(i64, String)>,
     /// Roll-up rows that differ from a recompute.
     rollup_differences: Vec<String>,
+    /// Write transactions during the run and how long they held their connection.
+    write_hold: minsheng_store::WriteHold,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -291,6 +322,21 @@ impl Outcome {
                 answers.join(" ")
             ));
         }
+        for ((op, st, reason), n) in &self.tally.refusals {
+            s.push_str(&format!("  {op} {st}×{n}: {reason}\n"));
+        }
+        let h = self.write_hold;
+        s.push_str(&format!(
+            "write transactions: {}, held {:.2} ms on average ({:.1} s of the run's {:.1} s)\n",
+            h.transactions,
+            if h.transactions == 0 {
+                0.0
+            } else {
+                ms(h.held) / h.transactions as f64
+            },
+            h.held.as_secs_f64(),
+            self.elapsed.as_secs_f64()
+        ));
         s.push_str(&format!(
             "reports: acknowledged {}, stored {}, lost {}, stored without acknowledgement {}\n",
             self.tally.filed.len(),
@@ -410,7 +456,7 @@ async fn sign_in(client: &Http, addr: SocketAddr, name: &str) -> anyhow::Result<
 }
 
 /// A share a unit client files for: the assignment, the account that carries it, and the
-/// value it last had accepted (the floor of a cumulative count).
+/// highest value it had accepted or awaiting review (the floor of a cumulative count).
 #[derive(Debug, Clone)]
 struct Share {
     assignment: AssignmentId,
@@ -469,7 +515,9 @@ pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
         .collect();
     let mut last: HashMap<AssignmentId, Decimal> = HashMap::new();
     for r in store.reports_of_plan(plan).await? {
-        if r.status == ReportStatus::Accepted
+        // Accepted, or awaiting review (the office accepts it during the run): a count
+        // filed below either would be refused as falling.
+        if matches!(r.status, ReportStatus::Accepted | ReportStatus::Submitted)
             && let Some(v) = r.cumulative
         {
             let e = last.entry(r.assignment).or_default();
@@ -499,6 +547,7 @@ pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
         .collect::<Result<_, _>>()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
+    let hold_before = store.write_hold();
     let start = Instant::now();
     let deadline = start + load.duration;
     let filing = Arc::new(AtomicBool::new(true));
@@ -539,6 +588,7 @@ pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
                     )
                     .await;
                     t.record("submit", status, took);
+                    t.refused("submit", status, &body);
                     if status == 201
                         && let Some(id) = serde_json::from_slice::<serde_json::Value>(&body)
                             .ok()
@@ -561,8 +611,15 @@ pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
         office.push(tokio::spawn(async move {
             let mut t = Tally::default();
             while Instant::now() < drain_until {
-                let (status, body, _, took) =
-                    send(&client, addr, "GET", "/api/review", Some(&cookie), None).await;
+                let (status, body, _, took) = send(
+                    &client,
+                    addr,
+                    "GET",
+                    "/api/review?limit=20",
+                    Some(&cookie),
+                    None,
+                )
+                .await;
                 t.record("review_queue", status, took);
                 let ids: Vec<i64> = serde_json::from_slice::<serde_json::Value>(&body)
                     .ok()
@@ -586,9 +643,10 @@ pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
                         break;
                     }
                     let path = format!("/api/reports/{id}/accept");
-                    let (status, _, _, took) =
+                    let (status, body, _, took) =
                         send(&client, addr, "POST", &path, Some(&cookie), None).await;
                     t.record("accept", status, took);
+                    t.refused("accept", status, &body);
                     if status == 200 {
                         t.accepted.push(id);
                     }
@@ -643,8 +701,13 @@ pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
     }
     let elapsed = start.elapsed();
     server.abort();
+    let hold = store.write_hold();
+    let write_hold = minsheng_store::WriteHold {
+        transactions: hold.transactions.saturating_sub(hold_before.transactions),
+        held: hold.held.saturating_sub(hold_before.held),
+    };
 
-    check(store, tally, elapsed, &before).await
+    check(store, tally, elapsed, &before, write_hold).await
 }
 
 /// The database at one instant (a backup held in memory).
@@ -660,6 +723,7 @@ async fn check(
     tally: Tally,
     elapsed: Duration,
     before: &HashSet<i64>,
+    write_hold: minsheng_store::WriteHold,
 ) -> anyhow::Result<Outcome> {
     let snap = snapshot(store).await?;
     // reports: id, assignment_id, period, revision, …, status (8)
@@ -756,6 +820,7 @@ async fn check(
         accepted_twice_audited,
         two_accepted_revisions,
         rollup_differences,
+        write_hold,
     })
 }
 
