@@ -368,6 +368,10 @@ fn build_item(text: &str, d: &ItemDraft, outline: &Outline) -> Item {
     };
     let mut text_end = c.len();
     if d.cells.is_none() {
+        // A "|" the page left after the item ("…体检。 |") is not its text.
+        while text_end > 0 && matches!(c.folded.get(text_end - 1), Some('|' | '｜')) {
+            text_end -= 1;
+        }
         if let Some(ns) = leads::note_start(&c) {
             leads_found.extend(leads::parse_note(c.slice(ns, c.len())));
             text_end = ns;
