@@ -295,7 +295,24 @@ pub fn extract(text: &str) -> Extraction {
     if let Some(t) = title_span {
         exclude.push(t);
     }
+    // Page chrome states no figure: lines before the title, chrome-shaped lines, and
+    // after the body lines that are not sentences (headlines, related links, footers).
+    let body_end = outline
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(ItemDraft::end))
+        .max();
+    let before_title = title_span.map_or(0, |t| t.start);
     for &line in outline.preamble.iter().chain(&outline.loose) {
+        let printed = squeeze(&text[line.start..line.end]);
+        let after_body = body_end.is_some_and(|e| line.start >= e);
+        let sentence = printed
+            .chars()
+            .last()
+            .is_some_and(|c| normalize::is_terminal(c) || matches!(c, '”' | '"' | ')' | '）'));
+        if line.end <= before_title || is_chrome(&printed) || (after_body && !sentence) {
+            continue;
+        }
         narrative::figures(text, line, &exclude, &mut x.narrative);
     }
     // Progress and remark columns of a table.
@@ -316,6 +333,12 @@ pub fn extract(text: &str) -> Extraction {
                 }
             }
         }
+    }
+
+    // "十件民生实事" said again in the text restates the declared count: no figure.
+    if let Some(n) = x.declared.items {
+        x.narrative
+            .retain(|f| !(matches!(f.unit.as_str(), "件" | "项") && f.value == Decimal::from(n)));
     }
 
     x.truncated = is_truncated(text, &outline);
@@ -433,19 +456,56 @@ const TITLE_WORDS: &[&str] = &[
     "关于", "方案", "意见", "通知", "计划", "目标", "清单", "安排", "实事", "项目", "任务",
 ];
 
+/// Whether a preamble line is page chrome by its shape: a navigation bar or breadcrumb
+/// ("首页 > 政务公开", "福建|时评|…"), a bracketed column headline ("【直击两会】…"), a
+/// "key: value" line (浏览次数:54, 来源:…, 索引号 | …), a date or time stamp, or a
+/// line without a single Chinese character (file names, "ZAKER汕头 2023-01-08" aside).
+fn is_chrome(line: &str) -> bool {
+    let n = line.chars().count();
+    let han = line
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    let key_value = line
+        .char_indices()
+        .find(|&(_, c)| matches!(fold(c), ':'))
+        .is_some_and(|(i, _)| line[..i].chars().count() <= 6);
+    let stamp = line.chars().filter(char::is_ascii_digit).count() * 2 >= n.saturating_sub(han);
+    line.contains(['>', '|', '｜'])
+        || line.starts_with(['【', '['])
+        || key_value
+        || han == 0
+        || (stamp && han <= 6)
+}
+
+/// Where the text's first sentence stands: it ends in sentence punctuation or is long.
+fn is_sentence(line: &str) -> bool {
+    let last = line.chars().last().map_or('\0', fold);
+    matches!(last, '。' | ',' | ';' | '!' | '?' | '、')
+        || (last == ':' && !is_chrome(line))
+        || line.chars().count() > 80
+}
+
+/// Words a plan's heading ends with.
+const TITLE_ENDS: &[&str] = &[
+    "通知", "意见", "方案", "清单", "安排", "计划", "目标", "实事", "项目", "任务", "工程", "情况",
+];
+
 fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
-    // Prefer a heading that names the plan ("关于…的通知") over an issuer line above it.
+    // The title is the first line naming the plan ("关于…的通知", "…民生实事") before the
+    // first sentence; chrome above it (navigation, stamps, headlines in 【】) is
+    // skipped by its shape. A title broken over two lines is joined.
     let mut first: Option<(String, Span)> = None;
-    for &sp in preamble.iter().take(4) {
+    let mut k = 0;
+    while k < preamble.len().min(12) {
+        let sp = preamble[k];
+        k += 1;
         let line = squeeze(&text[sp.start..sp.end])
             .trim_matches(|c: char| matches!(fold(c), '|'))
             .to_string();
-        let last = line.chars().last().map_or('\0', fold);
         let n = line.chars().count();
         let attachment_label = line.starts_with("附件") && n <= 5;
-        if !attachment_label
-            && (matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || n > 80)
-        {
+        if !attachment_label && is_sentence(&line) {
             break;
         }
         let attachment = line.starts_with("附件")
@@ -453,8 +513,26 @@ fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
                 .chars()
                 .skip(2)
                 .all(|c| c.is_ascii_digit() || matches!(fold(c), ':' | '、'));
-        if n < 4 || attachment || is_doc_number(&line) {
+        if n < 4 || attachment || is_doc_number(&line) || is_chrome(&line) {
             continue;
+        }
+        if line.contains([',', '，']) {
+            continue;
+        }
+        // "关于印发2023年县政府" + "十件民生实事的通知": a title broken over two lines.
+        let ends_title = |l: &str| TITLE_ENDS.iter().any(|w| l.ends_with(w));
+        if !ends_title(&line)
+            && let Some(&next) = preamble.get(k)
+        {
+            let more = squeeze(&text[next.start..next.end]);
+            if more.chars().count() <= 40
+                && !more.contains("关于")
+                && !is_sentence(&more)
+                && !is_chrome(&more)
+                && ends_title(&more)
+            {
+                return (Some(format!("{line}{more}")), Some(sp));
+            }
         }
         if TITLE_WORDS.iter().any(|w| line.contains(w)) {
             return (Some(line), Some(sp));
@@ -466,32 +544,28 @@ fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
     if let Some((line, sp)) = first {
         return (Some(line), Some(sp));
     }
-    find_title_first(text, preamble)
-}
-
-fn find_title_first(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
-    for &sp in preamble.iter().take(4) {
-        let line = squeeze(&text[sp.start..sp.end]);
-        let last = line.chars().last().map_or('\0', fold);
-        if line.starts_with("附件") && line.chars().count() <= 4 {
-            continue;
-        }
-        if is_doc_number(&line) || line.starts_with("索引号") || line.starts_with("发布") {
-            continue;
-        }
-        let n = line.chars().count();
-        if matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || !(4..=80).contains(&n) {
-            return (None, None);
-        }
-        return (Some(line), Some(sp));
-    }
     (None, None)
 }
 
 fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> {
-    let first_para = preamble.iter().find(|&&s| Some(s) != title).copied();
+    // The title, then the first sentence of the text (chrome lines are no sentence).
+    let first_para = preamble
+        .iter()
+        .copied()
+        .filter(|&s| Some(s) != title)
+        .find(|&s| {
+            let line = squeeze(&text[s.start..s.end]);
+            !is_chrome(&line) && (is_sentence(&line) || line.contains(['。', ',', '，']))
+        });
     for sp in title.into_iter().chain(first_para) {
-        let s: Vec<char> = text[sp.start..sp.end].chars().map(fold).collect();
+        let s: Vec<char> = text[sp.start..sp.end]
+            .chars()
+            .filter(|&c| !normalize::is_space(c))
+            .map(fold)
+            .collect();
+        // A date ("2022年12月21日", the day of a meeting) names a year only when
+        // nothing else does.
+        let mut date_year = None;
         for i in 0..s.len() {
             if i > 0 && (s[i - 1].is_ascii_digit() || numerals::cdigit(s[i - 1]).is_some()) {
                 continue;
@@ -504,8 +578,15 @@ fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> 
                 && let Ok(y) = n.value.trunc().to_i32().ok_or(())
                 && (1949..=2100).contains(&y)
             {
+                if s.get(i + 5).is_some_and(char::is_ascii_digit) {
+                    date_year = date_year.or(Some(y));
+                    continue;
+                }
                 return Some(y);
             }
+        }
+        if date_year.is_some() {
+            return date_year;
         }
     }
     None
@@ -549,7 +630,15 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
                 .ok()
                 .filter(|_| n.value.fract().is_zero() && !n.lone_one);
             let rest: String = s[j..s.len().min(j + 3)].iter().collect();
-            if let Some(v) = v {
+            // "在13项候选项目中选出了10件": the candidates are not the list.
+            let candidates = ["候选", "备选"].iter().any(|w| {
+                let after: String = s[(j + 1).min(s.len())..s.len().min(j + 3)].iter().collect();
+                after == *w
+            });
+            if candidates && v.is_some() {
+                spans.push(c.span(i, j + 1));
+            }
+            if let Some(v) = v.filter(|_| !candidates) {
                 let kinds_then_count = rest.starts_with('类')
                     && s.get(j + 1)
                         .is_some_and(|&c| c.is_ascii_digit() || numerals::is_cnum(c));
@@ -599,7 +688,9 @@ fn is_truncated(text: &str, outline: &Outline) -> bool {
         let closed = !outline.cell_per_line && tail.ends_with(['|', '｜', '\t']);
         return !closed && last.cells.as_ref().map_or(0, Vec::len) < cols.count;
     }
-    !last.terminated
+    // Items printed without a final "。" are no sign of a cut when none has one.
+    let items: Vec<&ItemDraft> = outline.sections.iter().flat_map(|s| &s.items).collect();
+    !last.terminated && (items.len() < 2 || items.iter().any(|i| i.terminated))
 }
 
 fn diagnose(

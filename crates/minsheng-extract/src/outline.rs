@@ -531,7 +531,7 @@ fn ends_item(text: &str, span: Span) -> bool {
 /// nothing else (otherwise a bare number is a page number).
 fn bare_markers(text: &str, spans: &[Span], classes: &mut [Line]) {
     let numbered = classes.iter().any(|c| matches!(c, Line::Marker { .. }));
-    let mut found: Vec<(usize, u32)> = Vec::new();
+    let mut found: Vec<(usize, u32, bool)> = Vec::new();
     for (k, (&sp, c)) in spans.iter().zip(classes.iter()).enumerate() {
         let Line::Row { no, content } = *c else {
             continue;
@@ -540,19 +540,32 @@ fn bare_markers(text: &str, spans: &[Span], classes: &mut [Line]) {
             continue;
         }
         let zero_led = text[sp.start..sp.end].starts_with('0');
-        let after_complete = k > 0 && ends_item(text, spans[k - 1]);
+        // Not inside a sentence: first line, after a complete line, or after a short
+        // heading line (a page number falls between two halves of a sentence).
+        let after_complete = k == 0 || ends_item(text, spans[k - 1]) || {
+            let prev = &text[spans[k - 1].start..spans[k - 1].end];
+            prev.chars().count() <= 20 && !prev.contains([',', '，', '、'])
+        };
         if zero_led || (!numbered && after_complete) {
-            found.push((k, no));
+            found.push((k, no, zero_led));
         }
     }
     let mut run: Vec<(usize, u32)> = Vec::new();
-    for &(k, no) in &found {
+    let mut all_zero_led = true;
+    for &(k, no, z) in &found {
         if run.last().is_none_or(|l| no > l.1) {
             run.push((k, no));
+            all_zero_led &= z;
         }
     }
     let steps = run.windows(2).filter(|w| w[1].1 == w[0].1 + 1).count();
-    if run.len() >= 2 && steps >= 1 {
+    // "01" marks itself; plain numbers must count 1, 2, 3… without a gap.
+    let in_order = if all_zero_led {
+        steps >= 1
+    } else {
+        run.first().is_some_and(|f| f.1 == 1) && steps + 1 == run.len()
+    };
+    if run.len() >= 2 && in_order {
         for (k, no) in run {
             classes[k] = Line::Marker {
                 kind: Kind::Arabic,
@@ -657,10 +670,11 @@ fn is_short_head(text: &str, item: &ItemDraft) -> bool {
     item.cells.is_none()
         && item.body.len() == 1
         && item.notes.is_empty()
-        && item
-            .body
-            .first()
-            .is_some_and(|b| squeeze(&text[b.start..b.end]).chars().count() <= 16)
+        && item.body.first().is_some_and(|b| {
+            let head = squeeze(&text[b.start..b.end]);
+            // A head that states a figure ("改造管网20公里。") is a whole commitment.
+            head.chars().count() <= 16 && !head.chars().any(|c| c.is_ascii_digit())
+        })
 }
 
 /// A closing paragraph addressed to the implementers ("各地、各部门要…"): after a
@@ -942,6 +956,21 @@ pub fn read(text: &str) -> Outline {
         Vec::new()
     };
 
+    // A section whose heading is followed by text and no numbered item before the next
+    // heading holds that text as its one item ("一、就业\n城镇新增就业5万人。").
+    let mut sole_item_ahead = vec![false; spans.len()];
+    if section_kind.is_some() && !heading_items && !has_table {
+        let mut next_is_heading = true;
+        for k in (0..spans.len()).rev() {
+            sole_item_ahead[k] = next_is_heading;
+            match classes[k] {
+                Line::Marker { kind, .. } if Some(kind) == section_kind => next_is_heading = true,
+                Line::Marker { .. } | Line::Row { .. } | Line::Header => next_is_heading = false,
+                _ => {}
+            }
+        }
+    }
+
     let mut out = Outline {
         heading_items,
         ..Outline::default()
@@ -1088,6 +1117,31 @@ pub fn read(text: &str) -> Outline {
                     ..ItemDraft::default()
                 });
                 open = true;
+            }
+            Line::Plain
+                if cur.is_none()
+                    && sole_item_ahead[idx]
+                    && out
+                        .sections
+                        .last()
+                        .is_some_and(|s| s.heading.is_some() && s.items.is_empty())
+                    && !is_closing(&text[span.start..span.end]) =>
+            {
+                let no = out
+                    .sections
+                    .iter()
+                    .rev()
+                    .find_map(|s| s.items.last())
+                    .map_or(1, |i| i.no + 1);
+                cur = Some(ItemDraft {
+                    no,
+                    start: span.start,
+                    body: vec![span],
+                    terminated: ends_item(text, span),
+                    ..ItemDraft::default()
+                });
+                open = !ends_item(text, span);
+                takes_body = false;
             }
             Line::Plain if unnumbered.get(idx).copied().unwrap_or(false) => {
                 flush(&mut out, &mut cur);
