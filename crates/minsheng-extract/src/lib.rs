@@ -22,12 +22,18 @@
 //! item text keeps the printed forms) and dropping white space inside items.
 //!
 //! ```text
-//! document  ::= preamble (section | item | table | loose)*
-//! preamble  ::= title? line*              title: first short line without closing
-//!                                         punctuation, not "附件N" nor a document number
+//! document  ::= chrome* preamble (section | item | table | loose)* chrome*
+//! chrome    ::= a line shaped like page furniture: navigation or breadcrumb ('>' '|'),
+//!               a 【】 headline, "key: value" (浏览次数:54, 索引号 | …), a date or time
+//!               stamp, no Chinese character; after the body, any line that is no
+//!               sentence. Chrome is never the title and states no figure.
+//! preamble  ::= title? line*              title: first line naming the plan (关于 …
+//!                                         通知, …实事, …项目) before the first sentence,
+//!                                         no comma, not "附件N" nor a document number;
+//!                                         a title broken over two lines is joined
 //! declared  ::= number ("个方面" | "方面" | "大方面" | "个领域" | "大类" | …) → declared.sections
 //!             | number "类" number ("项" | "件")                        (12类45件)
-//!             | number ("项" | "件") (not 项目)                         → declared.items
+//!             | number ("项" | "件") (not 项目, not 候选/备选)           → declared.items
 //! section   ::= cnum "、" title ("(" "共"? number ("项"|"件") ")")?   一、促进就业方面(2项)
 //!             | "第" cnum ("部分" | "章" | "篇" | "方面") title
 //!             | short-bare-line        (no ordinal, digits or punctuation, right above an
@@ -37,6 +43,14 @@
 //! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | ① … ⑳ | "0" digit " "
 //!             | "(" cnum ")"                           when that is the most frequent level
 //!             | cnum "、"                              when no other level exists ("十件民生实事")
+//!             | cnum "是"                              一是…二是…, when nothing else is numbered
+//!             | digits NL                              alone on its line, content below: "01"
+//!                                                     always, "1" when such numbers count
+//!                                                     1, 2, 3… and nothing else is numbered
+//! inline    ::= text (sep marker text){2,}     when no line starts with a marker: a list in
+//!             one paragraph ("分别是: (1)… (2)… (3)…", "包括:一、…;二、…"), sep ::= space
+//!             | ":" | "。" | ";" | "!" | "?" | "|"; split where one level's numbers go up
+//!             with at least two steps of one (28.…29.…30.…43.… is one unit's share)
 //! note      ::= "("? ("牵头单位" | "责任单位" | "主办单位" | "协办单位" | "配合单位" …) ":" units ")"?
 //!             | "(" units ("牵头" | "负责") ("," units ("配合" | "协办"))? ")"   (市教育局牵头,各区县配合)
 //! table     ::= "序号" (sep column)* row*    sep ::= "|" | TAB
@@ -55,12 +69,19 @@
 //! ```
 //!
 //! The item level is the most frequent marker kind below 一、; 一、 headings above
-//! it are sections; markers below it are sub-points joined into the item. A line
+//! it are sections; markers below it are sub-points joined into the item; (一) headings
+//! between 一、 and 1. end the item above them. A heading followed by text and no
+//! numbered item before the next heading holds that text as its one item. Items that
+//! are one line each (each followed at once by the next), and the pieces of an inline
+//! list, take no body paragraphs. Once the body has begun, a banner printed more than
+//! once, a "|" after an item's sentence and a line that is only an ordinal ("十", cut
+//! off) are page debris, not text. A line
 //! that does not end in closing punctuation is joined with the next (PDF line
 //! breaks), and so are plain lines that end in a responsibility note; headings
 //! that are themselves the items take the paragraphs under them. Anything else
-//! after an item is loose text (closing paragraphs, a second document). What is *not* a target: years, dates, ages (65岁), ordinals (第一,
-//! 8号线), names glued to Latin letters (5G, A6), service hours (24小时供水),
+//! after an item is loose text (closing paragraphs, a second document). What is *not* a target: years, dates, ages (65岁), spans of ages or
+//! weeks (50-74周岁, 孕12周到22周), session ordinals (三次会议), ordinals (第一, 4号道路,
+//! 8号线, 一级消防站), names glued to Latin letters (5G, A6), service hours (24小时供水),
 //! short quoted names (“千村示范”), scope counts (8类), lone 一, and bare numbers
 //! with neither unit nor magnitude (96110). See the modules for each piece.
 #![deny(missing_docs)]

@@ -8,6 +8,10 @@
 //! item      ::= marker text (continuation | sub-point)* note?
 //! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | circled | "0" digit " "
 //!             | cnum "、"                                                 (when headings are the items)
+//!             | cnum "是"                                                 (when nothing else is numbered)
+//!             | digits NL                        (alone on its line, when such numbers run in order)
+//! inline    ::= a paragraph holding the list, split at markers whose numbers go up
+//!               (only when no line starts with a marker; see `split_inline`)
 //! continuation ::= a plain line after a line without closing punctuation (PDF line breaks),
 //!                  or any line under a heading that is itself an item
 //! note      ::= ("(" key ":" units ")") | key ":" units                  see `leads`
