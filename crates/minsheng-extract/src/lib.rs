@@ -325,13 +325,14 @@ pub fn extract(text: &str) -> Extraction {
         .max();
     let before_title = title_span.map_or(0, |t| t.start);
     for &line in outline.preamble.iter().chain(&outline.loose) {
-        let printed = squeeze(&text[line.start..line.end]);
+        let printed = &text[line.start..line.end];
         let after_body = body_end.is_some_and(|e| line.start >= e);
         let sentence = printed
             .chars()
-            .last()
+            .rev()
+            .find(|&c| !normalize::is_space(c))
             .is_some_and(|c| normalize::is_terminal(c) || matches!(c, '”' | '"' | ')' | '）'));
-        if line.end <= before_title || is_chrome(&printed) || (after_body && !sentence) {
+        if line.end <= before_title || (after_body && !sentence) || is_chrome(printed) {
             continue;
         }
         narrative::figures(text, line, &exclude, &mut x.narrative);
@@ -482,18 +483,29 @@ const TITLE_WORDS: &[&str] = &[
 /// "key: value" line (浏览次数:54, 来源:…, 索引号 | …), a date or time stamp, or a
 /// line without a single Chinese character (file names, "ZAKER汕头 2023-01-08" aside).
 fn is_chrome(line: &str) -> bool {
-    let n = line.chars().count();
-    let han = line
-        .chars()
-        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
-        .count();
-    let key_value = line
-        .char_indices()
-        .find(|&(_, c)| matches!(fold(c), ':'))
-        .is_some_and(|(i, _)| line[..i].chars().count() <= 6);
-    let stamp = line.chars().filter(char::is_ascii_digit).count() * 2 >= n.saturating_sub(han);
-    line.contains(['>', '|', '｜'])
-        || line.starts_with(['【', '['])
+    // One pass, white space ignored, no allocation: this runs for every loose line.
+    let (mut n, mut han, mut digits) = (0usize, 0usize, 0usize);
+    let mut key_value = false;
+    let mut colon = false;
+    for c in line.chars() {
+        if normalize::is_space(c) {
+            continue;
+        }
+        match fold(c) {
+            '>' | '|' => return true,
+            ':' if !colon => {
+                colon = true;
+                key_value = n <= 6;
+            }
+            c if c.is_ascii_digit() => digits += 1,
+            c if ('\u{4E00}'..='\u{9FFF}').contains(&c) => han += 1,
+            _ => {}
+        }
+        n += 1;
+    }
+    let stamp = digits * 2 >= n.saturating_sub(han);
+    line.trim_start_matches(normalize::is_space)
+        .starts_with(['【', '['])
         || key_value
         || han == 0
         || (stamp && han <= 6)

@@ -580,8 +580,9 @@ fn bare_markers(text: &str, spans: &[Span], classes: &mut [Line]) {
     }
 }
 
-/// Page furniture by shape: a plain line without sentence punctuation that the page
-/// prints more than once (a banner between items, a running head), the last line when
+/// Page furniture by shape: a plain line of eight characters or more (24 bytes, so
+/// that a repeated field label such as "责任单位" stays) without sentence punctuation
+/// that the page prints more than once (a banner between items, a running head), the last line when
 /// it is such a banner cut short, and a line that is only an ordinal ("十", the start
 /// of an item the page cuts off).
 fn repeated_lines(text: &str, spans: &[Span], classes: &[Line]) -> Vec<bool> {
@@ -589,7 +590,7 @@ fn repeated_lines(text: &str, spans: &[Span], classes: &[Line]) -> Vec<bool> {
     let banner_like = |k: usize| {
         let line = &text[spans[k].start..spans[k].end];
         classes[k] == Line::Plain
-            && line.chars().count() >= 4
+            && line.len() >= 24
             && !line.contains([',', '。', ';', '，', '；', ':', '：', '|'])
     };
     let mut seen: HashMap<&str, u32> = HashMap::new();
@@ -608,7 +609,8 @@ fn repeated_lines(text: &str, spans: &[Span], classes: &[Line]) -> Vec<bool> {
         })
         .collect();
     if let Some(k) = spans.len().checked_sub(1)
-        && banner_like(k)
+        && classes[k] == Line::Plain
+        && text[spans[k].start..spans[k].end].chars().count() >= 4
         && !out[k]
     {
         let last = &text[spans[k].start..spans[k].end];
