@@ -16,11 +16,31 @@ const CORPUS: &[&str] = &[
     include_str!("../../../corpus/jiaxing-2023-duties.txt"),
 ];
 
-/// The corpus repeated until it reaches 10 MB.
-fn ten_megabytes() -> String {
+/// Every corpus document, the four above and the twelve added for issue #13.
+const CORPUS_ALL: &[&str] = &[
+    include_str!("../../../corpus/jilin-2023.txt"),
+    include_str!("../../../corpus/chengdu-2023.txt"),
+    include_str!("../../../corpus/guangdong-2023.txt"),
+    include_str!("../../../corpus/jiaxing-2023-duties.txt"),
+    include_str!("../../../corpus/chongchuan-2023.txt"),
+    include_str!("../../../corpus/chongming-2019.txt"),
+    include_str!("../../../corpus/fujian-2022.txt"),
+    include_str!("../../../corpus/gangu-2020.txt"),
+    include_str!("../../../corpus/jingzhou-2023.txt"),
+    include_str!("../../../corpus/langao-2023.txt"),
+    include_str!("../../../corpus/lanzhou-2019.txt"),
+    include_str!("../../../corpus/linan-2022.txt"),
+    include_str!("../../../corpus/shantou-2023.txt"),
+    include_str!("../../../corpus/xiamen-2025.txt"),
+    include_str!("../../../corpus/yuanjiang-2023.txt"),
+    include_str!("../../../corpus/yunnan-2025.txt"),
+];
+
+/// `docs` repeated until they reach 10 MB.
+fn ten_megabytes(docs: &[&str]) -> String {
     let mut s = String::with_capacity(10 * 1024 * 1024 + 64 * 1024);
     while s.len() < 10 * 1024 * 1024 {
-        for doc in CORPUS {
+        for doc in docs {
             s.push_str(doc);
             s.push('\n');
         }
@@ -36,7 +56,15 @@ fn seed(b: Bencher<'_, '_>) {
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn corpus_10mb(b: Bencher<'_, '_>) {
-    let text = ten_megabytes();
+    let text = ten_megabytes(CORPUS);
+    b.counter(BytesCount::of_str(&text))
+        .bench(|| minsheng_extract::extract(divan::black_box(&text)));
+}
+
+/// The same over all sixteen corpus documents (their layouts: inline lists, tables, chrome).
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn corpus_all_10mb(b: Bencher<'_, '_>) {
+    let text = ten_megabytes(CORPUS_ALL);
     b.counter(BytesCount::of_str(&text))
         .bench(|| minsheng_extract::extract(divan::black_box(&text)));
 }
@@ -47,7 +75,7 @@ fn corpus_10mb(b: Bencher<'_, '_>) {
 #[divan::bench(args = [5_000, 20_000, 50_000], sample_count = 5, sample_size = 1)]
 fn long_line(b: Bencher<'_, '_>, n: usize) {
     let line = "新增12个".repeat(n);
-    let text = format!("1.{line}。\n{line}");
+    let text = format!("1.{line}。\n{line}。");
     b.counter(BytesCount::of_str(&text))
         .bench(|| minsheng_extract::extract(divan::black_box(&text)));
 }

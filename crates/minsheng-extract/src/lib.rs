@@ -22,12 +22,18 @@
 //! item text keeps the printed forms) and dropping white space inside items.
 //!
 //! ```text
-//! document  ::= preamble (section | item | table | loose)*
-//! preamble  ::= title? line*              title: first short line without closing
-//!                                         punctuation, not "附件N" nor a document number
+//! document  ::= chrome* preamble (section | item | table | loose)* chrome*
+//! chrome    ::= a line shaped like page furniture: navigation or breadcrumb ('>' '|'),
+//!               a 【】 headline, "key: value" (浏览次数:54, 索引号 | …), a date or time
+//!               stamp, no Chinese character; after the body, any line that is no
+//!               sentence. Chrome is never the title and states no figure.
+//! preamble  ::= title? line*              title: first line naming the plan (关于 …
+//!                                         通知, …实事, …项目) before the first sentence,
+//!                                         no comma, not "附件N" nor a document number;
+//!                                         a title broken over two lines is joined
 //! declared  ::= number ("个方面" | "方面" | "大方面" | "个领域" | "大类" | …) → declared.sections
 //!             | number "类" number ("项" | "件")                        (12类45件)
-//!             | number ("项" | "件") (not 项目)                         → declared.items
+//!             | number ("项" | "件") (not 项目, not 候选/备选)           → declared.items
 //! section   ::= cnum "、" title ("(" "共"? number ("项"|"件") ")")?   一、促进就业方面(2项)
 //!             | "第" cnum ("部分" | "章" | "篇" | "方面") title
 //!             | short-bare-line        (no ordinal, digits or punctuation, right above an
@@ -37,6 +43,14 @@
 //! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | ① … ⑳ | "0" digit " "
 //!             | "(" cnum ")"                           when that is the most frequent level
 //!             | cnum "、"                              when no other level exists ("十件民生实事")
+//!             | cnum "是"                              一是…二是…, when nothing else is numbered
+//!             | digits NL                              alone on its line, content below: "01"
+//!                                                     always, "1" when such numbers count
+//!                                                     1, 2, 3… and nothing else is numbered
+//! inline    ::= text (sep marker text){2,}     when no line starts with a marker: a list in
+//!             one paragraph ("分别是: (1)… (2)… (3)…", "包括:一、…;二、…"), sep ::= space
+//!             | ":" | "。" | ";" | "!" | "?" | "|"; split where one level's numbers go up
+//!             with at least two steps of one (28.…29.…30.…43.… is one unit's share)
 //! note      ::= "("? ("牵头单位" | "责任单位" | "主办单位" | "协办单位" | "配合单位" …) ":" units ")"?
 //!             | "(" units ("牵头" | "负责") ("," units ("配合" | "协办"))? ")"   (市教育局牵头,各区县配合)
 //! table     ::= "序号" (sep column)* row*    sep ::= "|" | TAB
@@ -55,12 +69,19 @@
 //! ```
 //!
 //! The item level is the most frequent marker kind below 一、; 一、 headings above
-//! it are sections; markers below it are sub-points joined into the item. A line
+//! it are sections; markers below it are sub-points joined into the item; (一) headings
+//! between 一、 and 1. end the item above them. A heading followed by text and no
+//! numbered item before the next heading holds that text as its one item. Items that
+//! are one line each (each followed at once by the next), and the pieces of an inline
+//! list, take no body paragraphs. Once the body has begun, a banner printed more than
+//! once, a "|" after an item's sentence and a line that is only an ordinal ("十", cut
+//! off) are page debris, not text. A line
 //! that does not end in closing punctuation is joined with the next (PDF line
 //! breaks), and so are plain lines that end in a responsibility note; headings
 //! that are themselves the items take the paragraphs under them. Anything else
-//! after an item is loose text (closing paragraphs, a second document). What is *not* a target: years, dates, ages (65岁), ordinals (第一,
-//! 8号线), names glued to Latin letters (5G, A6), service hours (24小时供水),
+//! after an item is loose text (closing paragraphs, a second document). What is *not* a target: years, dates, ages (65岁), spans of ages or
+//! weeks (50-74周岁, 孕12周到22周), session ordinals (三次会议), ordinals (第一, 4号道路,
+//! 8号线, 一级消防站), names glued to Latin letters (5G, A6), service hours (24小时供水),
 //! short quoted names (“千村示范”), scope counts (8类), lone 一, and bare numbers
 //! with neither unit nor magnitude (96110). See the modules for each piece.
 #![deny(missing_docs)]
@@ -295,7 +316,25 @@ pub fn extract(text: &str) -> Extraction {
     if let Some(t) = title_span {
         exclude.push(t);
     }
+    // Page chrome states no figure: lines before the title, chrome-shaped lines, and
+    // after the body lines that are not sentences (headlines, related links, footers).
+    let body_end = outline
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(ItemDraft::end))
+        .max();
+    let before_title = title_span.map_or(0, |t| t.start);
     for &line in outline.preamble.iter().chain(&outline.loose) {
+        let printed = &text[line.start..line.end];
+        let after_body = body_end.is_some_and(|e| line.start >= e);
+        let sentence = printed
+            .chars()
+            .rev()
+            .find(|&c| !normalize::is_space(c))
+            .is_some_and(|c| normalize::is_terminal(c) || matches!(c, '”' | '"' | ')' | '）'));
+        if line.end <= before_title || (after_body && !sentence) || is_chrome(printed) {
+            continue;
+        }
         narrative::figures(text, line, &exclude, &mut x.narrative);
     }
     // Progress and remark columns of a table.
@@ -316,6 +355,12 @@ pub fn extract(text: &str) -> Extraction {
                 }
             }
         }
+    }
+
+    // "十件民生实事" said again in the text restates the declared count: no figure.
+    if let Some(n) = x.declared.items {
+        x.narrative
+            .retain(|f| !(matches!(f.unit.as_str(), "件" | "项") && f.value == Decimal::from(n)));
     }
 
     x.truncated = is_truncated(text, &outline);
@@ -368,6 +413,10 @@ fn build_item(text: &str, d: &ItemDraft, outline: &Outline) -> Item {
     };
     let mut text_end = c.len();
     if d.cells.is_none() {
+        // A "|" the page left after the item ("…体检。 |") is not its text.
+        while text_end > 0 && matches!(c.folded.get(text_end - 1), Some('|' | '｜')) {
+            text_end -= 1;
+        }
         if let Some(ns) = leads::note_start(&c) {
             leads_found.extend(leads::parse_note(c.slice(ns, c.len())));
             text_end = ns;
@@ -429,19 +478,67 @@ const TITLE_WORDS: &[&str] = &[
     "关于", "方案", "意见", "通知", "计划", "目标", "清单", "安排", "实事", "项目", "任务",
 ];
 
+/// Whether a preamble line is page chrome by its shape: a navigation bar or breadcrumb
+/// ("首页 > 政务公开", "福建|时评|…"), a bracketed column headline ("【直击两会】…"), a
+/// "key: value" line (浏览次数:54, 来源:…, 索引号 | …), a date or time stamp, or a
+/// line without a single Chinese character (file names, "ZAKER汕头 2023-01-08" aside).
+fn is_chrome(line: &str) -> bool {
+    // One pass, white space ignored, no allocation: this runs for every loose line.
+    let (mut n, mut han, mut digits) = (0usize, 0usize, 0usize);
+    let mut key_value = false;
+    let mut colon = false;
+    for c in line.chars() {
+        if normalize::is_space(c) {
+            continue;
+        }
+        match fold(c) {
+            '>' | '|' => return true,
+            ':' if !colon => {
+                colon = true;
+                key_value = n <= 6;
+            }
+            c if c.is_ascii_digit() => digits += 1,
+            c if ('\u{4E00}'..='\u{9FFF}').contains(&c) => han += 1,
+            _ => {}
+        }
+        n += 1;
+    }
+    let stamp = digits * 2 >= n.saturating_sub(han);
+    line.trim_start_matches(normalize::is_space)
+        .starts_with(['【', '['])
+        || key_value
+        || han == 0
+        || (stamp && han <= 6)
+}
+
+/// Where the text's first sentence stands: it ends in sentence punctuation or is long.
+fn is_sentence(line: &str) -> bool {
+    let last = line.chars().last().map_or('\0', fold);
+    matches!(last, '。' | ',' | ';' | '!' | '?' | '、')
+        || (last == ':' && !is_chrome(line))
+        || line.chars().count() > 80
+}
+
+/// Words a plan's heading ends with.
+const TITLE_ENDS: &[&str] = &[
+    "通知", "意见", "方案", "清单", "安排", "计划", "目标", "实事", "项目", "任务", "工程", "情况",
+];
+
 fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
-    // Prefer a heading that names the plan ("关于…的通知") over an issuer line above it.
+    // The title is the first line naming the plan ("关于…的通知", "…民生实事") before the
+    // first sentence; chrome above it (navigation, stamps, headlines in 【】) is
+    // skipped by its shape. A title broken over two lines is joined.
     let mut first: Option<(String, Span)> = None;
-    for &sp in preamble.iter().take(4) {
+    let mut k = 0;
+    while k < preamble.len().min(12) {
+        let sp = preamble[k];
+        k += 1;
         let line = squeeze(&text[sp.start..sp.end])
             .trim_matches(|c: char| matches!(fold(c), '|'))
             .to_string();
-        let last = line.chars().last().map_or('\0', fold);
         let n = line.chars().count();
         let attachment_label = line.starts_with("附件") && n <= 5;
-        if !attachment_label
-            && (matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || n > 80)
-        {
+        if !attachment_label && is_sentence(&line) {
             break;
         }
         let attachment = line.starts_with("附件")
@@ -449,8 +546,26 @@ fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
                 .chars()
                 .skip(2)
                 .all(|c| c.is_ascii_digit() || matches!(fold(c), ':' | '、'));
-        if n < 4 || attachment || is_doc_number(&line) {
+        if n < 4 || attachment || is_doc_number(&line) || is_chrome(&line) {
             continue;
+        }
+        if line.contains([',', '，']) {
+            continue;
+        }
+        // "关于印发2023年县政府" + "十件民生实事的通知": a title broken over two lines.
+        let ends_title = |l: &str| TITLE_ENDS.iter().any(|w| l.ends_with(w));
+        if !ends_title(&line)
+            && let Some(&next) = preamble.get(k)
+        {
+            let more = squeeze(&text[next.start..next.end]);
+            if more.chars().count() <= 40
+                && !more.contains("关于")
+                && !is_sentence(&more)
+                && !is_chrome(&more)
+                && ends_title(&more)
+            {
+                return (Some(format!("{line}{more}")), Some(sp));
+            }
         }
         if TITLE_WORDS.iter().any(|w| line.contains(w)) {
             return (Some(line), Some(sp));
@@ -462,32 +577,28 @@ fn find_title(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
     if let Some((line, sp)) = first {
         return (Some(line), Some(sp));
     }
-    find_title_first(text, preamble)
-}
-
-fn find_title_first(text: &str, preamble: &[Span]) -> (Option<String>, Option<Span>) {
-    for &sp in preamble.iter().take(4) {
-        let line = squeeze(&text[sp.start..sp.end]);
-        let last = line.chars().last().map_or('\0', fold);
-        if line.starts_with("附件") && line.chars().count() <= 4 {
-            continue;
-        }
-        if is_doc_number(&line) || line.starts_with("索引号") || line.starts_with("发布") {
-            continue;
-        }
-        let n = line.chars().count();
-        if matches!(last, '。' | ',' | ';' | ':' | '!' | '?' | '、') || !(4..=80).contains(&n) {
-            return (None, None);
-        }
-        return (Some(line), Some(sp));
-    }
     (None, None)
 }
 
 fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> {
-    let first_para = preamble.iter().find(|&&s| Some(s) != title).copied();
+    // The title, then the first sentence of the text (chrome lines are no sentence).
+    let first_para = preamble
+        .iter()
+        .copied()
+        .filter(|&s| Some(s) != title)
+        .find(|&s| {
+            let line = squeeze(&text[s.start..s.end]);
+            !is_chrome(&line) && (is_sentence(&line) || line.contains(['。', ',', '，']))
+        });
     for sp in title.into_iter().chain(first_para) {
-        let s: Vec<char> = text[sp.start..sp.end].chars().map(fold).collect();
+        let s: Vec<char> = text[sp.start..sp.end]
+            .chars()
+            .filter(|&c| !normalize::is_space(c))
+            .map(fold)
+            .collect();
+        // A date ("2022年12月21日", the day of a meeting) names a year only when
+        // nothing else does.
+        let mut date_year = None;
         for i in 0..s.len() {
             if i > 0 && (s[i - 1].is_ascii_digit() || numerals::cdigit(s[i - 1]).is_some()) {
                 continue;
@@ -500,8 +611,15 @@ fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> 
                 && let Ok(y) = n.value.trunc().to_i32().ok_or(())
                 && (1949..=2100).contains(&y)
             {
+                if s.get(i + 5).is_some_and(char::is_ascii_digit) {
+                    date_year = date_year.or(Some(y));
+                    continue;
+                }
                 return Some(y);
             }
+        }
+        if date_year.is_some() {
+            return date_year;
         }
     }
     None
@@ -545,7 +663,15 @@ fn find_declared(text: &str, preamble: &[Span]) -> (Declared, Vec<Span>) {
                 .ok()
                 .filter(|_| n.value.fract().is_zero() && !n.lone_one);
             let rest: String = s[j..s.len().min(j + 3)].iter().collect();
-            if let Some(v) = v {
+            // "在13项候选项目中选出了10件": the candidates are not the list.
+            let candidates = ["候选", "备选"].iter().any(|w| {
+                let after: String = s[(j + 1).min(s.len())..s.len().min(j + 3)].iter().collect();
+                after == *w
+            });
+            if candidates && v.is_some() {
+                spans.push(c.span(i, j + 1));
+            }
+            if let Some(v) = v.filter(|_| !candidates) {
                 let kinds_then_count = rest.starts_with('类')
                     && s.get(j + 1)
                         .is_some_and(|&c| c.is_ascii_digit() || numerals::is_cnum(c));
@@ -595,7 +721,9 @@ fn is_truncated(text: &str, outline: &Outline) -> bool {
         let closed = !outline.cell_per_line && tail.ends_with(['|', '｜', '\t']);
         return !closed && last.cells.as_ref().map_or(0, Vec::len) < cols.count;
     }
-    !last.terminated
+    // Items printed without a final "。" are no sign of a cut when none has one.
+    let items: Vec<&ItemDraft> = outline.sections.iter().flat_map(|s| &s.items).collect();
+    !last.terminated && (items.len() < 2 || items.iter().any(|i| i.terminated))
 }
 
 fn diagnose(

@@ -30,9 +30,20 @@ const ACTUAL: &[&str] = &["已", "累计", "历经", "建成", "截至"];
 const TARGET: &[&str] = &["将", "要", "计划", "力争", "预计", "目标", "规划", "争取"];
 
 fn contains_any(s: &[char], words: &[&str]) -> bool {
+    // No allocation and no slice comparison per window: this runs for every figure.
     words.iter().any(|w| {
-        let w: Vec<char> = w.chars().collect();
-        s.windows(w.len()).any(|x| x == w.as_slice())
+        let mut chars = w.chars();
+        let Some(first) = chars.next() else {
+            return true;
+        };
+        let rest = chars.as_str();
+        (0..s.len()).any(|i| {
+            s[i] == first
+                && rest
+                    .chars()
+                    .enumerate()
+                    .all(|(k, r)| s.get(i + 1 + k) == Some(&r))
+        })
     })
 }
 

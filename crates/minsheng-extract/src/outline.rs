@@ -8,6 +8,10 @@
 //! item      ::= marker text (continuation | sub-point)* note?
 //! marker    ::= digits ("." | "、" | ")") | "(" digits ")" | circled | "0" digit " "
 //!             | cnum "、"                                                 (when headings are the items)
+//!             | cnum "是"                                                 (when nothing else is numbered)
+//!             | digits NL                        (alone on its line, when such numbers run in order)
+//! inline    ::= a paragraph holding the list, split at markers whose numbers go up
+//!               (only when no line starts with a marker; see `split_inline`)
 //! continuation ::= a plain line after a line without closing punctuation (PDF line breaks),
 //!                  or any line under a heading that is itself an item
 //! note      ::= ("(" key ":" units ")") | key ":" units                  see `leads`
@@ -51,8 +55,21 @@ const KINDS: [Kind; 5] = [
 /// What a non-blank line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Line {
-    Marker { kind: Kind, no: u32, content: usize },
-    Row { no: u32, content: usize },
+    Marker {
+        kind: Kind,
+        no: u32,
+        content: usize,
+    },
+    /// "一是…": an enumeration of the outermost level, trusted only when the text
+    /// numbers nothing else.
+    Shi {
+        no: u32,
+        content: usize,
+    },
+    Row {
+        no: u32,
+        content: usize,
+    },
     Header,
     Note,
     Plain,
@@ -155,6 +172,137 @@ fn lines(text: &str) -> Vec<Span> {
         });
     }
     out
+}
+
+/// A marker met inside a paragraph: its level (the `Line` kinds, `Shi` as 5), number
+/// and byte offset.
+#[derive(Clone, Copy)]
+struct Inline {
+    level: u8,
+    no: u32,
+    at: usize,
+}
+
+/// Characters after which an inline marker may begin a new item.
+fn opens_inline(prev: char) -> bool {
+    is_space(prev) || matches!(prev, ':' | '。' | ';' | '!' | '?' | '|')
+}
+
+/// The marker starting at `chars[i]`, if any: (level, number).
+fn inline_marker(chars: &[(usize, char)], i: usize) -> Option<(u8, u32)> {
+    let at = |k: usize| chars.get(i + k).map_or('\0', |x| x.1);
+    let rest = &chars[i..];
+    let c0 = at(0);
+    if c0 == '(' {
+        if let Some((no, n)) = arabic_ordinal(&rest[1..])
+            && at(n + 1) == ')'
+        {
+            return Some((Kind::ParenArabic as u8, no));
+        }
+        if let Some((no, n)) = chinese_ordinal(&rest[1..])
+            && at(n + 1) == ')'
+        {
+            return Some((Kind::ParenChinese as u8, no));
+        }
+        return None;
+    }
+    if ('\u{2460}'..='\u{2473}').contains(&c0) {
+        return Some((Kind::Circled as u8, c0 as u32 - 0x245F));
+    }
+    if c0.is_ascii_digit() {
+        let (no, n) = arabic_ordinal(rest)?;
+        return (matches!(at(n), '.' | '、') && !at(n + 1).is_ascii_digit() && at(n + 1) != '\0')
+            .then_some((Kind::Arabic as u8, no));
+    }
+    let (no, n) = chinese_ordinal(rest)?;
+    match at(n) {
+        '、' => Some((Kind::Chinese as u8, no)),
+        '是' if !numerals::is_cnum(at(n + 1)) => Some((5, no)),
+        _ => None,
+    }
+}
+
+/// The longest run of one level's inline markers whose numbers go up, with at least
+/// two steps of one ("(1)…(2)…(3)", "28.…29.…30.…43.…"), or two markers numbered in
+/// a row.
+fn inline_run(found: &[Inline]) -> Vec<Inline> {
+    let mut best: Vec<Inline> = Vec::new();
+    for level in 0..=5u8 {
+        let mut run: Vec<Inline> = Vec::new();
+        for m in found.iter().filter(|m| m.level == level) {
+            if run.last().is_none_or(|l| m.no > l.no) {
+                run.push(*m);
+            }
+        }
+        let steps = run.windows(2).filter(|w| w[1].no == w[0].no + 1).count();
+        let ok = (run.len() >= 3 && steps >= 2) || (run.len() == 2 && steps == 1);
+        if ok && run.len() > best.len() {
+            best = run;
+        }
+    }
+    best
+}
+
+/// Splits a paragraph that holds a whole list ("分别是: (1)加快建设… (2)开工新建…") at
+/// its markers, when their numbers run in order. Each piece is trimmed; the second
+/// value says which pieces came from a split.
+fn split_inline(text: &str, spans: Vec<Span>) -> (Vec<Span>, Vec<bool>) {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut inline = Vec::with_capacity(spans.len());
+    let mut chars: Vec<(usize, char)> = Vec::new();
+    let mut found: Vec<Inline> = Vec::new();
+    for sp in spans {
+        let line = &text[sp.start..sp.end];
+        if line.len() < 24 || line.matches(['|', '｜']).count() > 1 {
+            out.push(sp);
+            inline.push(false);
+            continue;
+        }
+        chars.clear();
+        chars.extend(line.char_indices().map(|(i, c)| (sp.start + i, fold(c))));
+        found.clear();
+        let mut prev = ' ';
+        for i in 0..chars.len() {
+            let c = chars[i].1;
+            if opens_inline(prev)
+                && (c == '('
+                    || c.is_ascii_digit()
+                    || numerals::is_cnum(c)
+                    || ('\u{2460}'..='\u{2473}').contains(&c))
+                && let Some((level, no)) = inline_marker(&chars, i)
+            {
+                found.push(Inline {
+                    level,
+                    no,
+                    at: chars[i].0,
+                });
+            }
+            prev = c;
+        }
+        let run = inline_run(&found);
+        if run.is_empty() {
+            out.push(sp);
+            inline.push(false);
+            continue;
+        }
+        let mut cuts: Vec<usize> = vec![sp.start];
+        cuts.extend(run.iter().map(|m| m.at).filter(|&a| a > sp.start));
+        cuts.push(sp.end);
+        for w in cuts.windows(2) {
+            let piece = &text[w[0]..w[1]];
+            let lead = piece.len() - piece.trim_start_matches(is_space).len();
+            let body = piece.trim_matches(is_space);
+            if body.is_empty() {
+                continue;
+            }
+            out.push(Span {
+                start: w[0] + lead,
+                end: w[0] + lead + body.len(),
+            });
+            inline.push(true);
+        }
+    }
+    (out, inline)
 }
 
 fn chinese_ordinal(chars: &[(usize, char)]) -> Option<(u32, usize)> {
@@ -262,6 +410,16 @@ fn classify(text: &str, span: Span) -> Line {
             content: after(n + 1),
         };
     }
+    // 一是
+    if let Some((no, n)) = chinese_ordinal(chars)
+        && at(n) == '是'
+        && !numerals::is_cnum(at(n + 1))
+    {
+        return Line::Shi {
+            no,
+            content: after(n + 1),
+        };
+    }
     // (一) (1)
     if at(0) == '(' {
         if let Some((no, n)) = chinese_ordinal(&chars[1..])
@@ -358,13 +516,124 @@ fn classify(text: &str, span: Span) -> Line {
     Line::Plain
 }
 
-/// Whether a line ends an item: closing punctuation, or a trailing note.
+/// Whether a line ends an item: closing punctuation, or a trailing note. A "|" left
+/// after the sentence by the page ("…体检。 |") is debris, not text.
 fn ends_item(text: &str, span: Span) -> bool {
     let line = &text[span.start..span.end];
-    let Some(last) = line.chars().rev().find(|&c| !is_space(c)) else {
+    let Some(last) = line
+        .chars()
+        .rev()
+        .find(|&c| !is_space(c) && !matches!(c, '|' | '｜'))
+    else {
         return false;
     };
     is_terminal(last) || ends_with_note(text, span)
+}
+
+/// Turns numbers alone on their lines into item markers (content on the lines below)
+/// when they run in order: "01", or "1" after a complete line in a text that numbers
+/// nothing else (otherwise a bare number is a page number).
+fn bare_markers(text: &str, spans: &[Span], classes: &mut [Line]) {
+    let numbered = classes.iter().any(|c| matches!(c, Line::Marker { .. }));
+    let mut found: Vec<(usize, u32, bool)> = Vec::new();
+    for (k, (&sp, c)) in spans.iter().zip(classes.iter()).enumerate() {
+        let Line::Row { no, content } = *c else {
+            continue;
+        };
+        if content != sp.end {
+            continue;
+        }
+        let zero_led = text[sp.start..sp.end].starts_with('0');
+        // Not inside a sentence: first line, after a complete line, or after a short
+        // heading line (a page number falls between two halves of a sentence).
+        let after_complete = k == 0 || ends_item(text, spans[k - 1]) || {
+            let prev = &text[spans[k - 1].start..spans[k - 1].end];
+            prev.chars().count() <= 20 && !prev.contains([',', '，', '、'])
+        };
+        if zero_led || (!numbered && after_complete) {
+            found.push((k, no, zero_led));
+        }
+    }
+    let mut run: Vec<(usize, u32)> = Vec::new();
+    let mut all_zero_led = true;
+    for &(k, no, z) in &found {
+        if run.last().is_none_or(|l| no > l.1) {
+            run.push((k, no));
+            all_zero_led &= z;
+        }
+    }
+    let steps = run.windows(2).filter(|w| w[1].1 == w[0].1 + 1).count();
+    // "01" marks itself; plain numbers must count 1, 2, 3… without a gap.
+    let in_order = if all_zero_led {
+        steps >= 1
+    } else {
+        run.first().is_some_and(|f| f.1 == 1) && steps + 1 == run.len()
+    };
+    if run.len() >= 2 && in_order {
+        for (k, no) in run {
+            classes[k] = Line::Marker {
+                kind: Kind::Arabic,
+                no,
+                content: spans[k].end,
+            };
+        }
+    }
+}
+
+/// Page furniture by shape: a plain line of eight characters or more (24 bytes, so
+/// that a repeated field label such as "责任单位" stays) without sentence punctuation
+/// that the page prints more than once (a banner between items, a running head), the last line when
+/// it is such a banner cut short, and a line that is only an ordinal ("十", the start
+/// of an item the page cuts off).
+fn repeated_lines(text: &str, spans: &[Span], classes: &[Line]) -> Vec<bool> {
+    use std::collections::HashMap;
+    let banner_like = |k: usize| {
+        let line = &text[spans[k].start..spans[k].end];
+        classes[k] == Line::Plain
+            && line.len() >= 24
+            && !line.contains([',', '。', ';', '，', '；', ':', '：', '|'])
+    };
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for k in 0..spans.len() {
+        if banner_like(k) {
+            *seen.entry(&text[spans[k].start..spans[k].end]).or_default() += 1;
+        }
+    }
+    let mut out: Vec<bool> = (0..spans.len())
+        .map(|k| {
+            let line = &text[spans[k].start..spans[k].end];
+            let ordinal_only = classes[k] == Line::Plain
+                && line.chars().count() <= 3
+                && line.chars().all(numerals::is_cnum);
+            ordinal_only || (banner_like(k) && seen.get(line).is_some_and(|&n| n >= 2))
+        })
+        .collect();
+    if let Some(k) = spans.len().checked_sub(1)
+        && classes[k] == Line::Plain
+        && text[spans[k].start..spans[k].end].chars().count() >= 4
+        && !out[k]
+    {
+        let last = &text[spans[k].start..spans[k].end];
+        out[k] = seen
+            .iter()
+            .any(|(l, &n)| n >= 2 && l.len() > last.len() && l.starts_with(last));
+    }
+    out
+}
+
+/// Whether the items are one line each: most item lines are followed at once by the
+/// next item.
+fn one_line_items(classes: &[Line], item_kind: Option<Kind>) -> bool {
+    let Some(ik) = item_kind else {
+        return false;
+    };
+    let is_item = |c: &Line| matches!(c, Line::Marker { kind, .. } if *kind == ik);
+    let total = classes.iter().filter(|c| is_item(c)).count();
+    let followed = classes
+        .windows(2)
+        .filter(|w| is_item(&w[0]) && is_item(&w[1]))
+        .count();
+    total >= 3 && followed * 2 >= total
 }
 
 /// A short line with no ordinal, digits or sentence punctuation, right above an
@@ -407,10 +676,11 @@ fn is_short_head(text: &str, item: &ItemDraft) -> bool {
     item.cells.is_none()
         && item.body.len() == 1
         && item.notes.is_empty()
-        && item
-            .body
-            .first()
-            .is_some_and(|b| squeeze(&text[b.start..b.end]).chars().count() <= 16)
+        && item.body.first().is_some_and(|b| {
+            let head = squeeze(&text[b.start..b.end]);
+            // A head that states a figure ("改造管网20公里。") is a whole commitment.
+            head.chars().count() <= 16 && !head.chars().any(|c| c.is_ascii_digit())
+        })
 }
 
 /// A closing paragraph addressed to the implementers ("各地、各部门要…"): after a
@@ -586,8 +856,41 @@ pub fn split_cells(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
 /// Reads the outline of `text`.
 #[must_use]
 pub fn read(text: &str) -> Outline {
-    let spans = lines(text);
-    let classes: Vec<Line> = spans.iter().map(|&s| classify(text, s)).collect();
+    let mut spans = lines(text);
+    let mut classes: Vec<Line> = spans.iter().map(|&s| classify(text, s)).collect();
+    let mut inline_piece = vec![false; spans.len()];
+
+    // No line starts with a marker: the list may stand inline, in one paragraph.
+    if !classes
+        .iter()
+        .any(|c| matches!(c, Line::Marker { .. } | Line::Shi { .. } | Line::Header))
+    {
+        let (split, pieces) = split_inline(text, spans);
+        spans = split;
+        inline_piece = pieces;
+        classes = spans.iter().map(|&s| classify(text, s)).collect();
+    }
+    // "一是…二是…" is the outline only when nothing else is numbered.
+    let numbered = classes.iter().any(|c| matches!(c, Line::Marker { .. }));
+    for c in &mut classes {
+        if let Line::Shi { no, content } = *c {
+            *c = if numbered {
+                Line::Plain
+            } else {
+                Line::Marker {
+                    kind: Kind::Chinese,
+                    no,
+                    content,
+                }
+            };
+        }
+    }
+    // A number alone on its line ("01", or "1" after a complete line) is an item marker
+    // when there is no table and such numbers run in order.
+    if !classes.iter().any(|c| matches!(c, Line::Header)) {
+        bare_markers(text, &spans, &mut classes);
+    }
+    let repeated = repeated_lines(text, &spans, &classes);
 
     // Decide the levels.
     let mut counts = [0usize; 5];
@@ -638,8 +941,12 @@ pub fn read(text: &str) -> Outline {
         None
     });
 
+    // Items that are one line each, each followed at once by the next ("一、…;\n二、…;"),
+    // take no body paragraphs: what follows the last is closing text.
+    let one_liners = one_line_items(&classes, item_kind);
     // Items that take body paragraphs: headings that are themselves the items.
-    let bodies = heading_items || (item_kind == Some(Kind::ParenChinese) && section_kind.is_none());
+    let bodies = !one_liners
+        && (heading_items || (item_kind == Some(Kind::ParenChinese) && section_kind.is_none()));
 
     // Headings without an ordinal ("就业创业" above "1.…"), when there are no numbered ones.
     let unnumbered: Vec<bool> = if section_kind.is_none() && !heading_items && !has_table {
@@ -655,6 +962,21 @@ pub fn read(text: &str) -> Outline {
         Vec::new()
     };
 
+    // A section whose heading is followed by text and no numbered item before the next
+    // heading holds that text as its one item ("一、就业\n城镇新增就业5万人。").
+    let mut sole_item_ahead = vec![false; spans.len()];
+    if section_kind.is_some() && !heading_items && !has_table {
+        let mut next_is_heading = true;
+        for k in (0..spans.len()).rev() {
+            sole_item_ahead[k] = next_is_heading;
+            match classes[k] {
+                Line::Marker { kind, .. } if Some(kind) == section_kind => next_is_heading = true,
+                Line::Marker { .. } | Line::Row { .. } | Line::Header => next_is_heading = false,
+                _ => {}
+            }
+        }
+    }
+
     let mut out = Outline {
         heading_items,
         ..Outline::default()
@@ -666,6 +988,7 @@ pub fn read(text: &str) -> Outline {
     let mut header_names: Vec<String> = Vec::new();
     let mut reading_header = false;
     let mut last_line: Option<Span> = None;
+    let mut takes_body = true;
 
     fn flush(out: &mut Outline, cur: &mut Option<ItemDraft>) {
         if let Some(item) = cur.take() {
@@ -684,7 +1007,15 @@ pub fn read(text: &str) -> Outline {
     let mut attachment_list = false;
     for (idx, (&span, &class)) in spans.iter().zip(&classes).enumerate() {
         // Page numbers left by PDF extraction ("3", "— 3 —", "第3页") are not text.
-        if !cell_mode && is_page_number(&text[span.start..span.end]) {
+        if !cell_mode
+            && !matches!(class, Line::Marker { .. })
+            && is_page_number(&text[span.start..span.end])
+        {
+            continue;
+        }
+        // A banner repeated through the page, or a line that is only an ordinal left
+        // by a cut ("十"), is not text once the body has begun.
+        if started && !cell_mode && (repeated.get(idx).copied().unwrap_or(false)) {
             continue;
         }
         // "附件:1.…\n2.…": a list of attachments, not items.
@@ -793,6 +1124,31 @@ pub fn read(text: &str) -> Outline {
                 });
                 open = true;
             }
+            Line::Plain
+                if cur.is_none()
+                    && sole_item_ahead[idx]
+                    && out
+                        .sections
+                        .last()
+                        .is_some_and(|s| s.heading.is_some() && s.items.is_empty())
+                    && !is_closing(&text[span.start..span.end]) =>
+            {
+                let no = out
+                    .sections
+                    .iter()
+                    .rev()
+                    .find_map(|s| s.items.last())
+                    .map_or(1, |i| i.no + 1);
+                cur = Some(ItemDraft {
+                    no,
+                    start: span.start,
+                    body: vec![span],
+                    terminated: ends_item(text, span),
+                    ..ItemDraft::default()
+                });
+                open = !ends_item(text, span);
+                takes_body = false;
+            }
             Line::Plain if unnumbered.get(idx).copied().unwrap_or(false) => {
                 flush(&mut out, &mut cur);
                 started = true;
@@ -846,7 +1202,8 @@ pub fn read(text: &str) -> Outline {
                     body,
                     ..ItemDraft::default()
                 });
-                open = bodies || !ends_item(text, span);
+                takes_body = !inline_piece.get(idx).copied().unwrap_or(false) && !one_liners;
+                open = (bodies && takes_body) || !ends_item(text, span);
                 if let Some(c) = cur.as_mut() {
                     c.terminated = ends_item(text, span);
                 }
@@ -857,7 +1214,7 @@ pub fn read(text: &str) -> Outline {
                     c.body.push(span);
                     c.terminated = ends_item(text, span);
                 }
-                open = bodies || !ends_item(text, span);
+                open = (bodies && takes_body) || !ends_item(text, span);
             }
             Line::Marker { .. } if started => {
                 // An intermediate heading: neither section nor item.
@@ -875,7 +1232,8 @@ pub fn read(text: &str) -> Outline {
                 && (open
                     || out.columns.is_some()
                     || note_follows(text, &spans, &classes, idx)
-                    || (cur.as_ref().is_some_and(|c| is_short_head(text, c))
+                    || (takes_body
+                        && cur.as_ref().is_some_and(|c| is_short_head(text, c))
                         && !is_closing(&text[span.start..span.end])))
                 && !(bodies
                     && last_line.is_some_and(|p| ends_item(text, p))
@@ -895,7 +1253,7 @@ pub fn read(text: &str) -> Outline {
                     c.body.push(span);
                     c.terminated = ends_item(text, span);
                 }
-                open = bodies || !ends_item(text, span);
+                open = (bodies && takes_body) || !ends_item(text, span);
             }
             _ if !started => out.preamble.push(span),
             _ => {

@@ -574,7 +574,33 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
             return None;
         }
     }
+    // 孕12周到22周, 6周至12周: a span of weeks (like a span of ages) is scope.
+    if next == '周' && s.get(j + 1) != Some(&'岁') {
+        let range_sep = |c: Option<&char>| matches!(c, Some('到' | '至' | '-' | '—' | '–' | '~'));
+        let opens = range_sep(s.get(j + 1)) && s.get(j + 2).is_some_and(char::is_ascii_digit);
+        let closes = i >= 2 && range_sep(s.get(i - 1)) && s.get(i - 2) == Some(&'周');
+        if opens || closes || prev == '孕' {
+            return None;
+        }
+    }
     if next == '日' && prev == '月' {
+        return None;
+    }
+    // 1月11日—16日: the end of a span of days.
+    if next == '日'
+        && i >= 2
+        && matches!(prev, '—' | '-' | '–' | '~' | '至' | '到')
+        && s[i - 2] == '日'
+    {
+        return None;
+    }
+    // 市十五届人大三次会议: a session is named by its ordinal.
+    if next == '次'
+        && matches!(
+            (s.get(j + 1), s.get(j + 2)),
+            (Some('会'), Some('议')) | (Some('全'), Some('会' | '体')) | (Some('党'), Some('代'))
+        )
+    {
         return None;
     }
     if next == ':' && s.get(j + 1).is_some_and(char::is_ascii_digit) {

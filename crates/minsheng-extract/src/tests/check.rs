@@ -380,7 +380,6 @@ fn full_width_and_stray_spaces() {
 fn empty_and_garbage() {
     insta::assert_snapshot!(check(""), @"! no-items@1:1");
     insta::assert_snapshot!(check("\u{FEFF}(((、、、1.\n一、\n（"), @r#"
-    title=Some("(((、、、1.") year=None declared=None/None
     §1 None None
       1. （
     ! truncated@2:1 joined-lines@2:3
@@ -607,5 +606,207 @@ fn short_heading_items_take_their_paragraph() {
     §2 Some("医疗") None
       3. 基层医疗提升工程。新建村卫生室20个。
         20 "个" ge «新建村卫生室20个»
+    "#);
+}
+
+#[test]
+fn numbers_that_are_names_and_week_spans_are_no_targets() {
+    insta::assert_snapshot!(check("1.建设4号道路、816南路,实施一河三渠整治,新建一级消防站1座,推进百千万工程。\n2.为50-74周岁居民开展大肠癌筛查5万人,为孕12周到22周孕妇提供产前筛查。"), @r#"
+    §1 None None
+      1. 建设4号道路、816南路,实施一河三渠整治,新建一级消防站1座,推进百千万工程。
+        1 "座" ge «新建一级消防站1座»
+      2. 为50-74周岁居民开展大肠癌筛查5万人,为孕12周到22周孕妇提供产前筛查。
+        50000 "人" ge «为50-74周岁居民开展大肠癌筛查5万人»
+    "#);
+}
+
+#[test]
+fn candidates_are_not_the_declared_count() {
+    insta::assert_snapshot!(check("经票决,在13项候选项目中选出了10件民生实事。\n1.新建幼儿园10所。\n2.新增学位500个。"), @r#"
+    title=None year=None declared=None/Some(10)
+    §1 None None
+      1. 新建幼儿园10所。
+        10 "所" ge «新建幼儿园10所»
+      2. 新增学位500个。
+        500 "个" ge «新增学位500个»
+    ! declared-items@1:17
+    "#);
+}
+
+#[test]
+fn responsibility_line_after_each_item() {
+    insta::assert_snapshot!(check("1.新建幼儿园10所\n主办单位:市教育局,协办单位:市财政局、各区县政府。\n2.新增学位500个\n主办单位:市教育局。"), @r#"
+    §1 None None
+      1. 新建幼儿园10所 <市教育局|市财政局|各区县政府>
+        10 "所" ge «新建幼儿园10所»
+      2. 新增学位500个 <市教育局>
+        500 "个" ge «新增学位500个»
+    "#);
+}
+
+#[test]
+fn three_levels_keep_sections_and_items() {
+    insta::assert_snapshot!(check("一、教育\n(一)学前教育\n1.新建幼儿园10所。\n2.新增学位500个。\n(二)义务教育\n3.新建学校2所。\n二、医疗\n(一)基层医疗\n4.新建卫生室30个。"), @r#"
+    §1 Some("教育") None
+      1. 新建幼儿园10所。
+        10 "所" ge «新建幼儿园10所»
+      2. 新增学位500个。
+        500 "个" ge «新增学位500个»
+      3. 新建学校2所。
+        2 "所" ge «新建学校2所»
+    §2 Some("医疗") None
+      4. 新建卫生室30个。
+        30 "个" ge «新建卫生室30个»
+    "#);
+}
+
+#[test]
+fn number_alone_then_title_then_content() {
+    insta::assert_snapshot!(check("1\n城市书房建设\n新建城市书房5个。\n2\n农村公路提升\n新建农村公路100公里。"), @r#"
+    §1 None None
+      1. 城市书房建设新建城市书房5个。
+        5 "个" ge «城市书房建设新建城市书房5个»
+      2. 农村公路提升新建农村公路100公里。
+        100 "公里" ge «农村公路提升新建农村公路100公里»
+    ! joined-lines@1:2 joined-lines@2:7 joined-lines@4:2 joined-lines@5:7
+    "#);
+}
+
+#[test]
+fn chinese_number_alone_on_its_line() {
+    insta::assert_snapshot!(check("(一)\n新建公园3个。\n(二)\n改造管网20公里。"), @r#"
+    §1 None None
+      1. 新建公园3个。
+        3 "个" ge «新建公园3个»
+      2. 改造管网20公里。
+        20 "公里" ge «改造管网20公里»
+    ! joined-lines@1:4 joined-lines@3:4
+    "#);
+}
+
+#[test]
+fn section_holding_one_unnumbered_item() {
+    insta::assert_snapshot!(check("一、就业\n城镇新增就业5万人。\n二、教育\n1.新建学校3所。\n2.新增学位100个。"), @r#"
+    §1 Some("就业") None
+      1. 城镇新增就业5万人。
+        50000 "人" ge «城镇新增就业5万人»
+    §2 Some("教育") None
+      1. 新建学校3所。
+        3 "所" ge «新建学校3所»
+      2. 新增学位100个。
+        100 "个" ge «新增学位100个»
+    "#);
+}
+
+#[test]
+fn title_broken_over_two_lines() {
+    insta::assert_snapshot!(check("关于印发2023年县政府\n十件民生实事的通知\n各乡镇:\n1.新建公园3个。\n2.改造管网20公里。"), @r#"
+    title=Some("关于印发2023年县政府十件民生实事的通知") year=Some(2023) declared=None/Some(10)
+    §1 None None
+      1. 新建公园3个。
+        3 "个" ge «新建公园3个»
+      2. 改造管网20公里。
+        20 "公里" ge «改造管网20公里»
+    ! declared-items@2:1
+    "#);
+}
+
+#[test]
+fn chrome_before_the_title_and_after_the_body() {
+    insta::assert_snapshot!(check("首页 > 政务公开 > 通知公告\n浏览次数:54\n微信扫一扫\n2023年某县十件民生实事\n发布日期:2023-03-01\n1.新建公园3个。\n2.改造管网20公里。\n微信扫一扫\n浏览次数:54"), @r#"
+    title=Some("2023年某县十件民生实事") year=Some(2023) declared=None/Some(10)
+    §1 None None
+      1. 新建公园3个。
+        3 "个" ge «新建公园3个»
+      2. 改造管网20公里。
+        20 "公里" ge «改造管网20公里»
+    ! declared-items@4:8
+    "#);
+}
+
+#[test]
+fn progress_table_one_cell_per_line() {
+    insta::assert_snapshot!(check("序号\n项目内容\n当前进度\n牵头单位\n备注\n1\n新建公园3个\n已完成2个\n市园林局\n无\n2\n改造管网20公里\n完成15公里\n市水务局\n"), @r#"
+    §1 None None
+      1. 新建公园3个 <市园林局>
+        3 "个" ge «新建公园3个»
+      2. 改造管网20公里 <市水务局>
+        20 "公里" ge «改造管网20公里»
+    ~ 2 "个" eq actual «已完成2个»
+    ~ 15 "公里" ge actual «完成15公里»
+    ! truncated@11:1
+    "#);
+}
+
+#[test]
+fn list_inline_in_one_paragraph() {
+    insta::assert_snapshot!(check("|\n县政府将重点抓好3件实事。分别是: (1)加快建设总投资7.58亿元的县医院。 (2)新建公厕120座。 (3)城区新建便民市场5处。 |\n政府信息公开\n【直击两会】某县政府将办好3件实事\n索引号:20230425-095005-528"), @r#"
+    title=None year=None declared=None/Some(3)
+    §1 None None
+      1. 加快建设总投资7.58亿元的县医院。
+        758000000 "元" ge «加快建设总投资7.58亿元的县医院»
+      2. 新建公厕120座。
+        120 "座" ge «新建公厕120座»
+      3. 城区新建便民市场5处。
+        5 "处" ge «城区新建便民市场5处»
+    "#);
+}
+
+#[test]
+fn chinese_headings_inline_with_semicolons() {
+    insta::assert_snapshot!(check("记者了解到,民生实事项目包括:一、推进 100 个老旧小区改造;二、提升垃圾转运设施;三、开展城中村整治。\n代表们表示,十件实事接地气。"), @r#"
+    §1 None None
+      1. 推进100个老旧小区改造;
+        100 "个" ge «推进100个老旧小区改造»
+      2. 提升垃圾转运设施;
+      3. 开展城中村整治。
+    ~ 10 "件" ge actual «十件实事接地气»
+    "#);
+}
+
+#[test]
+fn yi_shi_enumeration_is_the_outline() {
+    insta::assert_snapshot!(check("省政府10件惠民实事具体为:一是稳定就业,城镇新增就业50万人以上。二是新建幼儿园200所。三是改造老旧小区1500个。"), @r#"
+    title=None year=None declared=None/Some(10)
+    §1 None None
+      1. 稳定就业,城镇新增就业50万人以上。
+        500000 "人" ge «城镇新增就业50万人以上»
+      2. 新建幼儿园200所。
+        200 "所" ge «新建幼儿园200所»
+      3. 改造老旧小区1500个。
+        1500 "个" ge «改造老旧小区1500个»
+    ! declared-items@1:4
+    "#);
+}
+
+#[test]
+fn numbers_alone_with_a_banner_between_items() {
+    insta::assert_snapshot!(check("2019年某区实事项目安排\n01\n完成30台电梯加装\n*为8个小区新增充电设施\n2019年某区实事项目安排\n02\n新增就业9000人\n2019年某区实事项目安排\n03\n新建绿道20公里\n2019年某区"), @r#"
+    title=Some("2019年某区实事项目安排") year=Some(2019) declared=None/None
+    §1 None None
+      1. 完成30台电梯加装*为8个小区新增充电设施
+        30 "台" ge «完成30台»
+        8 "个" ge «电梯加装*为8个小区新增充电设施»
+      2. 新增就业9000人
+        9000 "人" ge «新增就业9000人»
+      3. 新建绿道20公里
+        20 "公里" ge «新建绿道20公里»
+    ! joined-lines@2:3 joined-lines@3:10 joined-lines@6:3 joined-lines@9:3
+    "#);
+}
+
+#[test]
+fn a_unit_share_of_a_longer_list() {
+    insta::assert_snapshot!(check("本局主办的项目如下:28.新建污水管网50公里;29.新建燃气管道40公里;30.新增燃气用户2万户;43.新改扩建城市绿道8公里。"), @r#"
+    §1 None None
+      28. 新建污水管网50公里;
+        50 "公里" ge «新建污水管网50公里»
+      29. 新建燃气管道40公里;
+        40 "公里" ge «新建燃气管道40公里»
+      30. 新增燃气用户2万户;
+        20000 "户" ge «新增燃气用户2万户»
+      43. 新改扩建城市绿道8公里。
+        8 "公里" ge «新改扩建城市绿道8公里»
+    ! numbering-gap@1:52
     "#);
 }
