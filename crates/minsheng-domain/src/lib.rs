@@ -52,7 +52,7 @@ pub use reporting::{
 };
 pub use rollup::{
     GroupSummary, StatusCounts, TargetRollup, UnitRank, rank_units, roll_up_target, summarize,
-    summarize_within,
+    summarize_within, target_status,
 };
 pub use schedule::{
     Milestone, MilestoneGoal, MilestoneSchedule, PointSchedule, Schedule, ScheduleError,

@@ -70,7 +70,13 @@ pub enum Colour {
 }
 
 impl Status {
-    /// Every status, best first.
+    /// How many statuses there are: the length of [`Status::ALL`], and of anything kept per
+    /// status ([`StatusCounts`](crate::StatusCounts)).
+    pub const COUNT: usize = Status::ALL.len();
+
+    /// Every status, best first. Lists, counts, columns and codes everywhere are derived
+    /// from it, so a new status is added here and in the matches below (the compiler finds
+    /// them), and in the pages' catalogs.
     pub const ALL: [Status; 5] = [
         Status::Done,
         Status::OnTrack,
@@ -93,6 +99,38 @@ impl Status {
     /// Parses a stable code.
     pub fn from_code(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|st| st.code() == s)
+    }
+
+    /// Its place in [`Status::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Status::Done => 0,
+            Status::OnTrack => 1,
+            Status::Lagging => 2,
+            Status::AtRisk => 3,
+            Status::NotReported => 4,
+        }
+    }
+
+    /// Every stable code, in the order of [`Status::ALL`], joined by `sep` (for messages
+    /// that list what is accepted).
+    pub fn codes(sep: &str) -> String {
+        Status::ALL.map(Status::code).join(sep)
+    }
+
+    /// Whether a unit holding a share in this status falls short of what the office asks
+    /// (behind, at risk, or not reported): the statuses a ranking of units counts, in the
+    /// order of [`Status::ALL`].
+    pub fn is_shortfall(self) -> bool {
+        match self {
+            Status::Done | Status::OnTrack => false,
+            Status::Lagging | Status::AtRisk | Status::NotReported => true,
+        }
+    }
+
+    /// The statuses a ranking of units counts ([`Status::is_shortfall`]), best first.
+    pub fn shortfalls() -> impl Iterator<Item = Status> {
+        Status::ALL.into_iter().filter(|s| s.is_shortfall())
     }
 
     /// The Chinese name of the status.
@@ -387,6 +425,14 @@ mod tests {
             actual.map(d),
             &Thresholds::default(),
         )
+    }
+
+    #[test]
+    fn all_is_in_index_order_with_distinct_codes() {
+        for (i, s) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(s.index(), i, "{s:?}");
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::charts::{ChartData, TrajectoryChart};
 use crate::error::WebError;
 use crate::highlight::{Piece, source_pieces};
 use crate::i18n::Lang;
-use crate::tracking_rows::{RankRow, TrackRow, month_options, pct, rank_rows, track_row};
+use crate::tracking_rows::{AsStatus, RankRow, TrackRow, month_options, pct, rank_rows, track_row};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -294,23 +294,6 @@ fn msg(lang: Lang) -> &'static OfficeMsg {
     lang.pick(&ZH, &EN)
 }
 
-/// A status however deep the template's references to it go.
-trait AsStatus {
-    fn status(&self) -> Status;
-}
-
-impl AsStatus for Status {
-    fn status(&self) -> Status {
-        *self
-    }
-}
-
-impl<T: AsStatus + ?Sized> AsStatus for &T {
-    fn status(&self) -> Status {
-        (**self).status()
-    }
-}
-
 fn status_label(s: Status, lang: Lang) -> &'static str {
     lang.pick(s.label_zh(), s.label_en())
 }
@@ -553,7 +536,8 @@ fn drill(o: &Overview, q: &DashboardQuery, lang: Lang) -> Result<Option<Drill>, 
     if let Some(s) = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let status = Status::from_code(s).ok_or_else(|| {
             WebError::BadRequest(format!(
-                "status:“{s}”不是状态(done、on_track、lagging、at_risk、not_reported)/ '{s}' is not a status"
+                "status:“{s}”不是状态({})/ '{s}' is not a status",
+                Status::codes("、")
             ))
         })?;
         return Ok(Some(Drill {

@@ -1,6 +1,7 @@
 //! The public portal's words in each language.
 
 use crate::i18n::Lang;
+use crate::tracking_rows::AsStatus;
 use std::fmt::Display;
 
 /// The public portal's words.
@@ -72,6 +73,12 @@ impl PortalMsg {
                 format!("Progress from the data accepted up to {period} · computed on {today}")
             }
         }
+    }
+
+    /// A status as the public reads it: its own name, unless the portal words it otherwise.
+    pub fn status(&self, s: impl AsStatus) -> &'static str {
+        let s = s.status();
+        self.lang.pick(s.label_zh(), s.label_en())
     }
 
     /// The year of a plan.
