@@ -41,13 +41,26 @@ pub(crate) struct Chrome {
     api: bool,
 }
 
+/// Where the site's outer layer keeps the frame a handler took from its request, so that an
+/// error answered by the handler is shown in the same frame (language, account, demo banner).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ChromeSlot(std::sync::Arc<std::sync::OnceLock<Chrome>>);
+
+impl ChromeSlot {
+    /// The frame the handler took, if it took one.
+    pub fn get(&self) -> Option<Chrome> {
+        self.0.get().cloned()
+    }
+}
+
 impl Chrome {
-    /// The frame of a page shown without a request at hand (error pages): Chinese, nobody
-    /// signed in.
-    pub fn plain() -> Chrome {
+    /// The frame of a page answered before its handler read the account (an error from an
+    /// extractor, a path no route has, a panic): the request's language, nobody signed in,
+    /// the language switch coming back to the front page.
+    pub fn bare(lang: Lang) -> Chrome {
         Chrome {
-            lang: Lang::Zh,
-            t: Lang::Zh.common(),
+            lang,
+            t: lang.common(),
             demo: false,
             user: None,
             here: "/".into(),
@@ -134,6 +147,9 @@ impl FromRequestParts<AppState> for Chrome {
             here,
         };
         parts.extensions.insert(chrome.clone());
+        if let Some(slot) = parts.extensions.get::<ChromeSlot>() {
+            let _ = slot.0.set(chrome.clone());
+        }
         Ok(chrome)
     }
 }

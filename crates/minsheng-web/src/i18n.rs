@@ -70,8 +70,12 @@ impl Lang {
 
     /// The language a request asks for by its `lang` cookie.
     pub fn of_request(parts: &Parts) -> Lang {
-        parts
-            .headers
+        Lang::of_headers(&parts.headers)
+    }
+
+    /// The language a request's headers ask for by its `lang` cookie.
+    pub fn of_headers(headers: &axum::http::HeaderMap) -> Lang {
+        headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
