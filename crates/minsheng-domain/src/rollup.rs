@@ -9,14 +9,15 @@
 //! otherwise the plain mean of the shares' levels stands (every share weighing the same —
 //! a population-weighted mean would need weights the records do not hold). The completion is
 //! that value against the whole target. `counted` is how many assignments the value was
-//! taken from, and `missing` how many of those same ones have the status
-//! [`Status::NotReported`].
+//! taken from, and `missing` how many of those same ones have nothing accepted for the period
+//! (the status [`Status::NotReported`] or [`Status::AwaitingReview`]).
 //!
 //! **A target's status** ([`target_status`]). A qualitative item: the lead's status when it
 //! has reported for the period, else the worst among the shares that have. A count or a
 //! level: when a share has reported for the period (or is already done), the rolled-up value
 //! against 序时进度 ([`quantitative_status`] on [`Schedule::Linear`]). When nothing is
-//! reported, [`Status::NotReported`].
+//! reported: [`Status::AwaitingReview`] if a share's report is filed and awaits review, else
+//! [`Status::NotReported`].
 //!
 //! **Over a group** ([`summarize`], [`summarize_within`]): the mean of the capped scores,
 //! every assessment weighing the same (one assignment of one target — a lead and a region
@@ -103,7 +104,7 @@ pub fn roll_up_target(target: &Target, rows: &[Assessment], tolerance: Decimal) 
         counted: used.len(),
         missing: used
             .iter()
-            .filter(|r| r.status == Status::NotReported)
+            .filter(|r| r.status.severity().is_none())
             .count(),
     }
 }
@@ -119,7 +120,11 @@ pub fn target_status(
     period: Period,
     thresholds: &Thresholds,
 ) -> Status {
-    let nothing_reported = Status::NotReported;
+    let nothing_reported = if shares.iter().any(|s| s.status == Status::AwaitingReview) {
+        Status::AwaitingReview
+    } else {
+        Status::NotReported
+    };
     match target.kind {
         TargetKind::Stage => assessed
             .iter()

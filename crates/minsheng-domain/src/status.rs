@@ -1,4 +1,4 @@
-//! The status of a target × unit × period: 已完成, 正常推进, 滞后, 严重滞后, 未报送.
+//! The status of a target × unit × period: 已完成, 正常推进, 滞后, 严重滞后, 待审核, 未报送.
 //!
 //! **Quantitative** ([`quantitative_status`]), with `actual` the value at the period (see
 //! [`effective`](crate::effective)) and the thresholds as data ([`Thresholds`]):
@@ -52,7 +52,10 @@ pub enum Status {
     Lagging,
     /// 严重滞后: far behind the schedule, or a cap exceeded (red).
     AtRisk,
-    /// 未报送: no accepted report for the period.
+    /// 待审核: the report for the period is filed and not yet reviewed, and nothing accepted
+    /// for the period yet.
+    AwaitingReview,
+    /// 未报送: no accepted report for the period, and none awaiting review.
     NotReported,
 }
 
@@ -77,11 +80,12 @@ impl Status {
     /// Every status, best first. Lists, counts, columns and codes everywhere are derived
     /// from it, so a new status is added here and in the matches below (the compiler finds
     /// them), and in the pages' catalogs.
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Done,
         Status::OnTrack,
         Status::Lagging,
         Status::AtRisk,
+        Status::AwaitingReview,
         Status::NotReported,
     ];
 
@@ -92,6 +96,7 @@ impl Status {
             Status::OnTrack => "on_track",
             Status::Lagging => "lagging",
             Status::AtRisk => "at_risk",
+            Status::AwaitingReview => "awaiting_review",
             Status::NotReported => "not_reported",
         }
     }
@@ -108,7 +113,8 @@ impl Status {
             Status::OnTrack => 1,
             Status::Lagging => 2,
             Status::AtRisk => 3,
-            Status::NotReported => 4,
+            Status::AwaitingReview => 4,
+            Status::NotReported => 5,
         }
     }
 
@@ -123,7 +129,7 @@ impl Status {
     /// order of [`Status::ALL`].
     pub fn is_shortfall(self) -> bool {
         match self {
-            Status::Done | Status::OnTrack => false,
+            Status::Done | Status::OnTrack | Status::AwaitingReview => false,
             Status::Lagging | Status::AtRisk | Status::NotReported => true,
         }
     }
@@ -140,6 +146,7 @@ impl Status {
             Status::OnTrack => "正常推进",
             Status::Lagging => "滞后",
             Status::AtRisk => "严重滞后",
+            Status::AwaitingReview => "待审核",
             Status::NotReported => "未报送",
         }
     }
@@ -151,6 +158,7 @@ impl Status {
             Status::OnTrack => "On track",
             Status::Lagging => "Lagging",
             Status::AtRisk => "At risk",
+            Status::AwaitingReview => "Awaiting review",
             Status::NotReported => "Not reported",
         }
     }
@@ -161,19 +169,19 @@ impl Status {
             Status::Done | Status::OnTrack => Colour::Green,
             Status::Lagging => Colour::Yellow,
             Status::AtRisk => Colour::Red,
-            Status::NotReported => Colour::Grey,
+            Status::AwaitingReview | Status::NotReported => Colour::Grey,
         }
     }
 
     /// How bad it is, for reported statuses: Done 0, OnTrack 1, Lagging 2, AtRisk 3;
-    /// `None` for NotReported.
+    /// `None` for AwaitingReview and NotReported (no figure for the period yet).
     pub fn severity(self) -> Option<u8> {
         match self {
             Status::Done => Some(0),
             Status::OnTrack => Some(1),
             Status::Lagging => Some(2),
             Status::AtRisk => Some(3),
-            Status::NotReported => None,
+            Status::AwaitingReview | Status::NotReported => None,
         }
     }
 }
@@ -443,7 +451,10 @@ mod tests {
         }
         assert_eq!(Status::from_code("late"), None);
         let labels: Vec<_> = Status::ALL.iter().map(|s| s.label_zh()).collect();
-        assert_eq!(labels, ["已完成", "正常推进", "滞后", "严重滞后", "未报送"]);
+        assert_eq!(
+            labels,
+            ["已完成", "正常推进", "滞后", "严重滞后", "待审核", "未报送"]
+        );
         assert_eq!(Status::Lagging.colour(), Colour::Yellow);
         assert_eq!(Status::AtRisk.colour(), Colour::Red);
         assert_eq!(Status::NotReported.colour(), Colour::Grey);

@@ -2,6 +2,7 @@
 
 use crate::i18n::Lang;
 use crate::tracking_rows::AsStatus;
+use minsheng_domain::Status;
 use std::fmt::Display;
 
 /// The public portal's words.
@@ -77,8 +78,10 @@ impl PortalMsg {
 
     /// A status as the public reads it: its own name, unless the portal words it otherwise.
     pub fn status(&self, s: impl AsStatus) -> &'static str {
-        let s = s.status();
-        self.lang.pick(s.label_zh(), s.label_en())
+        match s.status() {
+            Status::AwaitingReview => self.lang.pick("审核中", "Under review"),
+            s => self.lang.pick(s.label_zh(), s.label_en()),
+        }
     }
 
     /// The year of a plan.
