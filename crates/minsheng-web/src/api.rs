@@ -30,6 +30,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dto::*;
 use minsheng_app::{AppError, rollup, tracking, visibility};
+use minsheng_domain::Action;
 use minsheng_domain::{Period, PlanId};
 use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -259,7 +260,7 @@ async fn get_tracking(
     Path(id): Path<String>,
     QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<TrackingDto>, ApiError> {
-    chrome.sees_all()?;
+    chrome.may(Action::ViewDashboard)?;
     let plan = minsheng_app::queries::plan(&st.store, path_id(&id)?).await?;
     let period = period_of(&q.period, plan.year)?;
     let t = tracking::tracking(&st.store, plan.id, period, st.today(), &st.thresholds).await?;
@@ -279,7 +280,7 @@ async fn get_dashboard(
     chrome: Chrome,
     QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<DashboardDto>, ApiError> {
-    chrome.sees_all()?;
+    chrome.may(Action::ViewDashboard)?;
     let period = Period::parse(&q.period).map_err(|e| invalid("period", e.to_string()))?;
     if !matches!(period, Period::Month { .. }) {
         return Err(invalid(

@@ -17,6 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use minsheng_app::queries::{self, ItemPage, PlanOutline};
 use minsheng_app::tracking;
+use minsheng_domain::Action;
 use minsheng_domain::{ItemId, Plan, PlanId, Status, TargetSpan};
 use msg::PlansMsg;
 
@@ -207,7 +208,7 @@ async fn tracking_page(
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<TrackingPage, WebError> {
-    chrome.sees_all()?;
+    chrome.may(Action::ViewDashboard)?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let plan = queries::plan(&st.store, id).await?;
     let today = st.today();
