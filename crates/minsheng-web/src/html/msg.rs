@@ -253,7 +253,7 @@ pub(crate) static ZH: PlansMsg = PlansMsg {
     col_missing: "未报",
     ranking: "各地排名",
     col_rank: "名次",
-    status_rule: "状态规则:落后序时进度 10—30 个百分点为“滞后”(黄),超过 30 个百分点为“严重滞后”(红);本月未报送为“未报送”。",
+    status_rule: "状态规则:落后序时进度 10—30 个百分点为“滞后”(黄),超过 30 个百分点为“严重滞后”(红);本月已报送、尚待审核为“待审核”,未报送为“未报送”。",
     colon: ":",
 };
 
@@ -308,6 +308,6 @@ pub(crate) static EN: PlansMsg = PlansMsg {
     col_missing: "Missing",
     ranking: "Ranking",
     col_rank: "Rank",
-    status_rule: "Status: 10–30 points behind the linear schedule is lagging (yellow), more than 30 is at risk (red); no report for the month is not reported.",
+    status_rule: "Status: 10–30 points behind the linear schedule is lagging (yellow), more than 30 is at risk (red); a report filed for the month and not yet reviewed is awaiting review, none is not reported.",
     colon: ": ",
 };

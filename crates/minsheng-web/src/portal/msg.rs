@@ -121,7 +121,7 @@ pub(crate) static ZH: PortalMsg = PortalMsg {
     col_overall: "总体",
     mean: "平均完成度",
     targets_unit: "项目标",
-    status_rule: "状态:落后序时进度(全年均衡)10—30 个百分点为“滞后”,超过 30 个百分点为“严重滞后”;当月无审核数据为“未报送”。",
+    status_rule: "状态:落后序时进度(全年均衡)10—30 个百分点为“滞后”,超过 30 个百分点为“严重滞后”;当月数据已报送、尚在审核为“审核中”,无数据为“未报送”。",
     all_plans: "公开进度",
 };
 
@@ -153,6 +153,6 @@ pub(crate) static EN: PortalMsg = PortalMsg {
     col_overall: "Overall",
     mean: "Mean completion",
     targets_unit: "targets",
-    status_rule: "Status: 10–30 points behind the linear schedule is lagging, more than 30 is at risk; no accepted data for the month is not reported.",
+    status_rule: "Status: 10–30 points behind the linear schedule is lagging, more than 30 is at risk; data filed for the month and still under review is under review, none is not reported.",
     all_plans: "Public progress",
 };
