@@ -1,7 +1,7 @@
 //! Chinese first, English second: the language a page is shown in, and the typed catalog of
 //! the words every page shares. A page with words of its own keeps its own catalog struct
 //! beside its handler, with a `static ZH` and a `static EN`, so a key missing in either
-//! language is a compile error (DEPENDENCIES.md §3).
+//! language is a compile error (`../shared/DEPENDENCIES.md` §1, row 3).
 //!
 //! The language is chosen with the `lang` cookie, which `/lang/{zh|en}` sets; without it pages
 //! are in Chinese.
