@@ -110,11 +110,7 @@ impl AppState {
 
     /// Today, as the pages count it.
     pub fn today(&self) -> jiff::civil::Date {
-        self.today.unwrap_or_else(|| {
-            jiff::Timestamp::now()
-                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .date()
-        })
+        self.today.unwrap_or_else(minsheng_app::clock::today)
     }
 }
 

@@ -753,9 +753,7 @@ async fn target_page(
                         filed: format!(
                             "{} {}",
                             rep.filed_by,
-                            rep.filed_at
-                                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                                .date()
+                            minsheng_app::clock::date_in_beijing(rep.filed_at)
                         ),
                         reviewed: rep
                             .reviewed_by
@@ -763,11 +761,7 @@ async fn target_page(
                             .map(|by| {
                                 let on = rep
                                     .reviewed_at
-                                    .map(|at| {
-                                        at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                                            .date()
-                                            .to_string()
-                                    })
+                                    .map(|at| minsheng_app::clock::date_in_beijing(at).to_string())
                                     .unwrap_or_default();
                                 format!("{by} {on}")
                             })
