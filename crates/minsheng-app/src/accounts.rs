@@ -25,7 +25,7 @@ use crate::AppError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use minsheng_domain::{Account, Actor, Role, UnitId, UnitTree, UserId, check_account};
+use minsheng_domain::{Account, Action, Actor, Role, UnitId, UnitTree, UserId, check_account};
 use minsheng_store::{Failures, Store, StoredAccount};
 use std::sync::LazyLock;
 
@@ -259,6 +259,15 @@ pub async fn active_account(store: &Store, id: UserId) -> Result<Option<Account>
         .await?
         .filter(|s| !s.disabled)
         .map(|s| s.account))
+}
+
+/// Refuses unless `account` may do `action` at all: the domain's one table
+/// ([`Account::may`]), answered as [`AppError::Forbidden`].
+pub fn ensure(account: &Account, action: Action) -> Result<(), AppError> {
+    account.may(action).map_err(|r| AppError::Forbidden {
+        what: r.zh,
+        what_en: r.en,
+    })
 }
 
 /// Refuses unless `account` may see `unit`'s data.

@@ -25,7 +25,8 @@ use crate::error::AppError;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use minsheng_domain::{
-    Account, Actor, OrgUnit, Problem, ProblemId, ProblemStatus, Role, UnitId, UnitKind, UnitTree,
+    Account, Action, Actor, OrgUnit, Problem, ProblemId, ProblemStatus, Role, UnitId, UnitKind,
+    UnitTree,
 };
 use minsheng_store::{Escalation, Store};
 use std::collections::HashMap;
@@ -313,8 +314,8 @@ pub async fn board(store: &Store, account: &Account, today: Date) -> Result<Boar
     Ok(Board {
         problems,
         owners: addressable(account, &tree).into_iter().cloned().collect(),
-        may_raise: matches!(account.role, Role::Office | Role::Unit),
-        may_escalate: account.is_office(),
+        may_raise: account.may(Action::RaiseProblem).is_ok(),
+        may_escalate: account.may(Action::EscalateProblems).is_ok(),
         today,
     })
 }
@@ -341,13 +342,7 @@ pub async fn problem(
 
 /// Refuses unless `account` may raise problems at all (before its input is looked at).
 pub fn ensure_may_raise(account: &Account) -> Result<(), AppError> {
-    match account.role {
-        Role::Office | Role::Unit => Ok(()),
-        Role::Viewer => Err(AppError::Forbidden {
-            what: "提出协调事项",
-            what_en: "raise problems",
-        }),
-    }
+    crate::accounts::ensure(account, Action::RaiseProblem)
 }
 
 /// Raises a problem as `account` (see the module rules).

@@ -356,7 +356,7 @@ fn year_of_reports(
                         .first_day()
                         .saturating_add(jiff::Span::new().days(i64::from(day - 1)))
                         .to_datetime(jiff::civil::time(10, 0, 0, 0))
-                        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                        .to_zoned(crate::clock::beijing())
                         .map(|z| z.timestamp())
                         .ok();
                     let pending = m == DEMO_LAST_MONTH;

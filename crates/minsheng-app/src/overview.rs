@@ -165,14 +165,7 @@ pub fn default_plan(plans: &[Plan]) -> Option<&Plan> {
 /// Refuses unless `account` may see the whole dashboard (the office, or a viewer of all).
 /// A viewer tied to a unit is refused: the dashboard's figures are the whole plan's.
 pub fn ensure_sees_dashboard(account: &Account) -> Result<(), AppError> {
-    if account.sees_all() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden {
-            what: "查看调度总览",
-            what_en: "see the office dashboard",
-        })
-    }
+    crate::accounts::ensure(account, minsheng_domain::Action::ViewDashboard)
 }
 
 type Key = (PlanId, Period, Date);

@@ -377,27 +377,14 @@ fn track_target(
     }
     let rollup = roll_up_target(&target, &assessed, tolerance);
     let goal = Goal::for_target(&target);
-    let any_reported = shares.iter().any(|s| s.reported);
-    let lead_status = assessed
-        .iter()
-        .find(|s| s.role == AssignmentRole::Lead && s.reported)
-        .map(|s| s.status);
-    let status = if target.kind == TargetKind::Stage {
-        // A qualitative item: the lead's stage when it has reported, else the worst among
-        // the shares that have (an office wants to see the one that is behind).
-        lead_status.unwrap_or_else(|| {
-            shares
-                .iter()
-                .filter(|s| s.reported)
-                .map(|s| s.status)
-                .max_by_key(|s| s.severity())
-                .unwrap_or(Status::NotReported)
-        })
-    } else if any_reported || shares.iter().any(|s| s.status == Status::Done) {
-        quantitative_status(&goal, &Schedule::Linear, period, rollup.value, thresholds)
-    } else {
-        Status::NotReported
-    };
+    let status = target_status(
+        &target,
+        &assessed,
+        &shares,
+        rollup.value,
+        period,
+        thresholds,
+    );
     let expected = if goal.accrual == Accrual::Cumulative {
         Schedule::Linear.expected(&goal, period)
     } else {

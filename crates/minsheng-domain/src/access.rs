@@ -22,6 +22,10 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role. The command line's choices, the role lists of messages and the tests
+    /// are derived from it, so a new role is added here and in the matches below.
+    pub const ALL: [Role; 3] = [Role::Office, Role::Unit, Role::Viewer];
+
     /// The code stored and typed on the command line: `office`, `unit`, `viewer`.
     pub fn code(self) -> &'static str {
         match self {
@@ -33,12 +37,7 @@ impl Role {
 
     /// The role for a code.
     pub fn from_code(s: &str) -> Option<Role> {
-        match s {
-            "office" => Some(Role::Office),
-            "unit" => Some(Role::Unit),
-            "viewer" => Some(Role::Viewer),
-            _ => None,
-        }
+        Role::ALL.into_iter().find(|r| r.code() == s)
     }
 
     /// The role's name in Chinese.
@@ -102,6 +101,133 @@ impl Account {
     /// Whether the account reviews reports, edits plans and manages problems.
     pub fn is_office(&self) -> bool {
         self.role == Role::Office
+    }
+}
+
+/// What an account may be asked to do: one capability per action the site and the API offer.
+/// [`Account::may`] answers for each, matched exhaustively over [`Role`], so a new role or a
+/// new action does not compile until every pair has an answer. What an account may do *to a
+/// record* also depends on the unit tree ([`Account::can_see`], [`Account::can_report_for`]),
+/// which the use-cases ask after this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read the plans, their items and targets, and a target's page (as far as it sees).
+    ViewPlans,
+    /// The plan list in the menu: the office's and leaders' way into the plans.
+    BrowsePlans,
+    /// The office's dashboard and a plan's tracking and ranking: every unit's figures.
+    ViewDashboard,
+    /// The reporting workspace: file, draft and correct reports, attach evidence.
+    FileReport,
+    /// Read the review queue.
+    ViewReviewQueue,
+    /// Accept or return a filed report.
+    Review,
+    /// Propose, correct, confirm and publish a plan.
+    EditPlan,
+    /// Set a target's lead, partners, quotas and schedule.
+    Decompose,
+    /// Read the problems board (as far as it sees).
+    ViewProblems,
+    /// Raise a problem.
+    RaiseProblem,
+    /// Escalate overdue problems one level up.
+    EscalateProblems,
+    /// Read a record's audit trail (as far as it sees).
+    ViewAudit,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 12] = [
+        Action::ViewPlans,
+        Action::BrowsePlans,
+        Action::ViewDashboard,
+        Action::FileReport,
+        Action::ViewReviewQueue,
+        Action::Review,
+        Action::EditPlan,
+        Action::Decompose,
+        Action::ViewProblems,
+        Action::RaiseProblem,
+        Action::EscalateProblems,
+        Action::ViewAudit,
+    ];
+
+    /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
+    pub fn refusal(self) -> Refusal {
+        let (zh, en) = match self {
+            Action::ViewPlans | Action::BrowsePlans => ("查看计划", "see the plans"),
+            Action::ViewDashboard => ("查看全局数据", "see every unit's data"),
+            Action::FileReport => ("填报", "file reports"),
+            Action::ViewReviewQueue => ("查看审核队列", "see the review queue"),
+            Action::Review | Action::EditPlan | Action::Decompose | Action::EscalateProblems => (
+                "执行牵头办公室的操作",
+                "do what only the coordinating office does",
+            ),
+            Action::ViewProblems => ("查看协调事项", "see the problems"),
+            Action::RaiseProblem => ("提出协调事项", "raise problems"),
+            Action::ViewAudit => ("查看审计记录", "see the audit trail"),
+        };
+        Refusal { zh, en }
+    }
+}
+
+/// Why an account may not do something: what was refused, in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    /// What was refused, in Chinese (查看全局数据).
+    pub zh: &'static str,
+    /// The same in English.
+    pub en: &'static str,
+}
+
+impl Account {
+    /// Whether the account may do `action` at all: the one table of who may do what; see
+    /// [`Action`]. `Err` names what was refused.
+    pub fn may(&self, action: Action) -> Result<(), Refusal> {
+        let allowed = match (self.role, action) {
+            // Anyone signed in reads plans, problems and audit trails (as far as it sees).
+            (_, Action::ViewPlans | Action::ViewProblems | Action::ViewAudit) => true,
+            (Role::Office, Action::BrowsePlans | Action::ViewReviewQueue) => true,
+            (Role::Office, Action::ViewDashboard) => true,
+            (
+                Role::Office,
+                Action::Review
+                | Action::EditPlan
+                | Action::Decompose
+                | Action::RaiseProblem
+                | Action::EscalateProblems,
+            ) => true,
+            (Role::Office, Action::FileReport) => false,
+            (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
+            (Role::Viewer, Action::ViewDashboard) => self.sees_all(),
+            (
+                Role::Viewer,
+                Action::FileReport
+                | Action::Review
+                | Action::EditPlan
+                | Action::Decompose
+                | Action::RaiseProblem
+                | Action::EscalateProblems,
+            ) => false,
+            (Role::Unit, Action::FileReport | Action::RaiseProblem) => self.unit.is_some(),
+            (
+                Role::Unit,
+                Action::BrowsePlans
+                | Action::ViewDashboard
+                | Action::ViewReviewQueue
+                | Action::Review
+                | Action::EditPlan
+                | Action::Decompose
+                | Action::EscalateProblems,
+            ) => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(action.refusal())
+        }
     }
 }
 
@@ -187,6 +313,48 @@ mod tests {
         let city_leader = acct(Role::Viewer, Some(4));
         assert!(city_leader.can_see(&t, UnitId(4)) && !city_leader.can_see(&t, UnitId(2)));
         assert!(!city_leader.sees_all());
+    }
+
+    /// The table, role by role: every (role, action) pair has one answer.
+    #[test]
+    fn who_may_do_what() {
+        use Action::*;
+        let may = |a: &Account| -> Vec<Action> {
+            Action::ALL
+                .into_iter()
+                .filter(|x| a.may(*x).is_ok())
+                .collect()
+        };
+        for role in Role::ALL {
+            let expected: &[Action] = match role {
+                Role::Office => &[
+                    ViewPlans,
+                    BrowsePlans,
+                    ViewDashboard,
+                    ViewReviewQueue,
+                    Review,
+                    EditPlan,
+                    Decompose,
+                    ViewProblems,
+                    RaiseProblem,
+                    EscalateProblems,
+                    ViewAudit,
+                ],
+                Role::Viewer => &[
+                    ViewPlans,
+                    BrowsePlans,
+                    ViewDashboard,
+                    ViewReviewQueue,
+                    ViewProblems,
+                    ViewAudit,
+                ],
+                Role::Unit => &[ViewPlans, FileReport, ViewProblems, RaiseProblem, ViewAudit],
+            };
+            let unit = (role == Role::Unit).then_some(2);
+            assert_eq!(may(&acct(role, unit)), expected, "{role:?}");
+        }
+        // A leader of one city does not see the dashboard of all.
+        assert!(acct(Role::Viewer, Some(4)).may(ViewDashboard).is_err());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! completion of that value against the assignment's goal ([`Goal::for_assignment`]). The
 //! status is [`quantitative_status`] of that value, except that an assignment with no
 //! accepted report for P itself is [`Status::NotReported`] — unless its value from an
-//! earlier period is already [`Status::Done`] (a finished target owes no more reports).
+//! earlier period is already [`Status::Done`] (a finished target owes no more reports) —
+//! and [`Status::AwaitingReview`] instead when its report for P is filed (submitted) and not
+//! yet reviewed.
 //! [`assess_stage`] does the same for a qualitative item with the reported stage, scored by
 //! [`stage_score`].
 
@@ -16,7 +18,7 @@ use crate::ids::{AssignmentId, TargetId, UnitId};
 use crate::period::Period;
 use crate::plan::Target;
 use crate::progress::completion;
-use crate::report::{Report, Stage};
+use crate::report::{Report, ReportStatus, Stage};
 use crate::schedule::Schedule;
 use crate::status::{Status, Thresholds, quantitative_status, stage_score, stage_status};
 use jiff::civil::Date;
@@ -64,7 +66,7 @@ pub fn assess(
     let status = if reported || (has_value && status == Status::Done) {
         status
     } else {
-        Status::NotReported
+        unreported(reports, assignment, period)
     };
     Assessment {
         target: target.id,
@@ -107,7 +109,23 @@ pub fn assess_stage(
         value: value_at(reports, assignment.id, period),
         reported,
         score: stage_score(stage.unwrap_or(Stage::NotStarted)),
-        status: stage_status(shown, schedule, period, deadline, thresholds),
+        status: match shown {
+            None => unreported(reports, assignment, period),
+            Some(_) => stage_status(shown, schedule, period, deadline, thresholds),
+        },
+    }
+}
+
+/// The status of an assignment with nothing accepted to show for `period`: awaiting review
+/// when its report for the period itself is filed and not yet reviewed, else not reported.
+fn unreported(reports: &[Report], assignment: &Assignment, period: Period) -> Status {
+    let filed = reports.iter().any(|r| {
+        r.assignment == assignment.id && r.period == period && r.status == ReportStatus::Submitted
+    });
+    if filed {
+        Status::AwaitingReview
+    } else {
+        Status::NotReported
     }
 }
 
@@ -116,6 +134,45 @@ mod tests {
     use super::*;
     use crate::fixtures::{accepted, assignment, d, p, staged, target};
     use crate::quantity::Cmp;
+
+    #[test]
+    fn a_filed_report_not_yet_reviewed_awaits_review() {
+        let t = target("230000", "人", Cmp::Ge);
+        let a = assignment(7, 2, Some(d("100000")));
+        let mut filed = accepted(1, 7, "2023-06", 1, "60000");
+        filed.status = ReportStatus::Submitted;
+        let thresholds = Thresholds::default();
+        let x = assess(
+            &t,
+            &a,
+            &Schedule::Linear,
+            &[filed.clone()],
+            p("2023-06"),
+            &thresholds,
+        );
+        assert_eq!((x.reported, x.status), (false, Status::AwaitingReview));
+        // Filed for another month, it is not this month's.
+        let x = assess(
+            &t,
+            &a,
+            &Schedule::Linear,
+            &[filed.clone()],
+            p("2023-07"),
+            &thresholds,
+        );
+        assert_eq!(x.status, Status::NotReported);
+        // Accepted, it is judged by its value.
+        filed.status = ReportStatus::Accepted;
+        let x = assess(
+            &t,
+            &a,
+            &Schedule::Linear,
+            &[filed],
+            p("2023-06"),
+            &thresholds,
+        );
+        assert!(x.reported && x.status != Status::AwaitingReview);
+    }
 
     #[test]
     fn value_score_and_status() {

@@ -32,7 +32,7 @@ pub mod status;
 pub mod text;
 pub mod unit;
 
-pub use access::{Account, AccountError, Role, check_account};
+pub use access::{Account, AccountError, Action, Refusal, Role, check_account};
 pub use assessment::{Assessment, assess, assess_stage};
 pub use assignment::{Assignment, AssignmentRole, SchedulePoint, split_by_weights};
 pub use audit::{Actor, AuditEvent};
@@ -52,7 +52,7 @@ pub use reporting::{
 };
 pub use rollup::{
     GroupSummary, StatusCounts, TargetRollup, UnitRank, rank_units, roll_up_target, summarize,
-    summarize_within,
+    summarize_within, target_status,
 };
 pub use schedule::{
     Milestone, MilestoneGoal, MilestoneSchedule, PointSchedule, Schedule, ScheduleError,

@@ -9,7 +9,14 @@
 //! otherwise the plain mean of the shares' levels stands (every share weighing the same —
 //! a population-weighted mean would need weights the records do not hold). The completion is
 //! that value against the whole target. `counted` is how many assignments the value was
-//! taken from, and `missing` how many of those same ones have the status
+//! taken from, and `missing` how many of those same ones have nothing accepted for the period
+//! (the status [`Status::NotReported`] or [`Status::AwaitingReview`]).
+//!
+//! **A target's status** ([`target_status`]). A qualitative item: the lead's status when it
+//! has reported for the period, else the worst among the shares that have. A count or a
+//! level: when a share has reported for the period (or is already done), the rolled-up value
+//! against 序时进度 ([`quantitative_status`] on [`Schedule::Linear`]). When nothing is
+//! reported: [`Status::AwaitingReview`] if a share's report is filed and awaits review, else
 //! [`Status::NotReported`].
 //!
 //! **Over a group** ([`summarize`], [`summarize_within`]): the mean of the capped scores,
@@ -27,10 +34,13 @@ use crate::assessment::Assessment;
 use crate::assignment::AssignmentRole;
 use crate::goal::{Accrual, Goal};
 use crate::ids::{TargetId, UnitId};
+use crate::period::Period;
 use crate::plan::Target;
+use crate::plan::TargetKind;
 use crate::progress::{Completion, completion};
 use crate::quantity::saturating_sum;
-use crate::status::Status;
+use crate::schedule::Schedule;
+use crate::status::{Status, Thresholds, quantitative_status};
 use crate::unit::UnitTree;
 use rust_decimal::Decimal;
 
@@ -94,53 +104,80 @@ pub fn roll_up_target(target: &Target, rows: &[Assessment], tolerance: Decimal) 
         counted: used.len(),
         missing: used
             .iter()
-            .filter(|r| r.status == Status::NotReported)
+            .filter(|r| r.status.severity().is_none())
             .count(),
     }
 }
 
-/// How many assessments have each status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct StatusCounts {
-    /// 已完成.
-    pub done: usize,
-    /// 正常推进.
-    pub on_track: usize,
-    /// 滞后.
-    pub lagging: usize,
-    /// 严重滞后.
-    pub at_risk: usize,
-    /// 未报送.
-    pub not_reported: usize,
+/// The status of `target` as a whole at `period`, from every assignment's assessment
+/// (`assessed`), the shares that carry it (`shares`) and its rolled-up value; see the module
+/// docs.
+pub fn target_status(
+    target: &Target,
+    assessed: &[Assessment],
+    shares: &[Assessment],
+    value: Option<Decimal>,
+    period: Period,
+    thresholds: &Thresholds,
+) -> Status {
+    let nothing_reported = if shares.iter().any(|s| s.status == Status::AwaitingReview) {
+        Status::AwaitingReview
+    } else {
+        Status::NotReported
+    };
+    match target.kind {
+        TargetKind::Stage => assessed
+            .iter()
+            .find(|s| s.role == AssignmentRole::Lead && s.reported)
+            .map(|s| s.status)
+            .unwrap_or_else(|| {
+                // The worst among the shares that have reported: an office wants to see the
+                // one that is behind.
+                shares
+                    .iter()
+                    .filter(|s| s.reported)
+                    .map(|s| s.status)
+                    .max_by_key(|s| s.severity())
+                    .unwrap_or(nothing_reported)
+            }),
+        TargetKind::Quantity => {
+            if shares
+                .iter()
+                .any(|s| s.reported || s.status == Status::Done)
+            {
+                let goal = Goal::for_target(target);
+                quantitative_status(&goal, &Schedule::Linear, period, value, thresholds)
+            } else {
+                nothing_reported
+            }
+        }
+    }
 }
+
+/// How many assessments have each status: one count per [`Status::ALL`], so a new status
+/// is counted without touching this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatusCounts([usize; Status::COUNT]);
 
 impl StatusCounts {
     /// The count for one status.
     pub fn get(&self, status: Status) -> usize {
-        match status {
-            Status::Done => self.done,
-            Status::OnTrack => self.on_track,
-            Status::Lagging => self.lagging,
-            Status::AtRisk => self.at_risk,
-            Status::NotReported => self.not_reported,
-        }
+        self.0[status.index()]
     }
 
     /// Counts one more of `status`.
     pub fn add(&mut self, status: Status) {
-        let slot = match status {
-            Status::Done => &mut self.done,
-            Status::OnTrack => &mut self.on_track,
-            Status::Lagging => &mut self.lagging,
-            Status::AtRisk => &mut self.at_risk,
-            Status::NotReported => &mut self.not_reported,
-        };
-        *slot += 1;
+        self.0[status.index()] += 1;
+    }
+
+    /// Every status with its count, in the order of [`Status::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = (Status, usize)> + '_ {
+        Status::ALL.into_iter().map(|s| (s, self.get(s)))
     }
 
     /// All counted.
     pub fn total(&self) -> usize {
-        Status::ALL.iter().map(|&s| self.get(s)).sum()
+        self.0.iter().sum()
     }
 }
 
@@ -308,7 +345,13 @@ mod tests {
         let changchun = summarize_within(&tree, UnitId(2), &rows);
         assert_eq!(changchun.count, 2);
         assert_eq!(changchun.mean_score, Some(d("0.75")));
-        assert_eq!((changchun.counts.done, changchun.counts.lagging), (1, 1));
+        assert_eq!(
+            (
+                changchun.counts.get(Status::Done),
+                changchun.counts.get(Status::Lagging)
+            ),
+            (1, 1)
+        );
         let all = summarize_within(&tree, UnitId(1), &rows);
         assert_eq!((all.count, all.counts.total()), (4, 4));
         assert_eq!(summarize(&[]).mean_score, None);

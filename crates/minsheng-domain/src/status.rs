@@ -1,4 +1,4 @@
-//! The status of a target × unit × period: 已完成, 正常推进, 滞后, 严重滞后, 未报送.
+//! The status of a target × unit × period: 已完成, 正常推进, 滞后, 严重滞后, 待审核, 未报送.
 //!
 //! **Quantitative** ([`quantitative_status`]), with `actual` the value at the period (see
 //! [`effective`](crate::effective)) and the thresholds as data ([`Thresholds`]):
@@ -52,7 +52,10 @@ pub enum Status {
     Lagging,
     /// 严重滞后: far behind the schedule, or a cap exceeded (red).
     AtRisk,
-    /// 未报送: no accepted report for the period.
+    /// 待审核: the report for the period is filed and not yet reviewed, and nothing accepted
+    /// for the period yet.
+    AwaitingReview,
+    /// 未报送: no accepted report for the period, and none awaiting review.
     NotReported,
 }
 
@@ -70,12 +73,19 @@ pub enum Colour {
 }
 
 impl Status {
-    /// Every status, best first.
-    pub const ALL: [Status; 5] = [
+    /// How many statuses there are: the length of [`Status::ALL`], and of anything kept per
+    /// status ([`StatusCounts`](crate::StatusCounts)).
+    pub const COUNT: usize = Status::ALL.len();
+
+    /// Every status, best first. Lists, counts, columns and codes everywhere are derived
+    /// from it, so a new status is added here and in the matches below (the compiler finds
+    /// them), and in the pages' catalogs.
+    pub const ALL: [Status; 6] = [
         Status::Done,
         Status::OnTrack,
         Status::Lagging,
         Status::AtRisk,
+        Status::AwaitingReview,
         Status::NotReported,
     ];
 
@@ -86,6 +96,7 @@ impl Status {
             Status::OnTrack => "on_track",
             Status::Lagging => "lagging",
             Status::AtRisk => "at_risk",
+            Status::AwaitingReview => "awaiting_review",
             Status::NotReported => "not_reported",
         }
     }
@@ -95,6 +106,39 @@ impl Status {
         Status::ALL.into_iter().find(|st| st.code() == s)
     }
 
+    /// Its place in [`Status::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Status::Done => 0,
+            Status::OnTrack => 1,
+            Status::Lagging => 2,
+            Status::AtRisk => 3,
+            Status::AwaitingReview => 4,
+            Status::NotReported => 5,
+        }
+    }
+
+    /// Every stable code, in the order of [`Status::ALL`], joined by `sep` (for messages
+    /// that list what is accepted).
+    pub fn codes(sep: &str) -> String {
+        Status::ALL.map(Status::code).join(sep)
+    }
+
+    /// Whether a unit holding a share in this status falls short of what the office asks
+    /// (behind, at risk, or not reported): the statuses a ranking of units counts, in the
+    /// order of [`Status::ALL`].
+    pub fn is_shortfall(self) -> bool {
+        match self {
+            Status::Done | Status::OnTrack | Status::AwaitingReview => false,
+            Status::Lagging | Status::AtRisk | Status::NotReported => true,
+        }
+    }
+
+    /// The statuses a ranking of units counts ([`Status::is_shortfall`]), best first.
+    pub fn shortfalls() -> impl Iterator<Item = Status> {
+        Status::ALL.into_iter().filter(|s| s.is_shortfall())
+    }
+
     /// The Chinese name of the status.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -102,6 +146,7 @@ impl Status {
             Status::OnTrack => "正常推进",
             Status::Lagging => "滞后",
             Status::AtRisk => "严重滞后",
+            Status::AwaitingReview => "待审核",
             Status::NotReported => "未报送",
         }
     }
@@ -113,6 +158,7 @@ impl Status {
             Status::OnTrack => "On track",
             Status::Lagging => "Lagging",
             Status::AtRisk => "At risk",
+            Status::AwaitingReview => "Awaiting review",
             Status::NotReported => "Not reported",
         }
     }
@@ -123,19 +169,19 @@ impl Status {
             Status::Done | Status::OnTrack => Colour::Green,
             Status::Lagging => Colour::Yellow,
             Status::AtRisk => Colour::Red,
-            Status::NotReported => Colour::Grey,
+            Status::AwaitingReview | Status::NotReported => Colour::Grey,
         }
     }
 
     /// How bad it is, for reported statuses: Done 0, OnTrack 1, Lagging 2, AtRisk 3;
-    /// `None` for NotReported.
+    /// `None` for AwaitingReview and NotReported (no figure for the period yet).
     pub fn severity(self) -> Option<u8> {
         match self {
             Status::Done => Some(0),
             Status::OnTrack => Some(1),
             Status::Lagging => Some(2),
             Status::AtRisk => Some(3),
-            Status::NotReported => None,
+            Status::AwaitingReview | Status::NotReported => None,
         }
     }
 }
@@ -390,6 +436,14 @@ mod tests {
     }
 
     #[test]
+    fn all_is_in_index_order_with_distinct_codes() {
+        for (i, s) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(s.index(), i, "{s:?}");
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
     fn codes_labels_colours() {
         for s in Status::ALL {
             assert_eq!(Status::from_code(s.code()), Some(s));
@@ -397,7 +451,10 @@ mod tests {
         }
         assert_eq!(Status::from_code("late"), None);
         let labels: Vec<_> = Status::ALL.iter().map(|s| s.label_zh()).collect();
-        assert_eq!(labels, ["已完成", "正常推进", "滞后", "严重滞后", "未报送"]);
+        assert_eq!(
+            labels,
+            ["已完成", "正常推进", "滞后", "严重滞后", "待审核", "未报送"]
+        );
         assert_eq!(Status::Lagging.colour(), Colour::Yellow);
         assert_eq!(Status::AtRisk.colour(), Colour::Red);
         assert_eq!(Status::NotReported.colour(), Colour::Grey);

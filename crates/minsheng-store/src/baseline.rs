@@ -158,6 +158,7 @@ impl Store {
         if !["plain_units", "plain_targets", "plain_assignments"].contains(&table) {
             return Err(StoreError::Integrity {
                 detail: format!("not a baseline table: {table}"),
+                by_database: false,
             });
         }
         let per = crate::bulk::PARAMS / columns.len().max(1);
@@ -170,7 +171,7 @@ impl Store {
                 for row in chunk {
                     for (c, field) in row.iter().enumerate() {
                         if ints.contains(&columns[c]) {
-                            q = q.bind(if field.is_empty() { None } else { Some(field.parse::<i64>().map_err(|_| StoreError::Integrity { detail: format!("{table}.{}: not an integer: {field}", columns[c]) })?) });
+                            q = q.bind(if field.is_empty() { None } else { Some(field.parse::<i64>().map_err(|_| StoreError::Integrity { detail: format!("{table}.{}: not an integer: {field}", columns[c]), by_database: false })?) });
                         } else {
                             q = q.bind(field.clone());
                         }

@@ -78,13 +78,18 @@ pub enum StoreError {
         /// The constraint, as the database names it.
         constraint: String,
     },
-    /// A write refers to a record that does not exist, or a check failed.
+    /// A write refers to a record that does not exist, or a check failed: one of the store's
+    /// own rules (a problem that is no longer open), or a constraint the database enforced.
     #[error(
         "引用的记录不存在或取值不合规({detail}) / refers to a missing record or breaks a rule ({detail})"
     )]
     Integrity {
-        /// The database's description.
+        /// What was refused: the store's words, or the database's description.
         detail: String,
+        /// Whether the database found it (a foreign key, a check): the request should have
+        /// been refused before, so it is an internal failure whose driver message is logged,
+        /// never shown.
+        by_database: bool,
     },
     /// A stored value could not be read back into its domain type.
     #[error(
@@ -135,15 +140,30 @@ pub enum StoreError {
 impl StoreError {
     /// Whether the user can fix this by changing what they asked for (as opposed to an
     /// internal failure that should be logged and answered with a generic message).
+    ///
+    /// Infrastructure is never the user's: a server that cannot be reached, a migration that
+    /// failed, a constraint the database had to enforce, a driver error, a corrupt value, or
+    /// the database busy, read-only or full.
     pub fn is_user_error(&self) -> bool {
-        !matches!(
-            self,
-            StoreError::Database(_)
-                | StoreError::Corrupt { .. }
-                | StoreError::Busy
-                | StoreError::ReadOnly
-                | StoreError::DiskFull
-        )
+        match self {
+            StoreError::BadUrl { .. }
+            | StoreError::Missing { .. }
+            | StoreError::NotADatabase { .. }
+            | StoreError::SchemaTooNew { .. }
+            | StoreError::NotMigrated { .. }
+            | StoreError::NotFound { .. }
+            | StoreError::Duplicate { .. }
+            | StoreError::Conflict { .. }
+            | StoreError::Backup(_) => true,
+            StoreError::Integrity { by_database, .. } => !by_database,
+            StoreError::Unreachable { .. }
+            | StoreError::Migrate(_)
+            | StoreError::Corrupt { .. }
+            | StoreError::Busy
+            | StoreError::ReadOnly
+            | StoreError::DiskFull
+            | StoreError::Database(_) => false,
+        }
     }
 
     /// Whether the database cannot take writes now, for a reason that passes (busy, read-only,
@@ -224,6 +244,7 @@ impl From<sqlx::Error> for StoreError {
                 | ErrorKind::NotNullViolation => {
                     return StoreError::Integrity {
                         detail: db.message().to_string(),
+                        by_database: true,
                     };
                 }
                 _ => {}
@@ -257,5 +278,33 @@ mod tests {
             StoreError::Busy
         ));
         assert!(!StoreError::Busy.is_user_error() && StoreError::Busy.is_unavailable());
+    }
+
+    #[test]
+    fn infrastructure_is_never_the_users_fault() {
+        let by = |by_database| StoreError::Integrity {
+            detail: "x".into(),
+            by_database,
+        };
+        assert!(by(false).is_user_error(), "the store's own rule");
+        assert!(
+            !by(true).is_user_error(),
+            "the driver's message is not shown"
+        );
+        let unreachable = StoreError::Unreachable {
+            url: "postgres://h/db".into(),
+            reason: "refused".into(),
+        };
+        assert!(!unreachable.is_user_error());
+        assert!(
+            !StoreError::Migrate(sqlx::migrate::MigrateError::VersionMissing(1)).is_user_error()
+        );
+        assert!(
+            StoreError::NotFound {
+                entity: "plan",
+                id: 1
+            }
+            .is_user_error()
+        );
     }
 }

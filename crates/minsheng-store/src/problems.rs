@@ -257,6 +257,7 @@ impl Tx {
         if n == 0 {
             return Err(StoreError::Integrity {
                 detail: format!("problem {id} is not open"),
+                by_database: false,
             });
         }
         let after = Problem {
@@ -291,6 +292,7 @@ impl Tx {
         if n == 0 {
             return Err(StoreError::Integrity {
                 detail: format!("problem {id} is not open"),
+                by_database: false,
             });
         }
         let after = Problem {
@@ -328,6 +330,7 @@ impl Tx {
         if p.status != ProblemStatus::Open {
             return Err(StoreError::Integrity {
                 detail: format!("problem {id} is not open"),
+                by_database: false,
             });
         }
         let now = self.now;

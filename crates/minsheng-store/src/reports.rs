@@ -460,6 +460,7 @@ impl Tx {
         if n > 0 {
             return Err(StoreError::Integrity {
                 detail: format!("assignment {id} has {n} reports"),
+                by_database: false,
             });
         }
         on_tx!(self, c => sqlx::query(SCHEDULE).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -653,6 +654,7 @@ impl Tx {
         if n == 0 {
             return Err(StoreError::Integrity {
                 detail: format!("report {id} is not a draft"),
+                by_database: false,
             });
         }
         let before = json!({

@@ -114,6 +114,7 @@ fn overflow(table: &'static str, column: &'static str, cur: &str, delta: Decimal
         detail: format!(
             "汇总值超出范围({table}.{column}:{cur} + {delta}) / a roll-up total is out of range ({table}.{column}: {cur} + {delta})"
         ),
+        by_database: false,
     }
 }
 

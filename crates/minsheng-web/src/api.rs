@@ -22,7 +22,7 @@ mod reporting;
 
 use crate::AppState;
 use crate::auth::Chrome;
-use crate::error::WebError;
+use crate::error::{Problem, Rendering, WebError};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -30,6 +30,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dto::*;
 use minsheng_app::{AppError, rollup, tracking, visibility};
+use minsheng_domain::Action;
 use minsheng_domain::{Period, PlanId};
 use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -72,142 +73,54 @@ impl Modify for SessionCookie {
     }
 }
 
-/// An error rendered as the JSON envelope `{ "errors": [{ "code", "field", "detail" }] }`.
+/// An error rendered as the JSON envelope `{ "errors": [{ "code", "field", "detail" }] }`:
+/// the API's rendering of the one classification ([`WebError::classify`]).
 #[derive(Debug)]
-pub(crate) enum ApiError {
-    /// Any error of the site, with its status.
-    Web(WebError),
-    /// A value that cannot be used: 422, naming the field.
-    Invalid {
-        /// The field at fault.
-        field: String,
-        /// Why, Chinese first.
-        reason: String,
-    },
-    /// Several values that cannot be used: 422, one error per field.
-    Fields(Vec<(String, String)>),
-    /// An upload over its limit: 413, naming the field.
-    TooLarge {
-        /// The field at fault.
-        field: String,
-        /// Why, Chinese first.
-        reason: String,
-    },
-}
+pub(crate) struct ApiError(pub WebError);
 
 impl From<WebError> for ApiError {
     fn from(e: WebError) -> Self {
-        ApiError::Web(e)
+        ApiError(e)
     }
 }
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::Invalid { field, reason } => ApiError::Invalid { field, reason },
-            e => ApiError::Web(e.into()),
-        }
+        ApiError(e.into())
     }
 }
 
 /// A value of `field` that cannot be used.
 pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ApiError {
-    ApiError::Invalid {
+    ApiError(WebError::Invalid {
         field: field.into(),
         reason: reason.into(),
-    }
+    })
+}
+
+/// The envelope of a classified error, with its status (and `Retry-After` on 503).
+pub(crate) fn envelope(problem: &Problem) -> Response {
+    let errors = problem
+        .details
+        .iter()
+        .map(|(field, text)| ErrorDto {
+            code: problem.kind.code(),
+            field: field.clone(),
+            detail: text.both(),
+        })
+        .collect();
+    let mut response = (
+        problem.kind.status(Rendering::Api),
+        Json(ErrorsDto { errors }),
+    )
+        .into_response();
+    crate::error::finish(problem.kind, &mut response);
+    response
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, field, detail) = match self {
-            ApiError::Invalid { field, reason } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                Some(field),
-                reason,
-            ),
-            ApiError::Fields(fields) => {
-                let errors = fields
-                    .into_iter()
-                    .map(|(field, detail)| ErrorDto {
-                        code: "invalid",
-                        field: Some(field),
-                        detail,
-                    })
-                    .collect();
-                return (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorsDto { errors }))
-                    .into_response();
-            }
-            ApiError::TooLarge { field, reason } => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                Some(field),
-                reason,
-            ),
-            ApiError::Web(e) => {
-                let (status, code, detail) = match e {
-                    WebError::NotFound => (
-                        StatusCode::NOT_FOUND,
-                        "not_found",
-                        "不存在 / not found".to_string(),
-                    ),
-                    WebError::BadRequest(msg) => (StatusCode::BAD_REQUEST, "bad_request", msg),
-                    WebError::SignInRequired { .. } => (
-                        StatusCode::UNAUTHORIZED,
-                        "unauthenticated",
-                        "请先登录 / sign in first".to_string(),
-                    ),
-                    WebError::Forbidden(msg) => (StatusCode::FORBIDDEN, "forbidden", msg),
-                    WebError::Conflict(msg) => (StatusCode::CONFLICT, "conflict", msg),
-                    WebError::Unavailable(msg) => {
-                        let mut response = (
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            Json(ErrorsDto {
-                                errors: vec![ErrorDto {
-                                    code: "unavailable",
-                                    field: None,
-                                    detail: msg,
-                                }],
-                            }),
-                        )
-                            .into_response();
-                        response.headers_mut().insert(
-                            axum::http::header::RETRY_AFTER,
-                            axum::http::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS),
-                        );
-                        return response;
-                    }
-                    WebError::Internal(cause) => {
-                        let id = crate::error::report_id();
-                        tracing::error!(error.cause = %cause, error.report = %id,
-                            "Internal error while serving the API (report {id}): {cause}");
-                        (
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "internal",
-                            crate::error::internal_detail(&id),
-                        )
-                    }
-                    WebError::Panicked(id) => (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        crate::error::internal_detail(&id),
-                    ),
-                };
-                (status, code, None, detail)
-            }
-        };
-        (
-            status,
-            Json(ErrorsDto {
-                errors: vec![ErrorDto {
-                    code,
-                    field,
-                    detail,
-                }],
-            }),
-        )
-            .into_response()
+        envelope(&self.0.classify())
     }
 }
 
@@ -228,11 +141,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     format!("请求内容不符合要求 / the body does not fit: {text}"),
                 ))
             }
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge {
-                field: "body".into(),
-                reason: "请求体过大 / the body is too large".into(),
-            }),
-            Err(e) => Err(ApiError::Web(WebError::BadRequest(format!(
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError(WebError::TooLarge {
+                    field: "body".into(),
+                    reason: "请求体过大 / the body is too large".into(),
+                }))
+            }
+            Err(e) => Err(ApiError(WebError::BadRequest(format!(
                 "请求须为 JSON(Content-Type: application/json)/ the body must be JSON: {}",
                 e.body_text()
             )))),
@@ -287,7 +202,7 @@ fn named_field(text: &str) -> Option<String> {
 
 /// An id in a path; anything else is not found.
 pub(crate) fn path_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
-    s.parse().map_err(|_| ApiError::Web(WebError::NotFound))
+    s.parse().map_err(|_| ApiError(WebError::NotFound))
 }
 
 /// Every plan the caller may read, newest year first: the published ones for the public,
@@ -345,7 +260,7 @@ async fn get_tracking(
     Path(id): Path<String>,
     QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<TrackingDto>, ApiError> {
-    chrome.sees_all()?;
+    chrome.may(Action::ViewDashboard)?;
     let plan = minsheng_app::queries::plan(&st.store, path_id(&id)?).await?;
     let period = period_of(&q.period, plan.year)?;
     let t = tracking::tracking(&st.store, plan.id, period, st.today(), &st.thresholds).await?;
@@ -365,7 +280,7 @@ async fn get_dashboard(
     chrome: Chrome,
     QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<DashboardDto>, ApiError> {
-    chrome.sees_all()?;
+    chrome.may(Action::ViewDashboard)?;
     let period = Period::parse(&q.period).map_err(|e| invalid("period", e.to_string()))?;
     if !matches!(period, Period::Month { .. }) {
         return Err(invalid(

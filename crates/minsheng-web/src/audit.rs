@@ -64,7 +64,7 @@ impl AuditParams {
 
 /// A moment as 北京时间, to the second.
 pub(crate) fn time(t: jiff::Timestamp) -> String {
-    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+    minsheng_app::clock::in_beijing(t)
         .strftime("%Y-%m-%d %H:%M:%S")
         .to_string()
 }

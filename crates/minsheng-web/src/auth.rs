@@ -2,8 +2,9 @@
 //! (language, the signed-in account, the demo banner), taken from the request once.
 //!
 //! Handlers ask the frame for the account they need — [`Chrome::account`] for anyone signed
-//! in, [`Chrome::office`] for the coordinating office — and get a redirect to the sign-in page
-//! (or a 401 from the API) or a 403 otherwise. What a unit account may see beyond that is
+//! in, [`Chrome::may`] for an account that may do an [`Action`] (the domain's one table) —
+//! and get a redirect to the sign-in page (or a 401 from the API) or a 403 otherwise;
+//! templates ask [`Chrome::can`], never a role by name. What a unit account may see beyond that is
 //! decided by the use-cases with [`minsheng_app::accounts`].
 
 use crate::AppState;
@@ -19,6 +20,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minsheng_app::{AppError, accounts};
+use minsheng_domain::Action;
 use minsheng_domain::{Account, Role, UserId};
 use std::net::SocketAddr;
 use tower_sessions::Session;
@@ -41,13 +43,26 @@ pub(crate) struct Chrome {
     api: bool,
 }
 
+/// Where the site's outer layer keeps the frame a handler took from its request, so that an
+/// error answered by the handler is shown in the same frame (language, account, demo banner).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ChromeSlot(std::sync::Arc<std::sync::OnceLock<Chrome>>);
+
+impl ChromeSlot {
+    /// The frame the handler took, if it took one.
+    pub fn get(&self) -> Option<Chrome> {
+        self.0.get().cloned()
+    }
+}
+
 impl Chrome {
-    /// The frame of a page shown without a request at hand (error pages): Chinese, nobody
-    /// signed in.
-    pub fn plain() -> Chrome {
+    /// The frame of a page answered before its handler read the account (an error from an
+    /// extractor, a path no route has, a panic): the request's language, nobody signed in,
+    /// the language switch coming back to the front page.
+    pub fn bare(lang: Lang) -> Chrome {
         Chrome {
-            lang: Lang::Zh,
-            t: Lang::Zh.common(),
+            lang,
+            t: lang.common(),
             demo: false,
             user: None,
             here: "/".into(),
@@ -63,31 +78,19 @@ impl Chrome {
         })
     }
 
-    /// The signed-in account if it is the coordinating office's; 403 for other accounts.
-    pub fn office(&self) -> Result<&Account, WebError> {
+    /// The signed-in account if it may do `action` (the domain's one table,
+    /// [`Account::may`]): a redirect to the sign-in page for nobody, 403 for an account that
+    /// may not.
+    pub fn may(&self, action: Action) -> Result<&Account, WebError> {
         let me = self.account()?;
-        accounts::ensure_office(me)?;
+        accounts::ensure(me, action)?;
         Ok(me)
     }
 
-    /// The signed-in account if it may see every unit (the office, or a viewer of all).
-    pub fn sees_all(&self) -> Result<&Account, WebError> {
-        let me = self.account()?;
-        if me.sees_all() {
-            Ok(me)
-        } else {
-            Err(AppError::Forbidden {
-                what: "查看全局数据",
-                what_en: "see every unit's data",
-            }
-            .into())
-        }
-    }
-
-    /// Whether someone is signed in with the role of this code (`office`, `unit`, `viewer`),
-    /// for the navigation.
-    pub fn is(&self, role: &str) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role.code() == role)
+    /// Whether someone is signed in who may do `action`: what the menu and a page's buttons
+    /// ask, never a role by name.
+    pub fn can(&self, action: Action) -> bool {
+        self.user.as_ref().is_some_and(|u| u.may(action).is_ok())
     }
 
     /// The other language's switch link, coming back here.
@@ -134,6 +137,9 @@ impl FromRequestParts<AppState> for Chrome {
             here,
         };
         parts.extensions.insert(chrome.clone());
+        if let Some(slot) = parts.extensions.get::<ChromeSlot>() {
+            let _ = slot.0.set(chrome.clone());
+        }
         Ok(chrome)
     }
 }

@@ -26,6 +26,7 @@ use minsheng_app::intake::{
     self, ConfirmError, Field, FieldError, IntakeForm, ItemKey, PreviewError, Proposal, Severity,
     TargetEdit, TargetKey, TargetPart,
 };
+use minsheng_domain::Action;
 use minsheng_domain::{OrgUnit, PlanId, PlanKind, TargetSpan};
 use msg::EditorMsg;
 use std::collections::HashMap;
@@ -133,7 +134,7 @@ impl NewPage {
 }
 
 async fn new_page(State(st): State<AppState>, chrome: Chrome) -> Result<NewPage, WebError> {
-    let me = chrome.office()?;
+    let me = chrome.may(Action::EditPlan)?;
     let owners = intake::owner_choices(&st.store, me).await?;
     let owner = me
         .unit
@@ -218,7 +219,7 @@ async fn preview(
     chrome: Chrome,
     req: Request,
 ) -> Result<Response, WebError> {
-    let me = chrome.office()?.clone();
+    let me = chrome.may(Action::EditPlan)?.clone();
     let f = text_form(&st, req).await?;
     let refused = |errors: Vec<FieldError>, owners: &[(OrgUnit, usize)]| {
         let settings = Settings::new(chrome.lang, &f.kind, &f.year, &f.owner, owners);
@@ -244,7 +245,7 @@ async fn confirm(
     chrome: Chrome,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let me = chrome.office()?.clone();
+    let me = chrome.may(Action::EditPlan)?.clone();
     match intake::confirm_plan(&st.store, &me, intake_form(pairs)).await {
         Ok(imported) => Ok(Redirect::to(&format!("/plans/{}", imported.plan)).into_response()),
         Err(ConfirmError::Refused(p)) => Ok((
@@ -261,7 +262,7 @@ async fn publish(
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> Result<Redirect, WebError> {
-    let me = chrome.office()?;
+    let me = chrome.may(Action::EditPlan)?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     intake::publish_plan(&st.store, me, id).await?;
     Ok(Redirect::to(&format!("/plans/{id}")))

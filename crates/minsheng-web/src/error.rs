@@ -1,13 +1,20 @@
-//! One web error, rendered as a Chinese error page. Internal failures are logged with their
-//! cause and shown only as a generic message with a report id, the same id the log line
-//! carries. A handler that panics is caught ([`panicked`], tower-http's `CatchPanicLayer`)
-//! and answered 500 by the same page, or the API's envelope, never a dropped connection.
+//! One web error and its one classification: every failure is a [`WebError`], classified
+//! once into a [`Kind`] (kind → HTTP status → stable code), with its message in both
+//! languages ([`Text`]). It is rendered two ways: as the page (`html::error_page`, in the
+//! request's language and frame, by the site's outer layer) or as the API's JSON envelope
+//! (`api::ApiError`). Internal failures are logged with their cause and a report id here,
+//! where they are classified, and shown only as a generic message quoting that id. A handler
+//! that panics is caught ([`panicked`], tower-http's `CatchPanicLayer`) and answered 500 the
+//! same way, never a dropped connection.
+//!
+//! This module is a leaf: it names no other module of the crate but `i18n`, so the pages,
+//! the API and the sign-in all depend on it and it on none of them.
 
-use crate::auth::Chrome;
-use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use crate::i18n::Lang;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use minsheng_app::AppError;
+use std::borrow::Cow;
 
 /// What a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -15,9 +22,28 @@ pub enum WebError {
     /// The page or record does not exist.
     #[error("not found")]
     NotFound,
-    /// The request cannot be served as asked; the message says why.
+    /// The request cannot be served as asked; the message says why, Chinese first.
     #[error("{0}")]
     BadRequest(String),
+    /// A value that cannot be used, naming its field: 422 from the API, 400 as a page.
+    #[error("{field}:{reason}")]
+    Invalid {
+        /// The field at fault.
+        field: String,
+        /// Why, Chinese first.
+        reason: String,
+    },
+    /// Several values that cannot be used, one `(field, reason)` each.
+    #[error("{}", fields_text(.0))]
+    Fields(Vec<(String, String)>),
+    /// An upload over its limit (413), naming the field.
+    #[error("{field}:{reason}")]
+    TooLarge {
+        /// The field at fault.
+        field: String,
+        /// Why, Chinese first.
+        reason: String,
+    },
     /// The page needs a signed-in account: pages redirect to the sign-in page (coming back
     /// to `next`), the API answers 401.
     #[error("sign-in required")]
@@ -46,6 +72,233 @@ pub enum WebError {
     Panicked(String),
 }
 
+fn fields_text(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .map(|(f, r)| format!("{f}:{r}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The kinds of failure: the one table from a failure to its HTTP status and stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `not_found`, 404.
+    NotFound,
+    /// `bad_request`, 400.
+    BadRequest,
+    /// `invalid`, 422 from the API; a page answers 400 (it was a link or form followed).
+    Invalid,
+    /// `too_large`, 413.
+    TooLarge,
+    /// `unauthenticated`, 401 (a page redirects to the sign-in page instead).
+    Unauthenticated,
+    /// `forbidden`, 403.
+    Forbidden,
+    /// `conflict`, 409.
+    Conflict,
+    /// `unavailable`, 503 with `Retry-After`.
+    Unavailable,
+    /// `internal`, 500: logged with a report id, never shown.
+    Internal,
+}
+
+/// How an error is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rendering {
+    /// As a page.
+    Page,
+    /// As the API's JSON envelope.
+    Api,
+}
+
+impl Kind {
+    /// The HTTP status it is answered with.
+    pub(crate) fn status(self, as_: Rendering) -> StatusCode {
+        match self {
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::BadRequest => StatusCode::BAD_REQUEST,
+            Kind::Invalid => match as_ {
+                Rendering::Api => StatusCode::UNPROCESSABLE_ENTITY,
+                Rendering::Page => StatusCode::BAD_REQUEST,
+            },
+            Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code of the API's envelope.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Kind::NotFound => "not_found",
+            Kind::BadRequest => "bad_request",
+            Kind::Invalid => "invalid",
+            Kind::TooLarge => "too_large",
+            Kind::Unauthenticated => "unauthenticated",
+            Kind::Forbidden => "forbidden",
+            Kind::Conflict => "conflict",
+            Kind::Unavailable => "unavailable",
+            Kind::Internal => "internal",
+        }
+    }
+
+    /// The page's heading.
+    pub(crate) fn title(self) -> Text {
+        let (zh, en) = match self {
+            Kind::NotFound => ("页面不存在", "Not found"),
+            Kind::BadRequest | Kind::Invalid | Kind::TooLarge => ("请求有误", "Bad request"),
+            Kind::Unauthenticated => ("请先登录", "Sign in first"),
+            Kind::Forbidden => ("无权访问", "Forbidden"),
+            Kind::Conflict => ("已被他人处理", "Already done"),
+            Kind::Unavailable => ("暂停写入", "Writes paused"),
+            Kind::Internal => ("系统内部错误", "Internal error"),
+        };
+        Text::new(zh, en)
+    }
+}
+
+/// A message in both languages, as structured fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Text {
+    zh: Cow<'static, str>,
+    en: Cow<'static, str>,
+    /// The one string it was split from, kept as written for the API.
+    joined: Option<String>,
+}
+
+impl Text {
+    /// A message from its two languages.
+    pub(crate) fn new(zh: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Text {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+            joined: None,
+        }
+    }
+
+    /// A message the lower layers wrote in one string, Chinese first and English second
+    /// ("…不存在 / … not found"): split at its first " / " (or "/ "). A message with no
+    /// English part is the same in both.
+    pub(crate) fn split(both: &str) -> Text {
+        let cut = both
+            .find(" / ")
+            .map(|i| (i, i + 3))
+            .or_else(|| both.find("/ ").map(|i| (i, i + 2)));
+        match cut {
+            Some((end, start)) if !both[start..].trim().is_empty() => Text {
+                zh: both[..end].trim_end().to_string().into(),
+                en: both[start..].trim().to_string().into(),
+                joined: Some(both.to_string()),
+            },
+            _ => Text::new(both.to_string(), both.to_string()),
+        }
+    }
+
+    /// Both languages, Chinese first: what the API answers.
+    pub(crate) fn both(&self) -> String {
+        if let Some(joined) = &self.joined {
+            joined.clone()
+        } else if self.zh == self.en {
+            self.zh.to_string()
+        } else {
+            format!("{} / {}", self.zh, self.en)
+        }
+    }
+
+    /// What a page in `lang` shows: Chinese pages keep the English beside it (as every
+    /// page's messages do), English pages show the English only.
+    pub(crate) fn for_page(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.both(),
+            Lang::En => self.en.to_string(),
+        }
+    }
+}
+
+/// An error classified: what both renderings read.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    /// Its kind.
+    pub kind: Kind,
+    /// The fields at fault with why (one `None` field for an error of the whole request).
+    pub details: Vec<(Option<String>, Text)>,
+    /// Where a page sends someone who must sign in first.
+    pub sign_in_next: Option<String>,
+}
+
+impl Problem {
+    /// The detail of a single-error problem, for a page.
+    pub(crate) fn detail(&self, lang: Lang) -> String {
+        self.details
+            .iter()
+            .map(|(field, text)| match field {
+                Some(f) => format!("{f}:{}", text.for_page(lang)),
+                None => text.for_page(lang),
+            })
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+}
+
+impl WebError {
+    /// Classifies the error once: its kind and its messages. An internal failure is logged
+    /// here with a new report id, which its message quotes.
+    pub(crate) fn classify(self) -> Problem {
+        let one = |kind, text| Problem {
+            kind,
+            details: vec![(None, text)],
+            sign_in_next: None,
+        };
+        match self {
+            WebError::NotFound => one(
+                Kind::NotFound,
+                Text::new(
+                    "您要找的页面或记录不存在。",
+                    "The page or record you asked for does not exist.",
+                ),
+            ),
+            WebError::BadRequest(msg) => one(Kind::BadRequest, Text::split(&msg)),
+            WebError::Invalid { field, reason } => Problem {
+                kind: Kind::Invalid,
+                details: vec![(Some(field), Text::split(&reason))],
+                sign_in_next: None,
+            },
+            WebError::Fields(fields) => Problem {
+                kind: Kind::Invalid,
+                details: fields
+                    .into_iter()
+                    .map(|(f, r)| (Some(f), Text::split(&r)))
+                    .collect(),
+                sign_in_next: None,
+            },
+            WebError::TooLarge { field, reason } => Problem {
+                kind: Kind::TooLarge,
+                details: vec![(Some(field), Text::split(&reason))],
+                sign_in_next: None,
+            },
+            WebError::SignInRequired { next, .. } => Problem {
+                kind: Kind::Unauthenticated,
+                details: vec![(None, Text::new("请先登录", "sign in first"))],
+                sign_in_next: Some(next),
+            },
+            WebError::Forbidden(msg) => one(Kind::Forbidden, Text::split(&msg)),
+            WebError::Conflict(msg) => one(Kind::Conflict, Text::split(&msg)),
+            WebError::Unavailable(msg) => one(Kind::Unavailable, Text::split(&msg)),
+            WebError::Internal(cause) => {
+                let id = report_id();
+                tracing::error!(error.cause = %cause, error.report = %id,
+                    "Internal error while serving a request (report {id}): {cause}");
+                one(Kind::Internal, internal_detail(&id))
+            }
+            WebError::Panicked(id) => one(Kind::Internal, internal_detail(&id)),
+        }
+    }
+}
+
 /// A new report id: what a person quotes from an error page to find its log line (the time
 /// in milliseconds and a counter of this process, in hex).
 pub(crate) fn report_id() -> String {
@@ -56,7 +309,7 @@ pub(crate) fn report_id() -> String {
 }
 
 /// Where a panic was caught: logged with a report id, answered 500 as [`WebError::Panicked`]
-/// (the site's outer layer renders it as the API's envelope for `/api/` requests).
+/// (the site's outer layer renders it as the page or the API's envelope).
 pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let message = payload
         .downcast_ref::<&str>()
@@ -66,20 +319,14 @@ pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Resp
     let id = report_id();
     tracing::error!(error.report = %id, error.panic = %message,
         "A handler panicked (report {id}): {message}");
-    let mut res = WebError::Panicked(id.clone()).into_response();
-    res.extensions_mut().insert(Panicked(id));
-    res
+    WebError::Panicked(id).into_response()
 }
 
-/// Marks the answer to a panic, so the outer layer can answer an API request with the JSON
-/// envelope instead of the page.
-#[derive(Debug, Clone)]
-pub(crate) struct Panicked(pub String);
-
 /// The detail shown for an internal failure: generic, with the report id of its log line.
-pub(crate) fn internal_detail(id: &str) -> String {
-    format!(
-        "服务器处理请求时出错,已记录日志(报告编号 {id})。/ The server failed and has logged the error (report {id})."
+fn internal_detail(id: &str) -> Text {
+    Text::new(
+        format!("服务器处理请求时出错,已记录日志(报告编号 {id})。"),
+        format!("The server failed and has logged the error (report {id})."),
     )
 }
 
@@ -87,6 +334,7 @@ impl From<AppError> for WebError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound { .. } => WebError::NotFound,
+            AppError::Invalid { field, reason } => WebError::Invalid { field, reason },
             e @ AppError::Forbidden { .. } => WebError::Forbidden(e.to_string()),
             e @ AppError::Conflict { .. } => WebError::Conflict(e.to_string()),
             AppError::Unavailable(e) => {
@@ -100,87 +348,57 @@ impl From<AppError> for WebError {
 }
 
 /// How long a client is asked to wait before trying a refused write again.
-pub(crate) const RETRY_AFTER_SECONDS: &str = "5";
+const RETRY_AFTER_SECONDS: &str = "5";
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    status: u16,
-    title: &'a str,
-    detail: &'a str,
-    chrome: Chrome,
+/// Sets what every answer of this kind carries besides its body (`Retry-After` on 503).
+pub(crate) fn finish(kind: Kind, response: &mut Response) {
+    if kind == Kind::Unavailable {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+    }
 }
 
+/// A classified error waiting for the site's outer layer to render it as a page in the
+/// request's language and frame (or the API's envelope for an `/api/` request).
+#[derive(Debug, Clone)]
+pub(crate) struct Unrendered(pub Problem);
+
 impl IntoResponse for WebError {
+    /// The status and a plain body now; the outer layer renders the page (it knows the
+    /// request's language and account), or the envelope for an API request.
     fn into_response(self) -> Response {
-        let detail_text;
-        let (status, title, detail) = match &self {
-            WebError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "页面不存在 / Not found",
-                "您要找的页面或记录不存在。/ The page or record you asked for does not exist.",
+        let problem = self.classify();
+        let status = problem.kind.status(Rendering::Page);
+        let mut response = (
+            status,
+            format!(
+                "{}\n{}",
+                problem.kind.title().both(),
+                problem.detail(Lang::Zh)
             ),
-            WebError::SignInRequired { next, api } => {
-                if *api {
-                    return crate::api::ApiError::from(self).into_response();
-                }
-                let to = format!("/login?next={}", crate::auth::encode_query(next));
-                return Redirect::to(&to).into_response();
-            }
-            WebError::Forbidden(msg) => {
-                (StatusCode::FORBIDDEN, "无权访问 / Forbidden", msg.as_str())
-            }
-            WebError::BadRequest(msg) => (
-                StatusCode::BAD_REQUEST,
-                "请求有误 / Bad request",
-                msg.as_str(),
-            ),
-            WebError::Conflict(msg) => (
-                StatusCode::CONFLICT,
-                "已被他人处理 / Already done",
-                msg.as_str(),
-            ),
-            WebError::Unavailable(msg) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "暂停写入 / Writes paused",
-                msg.as_str(),
-            ),
-            WebError::Internal(cause) => {
-                let id = report_id();
-                tracing::error!(error.cause = %cause, error.report = %id,
-                    "Internal error while serving a page (report {id}): {cause}");
-                detail_text = internal_detail(&id);
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "系统内部错误 / Internal error",
-                    detail_text.as_str(),
-                )
-            }
-            WebError::Panicked(id) => {
-                detail_text = internal_detail(id);
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "系统内部错误 / Internal error",
-                    detail_text.as_str(),
-                )
-            }
-        };
-        let page = ErrorPage {
-            status: status.as_u16(),
-            title,
-            detail,
-            chrome: Chrome::plain(),
-        };
-        let mut response = match page.render() {
-            Ok(body) => (status, Html(body)).into_response(),
-            Err(_) => (status, title.to_string()).into_response(),
-        };
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
-            );
-        }
+        )
+            .into_response();
+        finish(problem.kind, &mut response);
+        response.extensions_mut().insert(Unrendered(problem));
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_in_one_string_is_split_chinese_first() {
+        let t = Text::split("计划 3 不存在 / plan 3 not found");
+        assert_eq!(t.for_page(Lang::En), "plan 3 not found");
+        assert_eq!(t.both(), "计划 3 不存在 / plan 3 not found");
+        let t = Text::split("status:“x”不是状态(a、b)/ 'x' is not a status");
+        assert_eq!(t.for_page(Lang::En), "'x' is not a status");
+        assert_eq!(t.both(), "status:“x”不是状态(a、b)/ 'x' is not a status");
+        let t = Text::split("只有中文");
+        assert_eq!(t.for_page(Lang::En), "只有中文");
     }
 }

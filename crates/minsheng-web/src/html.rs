@@ -5,7 +5,7 @@ pub(crate) mod msg;
 
 use crate::AppState;
 use crate::auth::{Chrome, home_of};
-use crate::error::WebError;
+use crate::error::{Problem, Rendering, WebError};
 use crate::highlight::{Piece, source_pieces};
 use crate::i18n::Lang;
 use crate::tracking_rows::{RankRow, TrackRow, month_options, pct, rank_rows, track_row};
@@ -13,10 +13,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Redirect;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use minsheng_app::queries::{self, ItemPage, PlanOutline};
 use minsheng_app::tracking;
+use minsheng_domain::Action;
 use minsheng_domain::{ItemId, Plan, PlanId, Status, TargetSpan};
 use msg::PlansMsg;
 
@@ -37,6 +38,38 @@ pub(crate) fn routes() -> Router<AppState> {
 
 pub(crate) async fn not_found() -> WebError {
     WebError::NotFound
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    title: String,
+    detail: String,
+    chrome: Chrome,
+}
+
+/// The page rendering of a classified error, in the frame (language, account) of the
+/// request it answers; a page that needs a signed-in account redirects to the sign-in page.
+pub(crate) fn error_page(problem: &Problem, chrome: Chrome) -> Response {
+    if let Some(next) = &problem.sign_in_next {
+        let to = format!("/login?next={}", crate::auth::encode_query(next));
+        return Redirect::to(&to).into_response();
+    }
+    let status = problem.kind.status(Rendering::Page);
+    let lang = chrome.lang;
+    let page = ErrorPage {
+        status: status.as_u16(),
+        title: problem.kind.title().for_page(lang),
+        detail: problem.detail(lang),
+        chrome,
+    };
+    let mut response = match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(_) => (status, page.title).into_response(),
+    };
+    crate::error::finish(problem.kind, &mut response);
+    response
 }
 
 #[derive(Template, WebTemplate)]
@@ -175,7 +208,7 @@ async fn tracking_page(
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<TrackingPage, WebError> {
-    chrome.sees_all()?;
+    chrome.may(Action::ViewDashboard)?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let plan = queries::plan(&st.store, id).await?;
     let today = st.today();

@@ -1,7 +1,7 @@
 //! Chinese first, English second: the language a page is shown in, and the typed catalog of
 //! the words every page shares. A page with words of its own keeps its own catalog struct
 //! beside its handler, with a `static ZH` and a `static EN`, so a key missing in either
-//! language is a compile error (DEPENDENCIES.md §3).
+//! language is a compile error (`../shared/DEPENDENCIES.md` §1, row 3).
 //!
 //! The language is chosen with the `lang` cookie, which `/lang/{zh|en}` sets; without it pages
 //! are in Chinese.
@@ -70,8 +70,12 @@ impl Lang {
 
     /// The language a request asks for by its `lang` cookie.
     pub fn of_request(parts: &Parts) -> Lang {
-        parts
-            .headers
+        Lang::of_headers(&parts.headers)
+    }
+
+    /// The language a request's headers ask for by its `lang` cookie.
+    pub fn of_headers(headers: &axum::http::HeaderMap) -> Lang {
+        headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())

@@ -9,6 +9,7 @@
 
 use crate::AppState;
 use crate::api::ApiError;
+use crate::error::WebError;
 use crate::session::ACCOUNT_KEY;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -52,10 +53,10 @@ pub(crate) async fn layer(State(st): State<AppState>, req: Request, next: Next) 
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
-            return ApiError::TooLarge {
+            return ApiError(WebError::TooLarge {
                 field: "body".into(),
                 reason: "请求内容过大 / the body is too large".into(),
-            }
+            })
             .into_response();
         }
     };

@@ -18,6 +18,7 @@ mod highlight;
 mod html;
 pub mod i18n;
 mod idempotency;
+mod input;
 mod office;
 mod portal;
 mod problems;
@@ -30,7 +31,6 @@ pub use error::WebError;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::response::IntoResponse;
 use axum::response::Response;
 use minsheng_app::Store;
 use std::time::Duration;
@@ -110,11 +110,7 @@ impl AppState {
 
     /// Today, as the pages count it.
     pub fn today(&self) -> jiff::civil::Date {
-        self.today.unwrap_or_else(|| {
-            jiff::Timestamp::now()
-                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .date()
-        })
+        self.today.unwrap_or_else(minsheng_app::clock::today)
     }
 }
 
@@ -126,11 +122,16 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 /// The headers every response carries — the CSP, no MIME sniffing, no framing, the referrer
 /// kept on this site — and, on every answer to a signed-in request (one carrying the session
 /// cookie), every API answer and every answer that sets a cookie, `Cache-Control: private,
-/// no-store` unless the handler chose its own (the assets' `public`). A panic caught below
-/// ([`error::panicked`]) is answered here with the API's envelope when the request was for
-/// the API. One layer for all of it: each layer costs something per request.
-async fn frame(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// no-store` unless the handler chose its own (the assets' `public`). An error answered
+/// below (a [`WebError`], a panic caught by [`error::panicked`]) is rendered here, once
+/// classified: the API's envelope for an `/api/` request, else the error page in the frame
+/// the handler took (its language and account). One layer for all of it: each layer costs
+/// something per request.
+async fn frame(mut req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let lang = i18n::Lang::of_headers(req.headers());
+    let slot = auth::ChromeSlot::default();
+    req.extensions_mut().insert(slot.clone());
     let signed = req
         .headers()
         .get_all(header::COOKIE)
@@ -138,8 +139,13 @@ async fn frame(req: axum::extract::Request, next: axum::middleware::Next) -> Res
         .filter_map(|v| v.to_str().ok())
         .any(|c| c.contains(session::COOKIE_NAME));
     let mut res = next.run(req).await;
-    if api && let Some(error::Panicked(id)) = res.extensions_mut().remove::<error::Panicked>() {
-        res = api::ApiError::Web(WebError::Panicked(id)).into_response();
+    if let Some(error::Unrendered(problem)) = res.extensions_mut().remove::<error::Unrendered>() {
+        res = if api {
+            api::envelope(&problem)
+        } else {
+            let chrome = slot.get().unwrap_or_else(|| auth::Chrome::bare(lang));
+            html::error_page(&problem, chrome)
+        };
     }
     let h = res.headers_mut();
     if (signed || api || h.contains_key(header::SET_COOKIE))

@@ -14,7 +14,7 @@ use crate::charts::{ChartData, TrajectoryChart};
 use crate::error::WebError;
 use crate::highlight::{Piece, source_pieces};
 use crate::i18n::Lang;
-use crate::tracking_rows::{RankRow, TrackRow, month_options, pct, rank_rows, track_row};
+use crate::tracking_rows::{AsStatus, RankRow, TrackRow, month_options, pct, rank_rows, track_row};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -167,7 +167,7 @@ static ZH: OfficeMsg = OfficeMsg {
     col_status: "状态",
     col_forecast: "年底预测",
     col_missing: "未报",
-    rules: "整体完成度为各目标完成度(封顶100%)的平均;序时进度为各目标截至本期已过时间占全年(至截止月)的比例的平均。落后序时进度10—30个百分点为“滞后”(黄),超过30个百分点为“严重滞后”(红);本月未报送为“未报送”。",
+    rules: "整体完成度为各目标完成度(封顶100%)的平均;序时进度为各目标截至本期已过时间占全年(至截止月)的比例的平均。落后序时进度10—30个百分点为“滞后”(黄),超过30个百分点为“严重滞后”(红);本月已报送、尚待审核为“待审核”,未报送为“未报送”。",
     target: "目标",
     item: "第{}项",
     source_heading: "计划原文",
@@ -250,7 +250,7 @@ static EN: OfficeMsg = OfficeMsg {
     col_status: "Status",
     col_forecast: "Forecast",
     col_missing: "Missing",
-    rules: "Overall completion is the mean of the targets' completion (capped at 100%); expected progress is the mean share of each target's time (to its deadline month) elapsed by the end of the period. 10–30 points behind schedule is lagging (yellow), more is at risk (red); no report for the month is not reported.",
+    rules: "Overall completion is the mean of the targets' completion (capped at 100%); expected progress is the mean share of each target's time (to its deadline month) elapsed by the end of the period. 10–30 points behind schedule is lagging (yellow), more is at risk (red); a report filed for the month and not yet reviewed is awaiting review, none is not reported.",
     target: "Target",
     item: "Item {}",
     source_heading: "Plan text",
@@ -292,23 +292,6 @@ static EN: OfficeMsg = OfficeMsg {
 
 fn msg(lang: Lang) -> &'static OfficeMsg {
     lang.pick(&ZH, &EN)
-}
-
-/// A status however deep the template's references to it go.
-trait AsStatus {
-    fn status(&self) -> Status;
-}
-
-impl AsStatus for Status {
-    fn status(&self) -> Status {
-        *self
-    }
-}
-
-impl<T: AsStatus + ?Sized> AsStatus for &T {
-    fn status(&self) -> Status {
-        (**self).status()
-    }
 }
 
 fn status_label(s: Status, lang: Lang) -> &'static str {
@@ -553,7 +536,8 @@ fn drill(o: &Overview, q: &DashboardQuery, lang: Lang) -> Result<Option<Drill>, 
     if let Some(s) = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let status = Status::from_code(s).ok_or_else(|| {
             WebError::BadRequest(format!(
-                "status:“{s}”不是状态(done、on_track、lagging、at_risk、not_reported)/ '{s}' is not a status"
+                "status:“{s}”不是状态({})/ '{s}' is not a status",
+                Status::codes("、")
             ))
         })?;
         return Ok(Some(Drill {
@@ -769,9 +753,7 @@ async fn target_page(
                         filed: format!(
                             "{} {}",
                             rep.filed_by,
-                            rep.filed_at
-                                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                                .date()
+                            minsheng_app::clock::date_in_beijing(rep.filed_at)
                         ),
                         reviewed: rep
                             .reviewed_by
@@ -779,11 +761,7 @@ async fn target_page(
                             .map(|by| {
                                 let on = rep
                                     .reviewed_at
-                                    .map(|at| {
-                                        at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                                            .date()
-                                            .to_string()
-                                    })
+                                    .map(|at| minsheng_app::clock::date_in_beijing(at).to_string())
                                     .unwrap_or_default();
                                 format!("{by} {on}")
                             })

@@ -7,6 +7,7 @@
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
+use crate::input;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -366,18 +367,6 @@ impl BoardPage {
     }
 }
 
-/// A form's due date: `2023-11-30` (or with `/` or `.`, as typed where a browser has no date
-/// picker).
-pub(crate) fn parse_due(s: &str) -> Result<Date, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err("请填写办结时限 / give the due date".into());
-    }
-    s.replace(['/', '.'], "-").parse().map_err(|_| {
-        format!("办结时限“{s}”不是日期,应如 2023-11-30 / the due date '{s}' is not a date such as 2023-11-30")
-    })
-}
-
 fn parse_owner(s: &str) -> Result<UnitId, String> {
     let s = s.trim();
     if s.is_empty() {
@@ -515,7 +504,7 @@ async fn raise(
     board::ensure_may_raise(&me)?;
     let mut errors = FieldErrors::default();
     let owner = errors.take("owner", parse_owner(&f.owner));
-    let due = errors.take("due", parse_due(&f.due));
+    let due = errors.take("due", input::parse_due(&f.due, chrome.lang));
     let report = errors.take("report", parse_report(&f.report));
     if let (Some(owner), Some(due), Some(report)) = (owner, due, report) {
         let input = ProblemInput {
@@ -549,7 +538,7 @@ async fn assign(
     board::ensure_may_assign(&st.store, &me, id).await?;
     let mut errors = FieldErrors::default();
     let owner = errors.take("owner", parse_owner(&f.owner));
-    let due = errors.take("due", parse_due(&f.due));
+    let due = errors.take("due", input::parse_due(&f.due, chrome.lang));
     if let (Some(owner), Some(due)) = (owner, due) {
         match board::assign(&st.store, &me, id, owner, due, st.today()).await {
             Ok(()) => return Ok(done("assigned", id)),

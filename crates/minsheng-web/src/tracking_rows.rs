@@ -74,9 +74,8 @@ pub(crate) struct RankRow {
     pub rank: usize,
     pub name: String,
     pub mean: String,
-    pub lagging: usize,
-    pub at_risk: usize,
-    pub not_reported: usize,
+    /// Its shares in each status of [`Status::shortfalls`], in that order.
+    pub shortfalls: Vec<usize>,
 }
 
 /// The ranking's lines.
@@ -87,9 +86,9 @@ pub(crate) fn rank_rows(ranking: &[UnitRank]) -> Vec<RankRow> {
             rank: r.rank,
             name: r.name.clone(),
             mean: pct(r.summary.mean_score),
-            lagging: r.summary.counts.lagging,
-            at_risk: r.summary.counts.at_risk,
-            not_reported: r.summary.counts.not_reported,
+            shortfalls: Status::shortfalls()
+                .map(|s| r.summary.counts.get(s))
+                .collect(),
         })
         .collect()
 }
@@ -106,4 +105,21 @@ pub(crate) fn month_options(year: i16, period: Period, lang: Lang) -> Vec<(Strin
             (m.to_string(), label, m == period)
         })
         .collect()
+}
+
+/// A status however deep the template's references to it go.
+pub(crate) trait AsStatus {
+    fn status(&self) -> Status;
+}
+
+impl AsStatus for Status {
+    fn status(&self) -> Status {
+        *self
+    }
+}
+
+impl<T: AsStatus + ?Sized> AsStatus for &T {
+    fn status(&self) -> Status {
+        (**self).status()
+    }
 }

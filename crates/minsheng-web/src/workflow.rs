@@ -88,7 +88,7 @@ fn status_label(chrome: &Chrome, s: ReportStatus) -> &'static str {
 
 /// A moment as 北京时间, to the minute.
 fn time(t: Timestamp) -> String {
-    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+    minsheng_app::clock::in_beijing(t)
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
 }

@@ -137,9 +137,7 @@ async fn gather(
     let today = if minsheng_app::demo::is_demo(store).await? {
         minsheng_app::demo::DEMO_AS_OF
     } else {
-        jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-            .date()
+        minsheng_app::clock::today()
     };
     let mut targets = Vec::new();
     let mut ranks: BTreeMap<UnitId, CityLine> = BTreeMap::new();

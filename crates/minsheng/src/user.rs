@@ -6,7 +6,7 @@
 
 use crate::config;
 use anyhow::{Context, anyhow, bail};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use minsheng_app::accounts;
 use minsheng_domain::{Actor, Role};
 use std::io::BufRead;
@@ -34,25 +34,18 @@ pub struct UnlockArgs {
     pub db: config::DbArgs,
 }
 
-/// The role as typed on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RoleArg {
-    /// 牵头办公室 / the coordinating office
-    Office,
-    /// 责任单位(须 --unit) / a responsible unit (needs --unit)
-    Unit,
-    /// 领导查看(只读) / a leader who reads
-    Viewer,
-}
-
-impl From<RoleArg> for Role {
-    fn from(r: RoleArg) -> Role {
-        match r {
-            RoleArg::Office => Role::Office,
-            RoleArg::Unit => Role::Unit,
-            RoleArg::Viewer => Role::Viewer,
-        }
-    }
+/// The roles as typed on the command line: every [`Role::ALL`] by its code, each with its
+/// name as help, so a new role is offered here without touching this file.
+fn role_parser() -> impl clap::builder::TypedValueParser<Value = Role> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Role::ALL.map(|r| {
+        clap::builder::PossibleValue::new(r.code()).help(format!(
+            "{} / {}",
+            r.label_zh(),
+            r.label_en()
+        ))
+    }))
+    .map(|code| Role::from_code(&code).expect("a code of Role::ALL"))
 }
 
 /// `minsheng user add NAME --role office|unit|viewer [--unit UNIT]`
@@ -61,8 +54,8 @@ pub struct AddArgs {
     /// 账号名(登录名,也记入审计日志) / the sign-in name (also recorded in the audit log)
     pub name: String,
     /// 角色 / role
-    #[arg(long, value_enum)]
-    pub role: RoleArg,
+    #[arg(long, value_parser = role_parser())]
+    pub role: Role,
     /// 所属单位:全称或行政区划代码;责任单位必填,领导可选(只看该单位及下级) / the unit, by full
     /// name or code: required for a unit, optional for a viewer (who then sees that subtree only)
     #[arg(long, value_name = "UNIT")]
@@ -94,7 +87,7 @@ pub async fn run(config_file: Option<&Path>, cmd: UserCommand) -> anyhow::Result
             let password = read_password(a.password_stdin)?;
             let cfg = config::load(config_file, &a.db.db, &None)?;
             let store = crate::report_import::open_existing(&cfg.database_url).await?;
-            let role: Role = a.role.into();
+            let role = a.role;
             let added =
                 accounts::add_account(&store, &actor, &a.name, &password, role, a.unit.as_deref())
                     .await;

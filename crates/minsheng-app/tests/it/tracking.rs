@@ -63,12 +63,12 @@ async fn the_demo_plan_tracked_in_august() {
         assert_eq!(t.ranking.len(), 9);
         assert!(rank_of("长春市") < rank_of("通化市") && rank_of("吉林市") < rank_of("白城市"));
         assert!(
-            t.shares.counts.lagging + t.shares.counts.at_risk > 0,
+            t.shares.counts.get(Status::Lagging) + t.shares.counts.get(Status::AtRisk) > 0,
             "{:?}",
             t.shares.counts
         );
         assert!(
-            t.shares.counts.on_track + t.shares.counts.done > 0,
+            t.shares.counts.get(Status::OnTrack) + t.shares.counts.get(Status::Done) > 0,
             "{:?}",
             t.shares.counts
         );

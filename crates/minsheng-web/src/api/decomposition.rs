@@ -14,6 +14,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use minsheng_app::decomposition::{self, Decomposition, ScheduleInput, Share};
 use minsheng_app::queries;
+use minsheng_domain::Action;
 use minsheng_domain::{
     Actor, AssignmentId, Milestone, MilestoneGoal, Period, SchedulePoint, Stage, TargetId, UnitId,
 };
@@ -165,7 +166,7 @@ pub(crate) async fn get_assignments(
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> Result<Json<TargetAssignmentsDto>, ApiError> {
-    chrome.office()?;
+    chrome.may(Action::Decompose)?;
     let t = queries::target_assignments(&st.store, path_id(&id)?).await?;
     Ok(Json(TargetAssignmentsDto::from(&t)))
 }
@@ -189,7 +190,7 @@ pub(crate) async fn put_assignments(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<DecompositionDto>,
 ) -> Result<Json<TargetAssignmentsDto>, ApiError> {
-    let me = chrome.office()?;
+    let me = chrome.may(Action::Decompose)?;
     let target: TargetId = path_id(&id)?;
     let d = body.to_domain(target)?;
     decomposition::assign(&st.store, &Actor::new(me.name.clone()), &d).await?;
@@ -215,7 +216,7 @@ pub(crate) async fn put_schedule(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ScheduleDto>,
 ) -> Result<Json<AssignmentScheduleDto>, ApiError> {
-    let me = chrome.office()?;
+    let me = chrome.may(Action::Decompose)?;
     let assignment: AssignmentId = path_id(&id)?;
     let schedule = body.to_domain()?;
     decomposition::set_schedule(

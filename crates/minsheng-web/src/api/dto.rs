@@ -7,7 +7,7 @@ use minsheng_app::queries::PlanOutline;
 use minsheng_app::queries::TargetAssignments;
 use minsheng_app::rollup::Dashboard;
 use minsheng_app::tracking::{TargetTracking, Tracking};
-use minsheng_domain::{Account, OrgUnit, Plan, Target};
+use minsheng_domain::{Account, OrgUnit, Plan, Status, Target};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -170,31 +170,59 @@ impl From<&PlanOutline> for PlanOutlineDto {
     }
 }
 
-/// How many of something are in each status.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatusCountsDto {
-    /// 已完成.
-    pub done: usize,
-    /// 正常推进.
-    pub on_track: usize,
-    /// 滞后 (10–30 points behind 序时进度).
-    pub lagging: usize,
-    /// 严重滞后 (more than 30 points behind, or a cap exceeded).
-    pub at_risk: usize,
-    /// 未报送.
-    pub not_reported: usize,
-}
+/// How many of something are in each status: one field per status code, in the order of
+/// `Status::ALL` (`done`, `on_track`, `lagging`, `at_risk`, `not_reported`), serialized and
+/// described from that list, so a new status appears here by itself.
+#[derive(Debug)]
+pub struct StatusCountsDto(minsheng_domain::StatusCounts);
 
 impl From<&minsheng_domain::StatusCounts> for StatusCountsDto {
     fn from(c: &minsheng_domain::StatusCounts) -> Self {
-        StatusCountsDto {
-            done: c.done,
-            on_track: c.on_track,
-            lagging: c.lagging,
-            at_risk: c.at_risk,
-            not_reported: c.not_reported,
-        }
+        StatusCountsDto(*c)
     }
+}
+
+impl Serialize for StatusCountsDto {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(Status::COUNT))?;
+        for (status, n) in self.0.iter() {
+            map.serialize_entry(status.code(), &n)?;
+        }
+        map.end()
+    }
+}
+
+impl utoipa::PartialSchema for StatusCountsDto {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let mut o =
+            ObjectBuilder::new().description(Some("How many of something are in each status."));
+        for s in Status::ALL {
+            o = o
+                .property(
+                    s.code(),
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0))
+                        .description(Some(format!("{} / {}", s.label_zh(), s.label_en()))),
+                )
+                .required(s.code());
+        }
+        o.into()
+    }
+}
+
+impl ToSchema for StatusCountsDto {}
+
+/// The schema of a status code: one of `Status::ALL`'s codes.
+pub(crate) fn status_code_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(Status::ALL.map(Status::code)))
+        .description(Some(format!("状态 / status: {}", Status::codes(", "))))
+        .build()
 }
 
 /// One target's progress.
@@ -212,7 +240,8 @@ pub struct TargetTrackingDto {
     pub expected: Option<String>,
     /// Capped completion, 0–1.
     pub score: Option<String>,
-    /// `done`, `on_track`, `lagging`, `at_risk` or `not_reported`.
+    /// Its status (one of the status codes).
+    #[schema(schema_with = status_code_schema)]
     pub status: &'static str,
     /// Forecast value at the deadline from the trend so far.
     pub forecast: Option<String>,

@@ -5,7 +5,7 @@ use super::dto::{AssignProblemDto, ErrorsDto, NewProblemDto, ProblemDto, Resolve
 use super::{ApiError, JsonBody, QueryParams, invalid, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
-use crate::problems::parse_due;
+use crate::input::parse_due;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -96,7 +96,7 @@ pub(crate) async fn raise_problem(
         title: body.title,
         description: body.description,
         owner: UnitId(body.owner),
-        due: parse_due(&body.due).map_err(|e| invalid("due", e))?,
+        due: parse_due(&body.due, chrome.lang).map_err(|e| invalid("due", e))?,
         report: body.report.map(ReportId),
     };
     let id = board::raise(&st.store, me, &input, st.today()).await?;
@@ -123,7 +123,7 @@ pub(crate) async fn assign_problem(
     let me = chrome.account()?;
     let id: ProblemId = path_id(&id)?;
     board::ensure_may_assign(&st.store, me, id).await?;
-    let due = parse_due(&body.due).map_err(|e| invalid("due", e))?;
+    let due = parse_due(&body.due, chrome.lang).map_err(|e| invalid("due", e))?;
     board::assign(&st.store, me, id, UnitId(body.owner), due, st.today()).await?;
     Ok(Json(seen(&st, me, id).await?))
 }

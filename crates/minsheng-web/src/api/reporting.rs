@@ -3,7 +3,7 @@
 //! and evidence upload. Every handler calls the use-case the reporting pages call
 //! ([`minsheng_app::workspace`]), so who may do what, and every rule of filing and review, is
 //! decided once; the body is read by the report form's own rules
-//! ([`crate::workflow::form::read_fields`]).
+//! ([`crate::input::read_fields`]).
 
 use super::dto::{
     ErrorsDto, EvidenceDto, EvidenceUploadDto, ReportFormDto, ReportInputDto, ReportViewDto,
@@ -13,7 +13,7 @@ use super::{ApiError, JsonBody, QueryParams, invalid, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
-use crate::workflow::form::{Fields, read_fields, uploaded_file};
+use crate::input::{Fields, read_fields, read_upload};
 use crate::workflow::{UPLOAD_LIMIT, month_of};
 use axum::Json;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -54,7 +54,7 @@ fn month(p: Option<&str>, st: &AppState) -> Result<Period, ApiError> {
 /// A revision as `me` sees it once written, with its evidence.
 async fn revision(st: &AppState, me: &Account, id: ReportId) -> Result<RevisionDto, ApiError> {
     let v = workspace::report_view(&st.store, me, id).await?;
-    ReportViewDto::revision(&v, id).ok_or(ApiError::Web(WebError::NotFound))
+    ReportViewDto::revision(&v, id).ok_or(ApiError(WebError::NotFound))
 }
 
 /// A refusal of the filing rules, naming the field of the request body.
@@ -151,13 +151,13 @@ pub(crate) async fn post_report(
         correction: body.correction.then(|| "1".to_string()),
         action: body.action,
     };
-    let (input, file_as) = read_fields(&fields, &form).map_err(|errors| {
-        ApiError::Fields(
+    let (input, file_as) = read_fields(&fields, &form, chrome.lang).map_err(|errors| {
+        ApiError(WebError::Fields(
             errors
                 .into_iter()
                 .map(|(f, m)| (f.to_string(), m))
                 .collect(),
-        )
+        ))
     })?;
     let id = workspace::save_report(&st.store, me, &input, file_as, today)
         .await
@@ -317,23 +317,26 @@ pub(crate) async fn post_evidence(
     let report: ReportId = path_id(&id)?;
     // Who may attach is checked before the body is read.
     workspace::report_form_of(&st.store, me, report, st.today()).await?;
-    let (name, content_type, bytes) = uploaded_file(multipart).await.map_err(|(status, m)| {
-        let reason = m.to_string();
-        match status {
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge {
-                field: "file".into(),
-                reason,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY => invalid("file", reason),
-            _ => ApiError::Web(WebError::BadRequest(reason)),
-        }
-    })?;
+    let (name, content_type, bytes) =
+        read_upload(multipart, chrome.lang)
+            .await
+            .map_err(|(status, m)| {
+                let reason = m.to_string();
+                match status {
+                    StatusCode::PAYLOAD_TOO_LARGE => ApiError(WebError::TooLarge {
+                        field: "file".into(),
+                        reason,
+                    }),
+                    StatusCode::UNPROCESSABLE_ENTITY => invalid("file", reason),
+                    _ => ApiError(WebError::BadRequest(reason)),
+                }
+            })?;
     let evidence = workspace::attach(&st.store, me, report, &name, &content_type, &bytes).await?;
     let attached = revision(&st, me, report)
         .await?
         .evidence
         .into_iter()
         .find(|e| e.id == evidence.0)
-        .ok_or(ApiError::Web(WebError::NotFound))?;
+        .ok_or(ApiError(WebError::NotFound))?;
     Ok((StatusCode::CREATED, Json(attached)))
 }

@@ -105,12 +105,6 @@ pub(crate) struct PlansMsg {
     pub ranking: &'static str,
     /// Column: rank.
     pub col_rank: &'static str,
-    /// Column: lagging.
-    pub col_lagging: &'static str,
-    /// Column: at risk.
-    pub col_at_risk: &'static str,
-    /// Column: not reported.
-    pub col_not_reported: &'static str,
     /// The status rule under the tracking tables.
     pub status_rule: &'static str,
     /// Between a label and what follows it.
@@ -259,10 +253,7 @@ pub(crate) static ZH: PlansMsg = PlansMsg {
     col_missing: "未报",
     ranking: "各地排名",
     col_rank: "名次",
-    col_lagging: "滞后",
-    col_at_risk: "严重滞后",
-    col_not_reported: "未报送",
-    status_rule: "状态规则:落后序时进度 10—30 个百分点为“滞后”(黄),超过 30 个百分点为“严重滞后”(红);本月未报送为“未报送”。",
+    status_rule: "状态规则:落后序时进度 10—30 个百分点为“滞后”(黄),超过 30 个百分点为“严重滞后”(红);本月已报送、尚待审核为“待审核”,未报送为“未报送”。",
     colon: ":",
 };
 
@@ -317,9 +308,6 @@ pub(crate) static EN: PlansMsg = PlansMsg {
     col_missing: "Missing",
     ranking: "Ranking",
     col_rank: "Rank",
-    col_lagging: "Lagging",
-    col_at_risk: "At risk",
-    col_not_reported: "Not reported",
-    status_rule: "Status: 10–30 points behind the linear schedule is lagging (yellow), more than 30 is at risk (red); no report for the month is not reported.",
+    status_rule: "Status: 10–30 points behind the linear schedule is lagging (yellow), more than 30 is at risk (red); a report filed for the month and not yet reviewed is awaiting review, none is not reported.",
     colon: ": ",
 };

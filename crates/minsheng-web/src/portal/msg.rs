@@ -1,6 +1,8 @@
 //! The public portal's words in each language.
 
 use crate::i18n::Lang;
+use crate::tracking_rows::AsStatus;
+use minsheng_domain::Status;
 use std::fmt::Display;
 
 /// The public portal's words.
@@ -74,6 +76,14 @@ impl PortalMsg {
         }
     }
 
+    /// A status as the public reads it: its own name, unless the portal words it otherwise.
+    pub fn status(&self, s: impl AsStatus) -> &'static str {
+        match s.status() {
+            Status::AwaitingReview => self.lang.pick("审核中", "Under review"),
+            s => self.lang.pick(s.label_zh(), s.label_en()),
+        }
+    }
+
     /// The year of a plan.
     pub fn year(&self, year: impl Display) -> String {
         match self.lang {
@@ -111,7 +121,7 @@ pub(crate) static ZH: PortalMsg = PortalMsg {
     col_overall: "总体",
     mean: "平均完成度",
     targets_unit: "项目标",
-    status_rule: "状态:落后序时进度(全年均衡)10—30 个百分点为“滞后”,超过 30 个百分点为“严重滞后”;当月无审核数据为“未报送”。",
+    status_rule: "状态:落后序时进度(全年均衡)10—30 个百分点为“滞后”,超过 30 个百分点为“严重滞后”;当月数据已报送、尚在审核为“审核中”,无数据为“未报送”。",
     all_plans: "公开进度",
 };
 
@@ -143,6 +153,6 @@ pub(crate) static EN: PortalMsg = PortalMsg {
     col_overall: "Overall",
     mean: "Mean completion",
     targets_unit: "targets",
-    status_rule: "Status: 10–30 points behind the linear schedule is lagging, more than 30 is at risk; no accepted data for the month is not reported.",
+    status_rule: "Status: 10–30 points behind the linear schedule is lagging, more than 30 is at risk; data filed for the month and still under review is under review, none is not reported.",
     all_plans: "Public progress",
 };

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use minsheng_app::workspace;
-use minsheng_domain::{EvidenceId, ReportStatus, Role};
+use minsheng_domain::{Action, EvidenceId, ReportStatus};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "report.html")]
@@ -60,8 +60,9 @@ pub(super) async fn page(
         period: period_label(&chrome, v.report.period),
         revisions,
         // A unit account that sees the report reports for its unit (its own subtree).
-        edit: (me.role == Role::Unit).then(|| form_href(v.placed.assignment.id, v.report.period)),
-        review: (me.is_office() && latest == Some(ReportStatus::Submitted))
+        edit: (me.may(Action::FileReport).is_ok())
+            .then(|| form_href(v.placed.assignment.id, v.report.period)),
+        review: (me.may(Action::Review).is_ok() && latest == Some(ReportStatus::Submitted))
             .then(|| format!("/review?plan={}", v.plan.id)),
         chrome,
     })

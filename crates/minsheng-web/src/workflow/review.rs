@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minsheng_app::AppError;
 use minsheng_app::reporting::Decision;
 use minsheng_app::workspace::{self, ReviewQueue};
-use minsheng_domain::{PlanId, ReportId};
+use minsheng_domain::{Action, PlanId, ReportId};
 
 /// One report in the queue.
 struct QueueRow {
@@ -80,7 +80,7 @@ impl ReviewPage {
                 .collect(),
             plan: q.plan.map(|p| p.to_string()).unwrap_or_default(),
             rows,
-            office: chrome.user.as_ref().is_some_and(|u| u.is_office()),
+            office: chrome.can(Action::Review),
             note: None,
             row_error: None,
             page_error: None,

@@ -1,7 +1,7 @@
 //! One place that starts what a browser test needs — the site on a free port over a fresh demo
 //! database, Debian's chromedriver, headless Chromium — and always shuts the browser down, even
 //! when the test body panics (a panicking body that skipped `close()` left Chromium running
-//! once, re-parented to PID 1: DEPENDENCIES.md §5).
+//! once, re-parented to PID 1: `../shared/DEPENDENCIES.md` §5).
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use minsheng_app::demo;

@@ -93,3 +93,38 @@ async fn the_plan_pages_are_in_one_language_at_a_time() {
         db.finish().await;
     }
 }
+
+/// An error page is shown in the request's language and frame: in English with the `lang=en`
+/// cookie (title and detail English only), with the signed-in account's name and menu, and
+/// the API still answers the same error as its envelope.
+#[tokio::test]
+async fn an_error_page_speaks_the_pages_language_and_keeps_the_account() {
+    for db in backends().await {
+        demo::build(&db.store).await.unwrap();
+        let st = state(&db.store, true);
+        let office = demo_sign_in(&st, "office").await;
+        let en = format!("{office}; lang=en");
+
+        let p = get_as(&st, &en, "/plans/999999").await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{}", db.label);
+        assert!(p.body.contains("<html lang=\"en\">"), "{}", p.body);
+        assert!(p.body.contains("Not found"), "{}", p.body);
+        assert!(!p.body.contains("页面不存在"), "English only: {}", p.body);
+        assert!(p.body.contains("id=\"signed-in-as\""), "{}", p.body);
+
+        let p = get_as(&st, &en, "/office?plan=x").await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST);
+        assert!(p.body.contains("is not a plan number"), "{}", p.body);
+        assert!(!p.body.contains("不是计划编号"), "{}", p.body);
+
+        // In Chinese the page keeps both, Chinese first, as before.
+        let p = get_as(&st, &office, "/plans/999999").await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        assert!(p.body.contains("页面不存在 / Not found"), "{}", p.body);
+        assert!(p.body.contains("id=\"signed-in-as\""), "{}", p.body);
+
+        let p = get_as(&st, &en, "/api/plans/999999").await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        assert!(p.body.contains("\"code\":\"not_found\""), "{}", p.body);
+    }
+}

@@ -70,16 +70,16 @@ async fn the_dashboard_counts_add_up_and_drill_down_to_a_units_report() {
         }
         // September 2023 is the demo's default month (its day is 15 October).
         assert!(page.contains("<option value=\"2023-09\" selected>"));
-        let counts: usize = [
-            "count-done",
-            "count-on-track",
-            "count-lagging",
-            "count-at-risk",
-            "count-not-reported",
-        ]
-        .iter()
-        .map(|id| number_in(&page, id))
-        .sum();
+        let counts: usize = minsheng_domain::Status::ALL
+            .iter()
+            .map(|s| number_in(&page, &format!("count-{}", s.code().replace('_', "-"))))
+            .sum();
+        // The demo's September reports are filed and awaiting review (待审核).
+        assert!(
+            number_in(&page, "count-awaiting-review") > 0,
+            "{}",
+            db.label
+        );
         assert_eq!(counts, targets, "{}: the counts add up", db.label);
         assert_eq!(page.matches("<tr class=\"section-row\">").count(), 10);
         assert!(number_in(&page, "count-on-track") + number_in(&page, "count-done") > 0);
@@ -300,9 +300,10 @@ async fn an_accepted_report_shows_on_the_next_dashboard() {
         let cookie = demo_sign_in(&st, "office").await;
         let before = get_as(&st, &cookie, "/office").await.body;
         assert_eq!(before, get_as(&st, &cookie, "/office").await.body, "kept");
-        let not_reported = number_in(&before, "count-not-reported");
+        let awaiting = number_in(&before, "count-awaiting-review");
 
-        // A September report of a target that has none accepted yet for September.
+        // A September report of a target that has none accepted yet for September: the
+        // target awaits review (待审核), not "not reported".
         let sep = minsheng_domain::Period::Month {
             year: 2023,
             month: 9,
@@ -322,7 +323,7 @@ async fn an_accepted_report_shows_on_the_next_dashboard() {
             .find(|r| {
                 r.period == sep
                     && t.targets.iter().any(|x| {
-                        x.status == minsheng_domain::Status::NotReported
+                        x.status == minsheng_domain::Status::AwaitingReview
                             && x.shares.iter().any(|s| s.assignment == r.assignment)
                     })
             })
@@ -337,8 +338,8 @@ async fn an_accepted_report_shows_on_the_next_dashboard() {
         .unwrap();
         let after = get_as(&st, &cookie, "/office").await.body;
         assert_eq!(
-            number_in(&after, "count-not-reported"),
-            not_reported - 1,
+            number_in(&after, "count-awaiting-review"),
+            awaiting - 1,
             "{}: the accept shows at once",
             db.label
         );
