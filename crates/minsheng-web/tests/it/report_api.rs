@@ -342,7 +342,11 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_over_json() {
         assert_eq!(ids(&page), ids(&q)[..2].to_vec());
         let (s, all) = get(&st, &office, "/api/review?limit=10000").await;
         assert_eq!(s, StatusCode::OK, "{all}");
-        assert_eq!(ids(&all), ids(&q), "one plan: every plan's queue is this one");
+        assert_eq!(
+            ids(&all),
+            ids(&q),
+            "one plan: every plan's queue is this one"
+        );
         for bad in ["0", "10001", "-1", "two"] {
             let (s, e) = get(&st, &office, &format!("/api/review?limit={bad}")).await;
             assert_eq!(
