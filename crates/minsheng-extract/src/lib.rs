@@ -503,7 +503,13 @@ fn is_chrome(line: &str) -> bool {
         }
         n += 1;
     }
-    let stamp = digits * 2 >= n.saturating_sub(han);
+    // A stamp ("2023-01-05 10:30", "2023年1月5日") is no sentence: one ending in "。" is text.
+    let ends_sentence = line
+        .trim_end_matches(normalize::is_space)
+        .chars()
+        .last()
+        .is_some_and(|c| matches!(fold(c), '。' | '!' | '?' | ';'));
+    let stamp = digits * 2 >= n.saturating_sub(han) && !ends_sentence;
     line.trim_start_matches(normalize::is_space)
         .starts_with(['【', '['])
         || key_value
