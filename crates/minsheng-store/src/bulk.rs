@@ -171,10 +171,12 @@ impl Tx {
 const ALL_ASSIGNMENTS: &str =
     "SELECT id, target_id, unit_id, role, quota, budget FROM assignments ORDER BY id";
 // language=SQL
-const ALL_TARGETS: &str =
-    "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
-                           FROM targets t ORDER BY t.id";
+const ALL_TARGETS: &str = concat!(
+    "SELECT ",
+    crate::rows::target_columns!(),
+    "
+                           FROM targets t ORDER BY t.id"
+);
 // language=SQL
 const TARGET_SECTIONS: &str =
     "SELECT t.id, i.section_id FROM targets t JOIN items i ON i.id = t.item_id ORDER BY t.id";

@@ -156,12 +156,14 @@ impl Store {
     /// A plan's targets, in document order.
     pub async fn targets(&self, plan: PlanId) -> Result<Vec<Target>, StoreError> {
         // language=SQL
-        const SQL: &str =
-            "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
+        const SQL: &str = concat!(
+            "SELECT ",
+            crate::rows::target_columns!(),
+            "
                            FROM targets t JOIN items i ON i.id = t.item_id
                            JOIN sections s ON s.id = i.section_id
-                           WHERE s.plan_id = $1 ORDER BY s.position, i.position, t.seq";
+                           WHERE s.plan_id = $1 ORDER BY s.position, i.position, t.seq"
+        );
         let rows: Vec<TargetRow> =
             on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
         all(rows, TargetRow::into_domain)
@@ -211,10 +213,12 @@ async fn read_item(conn: &mut Conn<'_>, id: ItemId) -> Result<(Item, PlanId), St
 /// One target, on the pool or inside a transaction.
 async fn read_target(conn: &mut Conn<'_>, id: TargetId) -> Result<Target, StoreError> {
     // language=SQL
-    const SQL: &str =
-        "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                              t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
-                       FROM targets t WHERE t.id = $1";
+    const SQL: &str = concat!(
+        "SELECT ",
+        crate::rows::target_columns!(),
+        "
+                       FROM targets t WHERE t.id = $1"
+    );
     let row: Option<TargetRow> =
         on_conn!(conn, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await)?;
     row.ok_or(StoreError::NotFound {
@@ -237,13 +241,15 @@ impl Tx {
     /// One target and its plan's year, read inside the transaction in one statement.
     pub async fn target_with_year(&mut self, id: TargetId) -> Result<(Target, i16), StoreError> {
         // language=SQL
-        const SQL: &str =
-            "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                    t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind,
+        const SQL: &str = concat!(
+            "SELECT ",
+            crate::rows::target_columns!(),
+            ",
                     p.year AS plan_year
              FROM targets t JOIN items i ON i.id = t.item_id
              JOIN sections s ON s.id = i.section_id JOIN plans p ON p.id = s.plan_id
-             WHERE t.id = $1";
+             WHERE t.id = $1"
+        );
         let row: Option<TargetYearRow> =
             on_tx!(self, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(&mut *c).await)?;
         let row = row.ok_or(StoreError::NotFound {
@@ -403,10 +409,12 @@ impl Tx {
         change: &TargetChange,
     ) -> Result<Target, StoreError> {
         // language=SQL
-        const GET: &str =
-            "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                  t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
-                           FROM targets t WHERE t.id = $1";
+        const GET: &str = concat!(
+            "SELECT ",
+            crate::rows::target_columns!(),
+            "
+                           FROM targets t WHERE t.id = $1"
+        );
         // language=SQL
         const SET: &str =
             "UPDATE targets SET value = $2, unit = $3, cmp = $4, deadline = $5 WHERE id = $1";

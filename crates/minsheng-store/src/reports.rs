@@ -170,11 +170,11 @@ impl Store {
     /// Reports waiting for review, oldest first.
     pub async fn submitted_reports(&self) -> Result<Vec<Report>, StoreError> {
         // language=SQL
-        const SQL: &str =
-            "SELECT id, assignment_id, period, revision, cumulative, stage, funds_spent,
-                                  narrative, status, return_reason, filed_by, filed_at, reviewed_by,
-                                  reviewed_at
-                           FROM reports WHERE status = 'submitted' ORDER BY filed_at, id";
+        const SQL: &str = concat!(
+            "SELECT ",
+            report_columns!(),
+            " FROM reports WHERE status = 'submitted' ORDER BY filed_at, id"
+        );
         let rows: Vec<ReportRow> = on_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await)?;
         all(rows, ReportRow::into_domain)
     }
@@ -182,14 +182,14 @@ impl Store {
     /// Every report revision of a plan's assignments, by assignment, period and revision.
     pub async fn reports_of_plan(&self, plan: PlanId) -> Result<Vec<Report>, StoreError> {
         // language=SQL
-        const SQL: &str =
-            "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
-                                  r.funds_spent, r.narrative, r.status, r.return_reason, r.filed_by,
-                                  r.filed_at, r.reviewed_by, r.reviewed_at
-                           FROM reports r JOIN assignments a ON a.id = r.assignment_id
-                           JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
-                           JOIN sections s ON s.id = i.section_id
-                           WHERE s.plan_id = $1 ORDER BY r.assignment_id, r.period, r.revision";
+        const SQL: &str = concat!(
+            "SELECT ",
+            report_columns!("r"),
+            " FROM reports r JOIN assignments a ON a.id = r.assignment_id
+                      JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
+                      JOIN sections s ON s.id = i.section_id
+                      WHERE s.plan_id = $1 ORDER BY r.assignment_id, r.period, r.revision"
+        );
         let rows: Vec<ReportRow> =
             on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
         all(rows, ReportRow::into_domain)

@@ -385,10 +385,12 @@ impl Tx {
         const A: &str =
             "SELECT id, target_id, unit_id, role, quota, budget FROM assignments WHERE id = $1";
         // language=SQL
-        const T: &str =
-            "SELECT t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start,
-                                t.span_end, t.implicit, t.delta, t.deadline, t.baseline, t.kind
-                         FROM targets t WHERE t.id = $1";
+        const T: &str = concat!(
+            "SELECT ",
+            crate::rows::target_columns!(),
+            "
+                         FROM targets t WHERE t.id = $1"
+        );
         // language=SQL
         const S: &str =
             "SELECT i.section_id FROM targets t JOIN items i ON i.id = t.item_id WHERE t.id = $1";

@@ -6,14 +6,56 @@ use minsheng_domain::*;
 use rust_decimal::Decimal;
 
 /// The columns a [`ReportRow`] is read from, in its order: one list for every query that
-/// reads reports (`concat!("SELECT ", report_columns!(), " FROM reports …")`).
+/// reads reports — `concat!("SELECT ", report_columns!(), " FROM reports …")`, or with a
+/// table alias, `report_columns!("r")` for `FROM reports r JOIN …`.
 macro_rules! report_columns {
     () => {
         "id, assignment_id, period, revision, cumulative, stage, funds_spent, narrative, status,
          return_reason, filed_by, filed_at, reviewed_by, reviewed_at"
     };
+    ($t:literal) => {
+        concat!(
+            $t,
+            ".id, ",
+            $t,
+            ".assignment_id, ",
+            $t,
+            ".period, ",
+            $t,
+            ".revision, ",
+            $t,
+            ".cumulative, ",
+            $t,
+            ".stage, ",
+            $t,
+            ".funds_spent, ",
+            $t,
+            ".narrative, ",
+            $t,
+            ".status, ",
+            $t,
+            ".return_reason, ",
+            $t,
+            ".filed_by, ",
+            $t,
+            ".filed_at, ",
+            $t,
+            ".reviewed_by, ",
+            $t,
+            ".reviewed_at"
+        )
+    };
 }
 pub(crate) use report_columns;
+
+/// The columns a [`TargetRow`] is read from, in its order, from `targets t`.
+macro_rules! target_columns {
+    () => {
+        "t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start, t.span_end,
+         t.implicit, t.delta, t.deadline, t.baseline, t.kind"
+    };
+}
+pub(crate) use target_columns;
 
 fn corrupt(table: &'static str, column: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt {

@@ -13,12 +13,12 @@ impl Store {
     /// revision.
     pub async fn reports_of_target(&self, target: TargetId) -> Result<Vec<Report>, StoreError> {
         // language=SQL
-        const SQL: &str =
-            "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
-                                  r.funds_spent, r.narrative, r.status, r.return_reason, r.filed_by,
-                                  r.filed_at, r.reviewed_by, r.reviewed_at
-                           FROM reports r JOIN assignments a ON a.id = r.assignment_id
-                           WHERE a.target_id = $1 ORDER BY r.assignment_id, r.period, r.revision";
+        const SQL: &str = concat!(
+            "SELECT ",
+            crate::rows::report_columns!("r"),
+            " FROM reports r JOIN assignments a ON a.id = r.assignment_id
+                      WHERE a.target_id = $1 ORDER BY r.assignment_id, r.period, r.revision"
+        );
         let rows: Vec<ReportRow> =
             on_pool!(self, p => sqlx::query_as(SQL).bind(target.0).fetch_all(p).await)?;
         all(rows, ReportRow::into_domain)

@@ -123,15 +123,6 @@ macro_rules! within {
     };
 }
 
-/// The columns of a report row, from `reports r`.
-macro_rules! report_columns {
-    () => {
-        "r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage, r.funds_spent,
-         r.narrative, r.status, r.return_reason, r.filed_by, r.filed_at, r.reviewed_by,
-         r.reviewed_at"
-    };
-}
-
 impl Store {
     /// The assignments of `unit` and of every unit below it, in plan order (latest year
     /// first, then section, item and target, then unit).
@@ -187,7 +178,7 @@ impl Store {
         const SQL: &str = concat!(
             within!(),
             " SELECT ",
-            report_columns!(),
+            crate::rows::report_columns!("r"),
             " FROM reports r JOIN assignments a ON a.id = r.assignment_id
               WHERE a.unit_id IN (SELECT id FROM within) AND r.period = $2
               ORDER BY r.assignment_id, r.revision"
@@ -205,7 +196,7 @@ impl Store {
         const SQL: &str = concat!(
             within!(),
             " SELECT ",
-            report_columns!(),
+            crate::rows::report_columns!("r"),
             " FROM reports r JOIN assignments a ON a.id = r.assignment_id
               WHERE a.unit_id IN (SELECT id FROM within) AND r.status = 'returned'
                 AND NOT EXISTS (SELECT 1 FROM reports n
@@ -230,7 +221,7 @@ impl Store {
         // language=SQL
         const REPORTS: &str = concat!(
             "SELECT ",
-            report_columns!(),
+            crate::rows::report_columns!("r"),
             ", (SELECT COUNT(*) FROM report_evidence e WHERE e.report_id = r.id) AS evidence
               FROM reports r WHERE r.status = 'submitted'
                AND (CAST($1 AS BIGINT) IS NULL OR r.assignment_id IN (
