@@ -223,6 +223,63 @@ pub struct UnitRank {
     pub summary: GroupSummary,
 }
 
+/// A unit's standing over several plans' rankings (`minsheng status` for a year with more than
+/// one plan): its shares' capped scores averaged over all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CombinedRank {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its name, as the first ranking gave it.
+    pub name: String,
+    /// Its shares over all the rankings.
+    pub assignments: i64,
+    /// Σ of those shares' capped completion scores.
+    pub score_sum: Decimal,
+    /// Their mean, in percent to one decimal place (0 with no share).
+    pub mean: Decimal,
+}
+
+/// Combines rankings of several plans into one, best mean first (then by unit): each unit's
+/// shares counted with their plan's mean score. Sums that would overflow saturate (scores are
+/// capped, so none does in practice).
+pub fn combine_rankings<'a>(
+    rankings: impl IntoIterator<Item = &'a [UnitRank]>,
+) -> Vec<CombinedRank> {
+    let mut by_unit: std::collections::BTreeMap<UnitId, CombinedRank> = Default::default();
+    for ranking in rankings {
+        for r in ranking {
+            let e = by_unit.entry(r.unit).or_insert_with(|| CombinedRank {
+                unit: r.unit,
+                name: r.name.clone(),
+                assignments: 0,
+                score_sum: Decimal::ZERO,
+                mean: Decimal::ZERO,
+            });
+            let n = i64::try_from(r.summary.count).unwrap_or(i64::MAX);
+            e.assignments = e.assignments.saturating_add(n);
+            let part = r
+                .summary
+                .mean_score
+                .unwrap_or_default()
+                .saturating_mul(Decimal::from(n));
+            e.score_sum = e.score_sum.saturating_add(part);
+        }
+    }
+    let mut out: Vec<CombinedRank> = by_unit
+        .into_values()
+        .map(|mut c| {
+            if c.assignments > 0 {
+                c.mean = (c.score_sum / Decimal::from(c.assignments))
+                    .saturating_mul(Decimal::ONE_HUNDRED)
+                    .round_dp(1);
+            }
+            c
+        })
+        .collect();
+    out.sort_by(|a, b| b.mean.cmp(&a.mean).then(a.unit.cmp(&b.unit)));
+    out
+}
+
 /// Ranks `units` by the mean score of the assessments within each; see the module docs.
 pub fn rank_units(tree: &UnitTree, units: &[UnitId], rows: &[Assessment]) -> Vec<UnitRank> {
     let mut out: Vec<UnitRank> = units
@@ -426,5 +483,40 @@ mod tests {
             prop_assert_eq!(r.quota_sum, Some(Decimal::from(q)));
             prop_assert_eq!(r.counted, parts.len());
         }
+    }
+
+    #[test]
+    fn rankings_of_several_plans_combine_by_shares() {
+        let rank = |unit: i64, name: &str, count: usize, mean: Option<&str>| UnitRank {
+            rank: 0,
+            unit: UnitId(unit),
+            name: name.into(),
+            summary: GroupSummary {
+                count,
+                mean_score: mean.map(d),
+                counts: StatusCounts::default(),
+            },
+        };
+        // 长春: 3 shares at 0.5 and 1 at 0.9 → 0.6 → 60%; 吉林: 2 at 0.7 → 70%; 白山: none.
+        let a = vec![
+            rank(1, "长春市", 3, Some("0.5")),
+            rank(2, "吉林市", 2, Some("0.7")),
+        ];
+        let b = vec![
+            rank(1, "长春市", 1, Some("0.9")),
+            rank(3, "白山市", 0, None),
+        ];
+        let out = combine_rankings([a.as_slice(), b.as_slice()]);
+        let got: Vec<(i64, i64, Decimal)> = out
+            .iter()
+            .map(|c| (c.unit.0, c.assignments, c.mean))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(2, 2, d("70.0")), (1, 4, d("60.0")), (3, 0, Decimal::ZERO)]
+        );
+        assert_eq!(out[1].score_sum, d("2.4"));
+        assert_eq!(out[1].name, "长春市");
+        assert!(combine_rankings(std::iter::empty::<&[UnitRank]>()).is_empty());
     }
 }

@@ -12,9 +12,9 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use minsheng_app::tracking;
 use minsheng_domain::quantity::format_zh_rounded;
-use minsheng_domain::{Item, ItemId, Period, Plan, PlanId, Status, TargetId, UnitId};
+use minsheng_domain::{Item, ItemId, Period, Plan, PlanId, Status, TargetId};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use unicode_width::UnicodeWidthStr;
 
@@ -69,17 +69,8 @@ struct TargetLine {
     status: Option<Status>,
 }
 
-/// One city's line.
-#[derive(Debug, Clone, PartialEq)]
-struct CityLine {
-    unit: UnitId,
-    name: String,
-    assignments: i64,
-    /// Σ of the assignments' capped completion scores.
-    score_sum: Decimal,
-    /// Mean capped completion, percent.
-    mean: Decimal,
-}
+/// One city's line: its standing over the year's plans.
+type CityLine = minsheng_domain::rollup::CombinedRank;
 
 /// `minsheng status`.
 pub async fn run(config_file: Option<&Path>, args: &StatusArgs) -> anyhow::Result<()> {
@@ -140,7 +131,7 @@ async fn gather(
         minsheng_app::clock::today()
     };
     let mut targets = Vec::new();
-    let mut ranks: BTreeMap<UnitId, CityLine> = BTreeMap::new();
+    let mut rankings = Vec::new();
     for plan in &plans {
         let t = tracking::tracking(store, plan.id, month, today, thresholds).await?;
         let items: HashMap<ItemId, Item> = store
@@ -150,30 +141,9 @@ async fn gather(
             .map(|i| (i.id, i))
             .collect();
         targets.extend(t.targets.iter().map(|x| target_line(plan.id, x, &items)));
-        for r in &t.ranking {
-            let e = ranks.entry(r.unit).or_insert_with(|| CityLine {
-                unit: r.unit,
-                name: r.name.clone(),
-                assignments: 0,
-                score_sum: Decimal::ZERO,
-                mean: Decimal::ZERO,
-            });
-            let n = r.summary.count as i64;
-            e.assignments += n;
-            e.score_sum += r.summary.mean_score.unwrap_or_default() * Decimal::from(n);
-        }
+        rankings.push(t.ranking);
     }
-    let mut cities: Vec<CityLine> = ranks
-        .into_values()
-        .map(|mut c| {
-            if c.assignments > 0 {
-                c.mean =
-                    (c.score_sum / Decimal::from(c.assignments) * Decimal::ONE_HUNDRED).round_dp(1);
-            }
-            c
-        })
-        .collect();
-    cities.sort_by(|a, b| b.mean.cmp(&a.mean).then(a.unit.cmp(&b.unit)));
+    let cities = minsheng_domain::rollup::combine_rankings(rankings.iter().map(Vec::as_slice));
     Ok((plans, targets, cities))
 }
 
