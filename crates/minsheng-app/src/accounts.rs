@@ -162,6 +162,17 @@ pub async fn add_account(
     Ok(id)
 }
 
+/// The account named `name`, or a refusal naming the field.
+async fn existing(store: &Store, name: &str) -> Result<minsheng_store::StoredAccount, AppError> {
+    store
+        .account_by_name(name)
+        .await?
+        .ok_or_else(|| AppError::Invalid {
+            field: "name".into(),
+            reason: format!("账号“{name}”不存在 / no account '{name}'"),
+        })
+}
+
 /// Replaces an account's password (signing it out everywhere).
 pub async fn set_password(
     store: &Store,
@@ -170,13 +181,7 @@ pub async fn set_password(
     password: &str,
 ) -> Result<(), AppError> {
     check_password(password)?;
-    let stored = store
-        .account_by_name(name)
-        .await?
-        .ok_or_else(|| AppError::Invalid {
-            field: "name".into(),
-            reason: format!("账号“{name}”不存在 / no account '{name}'"),
-        })?;
+    let stored = existing(store, name).await?;
     let hash = hash_blocking(password.to_string()).await?;
     let mut tx = store.begin(actor).await?;
     tx.set_password(stored.account.id, &hash).await?;
@@ -239,13 +244,7 @@ pub async fn sign_in(
 /// Clears every failed sign-in as `name`, so it may sign in again at once from anywhere
 /// (`minsheng user unlock`); audited. Returns how many failures were cleared.
 pub async fn unlock(store: &Store, actor: &Actor, name: &str) -> Result<i64, AppError> {
-    let stored = store
-        .account_by_name(name)
-        .await?
-        .ok_or_else(|| AppError::Invalid {
-            field: "name".into(),
-            reason: format!("账号“{name}”不存在 / no account '{name}'"),
-        })?;
+    let stored = existing(store, name).await?;
     let mut tx = store.begin(actor).await?;
     let n = tx.clear_sign_in_failures(stored.account.id).await?;
     tx.commit().await?;
