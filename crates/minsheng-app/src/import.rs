@@ -1,7 +1,7 @@
 //! Plan intake: a document's text, read by the extractor, becomes a plan in the store.
 
 use crate::error::AppError;
-use jiff::civil::date;
+use jiff::civil::{Date, date};
 use minsheng_domain::{
     Actor, Cmp, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetKind, TargetSpan,
     UnitId,
@@ -72,6 +72,127 @@ pub async fn import_plan(
     Ok(imported)
 }
 
+/// A plan as it is to be written: the extraction as read (see [`PlanDraft::from_extraction`])
+/// or as the office corrected it in the editor.
+#[derive(Debug, Clone)]
+pub struct PlanDraft {
+    /// The title (the year's 民生实事 when the text states none).
+    pub title: Option<String>,
+    /// The year.
+    pub year: i16,
+    /// Sections the document claims to have.
+    pub declared_sections: Option<u32>,
+    /// Items the document claims to have.
+    pub declared_items: Option<u32>,
+    /// The sections, in order.
+    pub sections: Vec<SectionDraft>,
+}
+
+/// A section to write.
+#[derive(Debug, Clone)]
+pub struct SectionDraft {
+    /// Its printed ordinal.
+    pub no: u32,
+    /// Its heading.
+    pub title: Option<String>,
+    /// The "(N项)" count.
+    pub declared_items: Option<u32>,
+    /// Its items, in order.
+    pub items: Vec<ItemDraft>,
+}
+
+/// An item to write.
+#[derive(Debug, Clone)]
+pub struct ItemDraft {
+    /// Its printed number.
+    pub no: u32,
+    /// Its text.
+    pub text: String,
+    /// The responsible units named, lead first.
+    pub leads: Vec<String>,
+    /// Where it stands in the text, if it does.
+    pub span: Option<TargetSpan>,
+    /// Its targets, in order; none makes it a qualitative item (one stage target).
+    pub targets: Vec<TargetDraft>,
+}
+
+/// A target to write.
+#[derive(Debug, Clone)]
+pub struct TargetDraft {
+    /// Value and unit.
+    pub quantity: Quantity,
+    /// How progress is held against it.
+    pub cmp: Cmp,
+    /// The clause that states it.
+    pub phrase: String,
+    /// Where the phrase stands in the text, if it does.
+    pub span: Option<TargetSpan>,
+    /// Whether the value is implied by wording.
+    pub implicit: bool,
+    /// Whether it is a change rather than a level.
+    pub delta: bool,
+    /// When it is due.
+    pub deadline: Date,
+}
+
+impl PlanDraft {
+    /// The extraction as read, every target due at the end of `year`.
+    pub fn from_extraction(x: &Extraction, year: i16) -> PlanDraft {
+        let deadline = date(year, 12, 31);
+        PlanDraft {
+            title: x.title.clone(),
+            year,
+            declared_sections: x.declared.sections,
+            declared_items: x.declared.items,
+            sections: x
+                .sections
+                .iter()
+                .map(|s| SectionDraft {
+                    no: s.no,
+                    title: s.title.clone(),
+                    declared_items: s.declared_items,
+                    items: s
+                        .items
+                        .iter()
+                        .map(|it| ItemDraft {
+                            no: it.no,
+                            text: it.text.clone(),
+                            leads: it.leads.clone(),
+                            span: Some(span(it.span)),
+                            targets: it
+                                .targets
+                                .iter()
+                                .map(|t| TargetDraft {
+                                    quantity: Quantity::new(t.value, t.unit.clone()),
+                                    cmp: cmp(t.cmp),
+                                    phrase: t.phrase.clone(),
+                                    span: Some(span(t.span)),
+                                    implicit: t.implicit,
+                                    delta: t.delta,
+                                    deadline,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What [`write_draft`] wrote.
+#[derive(Debug, Clone)]
+pub struct WrittenPlan {
+    /// The new plan.
+    pub plan: PlanId,
+    /// Each section's items as written, in the draft's order.
+    pub sections: Vec<Vec<WrittenItem>>,
+    /// Qualitative items among them (each with one stage target).
+    pub qualitative: usize,
+    /// Quantified targets written.
+    pub targets: usize,
+}
+
 /// Writes an extraction as a plan inside an open transaction (the demo builds on this).
 pub async fn write_plan(
     tx: &mut Tx,
@@ -87,13 +208,35 @@ pub async fn write_plan(
             field: "year".into(),
             reason: "文中未写明计划年度,请指定年度 / the text states no year; give one".into(),
         })?;
-    if extraction.sections.iter().all(|s| s.items.is_empty()) {
+    let draft = PlanDraft::from_extraction(&extraction, year);
+    let w = write_draft(tx, text, &draft, opts).await?;
+    Ok(Imported {
+        plan: w.plan,
+        sections: w.sections.len(),
+        items: w.sections.iter().map(Vec::len).sum(),
+        qualitative: w.qualitative,
+        targets: w.targets,
+        written: w.sections.into_iter().flatten().collect(),
+        extraction,
+    })
+}
+
+/// Writes a draft as a plan inside an open transaction, every row audited. Refuses a draft
+/// without items.
+pub async fn write_draft(
+    tx: &mut Tx,
+    text: &str,
+    draft: &PlanDraft,
+    opts: &ImportOptions,
+) -> Result<WrittenPlan, AppError> {
+    let year = draft.year;
+    if draft.sections.iter().all(|s| s.items.is_empty()) {
         return Err(AppError::Invalid {
             field: "text".into(),
             reason: "未从文中识别出任何编号事项 / no numbered items were found in the text".into(),
         });
     }
-    let title = extraction
+    let title = draft
         .title
         .clone()
         .unwrap_or_else(|| format!("{year}年民生实事"));
@@ -105,13 +248,13 @@ pub async fn write_plan(
             kind: opts.kind,
             status: opts.status,
             source_text: text.to_string(),
-            declared_sections: extraction.declared.sections,
-            declared_items: extraction.declared.items,
+            declared_sections: draft.declared_sections,
+            declared_items: draft.declared_items,
         })
         .await?;
     let deadline = date(year, 12, 31);
-    let (mut written, mut targets, mut qualitative) = (Vec::new(), 0, 0);
-    for (si, s) in extraction.sections.iter().enumerate() {
+    let (mut sections, mut targets, mut qualitative) = (Vec::new(), 0, 0);
+    for (si, s) in draft.sections.iter().enumerate() {
         let section = tx
             .insert_section(&NewSection {
                 plan,
@@ -121,6 +264,7 @@ pub async fn write_plan(
                 declared_items: s.declared_items,
             })
             .await?;
+        let mut written = Vec::new();
         for (ii, it) in s.items.iter().enumerate() {
             let item = tx
                 .insert_item(&NewItem {
@@ -129,28 +273,27 @@ pub async fn write_plan(
                     no: it.no,
                     text: it.text.clone(),
                     leads: it.leads.clone(),
-                    span: Some(span(it.span)),
+                    span: it.span,
                 })
                 .await?;
             let mut item_targets = Vec::new();
             for (ti, t) in it.targets.iter().enumerate() {
-                let quantity = Quantity::new(t.value, t.unit.clone());
                 let id = tx
                     .insert_target(&NewTarget {
                         item,
                         seq: position(ti),
-                        quantity: quantity.clone(),
-                        cmp: cmp(t.cmp),
+                        quantity: t.quantity.clone(),
+                        cmp: t.cmp,
                         phrase: t.phrase.clone(),
-                        span: Some(span(t.span)),
+                        span: t.span,
                         implicit: t.implicit,
                         delta: t.delta,
-                        deadline,
+                        deadline: t.deadline,
                         baseline: None,
                         kind: TargetKind::Quantity,
                     })
                     .await?;
-                item_targets.push((id, quantity, TargetKind::Quantity));
+                item_targets.push((id, t.quantity.clone(), TargetKind::Quantity));
                 targets += 1;
             }
             if it.targets.is_empty() {
@@ -163,7 +306,7 @@ pub async fn write_plan(
                         quantity: quantity.clone(),
                         cmp: Cmp::Eq,
                         phrase: it.text.clone(),
-                        span: Some(span(it.span)),
+                        span: it.span,
                         implicit: true,
                         delta: false,
                         deadline,
@@ -180,15 +323,13 @@ pub async fn write_plan(
                 targets: item_targets,
             });
         }
+        sections.push(written);
     }
-    Ok(Imported {
+    Ok(WrittenPlan {
         plan,
-        sections: extraction.sections.len(),
-        items: written.len(),
+        sections,
         qualitative,
         targets,
-        written,
-        extraction,
     })
 }
 

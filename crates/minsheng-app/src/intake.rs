@@ -3,44 +3,46 @@
 //! written as the office's confirmed record — in one transaction, every row audited — then
 //! published when the office chooses.
 //!
+//! **What the office may correct.** An item's text, its section (moving it to another one),
+//! or the item as a whole (deleting it); a target's value, unit, comparison and deadline, or
+//! the target as a whole (dropping it); and what the extractor missed: an item (its number,
+//! text and section) and a target of any item, given by its phrase — a piece of the item's
+//! text, typed, pasted or selected — with its value, unit, comparison and deadline. Each
+//! correction is kept in the confirmed plan's audit trail as a correction of the extraction
+//! ([`minsheng_store::Correction`]: what the extractor proposed, what the office set, under
+//! the office's name).
+//!
 //! **The form is not trusted.** Between the preview and the confirmation the proposal
 //! travels through the office's browser as form fields: the original text, the plan's
-//! settings, each item's title and each target's value, unit, comparison, span and "drop"
-//! box. [`confirm_plan`] reads the text again with the extractor (which is deterministic), so
-//! the structure — sections, items, responsible units — is the text's own, and checks every
-//! correction against it: a value that is not a number, an empty unit, an unknown comparison,
-//! a span outside its item or off a character boundary, a missing or unknown field. Any
-//! refusal writes nothing and names its field ([`FieldError`]).
+//! settings, and every item's and target's fields, the office's additions among them. Each
+//! step ([`propose`], [`revise`], [`confirm_plan`]) reads the text again with the extractor
+//! (which is deterministic), so the structure the corrections refer to — sections, items,
+//! targets as read — is the text's own, and checks every field against it: a value that is
+//! not a number, an empty unit, an unknown comparison, a deadline outside the plan's year, a
+//! section that does not exist, a phrase that is not in its item's text, a span outside its
+//! item or off a character boundary, a missing or unknown field. Any refusal writes nothing
+//! and names its field ([`FieldError`]).
 //!
 //! **Line breaks.** Browsers send every form value with CRLF line breaks, so a text read at
 //! the preview and sent back at the confirmation would shift every byte offset. The text is
-//! therefore kept with LF breaks only ([`normalize_text`]) at both steps, and the plan's
+//! therefore kept with LF breaks only ([`normalize_text`]) at every step, and the plan's
 //! source text is that form.
 
-use crate::accounts::ensure_office;
+mod check;
+
+use crate::accounts::ensure;
 use crate::error::AppError;
-use crate::import::{ImportOptions, Imported, write_plan};
-use minsheng_domain::{
-    Account, Actor, Cmp, OrgUnit, PlanId, PlanKind, PlanStatus, UnitId, UnitKind,
-};
-use minsheng_extract::normalize::squeeze;
+use crate::import::{Imported, write_draft};
+use minsheng_domain::{Account, Action, Actor, OrgUnit, PlanId, PlanStatus, UnitKind};
 pub use minsheng_extract::{Diagnostic, Extraction, Item as ProposedItem, Severity, Span};
 use minsheng_store::Store;
-use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
-use std::str::FromStr;
+use std::collections::HashMap;
 use tracing::info;
 
 /// The largest plan document accepted, in bytes of UTF-8 (a provincial list is ~20 KB).
 pub const MAX_TEXT_BYTES: usize = 512 * 1024;
 
-/// The longest item title accepted, in characters.
-const MAX_TITLE_CHARS: usize = 2000;
-
-/// The longest unit accepted, in characters (人次, 平方公里, 万千瓦时).
-const MAX_UNIT_CHARS: usize = 16;
-
-/// An item of the proposal: its section's and its own place, from 0.
+/// An item the extractor read: its section's and its own place, from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemKey {
     /// The section's index in the extraction.
@@ -49,7 +51,7 @@ pub struct ItemKey {
     pub item: usize,
 }
 
-/// A target of the proposal: its item and its place in it, from 0.
+/// A target the extractor read: its item and its place in it, from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TargetKey {
     /// The section's index in the extraction.
@@ -70,6 +72,36 @@ impl TargetKey {
     }
 }
 
+/// An item of the plan being edited: one the extractor read, or one the office added
+/// (numbered from 0 in the order added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemRef {
+    /// Read from the text.
+    Read(ItemKey),
+    /// Added by the office.
+    Added(usize),
+}
+
+/// A target of the plan being edited: one the extractor read, or one the office added to an
+/// item (numbered from 0 in the order added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetRef {
+    /// Read from the text.
+    Read(TargetKey),
+    /// Added by the office to an item.
+    Added(ItemRef, usize),
+}
+
+impl TargetRef {
+    /// The item it belongs to.
+    pub fn item(self) -> ItemRef {
+        match self {
+            TargetRef::Read(k) => ItemRef::Read(k.item_key()),
+            TargetRef::Added(item, _) => item,
+        }
+    }
+}
+
 /// The part of a target a correction or a refusal concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TargetPart {
@@ -79,8 +111,12 @@ pub enum TargetPart {
     Unit,
     /// How it compares.
     Cmp,
-    /// Where its phrase stands in the text.
+    /// When it is due.
+    Deadline,
+    /// Where its phrase stands in the text (a target read from it).
     Span,
+    /// Its phrase (a target the office added).
+    Phrase,
 }
 
 /// A field of the editor's form.
@@ -94,10 +130,14 @@ pub enum Field {
     Year,
     /// The unit that owns the plan.
     Owner,
-    /// An item's title.
-    Title(ItemKey),
+    /// An item's text.
+    Title(ItemRef),
+    /// An added item's number.
+    ItemNo(ItemRef),
+    /// The section an item belongs to.
+    Section(ItemRef),
     /// A part of a target.
-    Target(TargetKey, TargetPart),
+    Target(TargetRef, TargetPart),
 }
 
 /// A refused field, with the reason in both languages.
@@ -121,6 +161,19 @@ impl FieldError {
     }
 }
 
+/// One item as the form carries it: every field as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemEdit {
+    /// The number (an added item's; a read item keeps the one printed).
+    pub no: String,
+    /// The text; `None` when the form lacks the field.
+    pub title: Option<String>,
+    /// The index of the section it goes in; empty for the one it was read in.
+    pub section: String,
+    /// Leave the item, with its targets, out of the plan.
+    pub delete: bool,
+}
+
 /// One target as the form carries it: every field as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TargetEdit {
@@ -130,15 +183,32 @@ pub struct TargetEdit {
     pub unit: String,
     /// The comparison's code: `ge`, `le`, `approx`, `eq`.
     pub cmp: String,
-    /// The first byte of the phrase in the text.
+    /// The deadline (2023-06-30); empty for the end of the plan's year.
+    pub deadline: String,
+    /// A read target's phrase: its first byte in the text.
     pub start: String,
-    /// One past its last byte.
+    /// A read target's phrase: one past its last byte.
     pub end: String,
+    /// An added target's phrase, a piece of its item's text.
+    pub phrase: String,
+    /// An added target's phrase: where it starts in the text, when it was selected there
+    /// (a hint: it is used only if the phrase stands there, inside the item).
+    pub at: String,
     /// Leave the target out of the plan.
     pub drop: bool,
 }
 
-/// The editor's form as sent: the text, the plan's settings, and the corrections.
+impl TargetEdit {
+    /// Nothing typed: a row for adding a target, left empty (the comparison's choice alone
+    /// does not count).
+    pub fn is_blank(&self) -> bool {
+        [&self.value, &self.unit, &self.deadline, &self.phrase]
+            .iter()
+            .all(|f| f.trim().is_empty())
+    }
+}
+
+/// The editor's form as sent: the text, the plan's settings, and every item and target.
 #[derive(Debug, Clone, Default)]
 pub struct IntakeForm {
     /// The document text.
@@ -149,14 +219,49 @@ pub struct IntakeForm {
     pub year: String,
     /// The owning unit's id.
     pub owner: String,
-    /// Each item's title, by item.
-    pub titles: HashMap<ItemKey, String>,
-    /// Each target's fields, by target.
-    pub targets: HashMap<TargetKey, TargetEdit>,
+    /// Each item's fields, read and added.
+    pub items: HashMap<ItemRef, ItemEdit>,
+    /// Each target's fields, read and added.
+    pub targets: HashMap<TargetRef, TargetEdit>,
+}
+
+/// A target as the plan now has it: where it stands in the text, if it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedTarget {
+    /// Which.
+    pub target: TargetRef,
+    /// Its phrase's place in the text (as corrected); `None` when it has none.
+    pub span: Option<Span>,
+}
+
+/// An item as the plan now has it: its place and its targets, read ones first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedItem {
+    /// Which.
+    pub item: ItemRef,
+    /// Its number (as printed, or as the office gave it; 0 when not yet a number).
+    pub no: u32,
+    /// Its place in the text; `None` for an added item whose text is not the text's.
+    pub span: Option<Span>,
+    /// Left out by the office (still shown, to be taken back).
+    pub deleted: bool,
+    /// Its targets, dropped ones among them.
+    pub targets: Vec<PlacedTarget>,
+    /// The number the next target added to it takes.
+    pub next_target: usize,
+}
+
+/// The plan as it stands with the office's corrections: each section's items, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// By section index (the extraction's sections), its items in the plan's order.
+    pub sections: Vec<Vec<PlacedItem>>,
+    /// The number the next item added takes.
+    pub next_item: usize,
 }
 
 /// What the editor shows: the text, the extraction, the form's current values and what is
-/// wrong with them, and the diagnostics placed where they apply.
+/// wrong with them, the plan as corrected, and the diagnostics placed where they apply.
 #[derive(Debug, Clone)]
 pub struct Proposal {
     /// The text, with LF line breaks.
@@ -169,10 +274,12 @@ pub struct Proposal {
     pub year: String,
     /// The owner's id as it stands on the form.
     pub owner: String,
-    /// Each item's title as it stands.
-    pub titles: HashMap<ItemKey, String>,
+    /// Each item's fields as they stand.
+    pub items: HashMap<ItemRef, ItemEdit>,
     /// Each target's fields as they stand.
-    pub targets: HashMap<TargetKey, TargetEdit>,
+    pub targets: HashMap<TargetRef, TargetEdit>,
+    /// The plan as corrected: where each item now stands, with its targets.
+    pub outline: Outline,
     /// What must be corrected before the plan can be confirmed.
     pub errors: Vec<FieldError>,
     /// The extraction's diagnostics, placed.
@@ -187,9 +294,33 @@ impl Proposal {
         self.errors.iter().filter(move |e| e.field == field)
     }
 
-    /// Items across all sections.
+    /// Items across all sections, as the plan now has them (deleted ones not counted).
     pub fn item_count(&self) -> usize {
-        self.extraction.sections.iter().map(|s| s.items.len()).sum()
+        self.outline
+            .sections
+            .iter()
+            .flatten()
+            .filter(|i| !i.deleted)
+            .count()
+    }
+
+    /// An item as the extractor read it.
+    pub fn read_item(&self, key: ItemKey) -> Option<&ProposedItem> {
+        self.extraction
+            .sections
+            .get(key.section)?
+            .items
+            .get(key.item)
+    }
+
+    /// A target as the extractor read it.
+    pub fn read_target(&self, key: TargetKey) -> Option<&minsheng_extract::Target> {
+        self.read_item(key.item_key())?.targets.get(key.target)
+    }
+
+    /// A section's heading as printed (`1、促进就业`).
+    pub fn section_label(&self, section: usize) -> String {
+        check::section_label(&self.extraction, section)
     }
 }
 
@@ -273,7 +404,7 @@ pub async fn owner_choices(
     store: &Store,
     account: &Account,
 ) -> Result<Vec<(OrgUnit, usize)>, AppError> {
-    ensure_office(account)?;
+    ensure(account, Action::EditPlan)?;
     Ok(owners(&store.unit_tree().await?))
 }
 
@@ -310,12 +441,12 @@ pub async fn propose(
     year: &str,
     owner: &str,
 ) -> Result<Proposal, PreviewError> {
-    ensure_office(account)?;
+    ensure(account, Action::EditPlan)?;
     let tree = store.unit_tree().await.map_err(AppError::from)?;
     let text = normalize_text(text);
-    let mut errors = check_text(&text);
+    let mut errors = check::text(&text);
     errors.extend(
-        check_settings(&tree, kind, year, owner)
+        check::settings(&tree, kind, year, owner)
             .err()
             .into_iter()
             .flatten(),
@@ -324,10 +455,10 @@ pub async fn propose(
         return Err(PreviewError::Refused(errors));
     }
     let extraction = minsheng_extract::extract(&text);
-    if let Some(e) = no_items(&extraction) {
+    if let Some(e) = check::no_items(&extraction) {
         return Err(PreviewError::Refused(vec![e]));
     }
-    let (titles, targets) = as_extracted(&extraction);
+    let (items, targets) = check::as_extracted(&extraction);
     let year = match year.trim() {
         "" => extraction.year.map(|y| y.to_string()).unwrap_or_default(),
         y => y.to_string(),
@@ -340,61 +471,108 @@ pub async fn propose(
         kind: kind.trim().to_string(),
         year,
         owner: owner.trim().to_string(),
-        titles,
+        items,
         targets,
+        outline: Outline::default(),
         errors: Vec::new(),
     };
     // What the office will have to correct, shown before it tries to confirm.
-    if let Err(errors) = corrected(&p, &tree) {
+    let checked = check::corrected(&p, &tree);
+    p.outline = checked.outline;
+    if let Err(errors) = checked.plan {
         p.errors = errors;
     }
     Ok(p)
 }
 
-/// Checks the office's corrections against the text and writes the corrected plan as
-/// `confirmed`, in one transaction. Refuses (and writes nothing) when any field is wrong.
-pub async fn confirm_plan(
+/// The proposal with the office's corrections applied, checked but not written: the preview
+/// shown again, with what was added in its place and every refusal beside its field.
+pub async fn revise(
     store: &Store,
     account: &Account,
     form: IntakeForm,
-) -> Result<Imported, ConfirmError> {
-    ensure_office(account)?;
-    let tree = store.unit_tree().await.map_err(AppError::from)?;
+) -> Result<Proposal, AppError> {
+    ensure(account, Action::EditPlan)?;
+    let tree = store.unit_tree().await?;
+    let (p, _) = checked(&tree, form);
+    Ok(p)
+}
+
+/// The form read against its text: the proposal as it stands, and the plan to write unless
+/// something was refused.
+fn checked(
+    tree: &minsheng_domain::UnitTree,
+    form: IntakeForm,
+) -> (Proposal, Option<check::Corrected>) {
     let text = normalize_text(&form.text);
-    let text_errors = check_text(&text);
+    let text_errors = check::text(&text);
     let extraction = minsheng_extract::extract(&text);
     let mut p = Proposal {
         placed: place(&extraction),
-        owners: owners(&tree),
+        owners: owners(tree),
         text,
         extraction,
         kind: form.kind.trim().to_string(),
         year: form.year.trim().to_string(),
         owner: form.owner.trim().to_string(),
-        titles: form.titles,
+        items: form.items,
         targets: form.targets,
+        outline: Outline::default(),
         errors: Vec::new(),
     };
-    let checked = corrected(&p, &tree);
-    let (extraction, opts) = match (checked, text_errors.is_empty()) {
-        (Ok(ok), true) => ok,
-        (checked, _) => {
+    let checked = check::corrected(&p, tree);
+    p.outline = checked.outline;
+    match (checked.plan, text_errors.is_empty()) {
+        (Ok(ok), true) => (p, Some(ok)),
+        (plan, _) => {
             p.errors = text_errors;
-            p.errors.extend(checked.err().into_iter().flatten());
-            return Err(ConfirmError::Refused(Box::new(p)));
+            p.errors.extend(plan.err().into_iter().flatten());
+            (p, None)
         }
+    }
+}
+
+/// Checks the office's corrections against the text and writes the corrected plan as
+/// `confirmed`, with every correction in its audit trail, in one transaction. Refuses (and
+/// writes nothing) when any field is wrong.
+pub async fn confirm_plan(
+    store: &Store,
+    account: &Account,
+    form: IntakeForm,
+) -> Result<Imported, ConfirmError> {
+    ensure(account, Action::EditPlan)?;
+    let tree = store.unit_tree().await.map_err(AppError::from)?;
+    let (p, corrected) = checked(&tree, form);
+    let Some(c) = corrected else {
+        return Err(ConfirmError::Refused(Box::new(p)));
     };
     let mut tx = store
         .begin(&Actor::new(&account.name))
         .await
         .map_err(AppError::from)?;
-    let imported = write_plan(&mut tx, &p.text, extraction, &opts).await?;
+    let written = write_draft(&mut tx, &p.text, &c.draft, &c.options).await?;
+    let corrections = c.corrections(&written);
+    for correction in &corrections {
+        tx.record_correction(correction)
+            .await
+            .map_err(AppError::from)?;
+    }
     tx.commit().await.map_err(AppError::from)?;
+    let imported = Imported {
+        plan: written.plan,
+        sections: written.sections.len(),
+        items: written.sections.iter().map(Vec::len).sum(),
+        qualitative: written.qualitative,
+        targets: written.targets,
+        written: written.sections.into_iter().flatten().collect(),
+        extraction: p.extraction,
+    };
     info!(
         plan.id = %imported.plan,
         account = %account.name,
-        "Confirmed plan {} from the editor: {} items, {} targets",
-        imported.plan, imported.items, imported.targets
+        corrections = corrections.len(),
+        "Confirmed plan {} from the editor: {} items, {} targets, {} corrections of the extraction",
+        imported.plan, imported.items, imported.targets, corrections.len()
     );
     Ok(imported)
 }
@@ -402,7 +580,7 @@ pub async fn confirm_plan(
 /// Publishes a confirmed plan on the public portal (audited). A draft must be confirmed
 /// first; a published plan stays as it is.
 pub async fn publish_plan(store: &Store, account: &Account, plan: PlanId) -> Result<(), AppError> {
-    ensure_office(account)?;
+    ensure(account, Action::EditPlan)?;
     let p = store.plan(plan).await?;
     match p.status {
         PlanStatus::Confirmed => {}
@@ -425,337 +603,6 @@ pub async fn publish_plan(store: &Store, account: &Account, plan: PlanId) -> Res
     tx.commit().await?;
     info!(plan.id = %plan, account = %account.name, "Published plan {plan}");
     Ok(())
-}
-
-/// The refusal of a text in which no numbered item was found.
-fn no_items(x: &Extraction) -> Option<FieldError> {
-    x.sections.iter().all(|s| s.items.is_empty()).then(|| {
-        FieldError::new(
-            Field::Text,
-            "未从文中识别出任何编号事项(如“1.城镇新增就业23万人”)",
-            "no numbered items were found in the text (such as “1. 230,000 new urban jobs”)",
-        )
-    })
-}
-
-fn check_text(text: &str) -> Vec<FieldError> {
-    if text.trim().is_empty() {
-        vec![FieldError::new(
-            Field::Text,
-            "请粘贴计划文本或上传文本文件",
-            "paste the plan's text or upload a text file",
-        )]
-    } else if text.len() > MAX_TEXT_BYTES {
-        vec![FieldError::new(
-            Field::Text,
-            format!("文本过长(上限 {} KB)", MAX_TEXT_BYTES / 1024),
-            format!(
-                "the text is too long (at most {} KB)",
-                MAX_TEXT_BYTES / 1024
-            ),
-        )]
-    } else {
-        Vec::new()
-    }
-}
-
-/// The plan's settings, checked: kind, year (`None` when none was typed), owner.
-fn check_settings(
-    tree: &minsheng_domain::UnitTree,
-    kind: &str,
-    year: &str,
-    owner: &str,
-) -> Result<(PlanKind, Option<i16>, UnitId), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let kind = PlanKind::from_code(kind.trim());
-    if kind.is_none() {
-        errors.push(FieldError::new(
-            Field::Kind,
-            "请选择计划类别",
-            "choose the plan's kind",
-        ));
-    }
-    let year = match year.trim() {
-        "" => None,
-        y => match y.parse::<i16>() {
-            Ok(y) if (1949..=2100).contains(&y) => Some(y),
-            _ => {
-                errors.push(FieldError::new(
-                    Field::Year,
-                    format!("年度“{y}”不是 1949—2100 之间的年份"),
-                    format!("the year '{y}' is not a year between 1949 and 2100"),
-                ));
-                None
-            }
-        },
-    };
-    let owner = owner
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .map(UnitId)
-        .filter(|id| tree.get(*id).is_some());
-    if owner.is_none() {
-        errors.push(FieldError::new(
-            Field::Owner,
-            "请选择计划所属单位",
-            "choose the unit that owns the plan",
-        ));
-    }
-    match (kind, owner) {
-        (Some(k), Some(o)) if errors.is_empty() => Ok((k, year, o)),
-        _ => Err(errors),
-    }
-}
-
-/// The form's starting values: the extraction as read.
-fn as_extracted(x: &Extraction) -> (HashMap<ItemKey, String>, HashMap<TargetKey, TargetEdit>) {
-    let mut titles = HashMap::new();
-    let mut targets = HashMap::new();
-    for (si, s) in x.sections.iter().enumerate() {
-        for (ii, it) in s.items.iter().enumerate() {
-            let key = ItemKey {
-                section: si,
-                item: ii,
-            };
-            titles.insert(key, it.text.clone());
-            for (ti, t) in it.targets.iter().enumerate() {
-                targets.insert(
-                    TargetKey {
-                        section: si,
-                        item: ii,
-                        target: ti,
-                    },
-                    TargetEdit {
-                        value: t.value.normalize().to_string(),
-                        unit: t.unit.clone(),
-                        cmp: crate::import::cmp(t.cmp).code().to_string(),
-                        start: t.span.start.to_string(),
-                        end: t.span.end.to_string(),
-                        drop: false,
-                    },
-                );
-            }
-        }
-    }
-    (titles, targets)
-}
-
-/// The extraction with the proposal's corrections applied, and the options to write it
-/// with; or every refusal.
-fn corrected(
-    p: &Proposal,
-    tree: &minsheng_domain::UnitTree,
-) -> Result<(Extraction, ImportOptions), Vec<FieldError>> {
-    let settings = check_settings(tree, &p.kind, &p.year, &p.owner);
-    let mut errors = settings.as_ref().err().cloned().unwrap_or_default();
-    errors.extend(no_items(&p.extraction));
-    let text_year = p.extraction.year.and_then(|y| i16::try_from(y).ok());
-    let settings = settings.and_then(|(kind, year, owner)| match year.or(text_year) {
-        Some(year) => Ok((kind, year, owner)),
-        None => {
-            errors.push(FieldError::new(
-                Field::Year,
-                "文中未写明计划年度,请填写年度",
-                "the text states no year; enter one",
-            ));
-            Err(Vec::new())
-        }
-    });
-    let mut x = p.extraction.clone();
-    let mut seen_items = HashSet::new();
-    let mut seen_targets = HashSet::new();
-    for (si, s) in x.sections.iter_mut().enumerate() {
-        for (ii, it) in s.items.iter_mut().enumerate() {
-            let key = ItemKey {
-                section: si,
-                item: ii,
-            };
-            seen_items.insert(key);
-            match p.titles.get(&key).map(|t| t.trim()) {
-                None => errors.push(missing(Field::Title(key))),
-                Some("") => errors.push(FieldError::new(
-                    Field::Title(key),
-                    "事项内容不能为空",
-                    "the item's text cannot be empty",
-                )),
-                Some(t) if t.chars().count() > MAX_TITLE_CHARS => errors.push(FieldError::new(
-                    Field::Title(key),
-                    format!("事项内容过长(上限 {MAX_TITLE_CHARS} 字)"),
-                    format!("the item's text is too long (at most {MAX_TITLE_CHARS} characters)"),
-                )),
-                Some(t) => it.text = t.to_string(),
-            }
-            let item_span = it.span;
-            let mut kept = Vec::with_capacity(it.targets.len());
-            for (ti, t) in it.targets.iter().enumerate() {
-                let key = TargetKey {
-                    section: si,
-                    item: ii,
-                    target: ti,
-                };
-                seen_targets.insert(key);
-                let Some(edit) = p.targets.get(&key) else {
-                    errors.push(missing(Field::Target(key, TargetPart::Value)));
-                    continue;
-                };
-                if edit.drop {
-                    continue;
-                }
-                let mut t = t.clone();
-                match parse_value(&edit.value) {
-                    Ok(v) => t.value = v,
-                    Err(e) => errors.push(e.at(Field::Target(key, TargetPart::Value))),
-                }
-                let unit = edit.unit.trim();
-                if unit.is_empty() {
-                    errors.push(FieldError::new(
-                        Field::Target(key, TargetPart::Unit),
-                        "请填写计量单位(如 人、个、%)",
-                        "enter the unit (such as 人, 个, %)",
-                    ));
-                } else if unit.chars().count() > MAX_UNIT_CHARS {
-                    errors.push(FieldError::new(
-                        Field::Target(key, TargetPart::Unit),
-                        format!("计量单位过长(上限 {MAX_UNIT_CHARS} 字)"),
-                        format!("the unit is too long (at most {MAX_UNIT_CHARS} characters)"),
-                    ));
-                } else {
-                    t.unit = unit.to_string();
-                }
-                match Cmp::from_code(edit.cmp.trim()) {
-                    Some(c) => t.cmp = extract_cmp(c),
-                    None => errors.push(FieldError::new(
-                        Field::Target(key, TargetPart::Cmp),
-                        "请选择比较方式(不少于、不超过、约、为)",
-                        "choose how it compares (at least, at most, about, exactly)",
-                    )),
-                }
-                match check_span(&p.text, item_span, &edit.start, &edit.end) {
-                    Ok(span) => {
-                        if span != t.span {
-                            t.phrase = squeeze(&p.text[span.start..span.end]);
-                            t.span = span;
-                        }
-                    }
-                    Err(e) => errors.push(e.at(Field::Target(key, TargetPart::Span))),
-                }
-                kept.push(t);
-            }
-            it.targets = kept;
-        }
-    }
-    // Fields for items or targets the text does not have: the form is not this text's.
-    let strays = p.titles.keys().filter(|k| !seen_items.contains(k)).count()
-        + p.targets
-            .keys()
-            .filter(|k| !seen_targets.contains(k))
-            .count();
-    if strays > 0 {
-        errors.push(FieldError::new(
-            Field::Text,
-            format!("表单中有 {strays} 个字段与文本中的事项或目标对不上,请重新预览"),
-            format!(
-                "{strays} fields of the form match no item or target of the text; preview it again"
-            ),
-        ));
-    }
-    match settings {
-        Ok((kind, year, owner)) if errors.is_empty() => {
-            x.year = Some(i32::from(year));
-            Ok((
-                x,
-                ImportOptions {
-                    owner,
-                    kind,
-                    status: PlanStatus::Confirmed,
-                    default_year: Some(year),
-                },
-            ))
-        }
-        _ => Err(errors),
-    }
-}
-
-fn missing(field: Field) -> FieldError {
-    FieldError::new(
-        field,
-        "表单缺少该字段,请重新预览",
-        "the form lacks this field; preview again",
-    )
-}
-
-/// A refusal not yet tied to its field.
-struct Refusal {
-    zh: String,
-    en: String,
-}
-
-impl Refusal {
-    fn at(self, field: Field) -> FieldError {
-        FieldError::new(field, self.zh, self.en)
-    }
-}
-
-/// A value as an official types it: digits with an optional decimal part and an optional
-/// 万 or 亿 (23万 → 230000), thousands separators allowed; never negative.
-fn parse_value(s: &str) -> Result<Decimal, Refusal> {
-    let t: String = s
-        .trim()
-        .chars()
-        .map(minsheng_extract::normalize::fold)
-        .filter(|c| !matches!(c, ',' | '，' | ' '))
-        .collect();
-    let (digits, scale) = if let Some(d) = t.strip_suffix('亿') {
-        (d, Decimal::from(100_000_000))
-    } else if let Some(d) = t.strip_suffix('万') {
-        (d, Decimal::from(10_000))
-    } else {
-        (t.as_str(), Decimal::ONE)
-    };
-    let bad = || Refusal {
-        zh: format!("“{}”不是数值(如 230000、23万、1.3)", s.trim()),
-        en: format!("'{}' is not a number (such as 230000, 23万, 1.3)", s.trim()),
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Err(bad());
-    }
-    let v = Decimal::from_str(digits).map_err(|_| bad())?;
-    v.checked_mul(scale).map(|v| v.normalize()).ok_or_else(bad)
-}
-
-/// A span typed into the form, checked: numbers, in order, on character boundaries of the
-/// text, inside the item it belongs to.
-fn check_span(text: &str, item: Span, start: &str, end: &str) -> Result<Span, Refusal> {
-    let (Ok(start), Ok(end)) = (start.trim().parse::<usize>(), end.trim().parse::<usize>()) else {
-        return Err(Refusal {
-            zh: "目标在原文中的位置缺失或无效,请重新预览".into(),
-            en: "the target's place in the text is missing or invalid; preview again".into(),
-        });
-    };
-    let inside = start < end
-        && end <= text.len()
-        && text.is_char_boundary(start)
-        && text.is_char_boundary(end)
-        && item.start <= start
-        && end <= item.end;
-    if inside {
-        Ok(Span { start, end })
-    } else {
-        Err(Refusal {
-            zh: format!("目标在原文中的位置({start}—{end})不在该事项的文字之内"),
-            en: format!("the target's place in the text ({start}–{end}) lies outside its item"),
-        })
-    }
-}
-
-fn extract_cmp(c: Cmp) -> minsheng_extract::Cmp {
-    match c {
-        Cmp::Ge => minsheng_extract::Cmp::Ge,
-        Cmp::Le => minsheng_extract::Cmp::Le,
-        Cmp::Approx => minsheng_extract::Cmp::Approx,
-        Cmp::Eq => minsheng_extract::Cmp::Eq,
-    }
 }
 
 /// Places each diagnostic on the item its span points into, else its section, else the
@@ -799,45 +646,6 @@ fn place(x: &Extraction) -> Placed {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn values_are_read_as_officials_type_them() {
-        let ok = |s: &str| parse_value(s).ok().map(|d| d.to_string());
-        assert_eq!(ok("230000").as_deref(), Some("230000"));
-        assert_eq!(ok(" 23万 ").as_deref(), Some("230000"));
-        assert_eq!(ok("1.6万").as_deref(), Some("16000"));
-        assert_eq!(ok("816.2亿").as_deref(), Some("81620000000"));
-        assert_eq!(ok("1,200").as_deref(), Some("1200"));
-        assert_eq!(ok("１２").as_deref(), Some("12"));
-        assert_eq!(ok("1.30").as_deref(), Some("1.3"));
-        for bad in ["", "abc", "-5", "1e3", "万", "23万人", "1..2"] {
-            assert!(parse_value(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn spans_must_lie_inside_their_item_on_char_boundaries() {
-        let text = "前言\n1.城镇新增就业23万人。\n";
-        let item = Span {
-            start: text.find("1.").unwrap(),
-            end: text.rfind('\n').unwrap(),
-        };
-        let s = text.find("城镇").unwrap();
-        let e = s + "城镇新增就业23万人".len();
-        assert_eq!(
-            check_span(text, item, &s.to_string(), &e.to_string()).ok(),
-            Some(Span { start: s, end: e })
-        );
-        for (a, b) in [
-            (s + 1, e), // off a char boundary
-            (0, 3),     // before the item
-            (e, s),     // backwards
-            (s, text.len() + 10),
-        ] {
-            assert!(check_span(text, item, &a.to_string(), &b.to_string()).is_err());
-        }
-        assert!(check_span(text, item, "x", "3").is_err());
-    }
 
     #[test]
     fn uploads_in_utf8_gb18030_and_utf16_are_read() {

@@ -4,8 +4,17 @@
 //! into its types and its proposal into a page.
 //!
 //! Routes: `GET /plans/new` (`form#plan-text-form`), `POST /plans/new/preview`
-//! (`form#plan-confirm-form`), `POST /plans/new/confirm` (→ `/plans/{id}`, or the preview
-//! again with 422 and each refusal beside its field), `POST /plans/{id}/publish`.
+//! (`form#plan-confirm-form`), `POST /plans/new/revise` (the same form with the office's
+//! corrections applied — what it added in place, what it deleted struck through — 200, or 422
+//! with each refusal beside its field; nothing written), `POST /plans/new/confirm` (→
+//! `/plans/{id}`, or the preview again with 422 and each refusal beside its field),
+//! `POST /plans/{id}/publish`.
+//!
+//! The preview works without JavaScript: every item has a row for adding a target (its phrase
+//! typed or pasted from the text), the end of the form a block for adding an item, and the
+//! "apply" button shows the plan as corrected. `assets/editor.js`, when it runs, fills a
+//! phrase from a selection in the text: inside an item, that item's new target; outside
+//! every item, the new item's text.
 
 mod msg;
 
@@ -23,8 +32,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minsheng_app::intake::{
-    self, ConfirmError, Field, FieldError, IntakeForm, ItemKey, PreviewError, Proposal, Severity,
-    TargetEdit, TargetKey, TargetPart,
+    self, ConfirmError, Field, FieldError, IntakeForm, ItemEdit, ItemKey, ItemRef, PlacedItem,
+    PreviewError, Proposal, Severity, TargetEdit, TargetKey, TargetPart, TargetRef,
 };
 use minsheng_domain::Action;
 use minsheng_domain::{OrgUnit, PlanId, PlanKind, TargetSpan};
@@ -35,6 +44,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans/new", get(new_page))
         .route("/plans/new/preview", post(preview))
+        .route("/plans/new/revise", post(revise))
         .route("/plans/new/confirm", post(confirm))
         .route("/plans/{id}/publish", post(publish))
 }
@@ -257,6 +267,22 @@ async fn confirm(
     }
 }
 
+/// The form with the office's corrections applied, shown again; nothing is written.
+async fn revise(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let me = chrome.may(Action::EditPlan)?.clone();
+    let p = intake::revise(&st.store, &me, intake_form(pairs)).await?;
+    let status = if p.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, PreviewPage::new(chrome, &p)).into_response())
+}
+
 async fn publish(
     State(st): State<AppState>,
     chrome: Chrome,
@@ -268,38 +294,89 @@ async fn publish(
     Ok(Redirect::to(&format!("/plans/{id}")))
 }
 
-/// The confirm form's fields: `text`, `kind`, `year`, `owner`, `title-S-I`, and
-/// `value|unit|cmp|start|end|drop-S-I-T` (indexes from 0). Other names are ignored.
+/// An item's id on the page and in its fields' names: `S-I` for one read (indexes from 0),
+/// `nK` for one added.
+fn item_id(r: ItemRef) -> String {
+    match r {
+        ItemRef::Read(k) => format!("{}-{}", k.section, k.item),
+        ItemRef::Added(k) => format!("n{k}"),
+    }
+}
+
+/// A target's id: `S-I-T` for one read, the item's id and `-aN` for one added.
+fn target_id(r: TargetRef) -> String {
+    match r {
+        TargetRef::Read(k) => format!("{}-{}-{}", k.section, k.item, k.target),
+        TargetRef::Added(item, n) => format!("{}-a{n}", item_id(item)),
+    }
+}
+
+fn parse_item_id(id: &str) -> Option<ItemRef> {
+    if let Some(k) = id.strip_prefix('n') {
+        return k.parse().ok().map(ItemRef::Added);
+    }
+    let (section, item) = id.split_once('-')?;
+    Some(ItemRef::Read(ItemKey {
+        section: section.parse().ok()?,
+        item: item.parse().ok()?,
+    }))
+}
+
+fn parse_target_id(id: &str) -> Option<TargetRef> {
+    let (item, last) = id.rsplit_once('-')?;
+    if let Some(n) = last.strip_prefix('a') {
+        return Some(TargetRef::Added(parse_item_id(item)?, n.parse().ok()?));
+    }
+    let Some(ItemRef::Read(k)) = parse_item_id(item) else {
+        return None;
+    };
+    Some(TargetRef::Read(TargetKey {
+        section: k.section,
+        item: k.item,
+        target: last.parse().ok()?,
+    }))
+}
+
+/// The confirm form's fields: `text`, `kind`, `year`, `owner`; an item's `title`,
+/// `section`, `delete` and (added) `no`, named `PART-ITEM`; a target's `value`, `unit`,
+/// `cmp`, `deadline`, `drop`, (read) `start` and `end`, (added) `phrase` and `at`, named
+/// `PART-TARGET` (see [`item_id`], [`target_id`]). Other names are ignored.
 fn intake_form(pairs: Vec<(String, String)>) -> IntakeForm {
     let mut f = IntakeForm::default();
     for (name, value) in pairs {
-        let mut parts = name.split('-');
-        let head = parts.next().unwrap_or_default();
-        let idx: Vec<usize> = parts.filter_map(|p| p.parse().ok()).collect();
-        match (head, idx.as_slice()) {
-            ("text", []) => f.text = value,
-            ("kind", []) => f.kind = value,
-            ("year", []) => f.year = value,
-            ("owner", []) => f.owner = value,
-            ("title", &[section, item]) => {
-                f.titles.insert(ItemKey { section, item }, value);
-            }
-            (part, &[section, item, target]) => {
-                let key = TargetKey {
-                    section,
-                    item,
-                    target,
-                };
-                if !matches!(part, "value" | "unit" | "cmp" | "start" | "end" | "drop") {
-                    continue;
+        let (part, id) = name.split_once('-').unwrap_or((name.as_str(), ""));
+        match (part, id) {
+            ("text", "") => f.text = value,
+            ("kind", "") => f.kind = value,
+            ("year", "") => f.year = value,
+            ("owner", "") => f.owner = value,
+            ("title" | "section" | "delete" | "no", id) => {
+                let Some(r) = parse_item_id(id) else { continue };
+                let edit = f.items.entry(r).or_insert_with(ItemEdit::default);
+                match part {
+                    "title" => edit.title = Some(value),
+                    "section" => edit.section = value,
+                    "no" => edit.no = value,
+                    _ => edit.delete = !value.is_empty(),
                 }
-                let edit = f.targets.entry(key).or_default();
+            }
+            (
+                "value" | "unit" | "cmp" | "deadline" | "start" | "end" | "phrase" | "at" | "drop",
+                id,
+            ) => {
+                let Some(r) = parse_target_id(id) else {
+                    continue;
+                };
+                let edit = f.targets.entry(r).or_default();
                 match part {
                     "value" => edit.value = value,
                     "unit" => edit.unit = value,
                     "cmp" => edit.cmp = value,
+                    "deadline" => edit.deadline = value,
                     "start" => edit.start = value,
                     "end" => edit.end = value,
+                    "phrase" => edit.phrase = value,
+                    "at" => edit.at = value,
                     _ => edit.drop = !value.is_empty(),
                 }
             }
@@ -335,9 +412,12 @@ impl DocPiece {
     }
 }
 
+/// A target's row: one read (its phrase fixed, its place in hidden fields) or one added (its
+/// phrase a field), with each field's refusal.
 struct TargetView {
     id: String,
     seq: usize,
+    added: bool,
     phrase: String,
     implicit: bool,
     delta: bool,
@@ -345,17 +425,29 @@ struct TargetView {
     value_error: Option<String>,
     unit_error: Option<String>,
     cmp_error: Option<String>,
+    deadline_error: Option<String>,
     span_error: Option<String>,
+    phrase_error: Option<String>,
 }
 
 struct ItemView {
     id: String,
+    added: bool,
     no: u32,
+    /// An added item's number as typed.
+    no_typed: String,
+    no_error: Option<String>,
     leads: String,
     title: String,
     title_error: Option<String>,
+    /// The section it is in, by index.
+    section: String,
+    section_error: Option<String>,
+    deleted: bool,
     notes: Vec<Note>,
     targets: Vec<TargetView>,
+    /// The id of its row for the next target.
+    new_target: String,
 }
 
 struct SectionView {
@@ -385,6 +477,13 @@ struct PreviewPage {
     year_error: Option<String>,
     owner_error: Option<String>,
     cmps: Vec<(&'static str, &'static str)>,
+    /// Each section's index and heading, for the section fields.
+    section_choices: Vec<(String, String)>,
+    /// The id of the block for the next item, and of its first target's row.
+    new_item: String,
+    new_item_target: String,
+    /// The first and last day of the plan's year, for the deadline fields.
+    year_bounds: Option<(String, String)>,
     to_fix: usize,
 }
 
@@ -407,25 +506,29 @@ impl PreviewPage {
                 title: s.title.clone().unwrap_or_default(),
                 declared: s.declared_items,
                 notes: v.notes(p.placed.sections.get(&si)),
-                items: s
-                    .items
-                    .iter()
-                    .enumerate()
-                    .map(|(ii, it)| {
-                        let (view, doc) = v.item(
-                            ItemKey {
-                                section: si,
-                                item: ii,
-                            },
-                            it,
-                        );
-                        doc_items.push(doc);
+                items: p
+                    .outline
+                    .sections
+                    .get(si)
+                    .into_iter()
+                    .flatten()
+                    .map(|placed| {
+                        let (view, doc) = v.item(si, placed);
+                        doc_items.extend(doc);
                         view
                     })
                     .collect(),
             })
             .collect();
         let e = &v.errors;
+        let new_item = ItemRef::Added(p.outline.next_item);
+        let year_bounds = p
+            .year
+            .trim()
+            .parse::<i16>()
+            .ok()
+            .filter(|y| (1949..=2100).contains(y))
+            .map(|y| (format!("{y}-01-01"), format!("{y}-12-31")));
         PreviewPage {
             t: words(lang),
             w: crate::html::words(lang),
@@ -448,6 +551,12 @@ impl PreviewPage {
             .iter()
             .map(|c| (c.code(), lang.pick(c.label_zh(), c.label_en())))
             .collect(),
+            section_choices: (0..p.extraction.sections.len())
+                .map(|i| (i.to_string(), p.section_label(i)))
+                .collect(),
+            new_item: item_id(new_item),
+            new_item_target: target_id(TargetRef::Added(new_item, 0)),
+            year_bounds,
             to_fix: p.errors.len(),
             chrome,
         }
@@ -466,73 +575,93 @@ impl View<'_> {
     fn notes(&self, ks: Option<&Vec<usize>>) -> Vec<Note> {
         ks.into_iter()
             .flatten()
-            .map(|k| {
-                let d = &self.p.extraction.diagnostics[*k];
-                Note {
-                    warning: d.severity == Severity::Warning,
-                    line: d.line,
-                    text: self.lang.pick(&d.message_zh, &d.message_en).clone(),
-                }
+            .filter_map(|k| self.p.extraction.diagnostics.get(*k))
+            .map(|d| Note {
+                warning: d.severity == Severity::Warning,
+                line: d.line,
+                text: self.lang.pick(&d.message_zh, &d.message_en).clone(),
             })
             .collect()
     }
 
-    /// An item's box on the right and its run of the document on the left.
-    fn item(&self, key: ItemKey, it: &intake::ProposedItem) -> (ItemView, DocItem) {
-        let id = format!("{}-{}", key.section, key.item);
-        let targets: Vec<TargetView> = it
+    /// An item's box on the right (in section `si`, where it now stands) and its run of the
+    /// document on the left, if it has one.
+    fn item(&self, si: usize, placed: &PlacedItem) -> (ItemView, Option<DocItem>) {
+        let r = placed.item;
+        let id = item_id(r);
+        let read = match r {
+            ItemRef::Read(k) => self.p.read_item(k),
+            ItemRef::Added(_) => None,
+        };
+        let edit = self.p.items.get(&r).cloned().unwrap_or_default();
+        let targets: Vec<TargetView> = placed
             .targets
             .iter()
             .enumerate()
-            .map(|(ti, t)| {
-                let tk = TargetKey {
-                    section: key.section,
-                    item: key.item,
-                    target: ti,
+            .map(|(n, pt)| {
+                let tr = pt.target;
+                let of = |part| self.errors.of(Field::Target(tr, part));
+                let edit = self.p.targets.get(&tr).cloned().unwrap_or_default();
+                let read = match tr {
+                    TargetRef::Read(k) => self.p.read_target(k),
+                    TargetRef::Added(..) => None,
                 };
-                let of = |part| self.errors.of(Field::Target(tk, part));
                 TargetView {
-                    id: format!("{id}-{ti}"),
-                    seq: ti + 1,
-                    phrase: t.phrase.clone(),
-                    implicit: t.implicit,
-                    delta: t.delta,
-                    edit: self.p.targets.get(&tk).cloned().unwrap_or_default(),
+                    id: target_id(tr),
+                    seq: n + 1,
+                    added: read.is_none(),
+                    phrase: read.map_or_else(|| edit.phrase.clone(), |t| t.phrase.clone()),
+                    implicit: read.is_some_and(|t| t.implicit),
+                    delta: read.is_some_and(|t| t.delta),
                     value_error: of(TargetPart::Value),
                     unit_error: of(TargetPart::Unit),
                     cmp_error: of(TargetPart::Cmp),
+                    deadline_error: of(TargetPart::Deadline),
                     span_error: of(TargetPart::Span),
+                    phrase_error: of(TargetPart::Phrase),
+                    edit,
                 }
             })
             .collect();
-        // The phrases to mark: where the form puts them when that is inside the item, else
-        // where they were read; dropped ones are not marked.
-        let marks = it
+        // The phrases to mark: where they now stand; dropped ones are not marked.
+        let marks = placed
             .targets
             .iter()
             .zip(&targets)
             .filter(|(_, v)| !v.edit.drop)
-            .map(|(t, v)| {
-                let typed = v.edit.start.parse().ok().zip(v.edit.end.parse().ok());
-                let (start, end) = match (typed, v.span_error.is_none()) {
-                    (Some(se), true) => se,
-                    _ => (t.span.start, t.span.end),
-                };
-                (u32::try_from(v.seq).unwrap_or(0), TargetSpan { start, end })
+            .filter_map(|(pt, v)| {
+                let s = pt.span?;
+                Some((
+                    u32::try_from(v.seq).unwrap_or(0),
+                    TargetSpan {
+                        start: s.start,
+                        end: s.end,
+                    },
+                ))
             })
             .collect();
-        let doc = DocItem {
-            span: it.span,
+        let doc = placed.span.map(|span| DocItem {
+            span,
             id: id.clone(),
             marks,
-        };
+        });
         let view = ItemView {
-            no: it.no,
-            leads: it.leads.join("、"),
-            title: self.p.titles.get(&key).cloned().unwrap_or_default(),
-            title_error: self.errors.of(Field::Title(key)),
-            notes: self.notes(self.p.placed.items.get(&key)),
+            added: read.is_none(),
+            no: placed.no,
+            no_typed: edit.no.clone(),
+            no_error: self.errors.of(Field::ItemNo(r)),
+            leads: read.map(|it| it.leads.join("、")).unwrap_or_default(),
+            title: edit.title.clone().unwrap_or_default(),
+            title_error: self.errors.of(Field::Title(r)),
+            section: si.to_string(),
+            section_error: self.errors.of(Field::Section(r)),
+            deleted: placed.deleted,
+            notes: match r {
+                ItemRef::Read(k) => self.notes(self.p.placed.items.get(&k)),
+                ItemRef::Added(_) => Vec::new(),
+            },
             targets,
+            new_target: target_id(TargetRef::Added(r, placed.next_target)),
             id,
         };
         (view, doc)
@@ -590,26 +719,59 @@ mod tests {
         let f = intake_form(vec![
             ("text".into(), "一、x".into()),
             ("title-0-2".into(), "新标题".into()),
+            ("section-0-2".into(), "1".into()),
+            ("delete-0-3".into(), "1".into()),
             ("value-0-2-1".into(), "23万".into()),
+            ("deadline-0-2-1".into(), "2023-06-30".into()),
             ("drop-0-2-0".into(), "1".into()),
             ("value-x-1-1".into(), "ignored".into()),
+            ("no-n0".into(), "7".into()),
+            ("title-n0".into(), "新增事项".into()),
+            ("phrase-n0-a0".into(), "幼儿园10所".into()),
+            ("phrase-0-2-a3".into(), "23万人".into()),
+            ("at-0-2-a3".into(), "12".into()),
+            ("phrase-n-a0".into(), "ignored".into()),
+            ("value-0-2-b1".into(), "ignored".into()),
+            ("title".into(), "ignored".into()),
         ]);
         assert_eq!(f.text, "一、x");
-        assert_eq!(
-            f.titles[&ItemKey {
-                section: 0,
-                item: 2
-            }],
-            "新标题"
-        );
-        let key = |target| TargetKey {
+        let item = ItemRef::Read(ItemKey {
             section: 0,
             item: 2,
-            target,
+        });
+        assert_eq!(f.items[&item].title.as_deref(), Some("新标题"));
+        assert_eq!(f.items[&item].section, "1");
+        assert!(
+            f.items[&ItemRef::Read(ItemKey {
+                section: 0,
+                item: 3
+            })]
+                .delete
+        );
+        assert_eq!(f.items[&ItemRef::Added(0)].no, "7");
+        let key = |target| {
+            TargetRef::Read(TargetKey {
+                section: 0,
+                item: 2,
+                target,
+            })
         };
         assert_eq!(f.targets[&key(1)].value, "23万");
+        assert_eq!(f.targets[&key(1)].deadline, "2023-06-30");
         assert!(f.targets[&key(0)].drop && !f.targets[&key(1)].drop);
-        assert_eq!(f.targets.len(), 2);
+        let added = TargetRef::Added(item, 3);
+        assert_eq!(f.targets[&added].phrase, "23万人");
+        assert_eq!(f.targets[&added].at, "12");
+        assert_eq!(
+            f.targets[&TargetRef::Added(ItemRef::Added(0), 0)].phrase,
+            "幼儿园10所"
+        );
+        assert_eq!(f.targets.len(), 4);
+        assert_eq!(f.items.len(), 3);
+        // Ids read back as written.
+        for r in [key(2), added, TargetRef::Added(ItemRef::Added(5), 0)] {
+            assert_eq!(parse_target_id(&target_id(r)), Some(r));
+        }
     }
 
     #[test]

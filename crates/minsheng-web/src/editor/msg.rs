@@ -67,6 +67,42 @@ pub(crate) struct EditorMsg {
     pub confirm_note: &'static str,
     /// Back to the first page.
     pub start_again: &'static str,
+    /// How the office corrects the proposal.
+    pub how_to_correct: &'static str,
+    /// Shown when the script can fill a phrase from a selection.
+    pub select_hint: &'static str,
+    /// An item the office added.
+    pub added_item: &'static str,
+    /// A target the office added.
+    pub added_target: &'static str,
+    /// An item's number field.
+    pub no_label: &'static str,
+    /// A deleted item.
+    pub deleted_flag: &'static str,
+    /// The section field.
+    pub section_label: &'static str,
+    /// The delete box.
+    pub delete_item: &'static str,
+    /// The phrase field.
+    pub phrase_label: &'static str,
+    /// What to put in the phrase field.
+    pub phrase_placeholder: &'static str,
+    /// The deadline field.
+    pub deadline_label: &'static str,
+    /// When the deadline may be left empty.
+    pub deadline_hint: &'static str,
+    /// The row for adding a target.
+    pub add_target: &'static str,
+    /// Its button.
+    pub add_button: &'static str,
+    /// The block for adding an item.
+    pub add_item: &'static str,
+    /// What to fill in it.
+    pub add_item_hint: &'static str,
+    /// Its button.
+    pub add_item_button: &'static str,
+    /// Apply the corrections and show the plan again.
+    pub revise_button: &'static str,
     /// The plans' list.
     pub plans: &'static str,
 }
@@ -95,16 +131,6 @@ impl EditorMsg {
         match self.lang {
             Lang::Zh => format!("第 {line} 行"),
             Lang::En => format!("line {line}"),
-        }
-    }
-
-    /// When the targets are due.
-    pub fn due(&self, year: &str) -> String {
-        match (self.lang, year.is_empty()) {
-            (Lang::Zh, false) => format!("截止 {year}-12-31"),
-            (Lang::En, false) => format!("due {year}-12-31"),
-            (Lang::Zh, true) => "截止:所填年度年底".into(),
-            (Lang::En, true) => "due: the end of the year entered".into(),
         }
     }
 }
@@ -141,6 +167,24 @@ pub(crate) static ZH: EditorMsg = EditorMsg {
     info: "说明",
     confirm_button: "确认为计划",
     confirm_note: "确认后计划状态为“已确认”,可分解任务、接收报告;公开发布需另行操作。",
+    how_to_correct: "可直接修改事项内容、所属方面和目标的数值、单位、比较方式、完成时限;勾选“删除”“不采用”去掉识别错的事项或目标;在每项末尾“补充目标”一行填入原文中的词句(可在左侧原文中选取)补上漏识别的目标,在最后“补充事项”处补上漏识别的事项。每处修改都作为对识别结果的更正记入计划的审计记录。",
+    select_hint: "在原文中选中一段文字:在某一事项之内,即填入该事项的“补充目标”;在事项之外,即填入“补充事项”。",
+    added_item: "补充的事项",
+    added_target: "补充",
+    no_label: "编号",
+    deleted_flag: "已删除,确认时不计入",
+    section_label: "所属方面",
+    delete_item: "删除此项",
+    phrase_label: "原文词句",
+    phrase_placeholder: "原文中的词句,如:新建幼儿园10所",
+    deadline_label: "完成时限",
+    deadline_hint: "不填为年底",
+    add_target: "补充目标",
+    add_button: "添加",
+    add_item: "补充事项",
+    add_item_hint: "识别遗漏的事项:填写编号、所属方面和内容(可在左侧原文中选取),以及它的量化目标。",
+    add_item_button: "添加事项",
+    revise_button: "应用修改并刷新",
     start_again: "重新粘贴",
     plans: "计划",
 };
@@ -177,6 +221,24 @@ pub(crate) static EN: EditorMsg = EditorMsg {
     info: "Note",
     confirm_button: "Confirm as the plan",
     confirm_note: "Once confirmed the plan can be assigned and reported on; publishing it is a separate step.",
+    how_to_correct: "Change an item's text or section, a target's value, unit, comparison or deadline; tick Delete or Drop to leave out a wrong item or target; add a target the reader missed in the row at the end of its item, by its phrase as the text has it (select it in the text on the left), and a missed item at the end. Every change is kept in the plan's audit trail as a correction of the extraction.",
+    select_hint: "Select a passage of the text: inside an item, it fills that item's new target; outside every item, the new item.",
+    added_item: "Added item",
+    added_target: "Added",
+    no_label: "Number",
+    deleted_flag: "deleted: left out when confirmed",
+    section_label: "Section",
+    delete_item: "Delete this item",
+    phrase_label: "Phrase in the text",
+    phrase_placeholder: "the phrase as the text has it, e.g. 新建幼儿园10所",
+    deadline_label: "Deadline",
+    deadline_hint: "empty: the year's end",
+    add_target: "Add a target",
+    add_button: "Add",
+    add_item: "Add an item",
+    add_item_hint: "An item the reader missed: its number, section and text (select it in the text on the left), and its quantified target.",
+    add_item_button: "Add the item",
+    revise_button: "Apply and show again",
     start_again: "Start again",
     plans: "Plans",
 };

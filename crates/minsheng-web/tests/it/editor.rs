@@ -134,7 +134,8 @@ async fn preview_jilin(st: &AppState, cookie: &str) -> Page {
 fn completed(preview: &str) -> Vec<(String, String)> {
     let mut fields = form_fields(preview, "plan-confirm-form");
     for (k, v) in fields.iter_mut() {
-        if k.starts_with("unit-") && v.is_empty() {
+        // The targets read (not the empty rows for adding one: `…-aN`).
+        if k.starts_with("unit-") && !k.contains("-a") && !k.starts_with("unit-n") && v.is_empty() {
             *v = "户".into();
         }
     }
