@@ -102,13 +102,14 @@ pub(crate) struct AuditPage {
     next: Option<String>,
 }
 
-/// A recorded code (a report's `status`, a `stage`) in the page's language; any other value
-/// as recorded.
+/// A recorded code (a report's `status`, a `stage`, a target's `cmp`) in the page's
+/// language; any other value as recorded.
 fn coded(lang: crate::i18n::Lang, field: &str, v: &str) -> String {
-    use minsheng_domain::{ReportStatus, Stage};
+    use minsheng_domain::{Cmp, ReportStatus, Stage};
     let label = match field {
         "status" => ReportStatus::from_code(v).map(|s| (s.label_zh(), s.label_en())),
         "stage" => Stage::from_code(v).map(|s| (s.label_zh(), s.label_en())),
+        "cmp" => Cmp::from_code(v).map(|c| (c.label_zh(), c.label_en())),
         _ => None,
     };
     match label {

@@ -9,6 +9,7 @@ mod decomposition;
 mod demo;
 mod freshness;
 mod import;
+mod intake;
 mod reporting;
 mod rollup;
 mod support;

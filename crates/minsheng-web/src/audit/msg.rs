@@ -75,6 +75,14 @@ pub(crate) static ZH: Msg = Msg {
         ("import", "导入"),
         ("set_password", "修改密码"),
         ("set_disabled", "停用/启用"),
+        ("correct_year", "更正识别结果:年度"),
+        ("correct_add_item", "更正识别结果:补充事项"),
+        ("correct_edit_item", "更正识别结果:修改事项内容"),
+        ("correct_move_item", "更正识别结果:调整所属方面"),
+        ("correct_delete_item", "更正识别结果:删除事项"),
+        ("correct_add_target", "更正识别结果:补充目标"),
+        ("correct_edit_target", "更正识别结果:修改目标"),
+        ("correct_delete_target", "更正识别结果:删除目标"),
     ],
     fields: &[
         ("status", "状态"),
@@ -124,6 +132,8 @@ pub(crate) static ZH: Msg = Msg {
         ("content_type", "文件类型"),
         ("size_bytes", "大小(字节)"),
         ("due", "截止日期"),
+        ("section", "所属方面"),
+        ("item", "事项"),
     ],
 };
 
@@ -165,6 +175,26 @@ pub(crate) static EN: Msg = Msg {
         ("import", "imported"),
         ("set_password", "password changed"),
         ("set_disabled", "disabled / enabled"),
+        ("correct_year", "extraction corrected: year"),
+        ("correct_add_item", "extraction corrected: item added"),
+        (
+            "correct_edit_item",
+            "extraction corrected: item text changed",
+        ),
+        (
+            "correct_move_item",
+            "extraction corrected: item moved to another section",
+        ),
+        ("correct_delete_item", "extraction corrected: item deleted"),
+        ("correct_add_target", "extraction corrected: target added"),
+        (
+            "correct_edit_target",
+            "extraction corrected: target changed",
+        ),
+        (
+            "correct_delete_target",
+            "extraction corrected: target deleted",
+        ),
     ],
     fields: &[
         ("status", "Status"),
@@ -214,5 +244,7 @@ pub(crate) static EN: Msg = Msg {
         ("content_type", "File type"),
         ("size_bytes", "Size (bytes)"),
         ("due", "Due"),
+        ("section", "Section"),
+        ("item", "Item"),
     ],
 };
