@@ -486,6 +486,7 @@ async fn only_the_office_may_use_the_editor() {
             for (uri, form) in [
                 ("/plans/new/preview", preview_form.as_str()),
                 ("/plans/new/confirm", preview_form.as_str()),
+                ("/plans/new/revise", preview_form.as_str()),
                 (&format!("/plans/{plan}/publish") as &str, ""),
             ] {
                 let r = post_as(&st, &cookie, uri, form).await;
@@ -503,6 +504,216 @@ async fn only_the_office_may_use_the_editor() {
             audit,
             "nothing written"
         );
+        db.finish().await;
+    }
+}
+
+/// A short plan with what the extractor gets wrong: item 1's second target (厕所全部完成改造)
+/// is missed, item 3 stands in the wrong section, item 4's scope (惠及居民5000户) is read as a
+/// target, and the last commitment has no number, so it is no item.
+const SHORT: &str = "某市2024年民生实事项目
+一、教育(2项)
+1.新建幼儿园10所,农村学校厕所全部完成改造。
+2.为中小学配备校医,力争覆盖率达到九成。
+3.新增公共停车泊位1500个。
+二、城建(2项)
+4.改造老旧小区20个,惠及居民5000户。
+此外,建设社区食堂5个。
+";
+
+async fn preview_short(st: &AppState, cookie: &str) -> Page {
+    let owner = province(&st.store).await;
+    let form = format!("text={}&kind=livelihood&year=&owner={owner}", enc(SHORT));
+    post_as(st, cookie, "/plans/new/preview", &form).await
+}
+
+/// Whether `message` stands beside the field `name`: after it, before the next field.
+fn beside(html: &str, name: &str, message: &str) -> bool {
+    let Some(at) = html.find(&format!("name=\"{name}\"")) else {
+        return false;
+    };
+    let rest = &html[at + 1..];
+    let next = rest.find("name=\"").unwrap_or(rest.len());
+    rest[..next].contains(message)
+}
+
+/// The office's corrections of the short plan, on the preview's form: the missed target
+/// added to item 1, the scope dropped, item 3 moved to 城建, the missed item added.
+fn short_corrections(fields: &mut Vec<(String, String)>) {
+    set(fields, "phrase-0-0-a0", "农村学校厕所全部完成改造");
+    set(fields, "value-0-0-a0", "100");
+    set(fields, "unit-0-0-a0", "%");
+    set(fields, "cmp-0-0-a0", "eq");
+    set(fields, "deadline-0-0-a0", "2024-09-30");
+    set(fields, "drop-1-0-1", "1");
+    set(fields, "section-0-2", "1");
+    set(fields, "no-n0", "5");
+    set(fields, "section-n0", "1");
+    set(fields, "title-n0", "此外,建设社区食堂5个。");
+    set(fields, "phrase-n0-a0", "建设社区食堂5个");
+    set(fields, "value-n0-a0", "5");
+    set(fields, "unit-n0-a0", "个");
+}
+
+#[tokio::test]
+async fn missed_targets_and_items_are_added_wrong_ones_deleted_and_each_correction_audited() {
+    for db in backends().await {
+        let (st, office) = office_on_demo(&db.store).await;
+        let p = preview_short(&st, &office).await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", db.label, p.body);
+        // Each item has a row for a new target; the form a block for a new item.
+        assert_eq!(p.body.matches("<tr class=\"add-target\"").count(), 5);
+        assert!(p.body.contains("id=\"add-item\""));
+        assert!(p.body.contains("formaction=\"/plans/new/revise"));
+        assert!(
+            p.body
+                .contains("<script src=\"/assets/editor.js\" defer></script>")
+        );
+        let mut fields = form_fields(&p.body, "plan-confirm-form");
+        short_corrections(&mut fields);
+        set(&mut fields, "delete-0-1", "1");
+
+        // Applied and shown again: the additions in place, nothing written.
+        let audit = db.store.audit_count().await.unwrap();
+        let r = post_as(&st, &office, "/plans/new/revise", &encode(&fields)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        assert_eq!(db.store.audit_count().await.unwrap(), audit);
+        let page = &r.body;
+        assert!(
+            page.contains("id=\"target-0-0-a0\""),
+            "the added target is a row"
+        );
+        assert!(page.contains(
+            "<mark class=\"target-phrase\" data-target=\"0-0-2\" title=\"目标 2\">农村学校厕所全部完成改造</mark>"
+        ), "and marked in the text");
+        assert!(page.contains("id=\"item-n0\""), "the added item is a box");
+        assert!(
+            page.contains("name=\"phrase-0-0-a1\""),
+            "a row for the next target"
+        );
+        assert!(
+            page.contains("name=\"title-n1\""),
+            "a block for the next item"
+        );
+        assert!(page.contains("class=\"proposed-item deleted\" id=\"item-0-1\""));
+        // Item 3 now stands in 城建, before item 4.
+        let cheng = page.find("2、城建").unwrap();
+        let third = page.find("id=\"item-0-2\"").unwrap();
+        let fourth = page.find("id=\"item-1-0\"").unwrap();
+        assert!(cheng < third && third < fourth);
+        assert!(page.contains("识别出 2 个方面、4 项"));
+
+        // Confirmed from the page shown again.
+        let fields = form_fields(page, "plan-confirm-form");
+        let r = confirm(&st, &office, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", db.label, r.body);
+        let to = r.location.unwrap();
+        let id: i64 = to.trim_start_matches("/plans/").parse().unwrap();
+        let plan = minsheng_domain::PlanId(id);
+        let items = db.store.items(plan).await.unwrap();
+        let mut numbers: Vec<u32> = items.iter().map(|i| i.no).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, [1, 3, 4, 5]);
+        let targets = db.store.targets(plan).await.unwrap();
+        assert!(
+            targets
+                .iter()
+                .any(|t| t.phrase == "农村学校厕所全部完成改造"
+                    && t.deadline == jiff::civil::date(2024, 9, 30))
+        );
+        assert!(!targets.iter().any(|t| t.phrase.contains("5000户")));
+
+        // The plan's audit page shows each correction, under the office's name.
+        let audit = get_as(&st, &office, &format!("/audit?entity=plan&id={id}")).await;
+        assert_eq!(audit.status, StatusCode::OK);
+        for action in [
+            "更正识别结果:补充目标",
+            "更正识别结果:删除目标",
+            "更正识别结果:调整所属方面",
+            "更正识别结果:补充事项",
+            "更正识别结果:删除事项",
+        ] {
+            assert!(audit.body.contains(action), "{action} on {}", db.label);
+        }
+        assert!(
+            audit
+                .body
+                .contains("<td class=\"before\">惠及居民5000户</td>")
+        );
+        assert!(audit.body.contains("<td class=\"after\">2、城建</td>"));
+        assert!(
+            audit.body.contains("<td class=\"after\">为</td>"),
+            "a comparison in words"
+        );
+        assert!(
+            audit
+                .body
+                .contains("<span class=\"audit-actor\">office</span>")
+        );
+        let en = get_as(
+            &st,
+            &format!("{office}; lang=en"),
+            &format!("/audit?entity=plan&id={id}"),
+        )
+        .await;
+        assert!(en.body.contains("extraction corrected: target added"));
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_additions_are_refused_with_422_beside_their_field_and_nothing_is_written() {
+    for db in backends().await {
+        let (st, office) = office_on_demo(&db.store).await;
+        let p = preview_short(&st, &office).await;
+        let mut good = form_fields(&p.body, "plan-confirm-form");
+        short_corrections(&mut good);
+        let plans = db.store.plans().await.unwrap().len();
+        let audit = db.store.audit_count().await.unwrap();
+        let cases: [(&str, &str, &str); 8] = [
+            (
+                "phrase-0-0-a0",
+                "新增公共停车泊位1500个",
+                "不在该事项的原文中",
+            ),
+            ("value-0-0-a0", "全部", "不是数值"),
+            ("unit-0-0-a0", "", "请填写计量单位"),
+            ("deadline-0-0-a0", "2025-03-01", "不在计划年度 2024 年之内"),
+            ("deadline-0-1-0", "2023-12-31", "不在计划年度 2024 年之内"),
+            ("section-n0", "9", "不存在"),
+            ("section-0-2", "9", "不存在"),
+            ("no-n0", "五", "不是事项编号"),
+        ];
+        for (field, value, message) in cases {
+            let mut fields = good.clone();
+            set(&mut fields, field, value);
+            for uri in ["/plans/new/confirm", "/plans/new/revise"] {
+                let r = post_as(&st, &office, uri, &encode(&fields)).await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{field}={value} to {uri} on {}",
+                    db.label
+                );
+                assert!(
+                    beside(&r.body, field, message),
+                    "{field}: {message}\n{}",
+                    r.body
+                );
+                assert!(r.body.contains("id=\"to-fix\""));
+                // The form comes back as typed (a section that does not exist cannot be
+                // chosen again; the rest can).
+                let again = form_fields(&r.body, "plan-confirm-form");
+                if !field.starts_with("section-") {
+                    assert_eq!(get_field(&again, field), value, "{field}");
+                }
+                assert_eq!(get_field(&again, "title-n0"), "此外,建设社区食堂5个。");
+            }
+        }
+        assert_eq!(db.store.plans().await.unwrap().len(), plans, "{}", db.label);
+        assert_eq!(db.store.audit_count().await.unwrap(), audit);
+        let r = confirm(&st, &office, &good).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         db.finish().await;
     }
 }
