@@ -482,8 +482,8 @@ struct PreviewPage {
     /// The id of the block for the next item, and of its first target's row.
     new_item: String,
     new_item_target: String,
-    /// The first and last day of the plan's year, for the deadline fields.
-    year_bounds: Option<(String, String)>,
+    /// What an empty deadline field means: the last day of the plan's year.
+    deadline_placeholder: String,
     to_fix: usize,
 }
 
@@ -522,13 +522,13 @@ impl PreviewPage {
             .collect();
         let e = &v.errors;
         let new_item = ItemRef::Added(p.outline.next_item);
-        let year_bounds = p
+        let deadline_placeholder = p
             .year
             .trim()
             .parse::<i16>()
             .ok()
             .filter(|y| (1949..=2100).contains(y))
-            .map(|y| (format!("{y}-01-01"), format!("{y}-12-31")));
+            .map_or_else(|| "YYYY-12-31".to_string(), |y| format!("{y}-12-31"));
         PreviewPage {
             t: words(lang),
             w: crate::html::words(lang),
@@ -556,7 +556,7 @@ impl PreviewPage {
                 .collect(),
             new_item: item_id(new_item),
             new_item_target: target_id(TargetRef::Added(new_item, 0)),
-            year_bounds,
+            deadline_placeholder,
             to_fix: p.errors.len(),
             chrome,
         }

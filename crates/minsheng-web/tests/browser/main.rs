@@ -288,3 +288,242 @@ async fn the_public_portal_shows_progress_and_nothing_internal() {
     .await;
     site.db.finish().await;
 }
+
+/// A short plan with what the extractor gets wrong: item 1's second target (厕所全部完成改造)
+/// is missed, item 3 stands in the wrong section, item 4's scope (惠及居民5000户) is read as a
+/// target, and the last commitment has no number, so it is no item.
+const SHORT_PLAN: &str = "某市2024年民生实事项目
+一、教育(2项)
+1.新建幼儿园10所,农村学校厕所全部完成改造。
+2.为中小学配备校医,力争覆盖率达到九成。
+3.新增公共停车泊位1500个。
+二、城建(2项)
+4.改造老旧小区20个,惠及居民5000户。
+此外,建设社区食堂5个。
+";
+
+/// The value of a form field.
+async fn value_of(c: &fantoccini::Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Selects `phrase` where it first stands in the document on the left, as a mouse would, and
+/// lets go of the button.
+async fn select_in_document(c: &fantoccini::Client, phrase: &str) {
+    let found = c
+        .execute(
+            "var doc = document.getElementById('document');
+             var walker = document.createTreeWalker(doc, NodeFilter.SHOW_TEXT);
+             var node;
+             while ((node = walker.nextNode())) {
+               var i = node.data.indexOf(arguments[0]);
+               if (i >= 0) {
+                 var range = document.createRange();
+                 range.setStart(node, i);
+                 range.setEnd(node, i + arguments[0].length);
+                 var sel = window.getSelection();
+                 sel.removeAllRanges();
+                 sel.addRange(range);
+                 node.parentNode.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                 return true;
+               }
+             }
+             return false;",
+            vec![serde_json::json!(phrase)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        serde_json::json!(true),
+        "{phrase} is in the document"
+    );
+}
+
+/// Scrolls the element to the top of the window.
+async fn scroll_to(c: &fantoccini::Client, css: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView(true);",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_office_corrects_what_the_extractor_proposed_and_sees_each_correction_audited() {
+    let site = demo_site(sqlite().await).await;
+    let store = site.db.store.clone();
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        sign_in(&c, &site, "office").await;
+        c.goto(&site.url("/plans/new")).await.unwrap();
+        c.wait().for_element(Locator::Id("text")).await.unwrap();
+        c.execute(
+            "document.getElementById('text').value = arguments[0];",
+            vec![serde_json::json!(SHORT_PLAN)],
+        )
+        .await
+        .unwrap();
+        click(&c, "#preview").await;
+        c.wait()
+            .for_element(Locator::Id("plan-confirm-form"))
+            .await
+            .unwrap();
+        // The script is on: selecting a phrase inside item 1 fills its row for a new target.
+        assert!(
+            c.find(Locator::Css("#select-hint:not([hidden])"))
+                .await
+                .is_ok()
+        );
+        select_in_document(&c, "农村学校厕所全部完成改造").await;
+        assert_eq!(
+            value_of(&c, "input[name=\"phrase-0-0-a0\"]").await,
+            "农村学校厕所全部完成改造"
+        );
+        let at: usize = value_of(&c, "input[name=\"at-0-0-a0\"]")
+            .await
+            .parse()
+            .unwrap();
+        assert_eq!(
+            at,
+            SHORT_PLAN.find("农村学校厕所全部完成改造").unwrap(),
+            "bytes of UTF-8"
+        );
+        fill(&c, "input[name=\"value-0-0-a0\"]", "100").await;
+        fill(&c, "input[name=\"unit-0-0-a0\"]", "%").await;
+        fill(&c, "input[name=\"deadline-0-0-a0\"]", "2024-09-30").await;
+        c.find(Locator::Css("select[name=\"cmp-0-0-a0\"]"))
+            .await
+            .unwrap()
+            .select_by_value("eq")
+            .await
+            .unwrap();
+        click(&c, "#add-target-0-0 button.add-button").await;
+        // Shown again with the target in place, marked in the text.
+        c.wait()
+            .for_element(Locator::Css("tr#target-0-0-a0"))
+            .await
+            .unwrap();
+        assert!(
+            text_of_mark(&c, "0-0-2").await.contains("厕所"),
+            "the added phrase is marked"
+        );
+        screenshot(&c, "plan-editor-added-target").await;
+
+        // A phrase that is not in its item: refused beside the field, nothing lost.
+        fill(&c, "input[name=\"phrase-1-0-a0\"]", "新建体育公园2个").await;
+        fill(&c, "input[name=\"value-1-0-a0\"]", "2").await;
+        fill(&c, "input[name=\"unit-1-0-a0\"]", "个").await;
+        click(&c, "#add-target-1-0 button.add-button").await;
+        let error = text(&c, "tr#target-1-0-a0 .field-error").await;
+        assert!(error.contains("不在该事项的原文中"), "{error}");
+        assert!(text(&c, "#to-fix").await.contains('1'));
+        assert_eq!(
+            value_of(&c, "input[name=\"phrase-0-0-a0\"]").await,
+            "农村学校厕所全部完成改造",
+            "the form is filled as it was"
+        );
+        c.set_window_size(375, 900).await.unwrap();
+        scroll_to(&c, "#target-1-0-a0").await;
+        screenshot(&c, "plan-editor-refused-375").await;
+        // Taken back; the scope read as a target dropped; item 3 moved; item 2 deleted.
+        click(&c, "input[name=\"drop-1-0-a0\"]").await;
+        click(&c, "input[name=\"drop-1-0-1\"]").await;
+        c.find(Locator::Css("select[name=\"section-0-2\"]"))
+            .await
+            .unwrap()
+            .select_by_value("1")
+            .await
+            .unwrap();
+        click(&c, "input[name=\"delete-0-1\"]").await;
+        // The missed item, selected in the text outside every item.
+        select_in_document(&c, "此外,建设社区食堂5个。").await;
+        assert_eq!(
+            value_of(&c, "textarea[name=\"title-n0\"]").await,
+            "此外,建设社区食堂5个。"
+        );
+        fill(&c, "input[name=\"no-n0\"]", "5").await;
+        fill(&c, "input[name=\"phrase-n0-a0\"]", "建设社区食堂5个").await;
+        fill(&c, "input[name=\"value-n0-a0\"]", "5").await;
+        fill(&c, "input[name=\"unit-n0-a0\"]", "个").await;
+        click(&c, "#revise").await;
+        c.wait()
+            .for_element(Locator::Css("#item-n0"))
+            .await
+            .unwrap();
+        assert!(
+            c.find(Locator::Id("to-fix")).await.is_err(),
+            "nothing to fix"
+        );
+        let summary = text(&c, "#preview-summary").await;
+        assert!(summary.contains("4 项"), "{summary}");
+        scroll_to(&c, "#item-0-0").await;
+        screenshot(&c, "plan-editor-preview-375").await;
+        scroll_to(&c, "#item-0-2").await;
+        screenshot(&c, "plan-editor-moved-375").await;
+        scroll_to(&c, "#item-n0").await;
+        screenshot(&c, "plan-editor-added-item-375").await;
+        scroll_to(&c, "main").await;
+        screenshot(&c, "plan-editor-top-375").await;
+        c.set_window_size(1280, 1000).await.unwrap();
+        screenshot(&c, "plan-editor-preview").await;
+
+        click(&c, "#confirm").await;
+        c.wait()
+            .for_element(Locator::Id("publish-form"))
+            .await
+            .unwrap();
+        let url = c.current_url().await.unwrap();
+        let id = url.path().trim_start_matches("/plans/").to_string();
+        let plan = minsheng_domain::PlanId(id.parse().unwrap());
+        let items = store.items(plan).await.unwrap();
+        let mut numbers: Vec<u32> = items.iter().map(|i| i.no).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, [1, 3, 4, 5]);
+        let targets = store.targets(plan).await.unwrap();
+        assert!(
+            targets
+                .iter()
+                .any(|t| t.phrase == "农村学校厕所全部完成改造"
+                    && t.deadline == jiff::civil::date(2024, 9, 30))
+        );
+
+        c.goto(&site.url(&format!("/audit?entity=plan&id={id}")))
+            .await
+            .unwrap();
+        let trail = text(&c, "ol.audit").await;
+        for action in [
+            "更正识别结果:补充目标",
+            "更正识别结果:删除目标",
+            "更正识别结果:调整所属方面",
+            "更正识别结果:删除事项",
+            "更正识别结果:补充事项",
+        ] {
+            assert!(trail.contains(action), "{action}: {trail}");
+        }
+        assert!(trail.contains("惠及居民5000户") && trail.contains("2、城建"));
+        c.set_window_size(375, 900).await.unwrap();
+        c.goto(&site.url(&format!("/audit?entity=plan&id={id}")))
+            .await
+            .unwrap();
+        text(&c, "ol.audit").await;
+        screenshot(&c, "plan-audit-corrections-375").await;
+        c.set_window_size(1280, 1000).await.unwrap();
+    })
+    .await;
+    site.db.finish().await;
+}
+
+/// The text of the phrase marked for target `id` in the document.
+async fn text_of_mark(c: &fantoccini::Client, id: &str) -> String {
+    text(c, &format!("mark[data-target=\"{id}\"]")).await
+}
