@@ -199,3 +199,65 @@ impl Tx {
         self.audit(c.code(), entity, id, before, after).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_correction_has_its_code_in_the_list() {
+        let item = ItemFacts {
+            section: "1、教育".into(),
+            no: 1,
+            text: "新建幼儿园10所".into(),
+        };
+        let target = TargetFacts {
+            item: "1、教育 第1项".into(),
+            phrase: "新建幼儿园10所".into(),
+            quantity: Quantity::new(10.into(), "所"),
+            cmp: Cmp::Ge,
+            deadline: jiff::civil::date(2024, 12, 31),
+        };
+        let (plan, i, t) = (PlanId(1), ItemId(2), TargetId(3));
+        let all = [
+            Correction::Year {
+                plan,
+                proposed: 2023,
+                set: 2024,
+            },
+            Correction::AddedItem {
+                item: i,
+                set: item.clone(),
+            },
+            Correction::EditedItem {
+                item: i,
+                proposed: item.clone(),
+                set: item.clone(),
+            },
+            Correction::MovedItem {
+                item: i,
+                proposed: item.clone(),
+                set: item.clone(),
+            },
+            Correction::DeletedItem {
+                plan,
+                proposed: item,
+            },
+            Correction::AddedTarget {
+                target: t,
+                set: target.clone(),
+            },
+            Correction::EditedTarget {
+                target: t,
+                proposed: target.clone(),
+                set: target.clone(),
+            },
+            Correction::DeletedTarget {
+                plan,
+                proposed: target,
+            },
+        ];
+        let codes: Vec<&str> = all.iter().map(Correction::code).collect();
+        assert_eq!(codes, Correction::CODES);
+    }
+}

@@ -248,3 +248,24 @@ pub(crate) static EN: Msg = Msg {
         ("item", "Item"),
     ],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{EN, Msg, ZH};
+
+    #[test]
+    fn every_correction_of_an_extraction_is_named_in_both_languages() {
+        for code in minsheng_store::Correction::CODES {
+            for m in [&ZH, &EN] {
+                assert_ne!(Msg::name(m.actions, code), code, "{code}");
+            }
+        }
+        for field in [
+            "section", "item", "phrase", "value", "unit", "cmp", "deadline",
+        ] {
+            for m in [&ZH, &EN] {
+                assert_ne!(Msg::name(m.fields, field), field, "{field}");
+            }
+        }
+    }
+}
