@@ -1255,4 +1255,157 @@ mod tests {
             assert!(item_no(bad).is_err(), "{bad}");
         }
     }
+
+    mod never_panics {
+        use super::super::*;
+        use crate::intake::{Placed, Proposal};
+        use minsheng_domain::{OrgUnit, UnitKind};
+        use proptest::prelude::*;
+
+        const TEXT: &str = "某市2024年民生实事项目
+一、教育(2项)
+1.新建幼儿园10所,农村学校厕所全部完成改造。
+2.为中小学配备校医,力争覆盖率达到九成。
+二、城建(1项)
+3.改造老旧小区20个,惠及居民5000户。
+此外,建设社区食堂5个。
+";
+
+        fn typed() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(String::new()),
+                "[0-9]{1,5}",
+                "\\PC{0,8}",
+                Just("2024-06-30".to_string()),
+                Just("2025/1/1".to_string()),
+                Just("农村学校厕所全部完成改造".to_string()),
+                Just("幼儿园10所".to_string()),
+                Just("此外,建设社区食堂5个。".to_string()),
+                Just("23万".to_string()),
+                Just("ge".to_string()),
+                Just("99999999999999999999999".to_string()),
+                Just("79228162514264337593543950335亿".to_string()),
+            ]
+        }
+
+        fn item_ref() -> impl Strategy<Value = ItemRef> {
+            prop_oneof![
+                (0..3usize, 0..3usize)
+                    .prop_map(|(section, item)| ItemRef::Read(ItemKey { section, item })),
+                prop_oneof![0..3usize, Just(usize::MAX)].prop_map(ItemRef::Added),
+            ]
+        }
+
+        fn target_ref() -> impl Strategy<Value = TargetRef> {
+            prop_oneof![
+                (0..3usize, 0..3usize, 0..3usize).prop_map(|(section, item, target)| {
+                    TargetRef::Read(TargetKey {
+                        section,
+                        item,
+                        target,
+                    })
+                }),
+                (item_ref(), prop_oneof![0..3usize, Just(usize::MAX)])
+                    .prop_map(|(i, n)| TargetRef::Added(i, n)),
+            ]
+        }
+
+        fn item_edit() -> impl Strategy<Value = ItemEdit> {
+            (
+                typed(),
+                proptest::option::of(typed()),
+                typed(),
+                any::<bool>(),
+            )
+                .prop_map(|(no, title, section, delete)| ItemEdit {
+                    no,
+                    title,
+                    section,
+                    delete,
+                })
+        }
+
+        fn target_edit() -> impl Strategy<Value = TargetEdit> {
+            (
+                (typed(), typed(), typed(), typed()),
+                (typed(), typed(), typed(), typed()),
+                any::<bool>(),
+            )
+                .prop_map(
+                    |((value, unit, cmp, deadline), (start, end, phrase, at), drop)| TargetEdit {
+                        value,
+                        unit,
+                        cmp,
+                        deadline,
+                        start,
+                        end,
+                        phrase,
+                        at,
+                        drop,
+                    },
+                )
+        }
+
+        proptest! {
+            /// Whatever the form says, checking it never panics, and every correction it
+            /// would record names an item and a target the plan to write has.
+            #[test]
+            fn any_form_is_checked_without_panicking(
+                items in proptest::collection::vec((item_ref(), item_edit()), 0..6),
+                targets in proptest::collection::vec((target_ref(), target_edit()), 0..8),
+                year in typed(),
+            ) {
+                let tree = UnitTree::new(vec![OrgUnit {
+                    id: UnitId(1),
+                    parent: None,
+                    kind: UnitKind::Province,
+                    name: "某市".into(),
+                    code: None,
+                }]);
+                let extraction = minsheng_extract::extract(TEXT);
+                let (mut form_items, mut form_targets) = as_extracted(&extraction);
+                form_items.extend(items);
+                form_targets.extend(targets);
+                let p = Proposal {
+                    text: TEXT.to_string(),
+                    extraction,
+                    kind: "livelihood".into(),
+                    year,
+                    owner: "1".into(),
+                    items: form_items,
+                    targets: form_targets,
+                    outline: Outline::default(),
+                    errors: Vec::new(),
+                    placed: Placed::default(),
+                    owners: Vec::new(),
+                };
+                let checked = corrected(&p, &tree);
+                if let Ok(c) = checked.plan {
+                    let draft = &c.draft;
+                    let item = |(s, i): (usize, usize)| {
+                        draft.sections.get(s).and_then(|x| x.items.get(i))
+                    };
+                    for pending in &c.pending {
+                        match pending {
+                            Pending::AddedItem { at, .. }
+                            | Pending::EditedItem { at, .. }
+                            | Pending::MovedItem { at, .. } => prop_assert!(item(*at).is_some()),
+                            Pending::AddedTarget { at, .. } | Pending::EditedTarget { at, .. } => {
+                                let it = item((at.0, at.1));
+                                prop_assert!(it.and_then(|it| it.targets.get(at.2)).is_some());
+                            }
+                            Pending::Year { .. }
+                            | Pending::DeletedItem { .. }
+                            | Pending::DeletedTarget { .. } => {}
+                        }
+                    }
+                    for t in draft.sections.iter().flat_map(|s| &s.items).flat_map(|i| &i.targets) {
+                        if let Some(s) = t.span {
+                            prop_assert!(TEXT.get(s.start..s.end).is_some());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
