@@ -14,6 +14,7 @@ mod charts;
 pub mod client;
 mod editor;
 mod error;
+pub mod gates;
 mod highlight;
 mod html;
 pub mod i18n;
@@ -198,6 +199,11 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(office::routes())
         .merge(audit::routes())
+        // Every route's gate, from the one table, before its handler reads the request.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gates::enforce,
+        ))
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)
