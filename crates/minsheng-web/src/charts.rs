@@ -14,7 +14,6 @@ mod msg;
 
 use crate::i18n::Lang;
 use minsheng_app::target_detail::Trajectory;
-use minsheng_domain::quantity::format_zh_rounded;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -157,7 +156,7 @@ impl TrajectoryChart {
                 let v = step.saturating_mul(Decimal::from(k));
                 Tick {
                     at: px(y(v)),
-                    label: format_zh_rounded(v),
+                    label: lang.number(v),
                 }
             })
             .collect();

@@ -27,7 +27,6 @@ use axum::routing::get;
 use minsheng_app::overview::{self, Overview, Progress};
 use minsheng_app::target_detail::{self, TargetDetail};
 use minsheng_app::tracking;
-use minsheng_domain::quantity::format_zh_rounded;
 use minsheng_domain::{
     Period, PlanId, ProblemStatus, ReportId, Stage, Status, TargetId, TargetKind, UnitId,
 };
@@ -400,8 +399,8 @@ impl TargetPage {
     }
 }
 
-fn money(d: Option<Decimal>, t: &OfficeMsg) -> String {
-    d.map(|d| format!("{}{}", format_zh_rounded(d), t.yuan))
+fn money(d: Option<Decimal>, lang: Lang) -> String {
+    d.map(|d| lang.amount(d, "元"))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -441,7 +440,7 @@ async fn target_page(
         TargetKind::Quantity => format!(
             "{} {}",
             lang.pick(target.cmp.label_zh(), target.cmp.label_en()),
-            target.quantity
+            lang.quantity(&target.quantity)
         ),
     };
     let title = if target.phrase.is_empty() {
@@ -468,15 +467,13 @@ async fn target_page(
                 role: lang.pick(a.role.label_zh(), a.role.label_en()),
                 quota: a
                     .quota
-                    .map(|q| format!("{}{unit_of_measure}", format_zh_rounded(q)))
+                    .map(|q| lang.amount(q, unit_of_measure))
                     .unwrap_or_else(|| t.whole_target.to_string()),
-                budget: money(a.budget, t),
+                budget: money(a.budget, lang),
                 carries: r.carries,
                 value: assessment
                     .map(|s| match target.kind {
-                        TargetKind::Quantity => {
-                            format!("{}{unit_of_measure}", format_zh_rounded(s.value))
-                        }
+                        TargetKind::Quantity => lang.amount(s.value, unit_of_measure),
                         TargetKind::Stage => pct(Some(s.value)),
                     })
                     .unwrap_or_else(|| "—".into()),
@@ -491,7 +488,7 @@ async fn target_page(
                         period: period_label(rep.period, lang),
                         revision: rep.revision,
                         value: match (rep.cumulative, rep.stage) {
-                            (Some(v), _) => format!("{}{unit_of_measure}", format_zh_rounded(v)),
+                            (Some(v), _) => lang.amount(v, unit_of_measure),
                             (None, Some(s)) => stage_label(s, lang).to_string(),
                             (None, None) => "—".into(),
                         },

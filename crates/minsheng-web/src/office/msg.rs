@@ -83,7 +83,6 @@ pub(crate) struct OfficeMsg {
     pub open: &'static str,
     pub overdue: &'static str,
     pub resolved: &'static str,
-    pub yuan: &'static str,
     pub licenses: &'static str,
     /// What a qualitative target asks for, in the goal column.
     pub stage_goal: &'static str,
@@ -168,7 +167,6 @@ pub(crate) static ZH: OfficeMsg = OfficeMsg {
     open: "办理中",
     overdue: "已逾期",
     resolved: "已办结",
-    yuan: "元",
     licenses: "第三方代码许可",
     stage_goal: "定性事项,按阶段报告",
 };
@@ -251,7 +249,6 @@ pub(crate) static EN: OfficeMsg = OfficeMsg {
     open: "open",
     overdue: "overdue",
     resolved: "resolved",
-    yuan: "yuan",
     licenses: "Third-party licences",
     stage_goal: "qualitative item, reported as a stage",
 };

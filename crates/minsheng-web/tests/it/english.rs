@@ -39,7 +39,7 @@ async fn the_plan_pages_are_in_one_language_at_a_time() {
                 &[
                     "The document claims 14 sections and lists 10.",
                     "Tracking:",
-                    "at least 23万人",
+                    "at least 230,000 people",
                     "Quantified targets",
                 ],
             ),

@@ -80,7 +80,7 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
         assert!(page.contains("省人力资源和社会保障厅"));
         assert!(page.contains("长春市"));
         assert!(
-            page.contains("class=\"num quota-sum\">230000 人"),
+            page.contains("class=\"num quota-sum\">23万人"),
             "quotas add up to the target"
         );
         assert!(page.contains("id=\"demo-notice\""));
