@@ -69,9 +69,12 @@ pub struct AppState {
 pub struct Caches {
     /// Which data version a request is served at.
     pub(crate) freshness: minsheng_app::freshness::Freshness,
-    /// Signed-in accounts by id (`None`: gone or disabled).
-    pub(crate) accounts:
-        minsheng_app::freshness::Kept<minsheng_domain::UserId, Option<minsheng_domain::Account>>,
+    /// Signed-in accounts by id, with the name of the unit each acts for (`None`: gone or
+    /// disabled).
+    pub(crate) accounts: minsheng_app::freshness::Kept<
+        minsheng_domain::UserId,
+        Option<(minsheng_domain::Account, Option<String>)>,
+    >,
     /// Sessions as loaded, with when they were (a sign-out on another server shows within
     /// [`minsheng_app::freshness::MAX_AGE`]).
     pub(crate) sessions: session::KeptSessions,

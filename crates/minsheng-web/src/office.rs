@@ -188,13 +188,16 @@ async fn dashboard_page(
                     .ok_or(WebError::NotFound)?,
             )
         }
-        None => overview::default_plan(&plans),
+        None => overview::landing_plan(&st.store, &plans).await?,
     };
     let Some(plan) = plan else {
         return Ok(DashboardPage::empty(chrome, t));
     };
     let today = st.today();
-    let period = tracking::period_or_default(plan.year, q.period.as_deref(), today)?;
+    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(_) => tracking::period_or_default(plan.year, q.period.as_deref(), today)?,
+        None => overview::landing_period(&st.store, plan, chrome.account()?, today).await?,
+    };
     let o = st
         .caches
         .overviews
