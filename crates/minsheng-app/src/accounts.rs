@@ -260,6 +260,22 @@ pub async fn active_account(store: &Store, id: UserId) -> Result<Option<Account>
         .map(|s| s.account))
 }
 
+/// The account a session names, if it may still sign in, with the name of the unit it acts
+/// for: what the frame shows ("长春市", never the login "220100").
+pub async fn active_account_and_unit(
+    store: &Store,
+    id: UserId,
+) -> Result<Option<(Account, Option<String>)>, AppError> {
+    let Some(account) = active_account(store, id).await? else {
+        return Ok(None);
+    };
+    let unit = match account.unit {
+        Some(u) => Some(store.unit(u).await?.name),
+        None => None,
+    };
+    Ok(Some((account, unit)))
+}
+
 /// Refuses unless `account` may do `action` at all: the domain's one table
 /// ([`Account::may`]), answered as [`AppError::Forbidden`].
 pub fn ensure(account: &Account, action: Action) -> Result<(), AppError> {
@@ -293,18 +309,6 @@ pub fn ensure_can_report_for(
         Err(AppError::Forbidden {
             what: "为该单位填报",
             what_en: "report for this unit",
-        })
-    }
-}
-
-/// Refuses unless `account` is the coordinating office's.
-pub fn ensure_office(account: &Account) -> Result<(), AppError> {
-    if account.is_office() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden {
-            what: "执行牵头办公室的操作",
-            what_en: "do what only the coordinating office does",
         })
     }
 }

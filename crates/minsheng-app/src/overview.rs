@@ -18,7 +18,9 @@ use crate::freshness::Kept;
 use crate::tracking::{self, TargetTracking, Tracking};
 use jiff::civil::Date;
 use minsheng_domain::goal::Goal;
-use minsheng_domain::{Account, Period, Plan, PlanId, PlanStatus, Section, Status, StatusCounts};
+use minsheng_domain::{
+    Account, Action, Period, Plan, PlanId, PlanStatus, Section, Status, StatusCounts,
+};
 use minsheng_domain::{Thresholds, rollup::GroupSummary};
 use minsheng_store::Store;
 use rust_decimal::Decimal;
@@ -153,13 +155,47 @@ pub fn overview(t: Tracking, sections: Vec<Section>) -> Overview {
     }
 }
 
-/// The plan the dashboard shows when none is asked for: the newest confirmed or published
-/// plan (the latest year, then the latest made).
-pub fn default_plan(plans: &[Plan]) -> Option<&Plan> {
-    plans
+/// The plan the dashboard opens on when none is asked for: the newest confirmed or published
+/// plan that has accepted reports, else the newest confirmed or published one — so that a new
+/// plan not yet split or reported on does not hide the one that has figures.
+pub async fn landing_plan<'p>(
+    store: &Store,
+    plans: &'p [Plan],
+) -> Result<Option<&'p Plan>, AppError> {
+    let mut candidates: Vec<&Plan> = plans
         .iter()
         .filter(|p| p.status != PlanStatus::Draft)
-        .max_by_key(|p| (p.year, p.id))
+        .collect();
+    candidates.sort_by_key(|p| std::cmp::Reverse((p.year, p.id)));
+    for p in &candidates {
+        if !store.months_with_accepted_data(p.id).await?.is_empty() {
+            return Ok(Some(p));
+        }
+    }
+    Ok(candidates.first().copied())
+}
+
+/// The month the dashboard opens at when none is asked for. Whoever reviews
+/// ([`Action::Review`]) opens at the last month whose reports are due
+/// ([`crate::tracking::default_period`]), where the work is; a reader opens at the latest month
+/// with accepted figures up to that one, so that a leader lands on figures rather than on a
+/// month still awaiting review — or at the due month when nothing is accepted yet.
+pub async fn landing_period(
+    store: &Store,
+    plan: &Plan,
+    account: &Account,
+    today: Date,
+) -> Result<Period, AppError> {
+    let due = crate::tracking::default_period(plan.year, today);
+    if account.may(Action::Review).is_ok() {
+        return Ok(due);
+    }
+    let months = store.months_with_accepted_data(plan.id).await?;
+    Ok(months
+        .into_iter()
+        .filter(|m| m.last_day() <= due.last_day())
+        .max_by_key(|m| m.last_day())
+        .unwrap_or(due))
 }
 
 /// Refuses unless `account` may see the whole dashboard (the office, or a viewer of all).

@@ -37,6 +37,8 @@ pub(crate) struct Chrome {
     pub demo: bool,
     /// Who is signed in.
     pub user: Option<Account>,
+    /// The name of the unit the signed-in account acts for.
+    unit_name: Option<String>,
     /// The path and query asked for, to come back to after switching language or signing in.
     pub here: String,
     /// The request is for the JSON API (answered with 401/403, not redirects).
@@ -65,6 +67,7 @@ impl Chrome {
             t: lang.common(),
             demo: false,
             user: None,
+            unit_name: None,
             here: "/".into(),
             api: false,
         }
@@ -85,6 +88,21 @@ impl Chrome {
         let me = self.account()?;
         accounts::ensure(me, action)?;
         Ok(me)
+    }
+
+    /// Who is signed in, as people call them: a unit's account by its unit ("长春市"), the
+    /// office and leaders by what they are ("牵头办公室", "领导查看", or "长春市 领导查看" for a
+    /// leader of one city) — never by the login.
+    pub fn who(&self) -> String {
+        let Some(me) = &self.user else {
+            return String::new();
+        };
+        let role = self.lang.pick(me.role.label_zh(), me.role.label_en());
+        match (me.role, &self.unit_name) {
+            (minsheng_domain::Role::Unit, Some(unit)) => unit.clone(),
+            (minsheng_domain::Role::Viewer, Some(unit)) => format!("{unit} {role}"),
+            _ => role.to_string(),
+        }
     }
 
     /// Whether someone is signed in who may do `action`: what the menu and a page's buttons
@@ -115,7 +133,7 @@ impl FromRequestParts<AppState> for Chrome {
             .uri
             .path_and_query()
             .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
-        let user = match parts.extensions.get::<Session>() {
+        let signed = match parts.extensions.get::<Session>() {
             Some(session) => {
                 let id: Option<i64> = session
                     .get(ACCOUNT_KEY)
@@ -132,7 +150,8 @@ impl FromRequestParts<AppState> for Chrome {
             lang,
             t: lang.common(),
             demo: st.demo,
-            user,
+            user: signed.as_ref().map(|(a, _)| a.clone()),
+            unit_name: signed.and_then(|(_, u)| u),
             api: parts.uri.path().starts_with("/api/"),
             here,
         };
@@ -146,12 +165,15 @@ impl FromRequestParts<AppState> for Chrome {
 
 /// The account a session names, if it may still sign in: kept per data version, so that
 /// disabling an account or changing its password shows on the next request here.
-async fn signed_in(st: &AppState, id: UserId) -> Result<Option<Account>, WebError> {
+async fn signed_in(
+    st: &AppState,
+    id: UserId,
+) -> Result<Option<(Account, Option<String>)>, WebError> {
     let version = st.caches.freshness.version(&st.store).await?;
     if let Some(account) = st.caches.accounts.get(version, &id) {
         return Ok(account);
     }
-    let account = accounts::active_account(&st.store, id).await?;
+    let account = accounts::active_account_and_unit(&st.store, id).await?;
     st.caches.accounts.put(version, id, account.clone());
     Ok(account)
 }

@@ -14,6 +14,7 @@ mod charts;
 pub mod client;
 mod editor;
 mod error;
+pub mod gates;
 mod highlight;
 mod html;
 pub mod i18n;
@@ -68,9 +69,12 @@ pub struct AppState {
 pub struct Caches {
     /// Which data version a request is served at.
     pub(crate) freshness: minsheng_app::freshness::Freshness,
-    /// Signed-in accounts by id (`None`: gone or disabled).
-    pub(crate) accounts:
-        minsheng_app::freshness::Kept<minsheng_domain::UserId, Option<minsheng_domain::Account>>,
+    /// Signed-in accounts by id, with the name of the unit each acts for (`None`: gone or
+    /// disabled).
+    pub(crate) accounts: minsheng_app::freshness::Kept<
+        minsheng_domain::UserId,
+        Option<(minsheng_domain::Account, Option<String>)>,
+    >,
     /// Sessions as loaded, with when they were (a sign-out on another server shows within
     /// [`minsheng_app::freshness::MAX_AGE`]).
     pub(crate) sessions: session::KeptSessions,
@@ -198,6 +202,11 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(office::routes())
         .merge(audit::routes())
+        // Every route's gate, from the one table, before its handler reads the request.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gates::enforce,
+        ))
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

@@ -23,10 +23,10 @@ async fn signing_in_lands_each_role_at_home_and_signing_out_ends_the_session() {
         assert!(p.body.contains("id=\"sign-in-form\"") && p.body.contains("value=\"/plans\""));
         assert!(p.body.contains("id=\"demo-accounts\""));
 
-        for (name, home) in [
-            ("office", "/office"),
-            ("leader", "/office"),
-            ("220100", "/workspace"),
+        for (name, home, shown) in [
+            ("office", "/office", "牵头办公室"),
+            ("leader", "/office", "领导查看"),
+            ("220100", "/workspace", "长春市"),
         ] {
             let form = format!("name={name}&password={}", demo::DEMO_PASSWORD);
             let p = post_as(&st, "", "/login", &form).await;
@@ -46,7 +46,12 @@ async fn signing_in_lands_each_role_at_home_and_signing_out_ends_the_session() {
             assert_eq!(p.location.as_deref(), Some(home));
             let p = get_as(&st, &cookie, "/plans").await;
             assert_eq!(p.status, StatusCode::OK, "{name}");
-            assert!(p.body.contains(&format!("id=\"signed-in-as\">{name}")));
+            // Shown by what it is, not by its login.
+            assert!(
+                p.body
+                    .contains(&format!("id=\"signed-in-as\" title=\"{name}\">{shown}<")),
+                "{name} is shown as {shown}"
+            );
 
             // Signing out deletes the session in the database: the old cookie is worth nothing.
             let p = post_as(&st, &cookie, "/logout", "").await;

@@ -6,6 +6,7 @@ mod auth;
 mod editor;
 mod english;
 mod extremes;
+mod gates;
 mod limits;
 mod month_end;
 mod office;
