@@ -7,7 +7,7 @@
 mod harness;
 
 use fantoccini::Locator;
-use harness::{demo_site, screenshot, sign_in, sign_out, text, with_browser};
+use harness::{demo_site, page_width, screenshot, sign_in, sign_out, text, with_browser};
 use minsheng_store::testing::sqlite;
 
 #[tokio::test]
@@ -284,6 +284,55 @@ async fn the_public_portal_shows_progress_and_nothing_internal() {
             c.find(Locator::Id("signed-in-as")).await.is_err(),
             "nobody is signed in"
         );
+    })
+    .await;
+    site.db.finish().await;
+}
+
+/// Units file reports on phones: at 375 px wide the pages a unit and the office use every day
+/// do not scroll sideways (a wide table scrolls inside itself), and each is kept as a
+/// screenshot (`screenshots/phone-*.png`).
+#[tokio::test]
+async fn the_daily_pages_fit_a_phone() {
+    let site = demo_site(sqlite().await).await;
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        c.set_window_size(375, 900).await.unwrap();
+        let check = |path: String, shot: &'static str| {
+            let c = c.clone();
+            let url = site.url(&path);
+            async move {
+                c.goto(&url).await.unwrap();
+                c.wait().for_element(Locator::Css("main")).await.unwrap();
+                screenshot(&c, shot).await;
+                let (page, window) = page_width(&c).await;
+                assert!(window <= 400, "the window is a phone's: {window}");
+                assert!(
+                    page <= window,
+                    "{path} scrolls sideways at 375 px: {page} > {window}"
+                );
+            }
+        };
+        sign_in(&c, &site, "220100").await;
+        check("/workspace".into(), "phone-workspace").await;
+        let form = c
+            .find(Locator::Css("a.report-link"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        check(form, "phone-report-form").await;
+        check("/problems".into(), "phone-problems").await;
+        sign_out(&c).await;
+        sign_in(&c, &site, "office").await;
+        check("/office".into(), "phone-office").await;
+        check("/review".into(), "phone-review").await;
+        check("/plans/1".into(), "phone-plan").await;
+        sign_out(&c).await;
+        check("/public".into(), "phone-portal").await;
     })
     .await;
     site.db.finish().await;
