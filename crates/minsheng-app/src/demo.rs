@@ -236,6 +236,14 @@ async fn demo_accounts(
 /// The day the demo's data stands at: reports to September filed, August reviewed.
 pub const DEMO_AS_OF: jiff::civil::Date = jiff::civil::date(2023, 10, 15);
 
+/// The store with its clock on the demo's day ([`DEMO_AS_OF`], the time of day running on):
+/// what the demo writes while it is built and served is stamped on that day, so its pages
+/// never mix in the real date.
+pub fn on_its_day(store: Store) -> Store {
+    let shift = crate::clock::shift_to(DEMO_AS_OF, jiff::Timestamp::now());
+    store.with_clock_shift(shift)
+}
+
 /// The last month the demo's units have reported for: August is reviewed, September is filed
 /// and waiting for review, as an office would see it in mid-October 2023.
 pub const DEMO_LAST_MONTH: i8 = 9;

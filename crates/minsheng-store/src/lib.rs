@@ -63,6 +63,9 @@ pub struct Store {
     commits: std::sync::Arc<data_version::WriteStats>,
     /// SQLite's writer thread ([`writer`]); `None` on PostgreSQL.
     writer: Option<std::sync::Arc<writer::WriterThread>>,
+    /// How far this store's clock stands from the real one ([`Store::with_clock_shift`]):
+    /// zero but for a demo, whose invented data stands at one day.
+    clock_shift: jiff::SignedDuration,
 }
 
 #[derive(Debug, Clone)]
