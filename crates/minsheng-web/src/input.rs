@@ -286,6 +286,7 @@ mod tests {
                     deadline: jiff::civil::date(2023, 12, 31),
                     baseline: None,
                     kind,
+                    accrual_set: None,
                 },
                 plan: PlanId(1),
                 year: 2023,

@@ -53,14 +53,19 @@ async fn a_split_must_add_up_and_stay_in_scope() {
                 })
                 .collect(),
             lead_budget: Some(Decimal::from(2_000_000)),
+            accrual: None,
         };
         let cases = [
             ("quota", d(vec![(cc, 100_000), (jl, 100_000)])), // 20万 ≠ 23万
-            ("unit", d(vec![(cc, 130_000), (other, 100_000)])), // another province
-            ("unit", d(vec![(cc, 115_000), (cc, 115_000)])),  // twice
-            ("quota", d(vec![(cc, 130_000), (id("省民政厅"), 100_000)])), // a department
+            ("shares[1].unit", d(vec![(cc, 130_000), (other, 100_000)])), // another province
+            ("shares[1].unit", d(vec![(cc, 115_000), (cc, 115_000)])), // twice
             (
-                "budget",
+                "shares[1].unit",
+                d(vec![(cc, 130_000), (id("省民政厅"), 100_000)]),
+            ), // a department
+            ("shares[1].quota", d(vec![(cc, 230_001), (jl, -1)])), // negative
+            (
+                "lead_budget",
                 Decomposition {
                     lead_budget: Some(Decimal::from(-1)),
                     ..d(vec![(cc, 150_000), (jl, 80_000)])
