@@ -340,6 +340,9 @@ pub async fn set_schedule(
     Ok(())
 }
 
+/// The name of the weight "resident population" (常住人口), in people.
+pub const POPULATION: &str = minsheng_store::POPULATION;
+
 /// What the decomposition page shows for one target: the target in its plan, who carries it
 /// now, and the units it may go to.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ mod auth;
 pub mod baseline;
 mod charts;
 pub mod client;
+mod decompose;
 mod editor;
 mod error;
 mod highlight;
@@ -198,6 +199,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(office::routes())
         .merge(audit::routes())
+        .merge(decompose::routes())
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)
