@@ -225,7 +225,7 @@ async fn a_split_must_add_up_and_stay_in_scope() {
                 "shares[1].unit",
                 d(vec![(cc, 130_000), (id("省民政厅"), 100_000)]),
             ), // a department
-            ("shares[1].quota", d(vec![(cc, 230_001), (jl, -1)])), // negative
+            ("shares[1].budget", d(vec![(cc, 230_001), (jl, -1)])), // negative, its budget too
             (
                 "lead_budget",
                 Decomposition {

@@ -68,6 +68,34 @@ fn form(v: &DecompositionView, accrual: &str, quotas: &[(&str, &str)]) -> String
         .join("&")
 }
 
+/// Jilin's prefectures' population (万人), in the demo's region order.
+const POPULATION: [u64; 9] = [907, 362, 181, 100, 130, 95, 225, 155, 194];
+
+/// `value` split over every region by population, with `shift` moved onto the first share
+/// (and off the second when `balanced`): the demo's regions have all filed reports, so none
+/// may be dropped.
+fn by_population(
+    v: &DecompositionView,
+    value: Decimal,
+    shift: i64,
+    balanced: bool,
+) -> Vec<(String, String)> {
+    let mut q = split_by_weights(value, &POPULATION).unwrap();
+    q[0] += Decimal::from(shift);
+    if balanced {
+        q[1] -= Decimal::from(shift);
+    }
+    v.regions
+        .iter()
+        .zip(q)
+        .map(|(r, q)| (r.name.clone(), q.to_string()))
+        .collect()
+}
+
+fn pairs(q: &[(String, String)]) -> Vec<(&str, &str)> {
+    q.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+}
+
 #[tokio::test]
 async fn the_office_splits_a_target_in_the_page() {
     for db in backends().await {
@@ -96,23 +124,21 @@ async fn the_office_splits_a_target_in_the_page() {
         let v = view(store, jobs.id).await;
         let before = store.assignments_of_target(jobs.id).await.unwrap();
         let audits = store.audit_count().await.unwrap();
-        let short = form(
-            &v,
-            "cumulative",
-            &[("长春市", "150000"), ("吉林市", "79000")],
-        );
+        let short_q = by_population(&v, jobs.quantity.value, -1000, false);
+        let short = form(&v, "cumulative", &pairs(&short_q));
         let p = post_as(&st, &cookie, &uri, &short).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
         assert!(p.body.contains("id=\"quota-error\""), "{}", p.body);
         assert!(p.body.contains("分解值合计"), "{}", p.body);
-        assert!(p.body.contains("value=\"79000\""), "re-filled");
+        assert!(
+            p.body.contains(&format!("value=\"{}\"", short_q[0].1)),
+            "re-filled"
+        );
         assert!(p.body.contains("相差 −1000人"), "{}", p.body);
         // A quota that is not a number is named beside its row.
-        let bad = form(
-            &v,
-            "cumulative",
-            &[("长春市", "十五万"), ("吉林市", "80000")],
-        );
+        let mut bad_q = by_population(&v, jobs.quantity.value, 1000, true);
+        bad_q[0].1 = "十五万".into();
+        let bad = form(&v, "cumulative", &pairs(&bad_q));
         let p = post_as(&st, &cookie, &uri, &bad).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(p.body.contains("class=\"share has-error\""), "{}", p.body);
@@ -124,16 +150,13 @@ async fn the_office_splits_a_target_in_the_page() {
         );
 
         // A split that adds up is saved.
-        let ok = form(
-            &v,
-            "cumulative",
-            &[("长春市", "150000"), ("吉林市", "80000")],
-        );
+        let ok_q = by_population(&v, jobs.quantity.value, 1000, true);
+        let ok = form(&v, "cumulative", &pairs(&ok_q));
         let p = post_as(&st, &cookie, &uri, &ok).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let now = store.assignments_of_target(jobs.id).await.unwrap();
         let quotas: Vec<Decimal> = now.iter().filter_map(|a| a.quota).collect();
-        assert_eq!(quotas.len(), 2, "{}", db.label);
+        assert_eq!(quotas.len(), 9, "{}", db.label);
         assert_eq!(quotas.iter().copied().sum::<Decimal>(), jobs.quantity.value);
         let p = get_as(&st, &cookie, p.location.as_deref().unwrap()).await;
         assert!(p.body.contains("已保存分解"), "{}", p.body);
@@ -143,11 +166,7 @@ async fn the_office_splits_a_target_in_the_page() {
         let p = get_as(&st, &cookie, &format!("{uri}?by=population")).await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.body);
         assert!(p.body.contains("按常住人口"), "{}", p.body);
-        let want = split_by_weights(
-            jobs.quantity.value,
-            &[907, 362, 181, 100, 130, 95, 225, 155, 194],
-        )
-        .unwrap();
+        let want = split_by_weights(jobs.quantity.value, &POPULATION).unwrap();
         assert!(
             p.body.contains(&format!("value=\"{}\"", want[0])),
             "{}",
@@ -193,13 +212,21 @@ async fn a_standard_is_held_everywhere_and_its_kind_is_the_offices_to_say() {
         );
         // Divided, it is refused beside the share, in the rule's words.
         let v = view(store, standard.id).await;
-        let divided = form(&v, "level", &[("长春市", "400"), ("吉林市", "400")]);
+        let divided = form(
+            &v,
+            "level",
+            &pairs(&by_population(&v, standard.quantity.value, 0, false)),
+        );
         let p = post_as(&st, &cookie, &uri, &divided).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(p.body.contains("不分摊"), "{}", p.body);
         assert!(p.body.contains("class=\"share has-error\""));
         // The office says it is a count after all: saved, and audited as a change of the target.
-        let count = form(&v, "cumulative", &[("长春市", "500"), ("吉林市", "300")]);
+        let count = form(
+            &v,
+            "cumulative",
+            &pairs(&by_population(&v, standard.quantity.value, 0, false)),
+        );
         let p = post_as(&st, &cookie, &uri, &count).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         assert_eq!(
@@ -303,13 +330,18 @@ async fn the_split_sheet_goes_to_excel_and_back() {
         assert!(p.body.contains("第4行 A列"), "{}", p.body);
         assert_eq!(store.assignments_of_target(homes.id).await.unwrap(), before);
         // The split rule, by the share's row: 300.5个 is not a whole number.
-        let fraction = sheet(&[("长春市", "499.5"), ("吉林市", "300.5")]);
+        let mut rows = by_population(&v, homes.quantity.value, 0, false);
+        rows[0].1 = format!("{}.5", rows[0].1);
+        rows[1].1 = format!("{}", rows[1].1.parse::<i64>().unwrap() - 1);
+        rows[2].1 = format!("{}.5", rows[2].1);
+        let fraction = sheet(&pairs(&rows));
         let p = upload_sheet(&st, &cookie, &format!("{uri}/sheet"), lead, &fraction).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
         assert!(p.body.contains("第3行 C列"), "{}", p.body);
         assert!(p.body.contains("不是整数"), "{}", p.body);
         // A sum that does not match is named as the sheet's.
-        let short = sheet(&[("长春市", "500"), ("吉林市", "200")]);
+        let rows = by_population(&v, homes.quantity.value, -100, false);
+        let short = sheet(&pairs(&rows));
         let p = upload_sheet(&st, &cookie, &format!("{uri}/sheet"), lead, &short).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
         assert!(p.body.contains("分解值合计"), "{}", p.body);
@@ -321,18 +353,16 @@ async fn the_split_sheet_goes_to_excel_and_back() {
         );
 
         // Filled right, it is saved as a whole.
-        let good = sheet(&[("长春市", "500"), ("吉林市", "300")]);
+        let rows = by_population(&v, homes.quantity.value, 100, true);
+        let good = sheet(&pairs(&rows));
         let p = upload_sheet(&st, &cookie, &format!("{uri}/sheet"), lead, &good).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let now = store.assignments_of_target(homes.id).await.unwrap();
-        let mut quotas: Vec<Decimal> = now.iter().filter_map(|a| a.quota).collect();
-        quotas.sort();
-        assert_eq!(
-            quotas,
-            [Decimal::from(300), Decimal::from(500)],
-            "{}",
-            db.label
-        );
+        let cc = v.regions[0].id;
+        let cc_quota = now.iter().find(|a| a.unit == cc).and_then(|a| a.quota);
+        assert_eq!(cc_quota, Some(rows[0].1.parse().unwrap()), "{}", db.label);
+        let quotas: Decimal = now.iter().filter_map(|a| a.quota).sum();
+        assert_eq!(quotas, homes.quantity.value, "{}", db.label);
         db.finish().await;
     }
 }
