@@ -117,7 +117,10 @@ fn cell_text(d: &calamine::Data) -> Result<Option<String>, String> {
 
 /// A plain number ("1200", "1,200", "0.5"), refusing anything else.
 fn number(s: &str) -> Result<Decimal, String> {
-    let plain: String = s.chars().filter(|c| *c != ',' && *c != ',').collect();
+    let plain: String = s
+        .chars()
+        .filter(|c| !matches!(c, ',' | '\u{FF0C}'))
+        .collect();
     minsheng_domain::quantity::read_plain_decimal(plain.trim())
         .map_err(|e| e.to_string())
         .and_then(|d| {

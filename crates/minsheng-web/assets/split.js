@@ -9,7 +9,7 @@
   var diff = document.getElementById("sum-diff");
   if (!value || !diff || !isFinite(target)) { return; }
   function read(s) {
-    var t = s.trim().replace(/[,,]/g, "");
+    var t = s.trim().replace(/[,\uFF0C]/g, "");
     var f = 1;
     if (t.endsWith("万")) { f = 1e4; t = t.slice(0, -1); } else if (t.endsWith("亿")) { f = 1e8; t = t.slice(0, -1); }
     if (t === "" || !/^-?\d*\.?\d+$/.test(t)) { return null; }

@@ -402,6 +402,12 @@ async fn the_office_decomposes_targets_by_population_and_by_a_sheet() {
             "{}",
             c.source().await.unwrap()
         );
+        c.execute(
+            "document.getElementById('decompose-form').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
         screenshot(&c, "decompose-after-sheet").await;
         // The target page shows the new share.
         c.goto(&site.url(&format!("/targets/{}", homes.id)))
@@ -413,6 +419,12 @@ async fn the_office_decomposes_targets_by_population_and_by_a_sheet() {
             all.contains(&changchun_quota),
             "长春市 holds {changchun_quota}: {row} / {all}"
         );
+        c.execute(
+            "document.getElementById('assignments').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
         screenshot(&c, "target-after-sheet").await;
         // The whole plan at a glance.
         c.goto(&site.url(&format!("/plans/{plan}/decomposition")))
