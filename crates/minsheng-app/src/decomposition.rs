@@ -365,10 +365,24 @@ pub struct DecompositionView {
     /// The units that may lead or partner: everything within the plan's owner, departments
     /// first.
     pub units: Vec<OrgUnit>,
-    /// The plan's other targets, for copying a split: each with whether it has shares.
-    pub others: Vec<(Target, bool)>,
+    /// Other targets whose split may be copied or followed in proportion: this plan's, then
+    /// those of the owner's other plans (last year's), newest first.
+    pub others: Vec<OtherTarget>,
     /// The named weights with data for at least one of [`Self::regions`].
     pub weights: Vec<&'static str>,
+}
+
+/// A target whose split another may follow.
+#[derive(Debug, Clone)]
+pub struct OtherTarget {
+    /// The target.
+    pub target: Target,
+    /// Whether it is split over regions (only then can it be followed).
+    pub split: bool,
+    /// The year of its plan.
+    pub year: i16,
+    /// Whether it is in the same plan.
+    pub same_plan: bool,
 }
 
 /// The decomposition page's data for an account that may decompose targets.
@@ -417,23 +431,39 @@ pub async fn view(
         .cloned()
         .collect();
     units.sort_by_key(|u| (u.kind != UnitKind::Department, u.kind.region_depth(), u.id));
-    let split_targets: HashSet<TargetId> = store
-        .assignments_of_plan(plan_id)
+    // This plan first, then the owner's other plans, newest first (last year's shares).
+    let mut plans: Vec<Plan> = store
+        .plans()
         .await?
         .into_iter()
-        .filter(|a| a.quota.is_some())
-        .map(|a| a.target)
+        .filter(|p| p.owner == plan.owner)
         .collect();
-    let others = store
-        .targets(plan_id)
-        .await?
-        .into_iter()
-        .filter(|t| t.id != id && !t.is_qualitative())
-        .map(|t| {
+    plans.sort_by_key(|p| (p.id != plan_id, std::cmp::Reverse(p.year), p.id));
+    let mut others = Vec::new();
+    for p in &plans {
+        let split_targets: HashSet<TargetId> = store
+            .assignments_of_plan(p.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.quota.is_some())
+            .map(|a| a.target)
+            .collect();
+        for t in store.targets(p.id).await? {
+            if t.id == id || t.is_qualitative() {
+                continue;
+            }
             let split = split_targets.contains(&t.id);
-            (t, split)
-        })
-        .collect();
+            if p.id != plan_id && !split {
+                continue;
+            }
+            others.push(OtherTarget {
+                target: t,
+                split,
+                year: p.year,
+                same_plan: p.id == plan_id,
+            });
+        }
+    }
     let population = store.unit_weights(minsheng_store::POPULATION).await?;
     let weights = if regions.iter().any(|r| population.contains_key(&r.id)) {
         vec![minsheng_store::POPULATION]

@@ -24,7 +24,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minsheng_app::AppError;
 use minsheng_app::decomposition::{
-    self, Decomposition, DecompositionView, PlanDecomposition, Share, SplitState, WeightSource,
+    self, Decomposition, DecompositionView, OtherTarget, PlanDecomposition, Share, SplitState,
+    WeightSource,
 };
 use minsheng_app::split_sheet;
 use minsheng_domain::{
@@ -128,9 +129,16 @@ impl DecomposePage {
         }
     }
 
-    fn other_label(&self, t: &Target) -> String {
-        let phrase: String = t.phrase.chars().take(24).collect();
-        format!("{phrase}({})", t.quantity)
+    fn other_label(&self, o: &OtherTarget) -> String {
+        let phrase: String = o.target.phrase.chars().take(24).collect();
+        let year = if o.same_plan {
+            String::new()
+        } else {
+            self.chrome
+                .lang
+                .pick(format!("{}年:", o.year), format!("{}: ", o.year))
+        };
+        format!("{year}{phrase}({})", o.target.quantity)
     }
 }
 
@@ -252,8 +260,8 @@ async fn page(
             let label =
                 p.v.others
                     .iter()
-                    .find(|(o, _)| o.id == other_id)
-                    .map(|(o, _)| p.other_label(o))
+                    .find(|o| o.target.id == other_id)
+                    .map(|o| p.other_label(o))
                     .ok_or(WebError::NotFound)?;
             Some((WeightSource::Target(other_id), label))
         }

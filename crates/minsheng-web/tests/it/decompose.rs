@@ -31,8 +31,10 @@ async fn demo_office(store: &Store) -> (AppState, String) {
     (st, cookie)
 }
 
+/// The demo's (2023) target whose phrase holds `phrase`.
 async fn target(store: &Store, phrase: &str) -> Target {
-    let plan = queries::plans(store).await.unwrap()[0].id;
+    let plans = queries::plans(store).await.unwrap();
+    let plan = plans.iter().find(|p| p.year == 2023).unwrap().id;
     store
         .targets(plan)
         .await
@@ -363,6 +365,122 @@ async fn the_split_sheet_goes_to_excel_and_back() {
         assert_eq!(cc_quota, Some(rows[0].1.parse().unwrap()), "{}", db.label);
         let quotas: Decimal = now.iter().filter_map(|a| a.quota).sum();
         assert_eq!(quotas, homes.quantity.value, "{}", db.label);
+        db.finish().await;
+    }
+}
+
+/// A new plan starts with nothing split: the status page says so; one target follows last
+/// year's shares, another is split by population in whole numbers (no "9.75家").
+#[tokio::test]
+async fn a_new_plan_is_split_from_nothing() {
+    for db in backends().await {
+        let store = &db.store;
+        let (st, cookie) = demo_office(store).await;
+        let province = store.unit_by_name("吉林省").await.unwrap().unwrap().id;
+        let text = "关于2024年全省民生实事安排的意见\n一、促进就业方面(2项)\n1.城镇新增就业24万人。\n2.新建普惠托育机构39家。\n";
+        let imported = minsheng_app::import::import_plan(
+            store,
+            &Actor::new("office"),
+            text,
+            &minsheng_app::import::ImportOptions {
+                owner: province,
+                kind: PlanKind::Livelihood,
+                status: PlanStatus::Confirmed,
+                default_year: Some(2024),
+            },
+        )
+        .await
+        .unwrap();
+        let new = store.targets(imported.plan).await.unwrap();
+        assert_eq!(new.len(), 2, "{new:?}");
+        let status = format!("/plans/{}/decomposition", imported.plan);
+        let p = get_as(&st, &cookie, &status).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert!(
+            p.body.contains("<b class=\"count-unassigned\">2</b>"),
+            "{}",
+            p.body
+        );
+        assert!(p.body.contains("data-state=\"unassigned\""));
+
+        // 24万人 like last year's 23万人: the same prefectures in the same proportions.
+        let last_year = target(store, "23万人").await;
+        let jobs = &new[0];
+        let uri = format!("/targets/{}/decompose", jobs.id);
+        let p = get_as(&st, &cookie, &uri).await;
+        assert!(
+            p.body.contains("2023年:"),
+            "last year's targets are offered: {}",
+            p.body
+        );
+        let p = get_as(&st, &cookie, &format!("{uri}?like={}", last_year.id)).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert!(p.body.contains("与目标相符"), "{}", p.body);
+        let v = view(store, jobs.id).await;
+        assert!(v.lead.is_none(), "nothing assigned yet");
+        let proposed =
+            decomposition::propose(store, &v, decomposition::WeightSource::Target(last_year.id))
+                .await
+                .unwrap();
+        assert_eq!(proposed.len(), 9);
+        let lead = store
+            .unit_by_name("省人力资源和社会保障厅")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let mut f = vec![
+            ("accrual".to_string(), "cumulative".to_string()),
+            ("lead".to_string(), lead.to_string()),
+        ];
+        for (i, r) in v.regions.iter().enumerate() {
+            let q = proposed.iter().find(|s| s.unit == r.id).unwrap().quota;
+            f.push((format!("q{i}"), q.to_string()));
+        }
+        let body = f
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let p = post_as(&st, &cookie, &uri, &body).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+
+        // 39家 by population: whole numbers only.
+        let homes = &new[1];
+        let p = get_as(
+            &st,
+            &cookie,
+            &format!("/targets/{}/decompose?by=population", homes.id),
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        let values: Vec<&str> = p
+            .body
+            .split("class=\"quota\" value=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        assert_eq!(values.len(), 9, "{}", p.body);
+        assert!(
+            values
+                .iter()
+                .all(|v| v.is_empty() || v.parse::<u32>().is_ok()),
+            "{values:?}"
+        );
+        let sum: u32 = values.iter().filter_map(|v| v.parse::<u32>().ok()).sum();
+        assert_eq!(sum, 39);
+
+        let p = get_as(&st, &cookie, &status).await;
+        assert!(
+            p.body.contains("<b class=\"count-unassigned\">1</b>"),
+            "{}",
+            p.body
+        );
+        assert!(
+            p.body.contains("<b class=\"count-split\">1</b>"),
+            "{}",
+            p.body
+        );
         db.finish().await;
     }
 }
