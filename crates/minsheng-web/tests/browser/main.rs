@@ -289,6 +289,25 @@ async fn the_public_portal_shows_progress_and_nothing_internal() {
     site.db.finish().await;
 }
 
+/// Waits until the browser's address holds `query` (a redirect after a post has arrived).
+async fn arrived(c: &fantoccini::Client, query: &str) {
+    for _ in 0..100 {
+        if c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .is_some_and(|q| q.contains(query))
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!(
+        "never arrived at ?{query}: {}",
+        c.current_url().await.unwrap()
+    );
+}
+
 /// The page's width against the window's: at 375 px nothing may scroll sideways.
 async fn page_width(c: &fantoccini::Client) -> (i64, i64) {
     let v = c
@@ -351,6 +370,14 @@ async fn the_office_decomposes_targets_by_population_and_by_a_sheet() {
         std::env::temp_dir().join(format!("minsheng-split-{}.xlsx", std::process::id()));
     std::fs::write(&sheet_path, book.save_to_buffer().unwrap()).unwrap();
     let changchun_quota = format!("{}个", quotas[0]);
+    let mut bad = rust_xlsxwriter::Workbook::new();
+    let ws = bad.add_worksheet();
+    ws.write_string(2, 0, "长春市").unwrap();
+    ws.write_string(2, 2, "四百").unwrap();
+    let bad_path =
+        std::env::temp_dir().join(format!("minsheng-split-bad-{}.xlsx", std::process::id()));
+    std::fs::write(&bad_path, bad.save_to_buffer().unwrap()).unwrap();
+    let bad_path_kept = bad_path.clone();
     let path = sheet_path.clone();
     with_browser(move |c| async move {
         let site = harness::Site::at(&base);
@@ -388,15 +415,30 @@ async fn the_office_decomposes_targets_by_population_and_by_a_sheet() {
         fill(&c, "#q0", &was).await;
         assert!(text(&c, "#sum-diff").await.contains("与目标相符"));
         click(&c, "#save-split").await;
+        arrived(&c, "notice=saved").await;
         assert!(text(&c, "#notice").await.contains("已保存分解"));
 
         // Another target, split by a filled sheet uploaded back.
         c.goto(&site.url(&format!("/targets/{}/decompose", homes.id)))
             .await
             .unwrap();
+        // A sheet with a word for a number is refused by row and column, nothing saved.
+        let file = c.find(Locator::Id("sheet-file")).await.unwrap();
+        file.send_keys(bad_path.to_str().unwrap()).await.unwrap();
+        click(&c, "#sheet-upload").await;
+        let errors = text(&c, "#sheet-errors").await;
+        assert!(errors.contains("第3行 C列"), "{errors}");
+        c.execute(
+            "document.getElementById('sheet-errors').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "decompose-sheet-refused").await;
         let file = c.find(Locator::Id("sheet-file")).await.unwrap();
         file.send_keys(path.to_str().unwrap()).await.unwrap();
         click(&c, "#sheet-upload").await;
+        arrived(&c, "notice=sheet").await;
         assert!(
             text(&c, "#notice").await.contains("已按上传的分解表保存"),
             "{}",
@@ -450,8 +492,27 @@ async fn the_office_decomposes_targets_by_population_and_by_a_sheet() {
                 "{path}: {scroll} px wide in a {inner} px window"
             );
         }
+        // The tables scroll inside their box, not the page.
+        c.execute(
+            "document.getElementById('split-targets').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "plan-decomposition-375-table").await;
+        c.goto(&site.url(&format!("/targets/{}/decompose", homes.id)))
+            .await
+            .unwrap();
+        c.execute(
+            "document.getElementById('shares').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "decompose-375-shares").await;
     })
     .await;
     let _ = std::fs::remove_file(&sheet_path);
+    let _ = std::fs::remove_file(&bad_path_kept);
     site.db.finish().await;
 }
