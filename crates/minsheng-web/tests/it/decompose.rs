@@ -484,3 +484,29 @@ async fn a_new_plan_is_split_from_nothing() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_decomposition_pages_are_in_one_language_at_a_time() {
+    for db in backends().await {
+        let store = &db.store;
+        let (st, cookie) = demo_office(store).await;
+        let jobs = target(store, "23万人").await;
+        let plan = queries::plans(store).await.unwrap()[0].id;
+        let english = format!("{cookie}; lang=en");
+        for uri in [
+            format!("/targets/{}/decompose", jobs.id),
+            format!("/plans/{plan}/decomposition"),
+        ] {
+            let zh = get_as(&st, &cookie, &uri).await;
+            let en = get_as(&st, &english, &uri).await;
+            assert_eq!(en.status, StatusCode::OK);
+            for (zh_word, en_word) in [("任务分解", "Decomposition"), ("牵头单位", "Lead")]
+            {
+                assert!(zh.body.contains(zh_word), "{uri}: {zh_word}");
+                assert!(en.body.contains(en_word), "{uri}: {en_word}");
+                assert!(!en.body.contains(zh_word), "{uri}: {zh_word} in English");
+            }
+        }
+        db.finish().await;
+    }
+}
