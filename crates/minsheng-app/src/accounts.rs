@@ -297,18 +297,6 @@ pub fn ensure_can_report_for(
     }
 }
 
-/// Refuses unless `account` is the coordinating office's.
-pub fn ensure_office(account: &Account) -> Result<(), AppError> {
-    if account.is_office() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden {
-            what: "执行牵头办公室的操作",
-            what_en: "do what only the coordinating office does",
-        })
-    }
-}
-
 fn check_password(password: &str) -> Result<(), AppError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::Invalid {

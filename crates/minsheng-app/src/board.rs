@@ -19,7 +19,7 @@
 //!
 //! Every write is recorded in the audit log under the account's name.
 
-use crate::accounts::ensure_office;
+use crate::accounts::ensure;
 use crate::coordination::{self, ProblemInput, escalation_target};
 use crate::error::AppError;
 use jiff::Timestamp;
@@ -237,6 +237,9 @@ fn check_addressable(account: &Account, tree: &UnitTree, owner: UnitId) -> Resul
 /// Whether `account` may give `p` a new owner (whatever its status: a resolved problem is
 /// refused later, by name).
 fn may_assign(account: &Account, tree: &UnitTree, p: &Problem) -> bool {
+    if account.may(Action::HandleProblem).is_err() {
+        return false;
+    }
     match (account.role, account.unit) {
         (Role::Office, _) => true,
         (Role::Unit, Some(own)) => {
@@ -252,7 +255,8 @@ fn may_assign(account: &Account, tree: &UnitTree, p: &Problem) -> bool {
 
 /// Whether `account` may resolve `p` (whatever its status).
 fn may_resolve(account: &Account, tree: &UnitTree, p: &Problem) -> bool {
-    account.is_office() || account.can_report_for(tree, p.owner)
+    account.may(Action::HandleProblem).is_ok()
+        && (account.sees_all() || account.can_report_for(tree, p.owner))
 }
 
 /// The unit an account acts as on a problem owned by `owner` (the coordination rules need
@@ -429,6 +433,6 @@ pub async fn escalate(
     account: &Account,
     today: Date,
 ) -> Result<Vec<Escalation>, AppError> {
-    ensure_office(account)?;
+    ensure(account, Action::EscalateProblems)?;
     coordination::escalate_overdue(store, &actor(account), today).await
 }

@@ -17,9 +17,10 @@
 //! therefore kept with LF breaks only ([`normalize_text`]) at both steps, and the plan's
 //! source text is that form.
 
-use crate::accounts::ensure_office;
+use crate::accounts::ensure;
 use crate::error::AppError;
 use crate::import::{ImportOptions, Imported, write_plan};
+use minsheng_domain::Action;
 use minsheng_domain::{
     Account, Actor, Cmp, OrgUnit, PlanId, PlanKind, PlanStatus, UnitId, UnitKind,
 };
@@ -273,7 +274,7 @@ pub async fn owner_choices(
     store: &Store,
     account: &Account,
 ) -> Result<Vec<(OrgUnit, usize)>, AppError> {
-    ensure_office(account)?;
+    ensure(account, Action::EditPlan)?;
     Ok(owners(&store.unit_tree().await?))
 }
 
@@ -310,7 +311,7 @@ pub async fn propose(
     year: &str,
     owner: &str,
 ) -> Result<Proposal, PreviewError> {
-    ensure_office(account)?;
+    ensure(account, Action::EditPlan)?;
     let tree = store.unit_tree().await.map_err(AppError::from)?;
     let text = normalize_text(text);
     let mut errors = check_text(&text);
@@ -358,7 +359,7 @@ pub async fn confirm_plan(
     account: &Account,
     form: IntakeForm,
 ) -> Result<Imported, ConfirmError> {
-    ensure_office(account)?;
+    ensure(account, Action::EditPlan)?;
     let tree = store.unit_tree().await.map_err(AppError::from)?;
     let text = normalize_text(&form.text);
     let text_errors = check_text(&text);
@@ -402,7 +403,7 @@ pub async fn confirm_plan(
 /// Publishes a confirmed plan on the public portal (audited). A draft must be confirmed
 /// first; a published plan stays as it is.
 pub async fn publish_plan(store: &Store, account: &Account, plan: PlanId) -> Result<(), AppError> {
-    ensure_office(account)?;
+    ensure(account, Action::EditPlan)?;
     let p = store.plan(plan).await?;
     match p.status {
         PlanStatus::Confirmed => {}

@@ -22,7 +22,7 @@ pub mod import;
 pub mod intake;
 pub mod overview;
 pub mod portal;
-pub mod queries;
+pub(crate) mod queries;
 pub mod reporting;
 pub mod rollup;
 pub mod split_sheet;

@@ -9,21 +9,21 @@
 //! - whoever may see a unit ([`ensure_can_see`]) reads its filed reports and downloads their
 //!   evidence; a draft is its unit's until it is filed: the office and viewers do not see it
 //!   (it is not found), nor its evidence;
-//! - only the office reviews ([`ensure_office`]); the office and viewers read the queue.
+//! - only the office reviews ([`Action::Review`]); the office and viewers read the queue.
 //!
 //! A refusal of permission is [`AppError::Forbidden`]; a record that does not exist is
 //! [`AppError::NotFound`]. The rules of filing and review themselves are
 //! [`crate::reporting`]'s; this module adds those that depend on the calendar: a report is
 //! for a month of its plan's year that has begun.
 
-use crate::accounts::{ensure_can_report_for, ensure_can_see, ensure_office};
+use crate::accounts::{ensure, ensure_can_report_for, ensure_can_see};
 use crate::error::AppError;
 use crate::reporting::{self, Decision, FileAs, ReportInput};
 use jiff::civil::Date;
 use minsheng_domain::{
-    Account, Actor, Assignment, AssignmentId, Evidence, EvidenceId, OrgUnit, Period, Plan, PlanId,
-    Problem, Records, Reminder, ReminderRule, Report, ReportId, ReportStatus, ReportingRule, Role,
-    TextField, UnitId, UnitTree, check_length,
+    Account, Action, Actor, Assignment, AssignmentId, Evidence, EvidenceId, OrgUnit, Period, Plan,
+    PlanId, Problem, Records, Reminder, ReminderRule, Report, ReportId, ReportStatus,
+    ReportingRule, Role, TextField, UnitId, UnitTree, check_length,
 };
 use minsheng_store::Store;
 pub use minsheng_store::{PlacedAssignment, QueuedReport};
@@ -456,12 +456,7 @@ pub async fn review_queue(
     plan: Option<PlanId>,
     limit: Option<u32>,
 ) -> Result<ReviewQueue, AppError> {
-    if account.role == Role::Unit {
-        return Err(AppError::Forbidden {
-            what: "查看审核队列",
-            what_en: "see the review queue",
-        });
-    }
+    ensure(account, Action::ViewReviewQueue)?;
     if let Some(p) = plan {
         store.plan(p).await?;
     }
@@ -492,7 +487,7 @@ pub async fn review(
     report: ReportId,
     decision: &Decision,
 ) -> Result<(), AppError> {
-    ensure_office(account)?;
+    ensure(account, Action::Review)?;
     if let Decision::Return(reason) = decision {
         check_length(TextField::ReturnReason, reason.trim()).map_err(|e| AppError::Invalid {
             field: "reason".into(),

@@ -119,6 +119,8 @@ pub enum Action {
     ViewDashboard,
     /// The reporting workspace: file, draft and correct reports, attach evidence.
     FileReport,
+    /// Read a filed report, its revisions and its evidence (as far as it sees).
+    ViewReports,
     /// Read the review queue.
     ViewReviewQueue,
     /// Accept or return a filed report.
@@ -131,6 +133,9 @@ pub enum Action {
     ViewProblems,
     /// Raise a problem.
     RaiseProblem,
+    /// Hand a problem on or resolve it (its owner, the region above it, or the office; the
+    /// unit tree decides which problems).
+    HandleProblem,
     /// Escalate overdue problems one level up.
     EscalateProblems,
     /// Read a record's audit trail (as far as it sees).
@@ -139,17 +144,19 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
         Action::FileReport,
+        Action::ViewReports,
         Action::ViewReviewQueue,
         Action::Review,
         Action::EditPlan,
         Action::Decompose,
         Action::ViewProblems,
         Action::RaiseProblem,
+        Action::HandleProblem,
         Action::EscalateProblems,
         Action::ViewAudit,
     ];
@@ -167,6 +174,8 @@ impl Action {
             ),
             Action::ViewProblems => ("查看协调事项", "see the problems"),
             Action::RaiseProblem => ("提出协调事项", "raise problems"),
+            Action::ViewReports => ("查看报告", "see reports"),
+            Action::HandleProblem => ("办理协调事项", "hand on or resolve problems"),
             Action::ViewAudit => ("查看审计记录", "see the audit trail"),
         };
         Refusal { zh, en }
@@ -188,7 +197,10 @@ impl Account {
     pub fn may(&self, action: Action) -> Result<(), Refusal> {
         let allowed = match (self.role, action) {
             // Anyone signed in reads plans, problems and audit trails (as far as it sees).
-            (_, Action::ViewPlans | Action::ViewProblems | Action::ViewAudit) => true,
+            (
+                _,
+                Action::ViewPlans | Action::ViewReports | Action::ViewProblems | Action::ViewAudit,
+            ) => true,
             (Role::Office, Action::BrowsePlans | Action::ViewReviewQueue) => true,
             (Role::Office, Action::ViewDashboard) => true,
             (
@@ -197,6 +209,7 @@ impl Account {
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::RaiseProblem
+                | Action::HandleProblem
                 | Action::EscalateProblems,
             ) => true,
             (Role::Office, Action::FileReport) => false,
@@ -209,9 +222,12 @@ impl Account {
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::RaiseProblem
+                | Action::HandleProblem
                 | Action::EscalateProblems,
             ) => false,
-            (Role::Unit, Action::FileReport | Action::RaiseProblem) => self.unit.is_some(),
+            (Role::Unit, Action::FileReport | Action::RaiseProblem | Action::HandleProblem) => {
+                self.unit.is_some()
+            }
             (
                 Role::Unit,
                 Action::BrowsePlans
@@ -331,12 +347,14 @@ mod tests {
                     ViewPlans,
                     BrowsePlans,
                     ViewDashboard,
+                    ViewReports,
                     ViewReviewQueue,
                     Review,
                     EditPlan,
                     Decompose,
                     ViewProblems,
                     RaiseProblem,
+                    HandleProblem,
                     EscalateProblems,
                     ViewAudit,
                 ],
@@ -344,11 +362,20 @@ mod tests {
                     ViewPlans,
                     BrowsePlans,
                     ViewDashboard,
+                    ViewReports,
                     ViewReviewQueue,
                     ViewProblems,
                     ViewAudit,
                 ],
-                Role::Unit => &[ViewPlans, FileReport, ViewProblems, RaiseProblem, ViewAudit],
+                Role::Unit => &[
+                    ViewPlans,
+                    FileReport,
+                    ViewReports,
+                    ViewProblems,
+                    RaiseProblem,
+                    HandleProblem,
+                    ViewAudit,
+                ],
             };
             let unit = (role == Role::Unit).then_some(2);
             assert_eq!(may(&acct(role, unit)), expected, "{role:?}");

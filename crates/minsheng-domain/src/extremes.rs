@@ -5,7 +5,7 @@
 
 use crate::assignment::Assignment;
 use crate::fixtures::{accepted, assignment, p, target};
-use crate::quantity::{Cmp, format_zh, format_zh_rounded};
+use crate::quantity::{Cmp, format_en, format_zh};
 use crate::schedule::{PointSchedule, Schedule};
 use crate::{
     Goal, SchedulePoint, Thresholds, assess, check_split, completion, forecast, roll_up_target,
@@ -90,7 +90,7 @@ proptest! {
             let _ = completion(&goal, *v, th.approx_tolerance());
             let _ = schedule_gap(&goal, *v, point);
             let _ = format_zh(*v);
-            let _ = format_zh_rounded(*v);
+            let _ = format_en(*v);
         }
         let _ = forecast(&goal, &history, th.approx_tolerance());
         let _ = check_split(&t, &quotas, th.approx_tolerance());

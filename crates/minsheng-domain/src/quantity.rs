@@ -266,9 +266,38 @@ pub fn saturating_sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
         .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v))
 }
 
-/// Formats a value with 万 / 亿 / 万亿 where that is how it would be written:
-/// 230000 → "23万", 16000 → "1.6万", 35000000000 → "350亿", 800 → "800", 1.3 → "1.3".
+/// A value rounded half away from zero to at most `dp` decimals, trailing zeros dropped.
+fn rounded(value: Decimal, dp: u32) -> Decimal {
+    value
+        .round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+}
+
+/// Formats a value as Chinese officials write it, the one rule every page, bulletin and
+/// table follows: 万, 亿 and 万亿 with at most two decimals (230000 → "23万", 26917 →
+/// "2.69万", 35000000000 → "350亿"), plain numbers under 1万 (800 → "800"), fractions to at
+/// most two decimals (66.666… → "66.67", 1.30 → "1.3"). A value's exact digits are the
+/// store's and the forms'; see [`format_zh_exact`].
 pub fn format_zh(value: Decimal) -> String {
+    let scales: [(i64, &str); 3] = [
+        (1_000_000_000_000, "万亿"),
+        (100_000_000, "亿"),
+        (10_000, "万"),
+    ];
+    let plain = rounded(value, 2);
+    for (scale, word) in scales {
+        let scale = Decimal::from(scale);
+        if plain.abs() >= scale {
+            return format!("{}{word}", rounded(value / scale, 2));
+        }
+    }
+    plain.to_string()
+}
+
+/// Formats a value with 万 / 亿 / 万亿 only where that keeps every digit (12345 → "1.2345万",
+/// 1234567.5 → "1234567.5"): for messages that must show the exact figure, such as the
+/// difference a split is refused for.
+pub fn format_zh_exact(value: Decimal) -> String {
     let abs = value.abs();
     let scales: [(i64, &str); 3] = [
         (1_000_000_000_000, "万亿"),
@@ -288,19 +317,96 @@ pub fn format_zh(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
-/// A figure for a person reading a table: [`format_zh`] of the value rounded to at most two
-/// decimals of its 万 or 亿 (153333.33 → "15.33万", 2138538.9 → "213.85万"), or to two
-/// decimals below 1万 (66.666… → "66.67").
-pub fn format_zh_rounded(value: Decimal) -> String {
-    let step = if value.abs() >= Decimal::from(100_000_000) {
-        Decimal::from(1_000_000)
-    } else if value.abs() >= Decimal::from(10_000) {
-        Decimal::ONE_HUNDRED
+/// Formats a value as English writes it: thousands separators under a million ("230,000",
+/// "1,234.5"), then words with at most two decimals ("2.3 million", "35 billion",
+/// "1.1 trillion"); fractions to at most two decimals.
+pub fn format_en(value: Decimal) -> String {
+    let scales: [(i64, &str); 3] = [
+        (1_000_000_000_000, "trillion"),
+        (1_000_000_000, "billion"),
+        (1_000_000, "million"),
+    ];
+    let plain = rounded(value, 2);
+    for (scale, word) in scales {
+        let scale = Decimal::from(scale);
+        if plain.abs() >= scale {
+            return format!("{} {word}", rounded(value / scale, 2));
+        }
+    }
+    let text = plain.abs().to_string();
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if plain.is_sign_negative() && !plain.is_zero() {
+        "-"
     } else {
-        Decimal::new(1, 2)
+        ""
     };
-    // A value within a step of `Decimal::MAX` cannot be rounded up: shown as it is.
-    format_zh((value / step).round().checked_mul(step).unwrap_or(value))
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A unit's English name, written after the number ("230,000 people", "120 km"); `""` for a
+/// Chinese measure word that only counts (个, 家, 座, 处, 所…), so that the number stands
+/// alone; `None` for a unit with no English name here, which is then shown as written.
+pub fn unit_en(unit: &str) -> Option<&'static str> {
+    Some(match unit {
+        "人" | "名" | "位" => "people",
+        "人次" => "person-times",
+        "户" => "households",
+        "元" => "yuan",
+        "%" => "%",
+        "‰" => "‰",
+        "百分点" => "percentage points",
+        "倍" => "times",
+        "公里" => "km",
+        "米" => "m",
+        "平方公里" => "km²",
+        "平方米" => "m²",
+        "亩" => "mu",
+        "吨" => "tonnes",
+        "千瓦" => "kW",
+        "千瓦时" => "kWh",
+        "年" => "years",
+        "个月" => "months",
+        "天" | "日" => "days",
+        "工作日" => "working days",
+        "小时" => "hours",
+        "分钟" => "minutes",
+        "次" | "场次" | "场" => "times",
+        "床" | "张" => "beds",
+        "辆" => "vehicles",
+        "个" | "家" | "座" | "处" | "条" | "所" | "款" | "套" | "台" | "间" | "盏" | "片"
+        | "部" | "册" | "例" | "项" | "件" | "批" | "栋" | "支" | "只" | "株" | "棵" | "口"
+        | "" => "",
+        _ => return None,
+    })
+}
+
+/// A figure with its unit for a Chinese page: "23万人", "2.69万元", "95%".
+pub fn show_zh(value: Decimal, unit: &str) -> String {
+    format!("{}{unit}", format_zh(value))
+}
+
+/// A figure with its unit for an English page: "230,000 people", "26,917 yuan", "95%",
+/// "12 (座)" for a unit with no English name.
+pub fn show_en(value: Decimal, unit: &str) -> String {
+    let n = format_en(value);
+    match unit_en(unit) {
+        Some("") => n,
+        Some(u @ ("%" | "‰")) => format!("{n}{u}"),
+        Some(u) => format!("{n} {u}"),
+        None => format!("{n} {unit}"),
+    }
 }
 
 #[cfg(test)]
@@ -319,20 +425,36 @@ mod tests {
         assert_eq!(format_zh(d("1100000000000")), "1.1万亿");
         assert_eq!(format_zh(d("800")), "800");
         assert_eq!(format_zh(d("1.30")), "1.3");
-        assert_eq!(format_zh(d("12345")), "1.2345万");
-        assert_eq!(format_zh(d("123456")), "12.3456万");
-        assert_eq!(format_zh(d("1234567")), "123.4567万");
-        assert_eq!(format_zh(d("12345678")), "1234.5678万");
-        assert_eq!(format_zh(d("1234567.5")), "1234567.5");
+        // At most two decimals of 万 or 亿, rounded half away from zero.
+        assert_eq!(format_zh(d("26917")), "2.69万");
+        assert_eq!(format_zh(d("12345")), "1.23万");
+        assert_eq!(format_zh(d("12355")), "1.24万");
+        assert_eq!(format_zh(d("1234567.5")), "123.46万");
+        assert_eq!(format_zh(d("153333.333333")), "15.33万");
+        assert_eq!(format_zh(d("66.6666666")), "66.67");
+        assert_eq!(format_zh(d("1234567890.5")), "12.35亿");
+        assert_eq!(format_zh(d("9999.996")), "1万");
+        assert_eq!(format_zh(d("-26917")), "-2.69万");
+        // Where every digit must show.
+        assert_eq!(format_zh_exact(d("12345")), "1.2345万");
+        assert_eq!(format_zh_exact(d("1234567.5")), "1234567.5");
     }
 
     #[test]
-    fn rounds_for_reading() {
-        assert_eq!(format_zh_rounded(d("153333.333333")), "15.33万");
-        assert_eq!(format_zh_rounded(d("66.6666666")), "66.67");
-        assert_eq!(format_zh_rounded(d("1234567890.5")), "12.35亿");
-        assert_eq!(format_zh_rounded(d("230000")), "23万");
-        assert_eq!(format_zh_rounded(d("1.2")), "1.2");
+    fn formats_as_english_writes() {
+        assert_eq!(format_en(d("230000")), "230,000");
+        assert_eq!(format_en(d("1234.5")), "1,234.5");
+        assert_eq!(format_en(d("999")), "999");
+        assert_eq!(format_en(d("66.6666")), "66.67");
+        assert_eq!(format_en(d("-1234567")), "-1.23 million");
+        assert_eq!(format_en(d("35000000000")), "35 billion");
+        assert_eq!(format_en(d("1100000000000")), "1.1 trillion");
+        assert_eq!(format_en(d("-0.001")), "0");
+        assert_eq!(show_en(d("230000"), "人"), "230,000 people");
+        assert_eq!(show_en(d("95"), "%"), "95%");
+        assert_eq!(show_en(d("17"), "座"), "17");
+        assert_eq!(show_en(d("3"), "吨标煤"), "3 吨标煤");
+        assert_eq!(show_zh(d("26917"), "人"), "2.69万人");
     }
 
     #[test]
@@ -401,7 +523,8 @@ mod tests {
     fn the_largest_decimal_formats_without_overflow() {
         for v in [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28)] {
             assert!(!format_zh(v).is_empty());
-            assert!(!format_zh_rounded(v).is_empty());
+            assert!(!format_zh_exact(v).is_empty());
+            assert!(!format_en(v).is_empty());
         }
         assert_eq!(saturating_sum([Decimal::MAX, Decimal::ONE]), Decimal::MAX);
     }

@@ -853,176 +853,291 @@ pub fn split_cells(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
     cells
 }
 
-/// Reads the outline of `text`.
+/// Reads the outline of `text`, in four phases: every line classified ([`Lines::read`]),
+/// the levels decided from the markers' counts ([`Levels::decide`]), the lines that the
+/// levels make special marked ([`Marks::find`]), then one walk that places each line in a
+/// section, an item, the preamble or the loose text ([`Walk`]).
 #[must_use]
 pub fn read(text: &str) -> Outline {
-    let mut spans = lines(text);
-    let mut classes: Vec<Line> = spans.iter().map(|&s| classify(text, s)).collect();
-    let mut inline_piece = vec![false; spans.len()];
+    let lines = Lines::read(text);
+    let levels = Levels::decide(&lines.classes);
+    let marks = Marks::find(text, &lines, &levels);
+    let mut walk = Walk::new(text, &lines, &levels, &marks);
+    for idx in 0..lines.spans.len() {
+        walk.line(idx);
+    }
+    walk.finish()
+}
 
-    // No line starts with a marker: the list may stand inline, in one paragraph.
-    if !classes
-        .iter()
-        .any(|c| matches!(c, Line::Marker { .. } | Line::Shi { .. } | Line::Header))
-    {
-        let (split, pieces) = split_inline(text, spans);
-        spans = split;
-        inline_piece = pieces;
-        classes = spans.iter().map(|&s| classify(text, s)).collect();
-    }
-    // "一是…二是…" is the outline only when nothing else is numbered.
-    let numbered = classes.iter().any(|c| matches!(c, Line::Marker { .. }));
-    for c in &mut classes {
-        if let Line::Shi { no, content } = *c {
-            *c = if numbered {
-                Line::Plain
-            } else {
-                Line::Marker {
-                    kind: Kind::Chinese,
-                    no,
-                    content,
-                }
-            };
-        }
-    }
-    // A number alone on its line ("01", or "1" after a complete line) is an item marker
-    // when there is no table and such numbers run in order.
-    if !classes.iter().any(|c| matches!(c, Line::Header)) {
-        bare_markers(text, &spans, &mut classes);
-    }
-    let repeated = repeated_lines(text, &spans, &classes);
+/// Phase 1: the non-blank lines with what each is.
+struct Lines {
+    spans: Vec<Span>,
+    classes: Vec<Line>,
+    /// Whether a line is a piece cut out of one paragraph that held the list inline.
+    inline_piece: Vec<bool>,
+}
 
-    // Decide the levels.
-    let mut counts = [0usize; 5];
-    for c in &classes {
-        if let Line::Marker { kind, .. } = c {
-            counts[*kind as usize] += 1;
-        }
-    }
-    let has_table = classes.iter().any(|c| matches!(c, Line::Header))
-        && classes
+impl Lines {
+    fn read(text: &str) -> Lines {
+        let mut spans = lines(text);
+        let mut classes: Vec<Line> = spans.iter().map(|&s| classify(text, s)).collect();
+        let mut inline_piece = vec![false; spans.len()];
+
+        // No line starts with a marker: the list may stand inline, in one paragraph.
+        if !classes
             .iter()
-            .filter(|c| matches!(c, Line::Row { .. }))
-            .count()
-            >= 1;
-    let mut item_kind: Option<Kind> = None;
-    for k in [Kind::ParenChinese, Kind::Arabic, Kind::ParenArabic] {
-        if counts[k as usize] > 0
-            && item_kind.is_none_or(|ik| counts[k as usize] > counts[ik as usize])
+            .any(|c| matches!(c, Line::Marker { .. } | Line::Shi { .. } | Line::Header))
         {
-            item_kind = Some(k);
+            let (split, pieces) = split_inline(text, spans);
+            spans = split;
+            inline_piece = pieces;
+            classes = spans.iter().map(|&s| classify(text, s)).collect();
+        }
+        // "一是…二是…" is the outline only when nothing else is numbered.
+        let numbered = classes.iter().any(|c| matches!(c, Line::Marker { .. }));
+        for c in &mut classes {
+            if let Line::Shi { no, content } = *c {
+                *c = if numbered {
+                    Line::Plain
+                } else {
+                    Line::Marker {
+                        kind: Kind::Chinese,
+                        no,
+                        content,
+                    }
+                };
+            }
+        }
+        // A number alone on its line ("01", or "1" after a complete line) is an item marker
+        // when there is no table and such numbers run in order.
+        if !classes.iter().any(|c| matches!(c, Line::Header)) {
+            bare_markers(text, &spans, &mut classes);
+        }
+        Lines {
+            spans,
+            classes,
+            inline_piece,
         }
     }
-    if item_kind.is_none() && counts[Kind::Circled as usize] > 0 {
-        item_kind = Some(Kind::Circled);
-    }
-    // (一) headings above numbered items are sections when 一、 is absent.
-    if item_kind == Some(Kind::ParenChinese)
-        && counts[Kind::Chinese as usize] == 0
-        && counts[Kind::Arabic as usize] >= 2
-    {
-        item_kind = Some(Kind::Arabic);
-    }
-    let mut heading_items = false;
-    if item_kind.is_none() && counts[Kind::Chinese as usize] > 0 && !has_table {
-        item_kind = Some(Kind::Chinese);
-        heading_items = true;
-    }
-    let section_kind = match item_kind {
-        Some(ik) if !heading_items => KINDS
-            .iter()
-            .copied()
-            .find(|&k| k < ik && counts[k as usize] > 0),
-        _ => None,
-    }
-    .or(if has_table && counts[Kind::Chinese as usize] > 0 {
-        Some(Kind::Chinese)
-    } else {
-        None
-    });
+}
 
-    // Items that are one line each, each followed at once by the next ("一、…;\n二、…;"),
-    // take no body paragraphs: what follows the last is closing text.
-    let one_liners = one_line_items(&classes, item_kind);
-    // Items that take body paragraphs: headings that are themselves the items.
-    let bodies = !one_liners
-        && (heading_items || (item_kind == Some(Kind::ParenChinese) && section_kind.is_none()));
+/// Phase 2: which marker kind numbers the items, which the sections, and how items take
+/// their text.
+struct Levels {
+    item_kind: Option<Kind>,
+    section_kind: Option<Kind>,
+    /// The 一、 headings are themselves the items.
+    heading_items: bool,
+    has_table: bool,
+    /// Items of one line each, each followed at once by the next: they take no body.
+    one_liners: bool,
+    /// Items take the paragraphs below them as their body.
+    bodies: bool,
+}
 
-    // Headings without an ordinal ("就业创业" above "1.…"), when there are no numbered ones.
-    let unnumbered: Vec<bool> = if section_kind.is_none() && !heading_items && !has_table {
-        let marks: Vec<bool> = (0..spans.len())
-            .map(|k| is_bare_heading(text, &spans, &classes, k, item_kind))
-            .collect();
-        if marks.iter().filter(|&&m| m).count() >= 2 {
-            marks
+impl Levels {
+    fn decide(classes: &[Line]) -> Levels {
+        let mut counts = [0usize; 5];
+        for c in classes {
+            if let Line::Marker { kind, .. } = c {
+                counts[*kind as usize] += 1;
+            }
+        }
+        let has_table = classes.iter().any(|c| matches!(c, Line::Header))
+            && classes
+                .iter()
+                .filter(|c| matches!(c, Line::Row { .. }))
+                .count()
+                >= 1;
+        let mut item_kind: Option<Kind> = None;
+        for k in [Kind::ParenChinese, Kind::Arabic, Kind::ParenArabic] {
+            if counts[k as usize] > 0
+                && item_kind.is_none_or(|ik| counts[k as usize] > counts[ik as usize])
+            {
+                item_kind = Some(k);
+            }
+        }
+        if item_kind.is_none() && counts[Kind::Circled as usize] > 0 {
+            item_kind = Some(Kind::Circled);
+        }
+        // (一) headings above numbered items are sections when 一、 is absent.
+        if item_kind == Some(Kind::ParenChinese)
+            && counts[Kind::Chinese as usize] == 0
+            && counts[Kind::Arabic as usize] >= 2
+        {
+            item_kind = Some(Kind::Arabic);
+        }
+        let mut heading_items = false;
+        if item_kind.is_none() && counts[Kind::Chinese as usize] > 0 && !has_table {
+            item_kind = Some(Kind::Chinese);
+            heading_items = true;
+        }
+        let section_kind = match item_kind {
+            Some(ik) if !heading_items => KINDS
+                .iter()
+                .copied()
+                .find(|&k| k < ik && counts[k as usize] > 0),
+            _ => None,
+        }
+        .or(if has_table && counts[Kind::Chinese as usize] > 0 {
+            Some(Kind::Chinese)
         } else {
-            Vec::new()
-        }
-    } else {
-        Vec::new()
-    };
+            None
+        });
 
-    // A section whose heading is followed by text and no numbered item before the next
-    // heading holds that text as its one item ("一、就业\n城镇新增就业5万人。").
-    let mut sole_item_ahead = vec![false; spans.len()];
-    if section_kind.is_some() && !heading_items && !has_table {
-        let mut next_is_heading = true;
-        for k in (0..spans.len()).rev() {
-            sole_item_ahead[k] = next_is_heading;
-            match classes[k] {
-                Line::Marker { kind, .. } if Some(kind) == section_kind => next_is_heading = true,
-                Line::Marker { .. } | Line::Row { .. } | Line::Header => next_is_heading = false,
-                _ => {}
+        // Items that are one line each, each followed at once by the next ("一、…;\n二、…;"),
+        // take no body paragraphs: what follows the last is closing text.
+        let one_liners = one_line_items(classes, item_kind);
+        // Items that take body paragraphs: headings that are themselves the items.
+        let bodies = !one_liners
+            && (heading_items || (item_kind == Some(Kind::ParenChinese) && section_kind.is_none()));
+        Levels {
+            item_kind,
+            section_kind,
+            heading_items,
+            has_table,
+            one_liners,
+            bodies,
+        }
+    }
+}
+
+/// Phase 3: lines the levels make special, by index.
+struct Marks {
+    /// A banner repeated through the pages, or an ordinal left alone by a cut.
+    repeated: Vec<bool>,
+    /// Headings without an ordinal ("就业创业" above "1.…"), when there are no numbered ones.
+    unnumbered: Vec<bool>,
+    /// Lines after which no numbered item comes before the next section heading.
+    sole_item_ahead: Vec<bool>,
+}
+
+impl Marks {
+    fn find(text: &str, lines: &Lines, levels: &Levels) -> Marks {
+        let (spans, classes) = (&lines.spans, &lines.classes);
+        let repeated = repeated_lines(text, spans, classes);
+        let unnumbered: Vec<bool> =
+            if levels.section_kind.is_none() && !levels.heading_items && !levels.has_table {
+                let marks: Vec<bool> = (0..spans.len())
+                    .map(|k| is_bare_heading(text, spans, classes, k, levels.item_kind))
+                    .collect();
+                if marks.iter().filter(|&&m| m).count() >= 2 {
+                    marks
+                } else {
+                    Vec::new()
+                }
+            } else {
+                Vec::new()
+            };
+
+        // A section whose heading is followed by text and no numbered item before the next
+        // heading holds that text as its one item ("一、就业\n城镇新增就业5万人。").
+        let mut sole_item_ahead = vec![false; spans.len()];
+        if levels.section_kind.is_some() && !levels.heading_items && !levels.has_table {
+            let mut next_is_heading = true;
+            for k in (0..spans.len()).rev() {
+                sole_item_ahead[k] = next_is_heading;
+                match classes[k] {
+                    Line::Marker { kind, .. } if Some(kind) == levels.section_kind => {
+                        next_is_heading = true;
+                    }
+                    Line::Marker { .. } | Line::Row { .. } | Line::Header => {
+                        next_is_heading = false;
+                    }
+                    _ => {}
+                }
             }
+        }
+        Marks {
+            repeated,
+            unnumbered,
+            sole_item_ahead,
+        }
+    }
+}
+
+/// Phase 4: the walk over the lines, with what it has read so far.
+struct Walk<'a> {
+    text: &'a str,
+    lines: &'a Lines,
+    levels: &'a Levels,
+    marks: &'a Marks,
+    out: Outline,
+    /// The item being read.
+    cur: Option<ItemDraft>,
+    /// The body has begun (a heading, an item or a table header was seen).
+    started: bool,
+    /// The current item takes the next line.
+    open: bool,
+    /// Table rows with one cell per line.
+    cell_mode: bool,
+    header_names: Vec<String>,
+    reading_header: bool,
+    last_line: Option<Span>,
+    takes_body: bool,
+    /// Inside "附件:1.…\n2.…", a list of attachments.
+    attachment_list: bool,
+}
+
+impl<'a> Walk<'a> {
+    fn new(text: &'a str, lines: &'a Lines, levels: &'a Levels, marks: &'a Marks) -> Walk<'a> {
+        Walk {
+            text,
+            lines,
+            levels,
+            marks,
+            out: Outline {
+                heading_items: levels.heading_items,
+                ..Outline::default()
+            },
+            cur: None,
+            started: false,
+            open: false,
+            cell_mode: false,
+            header_names: Vec::new(),
+            reading_header: false,
+            last_line: None,
+            takes_body: true,
+            attachment_list: false,
         }
     }
 
-    let mut out = Outline {
-        heading_items,
-        ..Outline::default()
-    };
-    let mut started = false;
-    let mut cur: Option<ItemDraft> = None;
-    let mut open = false;
-    let mut cell_mode = false;
-    let mut header_names: Vec<String> = Vec::new();
-    let mut reading_header = false;
-    let mut last_line: Option<Span> = None;
-    let mut takes_body = true;
-
-    fn flush(out: &mut Outline, cur: &mut Option<ItemDraft>) {
-        if let Some(item) = cur.take() {
-            if out.sections.is_empty() {
-                out.sections.push(SectionDraft {
-                    no: 1,
-                    ..SectionDraft::default()
-                });
-            }
-            if let Some(sec) = out.sections.last_mut() {
-                sec.items.push(item);
-            }
+    /// Places line `idx`.
+    fn line(&mut self, idx: usize) {
+        let span = self.lines.spans[idx];
+        let class = self.lines.classes[idx];
+        if self.skipped(idx, span, class) || self.header(span, class) {
+            return;
+        }
+        if self.place(idx, span, class) {
+            self.last_line = Some(span);
         }
     }
 
-    let mut attachment_list = false;
-    for (idx, (&span, &class)) in spans.iter().zip(&classes).enumerate() {
+    /// Page numbers, banners and attachment lists: not the plan's text. True when the line
+    /// is done with.
+    fn skipped(&mut self, idx: usize, span: Span, class: Line) -> bool {
+        let text = self.text;
         // Page numbers left by PDF extraction ("3", "— 3 —", "第3页") are not text.
-        if !cell_mode
+        if !self.cell_mode
             && !matches!(class, Line::Marker { .. })
             && is_page_number(&text[span.start..span.end])
         {
-            continue;
+            return true;
         }
         // A banner repeated through the page, or a line that is only an ordinal left
         // by a cut ("十"), is not text once the body has begun.
-        if started && !cell_mode && (repeated.get(idx).copied().unwrap_or(false)) {
-            continue;
+        if self.started
+            && !self.cell_mode
+            && (self.marks.repeated.get(idx).copied().unwrap_or(false))
+        {
+            return true;
         }
         // "附件:1.…\n2.…": a list of attachments, not items.
         let line = &text[span.start..span.end];
         if line.starts_with("附件") && line.contains([':', '：']) {
-            attachment_list = true;
-        } else if attachment_list
+            self.attachment_list = true;
+        } else if self.attachment_list
             && matches!(
                 class,
                 Line::Marker {
@@ -1033,18 +1148,25 @@ pub fn read(text: &str) -> Outline {
             && line.chars().count() < 40
             && !ends_item(text, span)
         {
-            if started {
-                out.loose.push(span);
+            if self.started {
+                self.out.loose.push(span);
             } else {
-                out.preamble.push(span);
+                self.out.preamble.push(span);
             }
-            continue;
+            return true;
         } else {
-            attachment_list = false;
+            self.attachment_list = false;
         }
+        false
+    }
+
+    /// A table's header and the column names that go on below it. True when the line
+    /// was one.
+    fn header(&mut self, span: Span, class: Line) -> bool {
+        let text = self.text;
         if class == Line::Header {
-            flush(&mut out, &mut cur);
-            started = true;
+            self.flush();
+            self.started = true;
             let line = &text[span.start..span.end];
             if line.contains('|') || line.contains('｜') || line.contains('\t') {
                 let cells = split_cells(text, &[span]);
@@ -1055,117 +1177,119 @@ pub fn read(text: &str) -> Outline {
                     .map(|c| c.iter().map(|s| squeeze(&text[s.start..s.end])).collect())
                     .collect();
                 // Column names may go on over the next lines ("项目名称 |" one per line).
-                header_names = names;
-                cell_mode = false;
-                reading_header = true;
+                self.header_names = names;
+                self.cell_mode = false;
+                self.reading_header = true;
             } else {
-                cell_mode = true;
-                reading_header = true;
-                header_names.clear();
+                self.cell_mode = true;
+                self.reading_header = true;
+                self.header_names.clear();
             }
-            continue;
+            return true;
         }
-        if reading_header {
-            if matches!(class, Line::Row { .. }) {
-                reading_header = false;
-                out.columns = Some(header_columns(&header_names));
-            } else {
-                if cell_mode {
-                    header_names.push(squeeze(&text[span.start..span.end]));
-                } else {
-                    for cell in split_cells(text, &[span]) {
-                        let name: String = cell
-                            .iter()
-                            .map(|s| squeeze(&text[s.start..s.end]))
-                            .collect();
-                        if !name.is_empty()
-                            && !name.chars().all(|c| matches!(c, '-' | ':' | '=' | '—'))
-                        {
-                            header_names.push(name);
-                        }
-                    }
+        if !self.reading_header {
+            return false;
+        }
+        if matches!(class, Line::Row { .. }) {
+            self.reading_header = false;
+            self.out.columns = Some(header_columns(&self.header_names));
+            return false;
+        }
+        if self.cell_mode {
+            self.header_names.push(squeeze(&text[span.start..span.end]));
+        } else {
+            for cell in split_cells(text, &[span]) {
+                let name: String = cell
+                    .iter()
+                    .map(|s| squeeze(&text[s.start..s.end]))
+                    .collect();
+                if !name.is_empty() && !name.chars().all(|c| matches!(c, '-' | ':' | '=' | '—')) {
+                    self.header_names.push(name);
                 }
-                continue;
             }
         }
+        true
+    }
+
+    /// Puts the line in its place. False for a number inside a table cell, which is not a
+    /// line of its own.
+    fn place(&mut self, idx: usize, span: Span, class: Line) -> bool {
+        let text = self.text;
+        let levels = self.levels;
         match class {
-            Line::Row { no, content } if out.columns.is_some() => {
-                let expected = cur.as_ref().map_or(1, |c| c.no + 1);
-                let incomplete = cur.as_ref().is_some_and(|c| {
+            Line::Row { no, content } if self.out.columns.is_some() => {
+                let expected = self.cur.as_ref().map_or(1, |c| c.no + 1);
+                let cell_mode = self.cell_mode;
+                let columns = self.out.columns.as_ref().map_or(0, |k| k.count);
+                let incomplete = self.cur.as_ref().is_some_and(|c| {
                     let have = if cell_mode {
                         c.body.len()
                     } else {
                         split_cells(text, &c.body).len()
                     };
-                    have < out.columns.as_ref().map_or(0, |k| k.count)
+                    have < columns
                 });
-                if cur.is_some() && no != expected && (cell_mode || incomplete) {
+                if self.cur.is_some() && no != expected && (cell_mode || incomplete) {
                     // A number inside a cell, not a new row.
-                    if let Some(c) = cur.as_mut() {
+                    if let Some(c) = self.cur.as_mut() {
                         c.body.push(span);
                     }
-                    continue;
+                    return false;
                 }
-                flush(&mut out, &mut cur);
-                started = true;
-                let body = if content < span.end {
-                    vec![Span {
-                        start: content,
-                        end: span.end,
-                    }]
-                } else {
-                    Vec::new()
-                };
-                cur = Some(ItemDraft {
+                self.flush();
+                self.started = true;
+                self.cur = Some(ItemDraft {
                     no,
                     start: span.start,
-                    body,
+                    body: body_after(content, span),
                     ..ItemDraft::default()
                 });
-                open = true;
+                self.open = true;
             }
             Line::Plain
-                if cur.is_none()
-                    && sole_item_ahead[idx]
-                    && out
+                if self.cur.is_none()
+                    && self.marks.sole_item_ahead[idx]
+                    && self
+                        .out
                         .sections
                         .last()
                         .is_some_and(|s| s.heading.is_some() && s.items.is_empty())
                     && !is_closing(&text[span.start..span.end]) =>
             {
-                let no = out
+                let no = self
+                    .out
                     .sections
                     .iter()
                     .rev()
                     .find_map(|s| s.items.last())
                     .map_or(1, |i| i.no + 1);
-                cur = Some(ItemDraft {
+                self.cur = Some(ItemDraft {
                     no,
                     start: span.start,
                     body: vec![span],
                     terminated: ends_item(text, span),
                     ..ItemDraft::default()
                 });
-                open = !ends_item(text, span);
-                takes_body = false;
+                self.open = !ends_item(text, span);
+                self.takes_body = false;
             }
-            Line::Plain if unnumbered.get(idx).copied().unwrap_or(false) => {
-                flush(&mut out, &mut cur);
-                started = true;
+            Line::Plain if self.marks.unnumbered.get(idx).copied().unwrap_or(false) => {
+                self.flush();
+                self.started = true;
                 let title = squeeze(&text[span.start..span.end])
                     .trim_end_matches(|c: char| matches!(fold(c), ':'))
                     .to_string();
-                out.sections.push(SectionDraft {
-                    no: u32::try_from(out.sections.len() + 1).unwrap_or(u32::MAX),
+                self.out.sections.push(SectionDraft {
+                    no: u32::try_from(self.out.sections.len() + 1).unwrap_or(u32::MAX),
                     title: Some(title),
                     heading: Some(span),
                     ..SectionDraft::default()
                 });
-                open = false;
+                self.open = false;
             }
-            Line::Marker { kind, no, content } if Some(kind) == section_kind => {
-                flush(&mut out, &mut cur);
-                started = true;
+            Line::Marker { kind, no, content } if Some(kind) == levels.section_kind => {
+                self.flush();
+                self.started = true;
                 let (title, declared, count_span) = heading(
                     text,
                     Span {
@@ -1173,7 +1297,7 @@ pub fn read(text: &str) -> Outline {
                         end: span.end,
                     },
                 );
-                out.sections.push(SectionDraft {
+                self.out.sections.push(SectionDraft {
                     no,
                     title,
                     declared_items: declared,
@@ -1181,105 +1305,136 @@ pub fn read(text: &str) -> Outline {
                     count_span,
                     items: Vec::new(),
                 });
-                open = false;
+                self.open = false;
             }
             Line::Marker { kind, no, content }
-                if Some(kind) == item_kind && out.columns.is_none() =>
+                if Some(kind) == levels.item_kind && self.out.columns.is_none() =>
             {
-                flush(&mut out, &mut cur);
-                started = true;
-                let body = if content < span.end {
-                    vec![Span {
-                        start: content,
-                        end: span.end,
-                    }]
-                } else {
-                    Vec::new()
-                };
-                cur = Some(ItemDraft {
+                self.flush();
+                self.started = true;
+                self.cur = Some(ItemDraft {
                     no,
                     start: span.start,
-                    body,
+                    body: body_after(content, span),
+                    terminated: ends_item(text, span),
                     ..ItemDraft::default()
                 });
-                takes_body = !inline_piece.get(idx).copied().unwrap_or(false) && !one_liners;
-                open = (bodies && takes_body) || !ends_item(text, span);
-                if let Some(c) = cur.as_mut() {
-                    c.terminated = ends_item(text, span);
-                }
+                self.takes_body = !self.lines.inline_piece.get(idx).copied().unwrap_or(false)
+                    && !levels.one_liners;
+                self.open = (levels.bodies && self.takes_body) || !ends_item(text, span);
             }
-            Line::Marker { kind, .. } if cur.is_some() && item_kind.is_some_and(|ik| kind > ik) => {
+            Line::Marker { kind, .. }
+                if self.cur.is_some() && levels.item_kind.is_some_and(|ik| kind > ik) =>
+            {
                 // A sub-point: part of the item.
-                if let Some(c) = cur.as_mut() {
-                    c.body.push(span);
-                    c.terminated = ends_item(text, span);
-                }
-                open = (bodies && takes_body) || !ends_item(text, span);
+                self.extend(span);
             }
-            Line::Marker { .. } if started => {
+            Line::Marker { .. } if self.started => {
                 // An intermediate heading: neither section nor item.
-                flush(&mut out, &mut cur);
-                open = false;
+                self.flush();
+                self.open = false;
             }
-            Line::Note if cur.is_some() => {
-                if let Some(c) = cur.as_mut() {
+            Line::Note if self.cur.is_some() => {
+                if let Some(c) = self.cur.as_mut() {
                     c.notes.push(span);
                     c.terminated = true;
                 }
-                open = false;
+                self.open = false;
             }
-            _ if cur.is_some()
-                && (open
-                    || out.columns.is_some()
-                    || note_follows(text, &spans, &classes, idx)
-                    || (takes_body
-                        && cur.as_ref().is_some_and(|c| is_short_head(text, c))
-                        && !is_closing(&text[span.start..span.end])))
-                && !(bodies
-                    && last_line.is_some_and(|p| ends_item(text, p))
-                    && is_closing(&text[span.start..span.end])) =>
-            {
-                if let Some(prev) = last_line
+            _ if self.continues(idx, span) => {
+                if let Some(prev) = self.last_line
                     && !ends_item(text, prev)
-                    && !cell_mode
+                    && !self.cell_mode
                     && !text[prev.start..prev.end].ends_with(['|', '｜'])
                 {
-                    out.joined.push(Span {
+                    self.out.joined.push(Span {
                         start: prev.end,
                         end: span.start,
                     });
                 }
-                if let Some(c) = cur.as_mut() {
-                    c.body.push(span);
-                    c.terminated = ends_item(text, span);
-                }
-                open = (bodies && takes_body) || !ends_item(text, span);
+                self.extend(span);
             }
-            _ if !started => out.preamble.push(span),
+            _ if !self.started => self.out.preamble.push(span),
             _ => {
-                flush(&mut out, &mut cur);
-                out.loose.push(span);
-                open = false;
+                self.flush();
+                self.out.loose.push(span);
+                self.open = false;
             }
         }
-        last_line = Some(span);
+        true
     }
-    flush(&mut out, &mut cur);
 
-    // Cell-per-line rows: each body line is a cell.
-    out.cell_per_line = cell_mode;
-    if cell_mode {
-        for sec in &mut out.sections {
-            for item in &mut sec.items {
-                item.cells = Some(item.body.iter().map(|&s| vec![s]).collect());
-            }
+    /// Whether a line that is no marker goes on the current item.
+    fn continues(&self, idx: usize, span: Span) -> bool {
+        let text = self.text;
+        let Some(cur) = self.cur.as_ref() else {
+            return false;
+        };
+        let line = &text[span.start..span.end];
+        (self.open
+            || self.out.columns.is_some()
+            || note_follows(text, &self.lines.spans, &self.lines.classes, idx)
+            || (self.takes_body && is_short_head(text, cur) && !is_closing(line)))
+            && !(self.levels.bodies
+                && self.last_line.is_some_and(|p| ends_item(text, p))
+                && is_closing(line))
+    }
+
+    /// Adds a line to the current item's body.
+    fn extend(&mut self, span: Span) {
+        let ends = ends_item(self.text, span);
+        if let Some(c) = self.cur.as_mut() {
+            c.body.push(span);
+            c.terminated = ends;
         }
-    } else if out.columns.is_some() {
-        for sec in &mut out.sections {
-            for item in &mut sec.items {
-                item.cells = Some(split_cells(text, &item.body));
+        self.open = (self.levels.bodies && self.takes_body) || !ends;
+    }
+
+    fn flush(&mut self) {
+        if let Some(item) = self.cur.take() {
+            if self.out.sections.is_empty() {
+                self.out.sections.push(SectionDraft {
+                    no: 1,
+                    ..SectionDraft::default()
+                });
+            }
+            if let Some(sec) = self.out.sections.last_mut() {
+                sec.items.push(item);
             }
         }
     }
-    out
+
+    /// The outline, with each table row's cells.
+    fn finish(mut self) -> Outline {
+        self.flush();
+        let (text, mut out) = (self.text, self.out);
+        // Cell-per-line rows: each body line is a cell.
+        out.cell_per_line = self.cell_mode;
+        if self.cell_mode {
+            for sec in &mut out.sections {
+                for item in &mut sec.items {
+                    item.cells = Some(item.body.iter().map(|&s| vec![s]).collect());
+                }
+            }
+        } else if out.columns.is_some() {
+            for sec in &mut out.sections {
+                for item in &mut sec.items {
+                    item.cells = Some(split_cells(text, &item.body));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The text of a marker's line after the marker, if any.
+fn body_after(content: usize, span: Span) -> Vec<Span> {
+    if content < span.end {
+        vec![Span {
+            start: content,
+            end: span.end,
+        }]
+    } else {
+        Vec::new()
+    }
 }

@@ -519,27 +519,62 @@ fn implicit_at(s: &[char], i: usize, quoted: &[bool], out: &mut Vec<Found>) -> u
     1
 }
 
-/// Reads the target(s) whose number starts at `i`; `None` when it is not a target.
+/// Reads the target(s) whose number starts at `i`; `None` when it is not a target. In
+/// phases: the number must stand on its own ([`stands_alone`]); a range is read
+/// ([`range_at`]); a number that names a time or an order is dropped ([`names_time_or_order`]);
+/// the unit is read ([`measure`]); the qualifiers around it give the comparison
+/// ([`qualifiers`]).
 fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec<Found>> {
+    if !stands_alone(s, i, n, quoted) {
+        return None;
+    }
+    let (low, value, j) = range_at(s, i, n)?;
+    if names_time_or_order(s, i, j) {
+        return None;
+    }
+    let (value, unit, j) = measure(s, i, j, n, value)?;
+    let q = qualifiers(s, i, j, &unit);
+    let mk = |value: Decimal, cmp: Cmp| Found {
+        value: value.normalize(),
+        unit: unit.clone(),
+        cmp,
+        delta: q.delta,
+        implicit: false,
+        start: i,
+        end: q.end,
+        reported: q.reported,
+        phrase: (i, q.end),
+    };
+    Some(match low {
+        Some(lo) => vec![mk(lo, Cmp::Ge), mk(value, Cmp::Le)],
+        None => vec![mk(value, q.cmp)],
+    })
+}
+
+/// Whether the number at `i` stands on its own: not quoted, not an ordinal (第3), not part
+/// of a code (A3, 2-1), and not a lone 一 (一批, 一体化).
+fn stands_alone(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> bool {
     let prev = if i > 0 { s[i - 1] } else { '\0' };
     let prev2 = if i > 1 { s[i - 2] } else { '\0' };
     if quoted.get(i).copied().unwrap_or(false) {
-        return None;
+        return false;
     }
     if matches!(prev, '第' | '每' | '几' | '数' | '前' | '#' | '№') {
-        return None;
+        return false;
     }
     if n.form == Form::Arabic {
-        if prev.is_ascii_alphanumeric()
-            || (matches!(prev, '-' | '.' | '/' | '_') && prev2.is_ascii_alphanumeric())
-        {
-            return None;
-        }
-    } else if n.lone_one && !n.percent {
-        return None;
+        !(prev.is_ascii_alphanumeric()
+            || (matches!(prev, '-' | '.' | '/' | '_') && prev2.is_ascii_alphanumeric()))
+    } else {
+        !n.lone_one || n.percent
     }
+}
+
+/// The number at `i`, or a range from it (5-10个, 3至5万): the low end if a range, the
+/// (high) value, and where the text after the number starts. `None` when a magnitude
+/// overflows.
+fn range_at(s: &[char], i: usize, n: &Scanned) -> Option<(Option<Decimal>, Decimal, usize)> {
     let mut j = i + n.len;
-    // A range: 5-10个, 3至5万.
     let mut low: Option<Decimal> = None;
     let mut value = n.value;
     if matches!(s.get(j), Some('-' | '—' | '–' | '~' | '至' | '到')) && !n.percent {
@@ -558,20 +593,27 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
             j = k + m.len;
         }
     }
+    Some((low, value, j))
+}
+
+/// Whether the number from `i` to `j` names a year, a month, a date, an age, a span of
+/// weeks, a session, a clock time or an ordinal rather than a quantity.
+fn names_time_or_order(s: &[char], i: usize, j: usize) -> bool {
+    let prev = if i > 0 { s[i - 1] } else { '\0' };
     let next = s.get(j).copied().unwrap_or('\0');
     // Years, months, dates, ages, ordinals, clock times.
     if matches!(
         next,
         '年' | '月' | '号' | '时' | '级' | '类' | '代' | '星' | '线' | '楼' | '层'
     ) {
-        return None;
+        return true;
     }
     // 人均预期寿命达到79岁: a lifespan is a target, other ages are scope.
     if next == '岁' || (next == '周' && s.get(j + 1) == Some(&'岁')) {
         let from = i.saturating_sub(12);
         let ctx: String = s[from..i].iter().collect();
         if !ctx.contains("寿命") {
-            return None;
+            return true;
         }
     }
     // 孕12周到22周, 6周至12周: a span of weeks (like a span of ages) is scope.
@@ -580,11 +622,11 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
         let opens = range_sep(s.get(j + 1)) && s.get(j + 2).is_some_and(char::is_ascii_digit);
         let closes = i >= 2 && range_sep(s.get(i - 1)) && s.get(i - 2) == Some(&'周');
         if opens || closes || prev == '孕' {
-            return None;
+            return true;
         }
     }
     if next == '日' && prev == '月' {
-        return None;
+        return true;
     }
     // 1月11日—16日: the end of a span of days.
     if next == '日'
@@ -592,7 +634,7 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
         && matches!(prev, '—' | '-' | '–' | '~' | '至' | '到')
         && s[i - 2] == '日'
     {
-        return None;
+        return true;
     }
     // 市十五届人大三次会议: a session is named by its ordinal.
     if next == '次'
@@ -601,13 +643,25 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
             (Some('会'), Some('议')) | (Some('全'), Some('会' | '体')) | (Some('党'), Some('代'))
         )
     {
-        return None;
+        return true;
     }
-    if next == ':' && s.get(j + 1).is_some_and(char::is_ascii_digit) {
-        return None;
-    }
+    next == ':' && s.get(j + 1).is_some_and(char::is_ascii_digit)
+}
+
+/// The unit after the number (from `j`): the value (八成 → 80), the unit as the schema
+/// spells it, and where the text after the unit starts. `None` when what follows makes it
+/// no target: no unit on a plain number, a duration that names a service (24小时供水), an
+/// idiom (千家万户), a summary of a quoted list (“…”三项工程).
+fn measure(
+    s: &[char],
+    i: usize,
+    mut j: usize,
+    n: &Scanned,
+    mut value: Decimal,
+) -> Option<(Decimal, String, usize)> {
+    let prev = if i > 0 { s[i - 1] } else { '\0' };
+    let next = s.get(j).copied().unwrap_or('\0');
     let mut unit = String::new();
-    let mut reported_prefix = false;
     if n.percent {
         unit.push('%');
     } else if n.form == Form::Chinese
@@ -671,10 +725,27 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
     if n.form == Form::Chinese && n.value < Decimal::TEN && matches!(prev, '”' | '’' | '"') {
         return None;
     }
-    // Comparison from the qualifiers around the number.
+    Some((value, unit, j))
+}
+
+/// What the words around a number say of it.
+struct Qualifiers {
+    cmp: Cmp,
+    /// A change (提高5个百分点), not a level.
+    delta: bool,
+    /// Reported (已完成80%, 超…), not promised.
+    reported: bool,
+    /// Where the phrase ends, past a suffix such as 以上.
+    end: usize,
+}
+
+/// The comparison from the qualifiers before the number (at `i`) and after its unit (from
+/// `j`), and whether it is a change or a reported actual.
+fn qualifiers(s: &[char], i: usize, mut j: usize, unit: &str) -> Qualifiers {
     let mut cmp = Cmp::Ge;
     let mut p = i;
     let mut best: Option<(&str, Cmp)> = None;
+    let mut reported_prefix = false;
     for (list, c) in [
         (APPROX_PRE, Cmp::Approx),
         (LE_PRE, Cmp::Le),
@@ -693,8 +764,8 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
             reported_prefix = true;
         }
     }
-    let delta = ends_any(s, p, DELTA_PRE).is_some()
-        && matches!(unit.as_str(), "%" | "‰" | "百分点" | "倍" | "");
+    let delta =
+        ends_any(s, p, DELTA_PRE).is_some() && matches!(unit, "%" | "‰" | "百分点" | "倍" | "");
     let mut suffix_cmp = None;
     for (w, c) in [
         ("及以上", Cmp::Ge),
@@ -738,22 +809,12 @@ fn read_target(s: &[char], i: usize, n: &Scanned, quoted: &[bool]) -> Option<Vec
     if already && suffix_cmp.is_none() && cmp == Cmp::Ge && ends_any(s, i, GE_PRE).is_none() {
         cmp = Cmp::Eq;
     }
-    let reported = reported_prefix || already;
-    let mk = |value: Decimal, cmp: Cmp| Found {
-        value: value.normalize(),
-        unit: unit.clone(),
+    Qualifiers {
         cmp,
         delta,
-        implicit: false,
-        start: i,
+        reported: reported_prefix || already,
         end: j,
-        reported,
-        phrase: (i, j),
-    };
-    Some(match low {
-        Some(lo) => vec![mk(lo, Cmp::Ge), mk(value, Cmp::Le)],
-        None => vec![mk(value, cmp)],
-    })
+    }
 }
 
 /// The multiplier of an Arabic number with magnitude (3至5万 → 10000).

@@ -260,8 +260,8 @@ async fn get_tracking(
     Path(id): Path<String>,
     QueryParams(q): QueryParams<PeriodParam>,
 ) -> Result<Json<TrackingDto>, ApiError> {
-    chrome.may(Action::ViewDashboard)?;
-    let plan = minsheng_app::queries::plan(&st.store, path_id(&id)?).await?;
+    let me = chrome.may(Action::ViewDashboard)?;
+    let plan = minsheng_app::visibility::plan(&st.store, Some(me), path_id(&id)?).await?;
     let period = period_of(&q.period, plan.year)?;
     let t = tracking::tracking(&st.store, plan.id, period, st.today(), &st.thresholds).await?;
     Ok(Json(TrackingDto::from(&t)))

@@ -10,41 +10,14 @@
 //! three series: 序时进度 (the linear schedule, dashed), the cumulative actual (solid, a dot
 //! per month) and the forecast to the deadline (dotted).
 
+mod msg;
+
 use crate::i18n::Lang;
 use minsheng_app::target_detail::Trajectory;
-use minsheng_domain::quantity::format_zh_rounded;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-/// The words of the chart.
-#[derive(Debug)]
-pub(crate) struct ChartMsg {
-    pub title: &'static str,
-    pub expected: &'static str,
-    pub actual: &'static str,
-    pub forecast: &'static str,
-    pub months: [&'static str; 12],
-}
-
-static ZH: ChartMsg = ChartMsg {
-    title: "目标轨迹:序时进度、累计完成与年底预测",
-    expected: "序时进度",
-    actual: "累计完成",
-    forecast: "预测",
-    months: [
-        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
-    ],
-};
-
-static EN: ChartMsg = ChartMsg {
-    title: "Trajectory: schedule, cumulative actual and forecast",
-    expected: "Schedule",
-    actual: "Actual",
-    forecast: "Forecast",
-    months: [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ],
-};
+use msg::{EN, ZH};
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 320.0;
@@ -183,7 +156,7 @@ impl TrajectoryChart {
                 let v = step.saturating_mul(Decimal::from(k));
                 Tick {
                     at: px(y(v)),
-                    label: format_zh_rounded(v),
+                    label: lang.number(v),
                 }
             })
             .collect();

@@ -28,9 +28,7 @@ use minsheng_app::decomposition::{
     WeightSource,
 };
 use minsheng_app::split_sheet;
-use minsheng_domain::{
-    Accrual, Action, OrgUnit, PlanId, Quantity, Target, TargetId, TargetKind, UnitId,
-};
+use minsheng_domain::{Accrual, Action, OrgUnit, PlanId, Target, TargetId, TargetKind, UnitId};
 use msg::Msg;
 use rust_decimal::Decimal;
 
@@ -138,7 +136,10 @@ impl DecomposePage {
                 .lang
                 .pick(format!("{}年:", o.year), format!("{}: ", o.year))
         };
-        format!("{year}{phrase}({})", o.target.quantity)
+        format!(
+            "{year}{phrase}({})",
+            self.chrome.lang.quantity(&o.target.quantity)
+        )
     }
 }
 
@@ -163,7 +164,12 @@ fn rows_of(v: &DecompositionView, shares: &[Share]) -> Vec<Row> {
 }
 
 /// The sum of the quotas typed and its distance from the target, for a count.
-fn sum_of(target: &Target, accrual: Accrual, rows: &[Row]) -> (Option<String>, Option<String>) {
+fn sum_of(
+    lang: Lang,
+    target: &Target,
+    accrual: Accrual,
+    rows: &[Row],
+) -> (Option<String>, Option<String>) {
     if accrual == Accrual::Level {
         return (None, None);
     }
@@ -178,10 +184,10 @@ fn sum_of(target: &Target, accrual: Accrual, rows: &[Row]) -> (Option<String>, O
                 .checked_sub(target.quantity.value)
                 .filter(|d| !d.is_zero());
             (
-                Some(Quantity::new(sum, unit.clone()).to_string()),
+                Some(lang.amount(sum, &unit)),
                 diff.map(|d| {
                     let sign = if d.is_sign_positive() { "+" } else { "−" };
-                    format!("{sign}{}", Quantity::new(d.abs(), unit))
+                    format!("{sign}{}", lang.amount(d.abs(), &unit))
                 }),
             )
         }
@@ -193,7 +199,7 @@ fn base_page(chrome: Chrome, v: DecompositionView) -> DecomposePage {
     let t = words(chrome.lang);
     let rows = rows_of(&v, &v.shares);
     let accrual = v.target.accrual();
-    let (sum, diff) = sum_of(&v.target, accrual, &rows);
+    let (sum, diff) = sum_of(chrome.lang, &v.target, accrual, &rows);
     DecomposePage {
         t,
         kind_fixed: !v.target.quantity.is_additive(),
@@ -272,7 +278,7 @@ async fn page(
         match decomposition::propose(&st.store, &p.v, source).await {
             Ok(shares) => {
                 p.rows = rows_of(&p.v, &shares);
-                let (sum, diff) = sum_of(&p.v.target, p.accrual, &p.rows);
+                let (sum, diff) = sum_of(p.chrome.lang, &p.v.target, p.accrual, &p.rows);
                 p.sum = sum;
                 p.diff = diff;
                 p.notice = Some(format!("{}{label}{}", t.proposed_pre, t.proposed_post));
@@ -381,7 +387,7 @@ fn read_form(
             None => {}
         }
     }
-    let (sum, diff) = sum_of(&p.v.target, p.accrual, &p.rows);
+    let (sum, diff) = sum_of(p.chrome.lang, &p.v.target, p.accrual, &p.rows);
     p.sum = sum;
     p.diff = diff;
     let lead = lead?;
@@ -531,7 +537,7 @@ async fn upload(
             if r.is_err() {
                 // Show what the sheet held, for the office to see beside the refusal.
                 p.rows = rows_of(&p.v, &shares);
-                let (sum, diff) = sum_of(&p.v.target, p.accrual, &p.rows);
+                let (sum, diff) = sum_of(p.chrome.lang, &p.v.target, p.accrual, &p.rows);
                 p.sum = sum;
                 p.diff = diff;
             }
@@ -599,14 +605,14 @@ impl PlanPage {
     }
 
     fn quantity(&self, t: &Target, v: &Decimal) -> String {
-        Quantity::new(*v, t.quantity.unit.clone()).to_string()
+        self.chrome.lang.amount(*v, &t.quantity.unit)
     }
 
     fn money(&self, v: &Decimal) -> String {
         if v.is_zero() {
             self.chrome.t.none.to_string()
         } else {
-            Quantity::new(*v, "").to_string()
+            self.chrome.lang.number(*v)
         }
     }
 }

@@ -15,8 +15,8 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use minsheng_app::queries::{self, ItemPage, PlanOutline};
 use minsheng_app::tracking;
+use minsheng_app::visibility::{self, ItemPage, PlanOutline};
 use minsheng_domain::Action;
 use minsheng_domain::{ItemId, Plan, PlanId, Status, TargetSpan};
 use msg::PlansMsg;
@@ -89,11 +89,11 @@ async fn home(chrome: Chrome) -> Redirect {
 }
 
 async fn index(State(st): State<AppState>, chrome: Chrome) -> Result<IndexPage, WebError> {
-    chrome.account()?;
+    let plans = visibility::plans(&st.store, Some(chrome.account()?)).await?;
     Ok(IndexPage {
         t: words(chrome.lang),
         chrome,
-        plans: queries::plans(&st.store).await?,
+        plans,
     })
 }
 
@@ -139,9 +139,9 @@ async fn plan(
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> Result<PlanPage, WebError> {
-    chrome.account()?;
+    let me = chrome.account()?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
-    let o = queries::plan_outline(&st.store, id).await?;
+    let o = visibility::plan_outline(&st.store, Some(me), id).await?;
     let t = words(chrome.lang);
     Ok(PlanPage {
         chrome,
@@ -165,9 +165,9 @@ async fn item(
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> Result<ItemTemplate, WebError> {
-    chrome.account()?;
+    let me = chrome.account()?;
     let id: ItemId = id.parse().map_err(|_| WebError::NotFound)?;
-    let p = queries::item_page(&st.store, id).await?;
+    let p = visibility::item_page(&st.store, me, id).await?;
     let spans: Vec<(u32, TargetSpan)> = p
         .targets
         .iter()
@@ -208,9 +208,9 @@ async fn tracking_page(
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<TrackingPage, WebError> {
-    chrome.may(Action::ViewDashboard)?;
+    let me = chrome.may(Action::ViewDashboard)?;
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
-    let plan = queries::plan(&st.store, id).await?;
+    let plan = visibility::plan(&st.store, Some(me), id).await?;
     let today = st.today();
     let period = tracking::period_or_default(plan.year, q.period.as_deref(), today)?;
     let tk = tracking::tracking(&st.store, id, period, today, &st.thresholds).await?;

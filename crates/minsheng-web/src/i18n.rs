@@ -63,6 +63,33 @@ impl Lang {
         }
     }
 
+    /// A figure with its unit, by the one rule of each language: "2.69万人" in Chinese,
+    /// "26,917 people" in English ([`minsheng_domain::quantity::show_zh`], `show_en`).
+    pub fn amount(
+        self,
+        value: impl std::borrow::Borrow<rust_decimal::Decimal>,
+        unit: &str,
+    ) -> String {
+        let value = *value.borrow();
+        match self {
+            Lang::Zh => minsheng_domain::quantity::show_zh(value, unit),
+            Lang::En => minsheng_domain::quantity::show_en(value, unit),
+        }
+    }
+
+    /// A target's quantity, as [`Lang::amount`] writes it.
+    pub fn quantity(self, q: &minsheng_domain::Quantity) -> String {
+        self.amount(q.value, &q.unit)
+    }
+
+    /// A bare figure: "2.69万" in Chinese, "26,917" in English.
+    pub fn number(self, value: rust_decimal::Decimal) -> String {
+        match self {
+            Lang::Zh => minsheng_domain::quantity::format_zh(value),
+            Lang::En => minsheng_domain::quantity::format_en(value),
+        }
+    }
+
     /// The shared words in this language.
     pub fn common(self) -> &'static Common {
         self.pick(&ZH, &EN)

@@ -15,6 +15,7 @@ pub mod client;
 mod decompose;
 mod editor;
 mod error;
+pub mod gates;
 mod highlight;
 mod html;
 pub mod i18n;
@@ -200,6 +201,11 @@ pub fn router(state: AppState) -> Router {
         .merge(office::routes())
         .merge(audit::routes())
         .merge(decompose::routes())
+        // Every route's gate, from the one table, before its handler reads the request.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gates::enforce,
+        ))
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)

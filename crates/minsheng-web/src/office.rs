@@ -7,6 +7,8 @@
 //! ([`minsheng_app::overview::OverviewCache`]); the target page reads only its target's
 //! records.
 
+mod msg;
+
 use crate::AppState;
 use crate::assets::{ECHARTS_BUNDLED, ECHARTS_PATH};
 use crate::auth::Chrome;
@@ -25,10 +27,10 @@ use axum::routing::get;
 use minsheng_app::overview::{self, Overview, Progress};
 use minsheng_app::target_detail::{self, TargetDetail};
 use minsheng_app::tracking;
-use minsheng_domain::quantity::format_zh_rounded;
 use minsheng_domain::{
     Period, PlanId, ProblemStatus, ReportId, Stage, Status, TargetId, TargetKind, UnitId,
 };
+use msg::{EN, OfficeMsg, ZH};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -37,258 +39,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/office", get(dashboard))
         .route("/targets/{id}", get(target_page))
 }
-
-/// The words of the dashboard and the target page.
-#[derive(Debug)]
-pub(crate) struct OfficeMsg {
-    dashboard: &'static str,
-    plan: &'static str,
-    period: &'static str,
-    show: &'static str,
-    as_of: &'static str,
-    no_plan: &'static str,
-    overall_completion: &'static str,
-    expected_progress: &'static str,
-    targets_unit: &'static str,
-    sections_heading: &'static str,
-    section: &'static str,
-    targets: &'static str,
-    completion: &'static str,
-    lagging_heading: &'static str,
-    no_lagging: &'static str,
-    ranking_heading: &'static str,
-    rank: &'static str,
-    unit: &'static str,
-    mean_completion: &'static str,
-    completeness_heading: &'static str,
-    awaiting_before: &'static str,
-    awaiting_after: &'static str,
-    go_review: &'static str,
-    expected_reports: &'static str,
-    received: &'static str,
-    on_time: &'static str,
-    late: &'static str,
-    missing: &'static str,
-    received_rate: &'static str,
-    on_time_rate: &'static str,
-    back_to_dashboard: &'static str,
-    targets_of_section: &'static str,
-    targets_with_status: &'static str,
-    no_targets: &'static str,
-    col_no: &'static str,
-    col_target: &'static str,
-    col_goal: &'static str,
-    col_actual: &'static str,
-    col_expected: &'static str,
-    col_status: &'static str,
-    col_forecast: &'static str,
-    col_missing: &'static str,
-    rules: &'static str,
-    // the target page
-    target: &'static str,
-    item: &'static str,
-    source_heading: &'static str,
-    deadline: &'static str,
-    at_period: &'static str,
-    trajectory_heading: &'static str,
-    no_trajectory: &'static str,
-    chart_fallback_note: &'static str,
-    assignments_heading: &'static str,
-    only_yours: &'static str,
-    role: &'static str,
-    quota: &'static str,
-    whole_target: &'static str,
-    budget: &'static str,
-    value: &'static str,
-    latest_report: &'static str,
-    view_report: &'static str,
-    no_report: &'static str,
-    carries: &'static str,
-    history_heading: &'static str,
-    revision: &'static str,
-    filed: &'static str,
-    reviewed: &'static str,
-    return_reason: &'static str,
-    evidence: &'static str,
-    no_history: &'static str,
-    problems_heading: &'static str,
-    no_problems: &'static str,
-    problem: &'static str,
-    owner: &'static str,
-    due: &'static str,
-    problem_status: &'static str,
-    open: &'static str,
-    overdue: &'static str,
-    resolved: &'static str,
-    yuan: &'static str,
-    licenses: &'static str,
-}
-
-static ZH: OfficeMsg = OfficeMsg {
-    dashboard: "调度总览",
-    plan: "计划",
-    period: "期间",
-    show: "查看",
-    as_of: "截至",
-    no_plan: "尚无已确认的计划。请先在“计划”中导入并确认计划。",
-    overall_completion: "整体完成度",
-    expected_progress: "序时进度",
-    targets_unit: "项目标",
-    sections_heading: "各方面进展",
-    section: "方面",
-    targets: "目标数",
-    completion: "完成度",
-    lagging_heading: "滞后目标(最滞后在前)",
-    no_lagging: "本期没有滞后目标。",
-    ranking_heading: "各单位排名",
-    rank: "名次",
-    unit: "单位",
-    mean_completion: "平均完成度",
-    completeness_heading: "报送情况",
-    awaiting_before: "本期已有 ",
-    awaiting_after: " 份报告报送、等待审核;审核通过后才计入进度和状态。",
-    go_review: "去审核 →",
-    expected_reports: "应报",
-    received: "已报",
-    on_time: "按时",
-    late: "逾期",
-    missing: "未报",
-    received_rate: "报送率",
-    on_time_rate: "按时率",
-    back_to_dashboard: "返回调度总览",
-    targets_of_section: "的目标",
-    targets_with_status: "状态为“{}”的目标",
-    no_targets: "没有符合条件的目标。",
-    col_no: "序号",
-    col_target: "目标",
-    col_goal: "要求",
-    col_actual: "累计完成",
-    col_expected: "序时进度",
-    col_status: "状态",
-    col_forecast: "年底预测",
-    col_missing: "未报",
-    rules: "整体完成度为各目标完成度(封顶100%)的平均;序时进度为各目标截至本期已过时间占全年(至截止月)的比例的平均。落后序时进度10—30个百分点为“滞后”(黄),超过30个百分点为“严重滞后”(红);本月已报送、尚待审核为“待审核”,未报送为“未报送”。",
-    target: "目标",
-    item: "第{}项",
-    source_heading: "计划原文",
-    deadline: "截止",
-    at_period: "本期情况",
-    trajectory_heading: "进度轨迹",
-    no_trajectory: "该目标为比率、时限或定性事项,不按累计数绘制轨迹。",
-    chart_fallback_note: "图表由服务器绘制;浏览器支持时以交互图表显示。",
-    assignments_heading: "分工与各单位进展",
-    only_yours: "仅显示本单位及下级单位。",
-    role: "分工",
-    quota: "任务量",
-    whole_target: "全面负责",
-    budget: "预算",
-    value: "累计完成",
-    latest_report: "最新报告",
-    view_report: "查看",
-    no_report: "尚未报送",
-    carries: "计入汇总",
-    history_heading: "报告记录",
-    revision: "版次",
-    filed: "报送",
-    reviewed: "审核",
-    return_reason: "退回原因",
-    evidence: "佐证材料",
-    no_history: "尚无报告。",
-    problems_heading: "协调事项",
-    no_problems: "报告中未提出协调事项。",
-    problem: "事项",
-    owner: "承办单位",
-    due: "办结时限",
-    problem_status: "状态",
-    open: "办理中",
-    overdue: "已逾期",
-    resolved: "已办结",
-    yuan: "元",
-    licenses: "第三方代码许可",
-};
-
-static EN: OfficeMsg = OfficeMsg {
-    dashboard: "Overview",
-    plan: "Plan",
-    period: "Period",
-    show: "Show",
-    as_of: "as of",
-    no_plan: "No plan has been confirmed yet. Import and confirm one under Plans first.",
-    overall_completion: "Overall completion",
-    expected_progress: "Expected progress",
-    targets_unit: "targets",
-    sections_heading: "Progress by section",
-    section: "Section",
-    targets: "Targets",
-    completion: "Completion",
-    lagging_heading: "Lagging targets, worst first",
-    no_lagging: "No target is lagging this period.",
-    ranking_heading: "Ranking of units",
-    rank: "Rank",
-    unit: "Unit",
-    mean_completion: "Mean completion",
-    completeness_heading: "Reporting",
-    awaiting_before: "",
-    awaiting_after: " reports for this period are filed and await review; they count towards progress and status once accepted.",
-    go_review: "Review them →",
-    expected_reports: "Expected",
-    received: "Received",
-    on_time: "On time",
-    late: "Late",
-    missing: "Missing",
-    received_rate: "Received",
-    on_time_rate: "On time",
-    back_to_dashboard: "Back to the overview",
-    targets_of_section: ": targets",
-    targets_with_status: "Targets that are “{}”",
-    no_targets: "No target matches.",
-    col_no: "No.",
-    col_target: "Target",
-    col_goal: "Goal",
-    col_actual: "Actual",
-    col_expected: "Schedule",
-    col_status: "Status",
-    col_forecast: "Forecast",
-    col_missing: "Missing",
-    rules: "Overall completion is the mean of the targets' completion (capped at 100%); expected progress is the mean share of each target's time (to its deadline month) elapsed by the end of the period. 10–30 points behind schedule is lagging (yellow), more is at risk (red); a report filed for the month and not yet reviewed is awaiting review, none is not reported.",
-    target: "Target",
-    item: "Item {}",
-    source_heading: "Plan text",
-    deadline: "due",
-    at_period: "This period",
-    trajectory_heading: "Trajectory",
-    no_trajectory: "This target is a rate, a time limit or a qualitative item: it has no cumulative trajectory.",
-    chart_fallback_note: "The chart is drawn on the server; browsers that can show it interactively do.",
-    assignments_heading: "Assignments and each unit's progress",
-    only_yours: "Only your unit and the units below it are shown.",
-    role: "Role",
-    quota: "Quota",
-    whole_target: "whole target",
-    budget: "Budget",
-    value: "Actual",
-    latest_report: "Latest report",
-    view_report: "View",
-    no_report: "none filed",
-    carries: "rolled up",
-    history_heading: "Report history",
-    revision: "Revision",
-    filed: "Filed",
-    reviewed: "Reviewed",
-    return_reason: "Returned because",
-    evidence: "Evidence",
-    no_history: "No reports yet.",
-    problems_heading: "Problems",
-    no_problems: "No problem was raised in these reports.",
-    problem: "Problem",
-    owner: "Owner",
-    due: "Due",
-    problem_status: "Status",
-    open: "open",
-    overdue: "overdue",
-    resolved: "resolved",
-    yuan: "yuan",
-    licenses: "Third-party licences",
-};
 
 fn msg(lang: Lang) -> &'static OfficeMsg {
     lang.pick(&ZH, &EN)
@@ -649,8 +399,8 @@ impl TargetPage {
     }
 }
 
-fn money(d: Option<Decimal>, t: &OfficeMsg) -> String {
-    d.map(|d| format!("{}{}", format_zh_rounded(d), t.yuan))
+fn money(d: Option<Decimal>, lang: Lang) -> String {
+    d.map(|d| lang.amount(d, "元"))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -686,16 +436,11 @@ async fn target_page(
         .unwrap_or_default();
     let source = source_pieces(&d.one.plan.source_text, d.item.span, &spans);
     let goal = match target.kind {
-        TargetKind::Stage => lang
-            .pick(
-                "定性事项,按阶段报告",
-                "qualitative item, reported as a stage",
-            )
-            .to_string(),
+        TargetKind::Stage => t.stage_goal.to_string(),
         TargetKind::Quantity => format!(
             "{} {}",
             lang.pick(target.cmp.label_zh(), target.cmp.label_en()),
-            target.quantity
+            lang.quantity(&target.quantity)
         ),
     };
     let title = if target.phrase.is_empty() {
@@ -722,15 +467,13 @@ async fn target_page(
                 role: lang.pick(a.role.label_zh(), a.role.label_en()),
                 quota: a
                     .quota
-                    .map(|q| format!("{}{unit_of_measure}", format_zh_rounded(q)))
+                    .map(|q| lang.amount(q, unit_of_measure))
                     .unwrap_or_else(|| t.whole_target.to_string()),
-                budget: money(a.budget, t),
+                budget: money(a.budget, lang),
                 carries: r.carries,
                 value: assessment
                     .map(|s| match target.kind {
-                        TargetKind::Quantity => {
-                            format!("{}{unit_of_measure}", format_zh_rounded(s.value))
-                        }
+                        TargetKind::Quantity => lang.amount(s.value, unit_of_measure),
                         TargetKind::Stage => pct(Some(s.value)),
                     })
                     .unwrap_or_else(|| "—".into()),
@@ -745,7 +488,7 @@ async fn target_page(
                         period: period_label(rep.period, lang),
                         revision: rep.revision,
                         value: match (rep.cumulative, rep.stage) {
-                            (Some(v), _) => format!("{}{unit_of_measure}", format_zh_rounded(v)),
+                            (Some(v), _) => lang.amount(v, unit_of_measure),
                             (None, Some(s)) => stage_label(s, lang).to_string(),
                             (None, None) => "—".into(),
                         },

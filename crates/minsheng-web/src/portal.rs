@@ -17,7 +17,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use minsheng_app::portal::{self, PublicPlan, PublicPlanSummary, PublicTarget};
-use minsheng_domain::quantity::format_zh_rounded;
 use minsheng_domain::{PlanId, Status, TargetKind};
 use msg::PortalMsg;
 use rust_decimal::Decimal;
@@ -125,10 +124,10 @@ fn target_row(lang: Lang, t: &PortalMsg, x: &PublicTarget) -> TargetRow {
                     "{}({} {})",
                     x.phrase,
                     lang.pick(x.cmp.label_zh(), x.cmp.label_en()),
-                    x.quantity
+                    lang.quantity(&x.quantity)
                 ),
                 x.value
-                    .map(|v| format!("{}{unit}", format_zh_rounded(v)))
+                    .map(|v| lang.amount(v, unit))
                     .unwrap_or_else(|| "—".into()),
             )
         }

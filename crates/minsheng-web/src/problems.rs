@@ -4,9 +4,12 @@
 //! [`minsheng_app::board`]'s; a form with bad input is shown again (422) with each message
 //! beside its field.
 
+mod msg;
+
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
+use crate::i18n::Lang;
 use crate::input;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -20,6 +23,7 @@ use minsheng_app::AppError;
 use minsheng_app::board::{self, BoardProblem, StateFilter};
 use minsheng_app::coordination::ProblemInput;
 use minsheng_domain::{Account, OrgUnit, ProblemId, ReportId, UnitId};
+use msg::{EN, ProblemsMsg, ZH};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -28,164 +32,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/problems/{id}/assign", post(assign))
         .route("/problems/{id}/resolve", post(resolve))
 }
-
-/// The board's words.
-#[derive(Debug)]
-pub(crate) struct ProblemsMsg {
-    title: &'static str,
-    intro: &'static str,
-    read_only: &'static str,
-    today: &'static str,
-    filter_all: &'static str,
-    filter_open: &'static str,
-    filter_overdue: &'static str,
-    filter_escalated: &'static str,
-    filter_resolved: &'static str,
-    state_open: &'static str,
-    state_overdue: &'static str,
-    state_escalated: &'static str,
-    state_resolved: &'static str,
-    col_no: &'static str,
-    col_problem: &'static str,
-    col_raised_by: &'static str,
-    col_owner: &'static str,
-    col_due: &'static str,
-    col_state: &'static str,
-    col_chain: &'static str,
-    col_actions: &'static str,
-    missed: &'static str,
-    escalated_to: &'static str,
-    from_report: &'static str,
-    resolution: &'static str,
-    empty: &'static str,
-    resolved_heading: &'static str,
-    raise_heading: &'static str,
-    field_title: &'static str,
-    field_description: &'static str,
-    field_owner: &'static str,
-    choose: &'static str,
-    field_due: &'static str,
-    field_report: &'static str,
-    submit_raise: &'static str,
-    assign: &'static str,
-    field_new_owner: &'static str,
-    field_new_due: &'static str,
-    resolve: &'static str,
-    field_resolution: &'static str,
-    escalate_heading: &'static str,
-    escalate_note: &'static str,
-    submit_escalate: &'static str,
-    form_error: &'static str,
-    notice_raised: &'static str,
-    notice_assigned: &'static str,
-    notice_resolved: &'static str,
-    notice_escalated_pre: &'static str,
-    notice_escalated_post: &'static str,
-}
-
-static ZH: ProblemsMsg = ProblemsMsg {
-    title: "协调事项",
-    intro: "工作推进中需要协调解决的问题:逾期未办结的事项由系统升级至承办单位的上级地区督办。",
-    read_only: "只读:本账号可以查看协调事项,不能提出或处理。",
-    today: "截至",
-    filter_all: "全部",
-    filter_open: "未办结",
-    filter_overdue: "已逾期",
-    filter_escalated: "已升级督办",
-    filter_resolved: "已办结",
-    state_open: "办理中",
-    state_overdue: "逾期",
-    state_escalated: "已升级",
-    state_resolved: "已办结",
-    col_no: "编号",
-    col_problem: "事项",
-    col_raised_by: "提出单位",
-    col_owner: "承办单位",
-    col_due: "办结时限",
-    col_state: "状态",
-    col_chain: "督办记录",
-    col_actions: "办理",
-    missed: "逾期未办结(时限",
-    escalated_to: ")→ 升级至",
-    from_report: "来自报告",
-    resolution: "办理结果",
-    empty: "没有符合条件的协调事项。",
-    resolved_heading: "已办结事项",
-    raise_heading: "提出协调事项",
-    field_title: "标题",
-    field_description: "情况说明",
-    field_owner: "承办单位",
-    choose: "请选择",
-    field_due: "办结时限",
-    field_report: "关联报告编号(可选)",
-    submit_raise: "提出",
-    assign: "交办",
-    field_new_owner: "新承办单位",
-    field_new_due: "新办结时限",
-    resolve: "办结",
-    field_resolution: "办理结果",
-    escalate_heading: "逾期升级",
-    escalate_note: "将今天已逾期、本次时限尚未升级的事项升级至承办单位的上级地区;同一时限只升级一次。",
-    submit_escalate: "升级逾期事项",
-    form_error: "请按提示更正后再提交。",
-    notice_raised: "已提出协调事项。",
-    notice_assigned: "已交办。",
-    notice_resolved: "已办结。",
-    notice_escalated_pre: "已升级 ",
-    notice_escalated_post: " 件逾期事项。",
-};
-
-static EN: ProblemsMsg = ProblemsMsg {
-    title: "Problems",
-    intro: "Matters that need coordinating to keep the work going; one still open after its due date is escalated to the region above its owner.",
-    read_only: "Read only: this account sees the problems but cannot raise or handle them.",
-    today: "As of",
-    filter_all: "All",
-    filter_open: "Open",
-    filter_overdue: "Overdue",
-    filter_escalated: "Escalated",
-    filter_resolved: "Resolved",
-    state_open: "Open",
-    state_overdue: "Overdue",
-    state_escalated: "Escalated",
-    state_resolved: "Resolved",
-    col_no: "No.",
-    col_problem: "Problem",
-    col_raised_by: "Raised by",
-    col_owner: "Owner",
-    col_due: "Due",
-    col_state: "State",
-    col_chain: "Escalations",
-    col_actions: "Handle",
-    missed: "missed its due date (",
-    escalated_to: ") → escalated to",
-    from_report: "From report",
-    resolution: "Resolution",
-    empty: "No problems match.",
-    resolved_heading: "Resolved problems",
-    raise_heading: "Raise a problem",
-    field_title: "Title",
-    field_description: "Description",
-    field_owner: "Owner",
-    choose: "Choose…",
-    field_due: "Due by",
-    field_report: "Report id (optional)",
-    submit_raise: "Raise",
-    assign: "Reassign",
-    field_new_owner: "New owner",
-    field_new_due: "New due date",
-    resolve: "Resolve",
-    field_resolution: "Resolution",
-    escalate_heading: "Escalate overdue problems",
-    escalate_note: "Escalates every problem overdue today whose deadline was not escalated yet to the region above its owner; a deadline is escalated once.",
-    submit_escalate: "Escalate overdue problems",
-    form_error: "Please correct what is marked and submit again.",
-    notice_raised: "The problem was raised.",
-    notice_assigned: "The problem was reassigned.",
-    notice_resolved: "The problem was resolved.",
-    notice_escalated_pre: "Escalated ",
-    notice_escalated_post: " overdue problems.",
-};
 
 impl ProblemsMsg {
     fn filter_label(&self, f: StateFilter) -> &'static str {
@@ -367,23 +213,24 @@ impl BoardPage {
     }
 }
 
-fn parse_owner(s: &str) -> Result<UnitId, String> {
+fn parse_owner(s: &str, lang: Lang) -> Result<UnitId, String> {
+    let t = lang.pick(&ZH, &EN);
     let s = s.trim();
     if s.is_empty() {
-        return Err("请选择承办单位 / choose the owner".into());
+        return Err(t.owner_missing.into());
     }
-    s.parse()
-        .map_err(|_| format!("承办单位“{s}”无效 / '{s}' is not a unit"))
+    s.parse().map_err(|_| t.owner_invalid.replace("{}", s))
 }
 
-fn parse_report(s: &str) -> Result<Option<ReportId>, String> {
+fn parse_report(s: &str, lang: Lang) -> Result<Option<ReportId>, String> {
+    let t = lang.pick(&ZH, &EN);
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
     s.parse()
         .map(Some)
-        .map_err(|_| format!("报告编号“{s}”应为数字 / the report id '{s}' must be a number"))
+        .map_err(|_| t.report_invalid.replace("{}", s))
 }
 
 fn problem_id(s: &str) -> Result<ProblemId, WebError> {
@@ -503,9 +350,9 @@ async fn raise(
     let me = chrome.account()?.clone();
     board::ensure_may_raise(&me)?;
     let mut errors = FieldErrors::default();
-    let owner = errors.take("owner", parse_owner(&f.owner));
+    let owner = errors.take("owner", parse_owner(&f.owner, chrome.lang));
     let due = errors.take("due", input::parse_due(&f.due, chrome.lang));
-    let report = errors.take("report", parse_report(&f.report));
+    let report = errors.take("report", parse_report(&f.report, chrome.lang));
     if let (Some(owner), Some(due), Some(report)) = (owner, due, report) {
         let input = ProblemInput {
             title: f.title.clone(),
@@ -537,7 +384,7 @@ async fn assign(
     let id = problem_id(&id)?;
     board::ensure_may_assign(&st.store, &me, id).await?;
     let mut errors = FieldErrors::default();
-    let owner = errors.take("owner", parse_owner(&f.owner));
+    let owner = errors.take("owner", parse_owner(&f.owner, chrome.lang));
     let due = errors.take("due", input::parse_due(&f.due, chrome.lang));
     if let (Some(owner), Some(due)) = (owner, due) {
         match board::assign(&st.store, &me, id, owner, due, st.today()).await {

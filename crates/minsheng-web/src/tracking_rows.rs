@@ -4,7 +4,6 @@
 
 use crate::i18n::Lang;
 use minsheng_app::tracking::TargetTracking;
-use minsheng_domain::quantity::format_zh_rounded;
 use minsheng_domain::rollup::UnitRank;
 use minsheng_domain::{ItemId, Period, Status, TargetId, TargetKind};
 use rust_decimal::Decimal;
@@ -36,10 +35,10 @@ pub(crate) struct TrackRow {
     pub shares: usize,
 }
 
-/// A target's line in `lang` (figures stay as Chinese officials write them: 23万人).
+/// A target's line in `lang` (figures by the language's rule: 23万人, 230,000 people).
 pub(crate) fn track_row(x: &TargetTracking, lang: Lang) -> TrackRow {
     let unit = &x.target.quantity.unit;
-    let q = |d: Decimal| format!("{}{unit}", format_zh_rounded(d));
+    let q = |d: Decimal| lang.amount(d, unit);
     TrackRow {
         target: x.target.id,
         item: x.target.item,
@@ -52,7 +51,7 @@ pub(crate) fn track_row(x: &TargetTracking, lang: Lang) -> TrackRow {
             TargetKind::Quantity => format!(
                 "{} {}",
                 lang.pick(x.target.cmp.label_zh(), x.target.cmp.label_en()),
-                x.target.quantity
+                lang.quantity(&x.target.quantity)
             ),
         },
         actual: x.rollup.value.map(q).unwrap_or_else(|| "—".into()),

@@ -11,7 +11,7 @@ use crate::config;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use minsheng_app::tracking;
-use minsheng_domain::quantity::format_zh_rounded;
+use minsheng_domain::quantity::format_zh;
 use minsheng_domain::{Item, ItemId, Period, Plan, PlanId, Status, TargetId};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -189,7 +189,7 @@ fn pct(d: Decimal) -> String {
 
 /// A figure for a person, with its unit.
 fn amount(d: Decimal, unit: &str) -> String {
-    format!("{}{unit}", format_zh_rounded(d))
+    format!("{}{unit}", format_zh(d))
 }
 
 /// `s` cut to at most `max` terminal columns (CJK characters are two), with … when cut.

@@ -4,7 +4,7 @@
 //! equal to itself, table by table and row by row.
 
 use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
-use minsheng_app::{demo, queries, rollup};
+use minsheng_app::{demo, rollup};
 use minsheng_domain::*;
 use minsheng_store::backup::{BackupContents, differences, read_backup};
 use minsheng_store::testing::{backends, postgres, postgres_url, sqlite};
@@ -61,7 +61,7 @@ async fn a_backup_made_while_reports_are_filed_is_one_instant_and_restores_exact
             .unwrap();
         let store = &wide;
         demo::build_with(store, false).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let quantity: HashSet<TargetId> = store
             .targets(plan)
             .await

@@ -49,7 +49,7 @@ async fn rollup_rows(store: &Store) -> (Vec<TargetMonth>, Vec<RegionMonth>) {
 /// The shares (assignments with a quota) of the demo plan's quantity targets, one per
 /// target, each held by a city: (assignment, its unit).
 async fn shares(store: &Store, n: usize) -> Vec<(Assignment, Target)> {
-    let plan = minsheng_app::queries::plans(store).await.unwrap()[0].id;
+    let plan = store.plans().await.unwrap()[0].id;
     let targets = store.targets(plan).await.unwrap();
     let mut out = Vec::new();
     for t in targets

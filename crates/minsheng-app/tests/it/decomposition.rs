@@ -2,7 +2,7 @@
 //! refused decomposition changes nothing.
 
 use minsheng_app::decomposition::{Decomposition, Share, assign};
-use minsheng_app::{AppError, demo, queries};
+use minsheng_app::{AppError, demo};
 use minsheng_domain::*;
 use minsheng_store::NewUnit;
 use rust_decimal::Decimal;
@@ -29,7 +29,7 @@ async fn targets_split_by_what_they_are() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
         demo::build_with(store, false).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let targets = store.targets(plan).await.unwrap();
         let find = |p: &str| {
             targets
@@ -181,7 +181,7 @@ async fn a_split_must_add_up_and_stay_in_scope() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
         demo::build_with(store, false).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let target = store.targets(plan).await.unwrap()[0].clone(); // 城镇新增就业 23万人, ge
         let tree = store.unit_tree().await.unwrap();
         let id = |n: &str| tree.units().iter().find(|u| u.name == n).unwrap().id;

@@ -1,5 +1,5 @@
-use minsheng_app::{demo, queries};
-use minsheng_domain::{AssignmentRole, Period, ReportStatus, UnitKind};
+use minsheng_app::{demo, visibility};
+use minsheng_domain::{Account, AssignmentRole, Period, ReportStatus, Role, UnitKind, UserId};
 use minsheng_store::testing::backends;
 
 #[tokio::test]
@@ -8,9 +8,11 @@ async fn the_demo_holds_the_jilin_plan_read_from_its_text() {
         let store = &db.store;
         let summary = demo::build(store).await.unwrap();
         assert!(demo::is_demo(store).await.unwrap());
-        let plans = queries::plans(store).await.unwrap();
+        let plans = store.plans().await.unwrap();
         assert_eq!(plans.len(), 1, "{}", db.label);
-        let outline = queries::plan_outline(store, plans[0].id).await.unwrap();
+        let outline = visibility::plan_outline(store, None, plans[0].id)
+            .await
+            .unwrap();
         assert_eq!(
             outline.plan.title,
             "中共吉林省委吉林省人民政府关于2023年全省民生实事安排的意见"
@@ -38,7 +40,15 @@ async fn the_demo_holds_the_jilin_plan_read_from_its_text() {
 
         // Each target has one lead department, and a count is split over the prefectures
         // so that the quotas add up to the target.
-        let page = queries::item_page(store, first.item.id).await.unwrap();
+        let office = Account {
+            id: UserId(1),
+            name: "office".into(),
+            role: Role::Office,
+            unit: None,
+        };
+        let page = visibility::item_page(store, &office, first.item.id)
+            .await
+            .unwrap();
         let t = &page.targets[0];
         let leads: Vec<_> = t
             .assignments

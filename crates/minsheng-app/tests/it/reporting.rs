@@ -3,7 +3,7 @@
 
 use crate::support::{DemoShare, demo_share};
 use minsheng_app::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
-use minsheng_app::{AppError, demo, queries};
+use minsheng_app::{AppError, demo, visibility};
 use minsheng_domain::*;
 use rust_decimal::Decimal;
 
@@ -325,8 +325,8 @@ async fn a_qualitative_item_is_reported_as_a_stage_and_tracked() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
         demo::build_with(store, false).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
-        let outline = queries::plan_outline(store, plan).await.unwrap();
+        let plan = store.plans().await.unwrap()[0].id;
+        let outline = visibility::plan_outline(store, None, plan).await.unwrap();
         // 提高工伤保险待遇标准: no number, so one stage target.
         let item = outline
             .sections

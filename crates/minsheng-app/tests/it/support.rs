@@ -1,6 +1,6 @@
 //! Set-up shared by the use-case tests.
 
-use minsheng_app::{demo, queries};
+use minsheng_app::demo;
 use minsheng_domain::{Assignment, PlanId, Target, UnitId, UnitKind};
 use minsheng_store::{NewUnit, Store, Tx};
 
@@ -16,7 +16,7 @@ pub struct DemoShare {
 
 pub async fn demo_share(store: &Store) -> DemoShare {
     demo::build_with(store, false).await.unwrap();
-    let plan = queries::plans(store).await.unwrap()[0].id;
+    let plan = store.plans().await.unwrap()[0].id;
     let target = store.targets(plan).await.unwrap()[0].clone();
     let tree = store.unit_tree().await.unwrap();
     let city = |n: &str| tree.units().iter().find(|u| u.name == n).unwrap().id;

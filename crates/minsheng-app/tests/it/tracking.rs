@@ -2,7 +2,7 @@
 //! as the materialized roll-up.
 
 use jiff::civil::date;
-use minsheng_app::{demo, queries, rollup, tracking};
+use minsheng_app::{demo, rollup, tracking};
 use minsheng_domain::*;
 
 #[tokio::test]
@@ -10,7 +10,7 @@ async fn the_demo_plan_tracked_in_august() {
     for db in minsheng_store::testing::backends().await {
         let store = &db.store;
         demo::build(store).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let august = Period::parse("2023-08").unwrap();
         let t = tracking::tracking(
             store,

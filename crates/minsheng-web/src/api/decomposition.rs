@@ -13,7 +13,7 @@ use crate::auth::Chrome;
 use axum::Json;
 use axum::extract::{Path, State};
 use minsheng_app::decomposition::{self, Decomposition, ScheduleInput, Share};
-use minsheng_app::queries;
+use minsheng_app::visibility;
 use minsheng_domain::Action;
 use minsheng_domain::{
     Actor, AssignmentId, Milestone, MilestoneGoal, Period, SchedulePoint, Stage, TargetId, UnitId,
@@ -167,8 +167,8 @@ pub(crate) async fn get_assignments(
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> Result<Json<TargetAssignmentsDto>, ApiError> {
-    chrome.may(Action::Decompose)?;
-    let t = queries::target_assignments(&st.store, path_id(&id)?).await?;
+    let me = chrome.may(Action::Decompose)?;
+    let t = visibility::target_assignments(&st.store, me, path_id(&id)?).await?;
     Ok(Json(TargetAssignmentsDto::from(&t)))
 }
 
@@ -195,7 +195,7 @@ pub(crate) async fn put_assignments(
     let target: TargetId = path_id(&id)?;
     let d = body.to_domain(target)?;
     decomposition::assign(&st.store, &Actor::new(me.name.clone()), &d).await?;
-    let t = queries::target_assignments(&st.store, target).await?;
+    let t = visibility::target_assignments(&st.store, me, target).await?;
     Ok(Json(TargetAssignmentsDto::from(&t)))
 }
 

@@ -3,10 +3,9 @@
 //! ISO-8601 (`2023-12-31`); periods are codes (`2023-06`, `2023-Q2`, `2023-H1`, `2023`).
 
 use minsheng_app::board::{BoardProblem, UnitRef};
-use minsheng_app::queries::PlanOutline;
-use minsheng_app::queries::TargetAssignments;
 use minsheng_app::rollup::Dashboard;
 use minsheng_app::tracking::{TargetTracking, Tracking};
+use minsheng_app::visibility::{PlanOutline, TargetAssignments};
 use minsheng_domain::{Account, OrgUnit, Plan, Status, Target};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

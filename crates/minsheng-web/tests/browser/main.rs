@@ -329,7 +329,7 @@ async fn the_office_decomposes_targets_by_population_and_by_a_sheet() {
     let site = demo_site(sqlite().await).await;
     let base = site.base.clone();
     let store = site.db.store.clone();
-    let plan = minsheng_app::queries::plans(&store).await.unwrap()[0].id;
+    let plan = store.plans().await.unwrap()[0].id;
     let targets = store.targets(plan).await.unwrap();
     let jobs = targets
         .iter()

@@ -7,8 +7,8 @@ use crate::support::{
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use minsheng_app::demo;
 use minsheng_app::import::{ImportOptions, import_plan};
-use minsheng_app::{demo, queries};
 use minsheng_domain::{Actor, PlanKind, PlanStatus};
 use minsheng_store::testing::backends;
 use minsheng_web::{AppState, router};
@@ -41,7 +41,7 @@ async fn plans_tracking_and_dashboard_as_json() {
         demo::build(&db.store).await.unwrap();
         let state = state(&db.store, true);
         let office = demo_sign_in(&state, "office").await;
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
+        let plan = db.store.plans().await.unwrap()[0].id;
 
         let (s, plans) = get_json(&state, "/api/plans").await;
         assert_eq!(s, StatusCode::OK);
@@ -96,7 +96,7 @@ async fn errors_use_one_envelope() {
         demo::build(&db.store).await.unwrap();
         let state = state(&db.store, true);
         let office = demo_sign_in(&state, "office").await;
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
+        let plan = db.store.plans().await.unwrap()[0].id;
         let cases = [
             (
                 "/api/plans/999999".to_string(),
@@ -282,7 +282,9 @@ async fn the_public_reads_published_plans_only_and_me_needs_a_session() {
         .await
         .unwrap()
         .plan;
-        let published = queries::plans(&db.store)
+        let published = db
+            .store
+            .plans()
             .await
             .unwrap()
             .into_iter()
@@ -344,7 +346,7 @@ async fn rankings_need_an_account_that_sees_all() {
     for db in backends().await {
         demo::build_with(&db.store, false).await.unwrap();
         let state = state(&db.store, true);
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
+        let plan = db.store.plans().await.unwrap()[0].id;
         let cc = demo_sign_in(&state, "220100").await;
         let leader = demo_sign_in(&state, "leader").await;
         for uri in [
@@ -543,7 +545,7 @@ async fn a_cross_site_api_post_is_refused_and_changes_nothing() {
 /// The first target of the demo plan (城镇新增就业23万人) and its assignments as the API shows
 /// them to the office.
 async fn first_target(st: &AppState, office: &str) -> (i64, Value) {
-    let plan = queries::plans(&st.store).await.unwrap()[0].id;
+    let plan = st.store.plans().await.unwrap()[0].id;
     let target = st.store.targets(plan).await.unwrap()[0].id.0;
     let (s, a) = get_json_as(st, office, &format!("/api/targets/{target}/assignments")).await;
     assert_eq!(s, StatusCode::OK, "{a}");

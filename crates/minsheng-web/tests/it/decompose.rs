@@ -8,7 +8,7 @@ use crate::support::{Page, demo_sign_in, enc, get_as, post_as, send, state};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use minsheng_app::decomposition::{self, DecompositionView};
-use minsheng_app::{demo, queries};
+use minsheng_app::demo;
 use minsheng_domain::*;
 use minsheng_store::Store;
 use minsheng_store::testing::backends;
@@ -33,7 +33,7 @@ async fn demo_office(store: &Store) -> (AppState, String) {
 
 /// The demo's (2023) target whose phrase holds `phrase`.
 async fn target(store: &Store, phrase: &str) -> Target {
-    let plans = queries::plans(store).await.unwrap();
+    let plans = store.plans().await.unwrap();
     let plan = plans.iter().find(|p| p.year == 2023).unwrap().id;
     store
         .targets(plan)
@@ -183,7 +183,7 @@ async fn the_office_splits_a_target_in_the_page() {
         assert!(p.body.contains("与目标相符"), "{}", p.body);
 
         // The plan's decomposition at a glance.
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let p = get_as(&st, &cookie, &format!("/plans/{plan}/decomposition")).await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.body);
         assert!(p.body.contains("id=\"split-targets\""));
@@ -246,7 +246,7 @@ async fn a_standard_is_held_everywhere_and_its_kind_is_the_offices_to_say() {
         );
         // A rate offers no choice.
         let rate = store
-            .targets(queries::plans(store).await.unwrap()[0].id)
+            .targets(store.plans().await.unwrap()[0].id)
             .await
             .unwrap()
             .into_iter()
@@ -491,7 +491,7 @@ async fn the_decomposition_pages_are_in_one_language_at_a_time() {
         let store = &db.store;
         let (st, cookie) = demo_office(store).await;
         let jobs = target(store, "23万人").await;
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let english = format!("{cookie}; lang=en");
         for uri in [
             format!("/targets/{}/decompose", jobs.id),

@@ -3,7 +3,7 @@
 
 use crate::support::{demo_sign_in, get_as, state};
 use axum::http::StatusCode;
-use minsheng_app::{demo, queries};
+use minsheng_app::{demo, visibility};
 use minsheng_store::testing::backends;
 
 #[tokio::test]
@@ -12,8 +12,10 @@ async fn the_plan_pages_are_in_one_language_at_a_time() {
         demo::build(&db.store).await.unwrap();
         let st = state(&db.store, true);
         let office = demo_sign_in(&st, "office").await;
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
-        let outline = queries::plan_outline(&db.store, plan).await.unwrap();
+        let plan = db.store.plans().await.unwrap()[0].id;
+        let outline = visibility::plan_outline(&db.store, None, plan)
+            .await
+            .unwrap();
         let item = outline.sections[0].items[0].item.id;
         let pages = [
             "/plans".to_string(),
@@ -37,7 +39,7 @@ async fn the_plan_pages_are_in_one_language_at_a_time() {
                 &[
                     "The document claims 14 sections and lists 10.",
                     "Tracking:",
-                    "at least 23万人",
+                    "at least 230,000 people",
                     "Quantified targets",
                 ],
             ),

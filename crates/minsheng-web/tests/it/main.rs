@@ -7,6 +7,7 @@ mod decompose;
 mod editor;
 mod english;
 mod extremes;
+mod gates;
 mod limits;
 mod month_end;
 mod office;

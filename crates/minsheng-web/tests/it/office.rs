@@ -4,8 +4,8 @@
 
 use crate::support::{demo_sign_in, get_as, state};
 use axum::http::StatusCode;
-use minsheng_app::queries::PlanOutline;
-use minsheng_app::{demo, queries};
+use minsheng_app::visibility::PlanOutline;
+use minsheng_app::{demo, visibility};
 use minsheng_domain::{AssignmentRole, TargetId, UnitKind};
 use minsheng_store::testing::{TestDb, backends};
 use minsheng_web::AppState;
@@ -40,8 +40,10 @@ fn number_in(html: &str, id: &str) -> usize {
 /// The demo on `db`, served as on its own day, with its plan's outline.
 async fn demo_state(db: &TestDb) -> (AppState, PlanOutline) {
     demo::build(&db.store).await.unwrap();
-    let plan = queries::plans(&db.store).await.unwrap()[0].id;
-    let outline = queries::plan_outline(&db.store, plan).await.unwrap();
+    let plan = db.store.plans().await.unwrap()[0].id;
+    let outline = visibility::plan_outline(&db.store, None, plan)
+        .await
+        .unwrap();
     (state(&db.store, true), outline)
 }
 

@@ -1,7 +1,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use minsheng_app::import::{ImportOptions, import_plan};
-use minsheng_app::{demo, queries};
+use minsheng_app::{demo, visibility};
 use minsheng_domain::{Actor, PlanKind, PlanStatus, UnitKind};
 use minsheng_store::NewUnit;
 use minsheng_store::testing::backends;
@@ -41,7 +41,7 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
         demo::build(&db.store).await.unwrap();
         let state = crate::support::state(&db.store, true);
         let cookie = crate::support::demo_sign_in(&state, "office").await;
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
+        let plan = db.store.plans().await.unwrap()[0].id;
 
         let (status, home) = get(&state, &cookie, "/plans").await;
         assert_eq!(status, StatusCode::OK);
@@ -67,7 +67,9 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
             "every page says the assignments are invented"
         );
 
-        let outline = queries::plan_outline(&db.store, plan).await.unwrap();
+        let outline = visibility::plan_outline(&db.store, None, plan)
+            .await
+            .unwrap();
         let item1 = outline.sections[0].items[0].item.id;
         let (status, page) = get(&state, &cookie, &format!("/items/{item1}")).await;
         assert_eq!(status, StatusCode::OK);
@@ -78,7 +80,7 @@ async fn the_demo_plan_is_shown_with_its_sections_items_and_targets() {
         assert!(page.contains("省人力资源和社会保障厅"));
         assert!(page.contains("长春市"));
         assert!(
-            page.contains("class=\"num quota-sum\">230000 人"),
+            page.contains("class=\"num quota-sum\">23万人"),
             "quotas add up to the target"
         );
         assert!(page.contains("id=\"demo-notice\""));
@@ -165,7 +167,7 @@ async fn the_tracking_page_shows_the_office_view_for_a_month() {
         demo::build(&db.store).await.unwrap();
         let state = crate::support::state(&db.store, true);
         let cookie = crate::support::demo_sign_in(&state, "office").await;
-        let plan = queries::plans(&db.store).await.unwrap()[0].id;
+        let plan = db.store.plans().await.unwrap()[0].id;
         let targets = db.store.targets(plan).await.unwrap().len();
 
         let (status, page) = get(

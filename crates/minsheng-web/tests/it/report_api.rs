@@ -524,7 +524,7 @@ async fn a_qualitative_item_is_reported_as_a_stage_over_json() {
         let store = &db.store;
         demo::build_with(store, false).await.unwrap();
         let st = state(store, true);
-        let plan = minsheng_app::queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let target = store
             .targets(plan)
             .await

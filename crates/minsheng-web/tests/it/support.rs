@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use minsheng_app::{demo, queries};
+use minsheng_app::demo;
 use minsheng_domain::{Assignment, PlanId, Report};
 use minsheng_store::Store;
 use minsheng_web::{AppState, router};
@@ -174,7 +174,7 @@ pub async fn unit_id(store: &Store, name: &str) -> i64 {
 
 /// The demo's plan and 长春市's share of its first target (城镇新增就业23万人).
 pub async fn changchun_share(store: &Store) -> (PlanId, Assignment) {
-    let plan = queries::plans(store).await.unwrap()[0].id;
+    let plan = store.plans().await.unwrap()[0].id;
     let target = store.targets(plan).await.unwrap()[0].id;
     (plan, changchun_share_of(store, target).await)
 }

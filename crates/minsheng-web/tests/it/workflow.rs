@@ -9,8 +9,8 @@ use crate::support::{
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use minsheng_app::demo;
 use minsheng_app::reporting::MAX_EVIDENCE_BYTES;
-use minsheng_app::{demo, queries};
 use minsheng_domain::ReportStatus;
 use minsheng_store::testing::backends;
 use minsheng_web::{AppState, router};
@@ -546,7 +546,7 @@ async fn a_qualitative_item_is_reported_as_a_stage_in_either_language() {
         let store = &db.store;
         demo::build_with(store, false).await.unwrap();
         let st = state(store, true);
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let stage_target = store
             .targets(plan)
             .await

@@ -19,7 +19,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use minsheng_app::{demo, queries, rollup};
+use minsheng_app::{demo, rollup};
 use minsheng_domain::{Actor, AssignmentId, Period, ReportStatus, Role, TargetKind, UnitId};
 use minsheng_store::backup::{BackupContents, read_backup};
 use minsheng_store::{OpenMode, Store};
@@ -468,7 +468,7 @@ struct Share {
 /// outcome.
 pub async fn run_load(store: &Store, load: Load) -> anyhow::Result<Outcome> {
     demo::build(store).await?;
-    let plan = queries::plans(store).await?[0].id;
+    let plan = store.plans().await?[0].id;
     let year = store.plan(plan).await?.year;
     let before: HashSet<i64> = store
         .reports_of_plan(plan)

@@ -8,7 +8,7 @@
 //! replayed. Each test is bounded in time: a few kills of a few seconds each.
 
 use crate::report_cli::bin;
-use minsheng_app::{demo, queries, rollup};
+use minsheng_app::{demo, rollup};
 use minsheng_domain::{Actor, Assignment, Period, ReportStatus};
 use minsheng_store::Store;
 use minsheng_store::testing::{TestDb, backends};
@@ -213,7 +213,7 @@ impl Drop for Server {
 /// share), by city then target.
 async fn demo_shares(store: &Store, cities: usize, targets: usize) -> Vec<(String, Assignment)> {
     demo::build_with(store, false).await.unwrap();
-    let plan = queries::plans(store).await.unwrap()[0].id;
+    let plan = store.plans().await.unwrap()[0].id;
     let tree = store.unit_tree().await.unwrap();
     let mut codes: Vec<String> = tree
         .units()
@@ -631,7 +631,7 @@ async fn the_server_killed_at_random_moments_keeps_every_acknowledged_write_exac
 /// A CSV of reports for every share of every target with a quota, January to September:
 /// thousands of rows. Returns the file and its row count.
 async fn big_csv(store: &Store, dir: &Path) -> (PathBuf, usize) {
-    let plan = queries::plans(store).await.unwrap()[0].id;
+    let plan = store.plans().await.unwrap()[0].id;
     let mut csv = String::from("assignment_id,period,value,narrative\n");
     let mut rows = 0;
     for t in store.targets(plan).await.unwrap() {

@@ -3,8 +3,8 @@
 //! is refused naming the row and column, and nothing is saved; the status shows the roll-up
 //! once the reports are accepted.
 
+use minsheng_app::demo;
 use minsheng_app::reporting::{Decision, review_report};
-use minsheng_app::{demo, queries};
 use minsheng_domain::{Actor, Assignment, ReportStatus, UnitId};
 use minsheng_store::Store;
 use minsheng_store::testing::TestDb;
@@ -90,7 +90,7 @@ impl Demo {
     /// The demo without its invented reports (the tests file their own).
     async fn build(store: &Store) -> Demo {
         demo::build_with(store, false).await.unwrap();
-        let plan = queries::plans(store).await.unwrap()[0].id;
+        let plan = store.plans().await.unwrap()[0].id;
         let target = store.targets(plan).await.unwrap()[0].clone();
         assert!(target.phrase.contains("城镇新增就业"), "{target:?}");
         let tree = store.unit_tree().await.unwrap();
