@@ -3,8 +3,8 @@
 use crate::error::AppError;
 use jiff::civil::date;
 use minsheng_domain::{
-    Actor, Cmp, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetKind, TargetSpan,
-    UnitId,
+    Accrual, Actor, Cmp, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetKind,
+    TargetSpan, UnitId,
 };
 use minsheng_extract::{Cmp as XCmp, Extraction};
 use minsheng_store::{NewItem, NewPlan, NewSection, NewTarget, Store, Tx};
@@ -49,8 +49,9 @@ pub struct WrittenItem {
     pub id: ItemId,
     /// Its text.
     pub text: String,
-    /// Its targets' ids, quantities and kinds (a qualitative item has one stage target).
-    pub targets: Vec<(TargetId, Quantity, TargetKind)>,
+    /// Its targets' ids, quantities, kinds (a qualitative item has one stage target) and
+    /// whether each is divided (a count) or held everywhere (a level: a rate, a standard).
+    pub targets: Vec<(TargetId, Quantity, TargetKind, Accrual)>,
 }
 
 /// Reads `text` with the extractor and stores the result as one plan, in one transaction.
@@ -135,6 +136,8 @@ pub async fn write_plan(
             let mut item_targets = Vec::new();
             for (ti, t) in it.targets.iter().enumerate() {
                 let quantity = Quantity::new(t.value, t.unit.clone());
+                // A standard in an additive unit (户均800元) is held everywhere, not divided.
+                let accrual_set = t.standard.then_some(Accrual::Level);
                 let id = tx
                     .insert_target(&NewTarget {
                         item,
@@ -148,9 +151,11 @@ pub async fn write_plan(
                         deadline,
                         baseline: None,
                         kind: TargetKind::Quantity,
+                        accrual_set,
                     })
                     .await?;
-                item_targets.push((id, quantity, TargetKind::Quantity));
+                let accrual = accrual_set.unwrap_or_else(|| Accrual::of(&quantity));
+                item_targets.push((id, quantity, TargetKind::Quantity, accrual));
                 targets += 1;
             }
             if it.targets.is_empty() {
@@ -169,9 +174,10 @@ pub async fn write_plan(
                         deadline,
                         baseline: None,
                         kind: TargetKind::Stage,
+                        accrual_set: None,
                     })
                     .await?;
-                item_targets.push((id, quantity, TargetKind::Stage));
+                item_targets.push((id, quantity, TargetKind::Stage, Accrual::Level));
                 qualitative += 1;
             }
             written.push(WrittenItem {

@@ -31,6 +31,7 @@ mod target_records;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
+mod unit_weights;
 mod units;
 mod workspace;
 mod writer;
@@ -49,6 +50,7 @@ pub use rollup::{
     AssignmentContext, NumberedRegionMonth, OwnedTargetMonth, RegionMonth, TargetMonth,
 };
 pub use tx::Tx;
+pub use unit_weights::{POPULATION, WeightName};
 pub use units::NewUnit;
 pub use workspace::{PlacedAssignment, QueuedReport};
 

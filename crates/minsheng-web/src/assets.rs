@@ -10,6 +10,7 @@ use axum::routing::get;
 
 const SITE_CSS: &str = include_str!("../assets/site.css");
 const CHARTS_JS: &str = include_str!("../assets/charts.js");
+const SPLIT_JS: &str = include_str!("../assets/split.js");
 
 /// Whether ECharts is bundled: pages then load it and `charts.js` draws over the SVG.
 pub(crate) const ECHARTS_BUNDLED: bool = cfg!(echarts_bundled);
@@ -22,6 +23,7 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = Router::new()
         .route("/assets/site.css", get(site_css))
         .route("/assets/charts.js", get(charts_js))
+        .route("/assets/split.js", get(split_js))
         .route("/assets/licenses", get(licenses));
     #[cfg(echarts_bundled)]
     let r = r.route(ECHARTS_PATH, get(echarts_js));
@@ -45,6 +47,17 @@ async fn charts_js() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         CHARTS_JS,
+    )
+}
+
+/// The live sum of the decomposition page.
+async fn split_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SPLIT_JS,
     )
 }
 

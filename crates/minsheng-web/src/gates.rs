@@ -60,6 +60,7 @@ pub static ROUTES: &[Route] = &[
     open("GET", "/healthz"),
     open("GET", "/assets/site.css"),
     open("GET", "/assets/charts.js"),
+    open("GET", "/assets/split.js"),
     open("GET", "/assets/licenses"),
     open("GET", crate::assets::ECHARTS_PATH),
     open("GET", "/login"),
@@ -92,6 +93,15 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/api/targets/{id}/assignments", Action::Decompose),
     may("PUT", "/api/targets/{id}/assignments", Action::Decompose),
     may("PUT", "/api/assignments/{id}/schedule", Action::Decompose),
+    may("GET", "/targets/{id}/decompose", Action::Decompose),
+    may("POST", "/targets/{id}/decompose", Action::Decompose),
+    may(
+        "GET",
+        "/targets/{id}/decompose/sheet.xlsx",
+        Action::Decompose,
+    ),
+    may("POST", "/targets/{id}/decompose/sheet", Action::Decompose),
+    may("GET", "/plans/{id}/decomposition", Action::ViewDashboard),
     // Reporting.
     may("GET", "/workspace", Action::FileReport),
     may(
