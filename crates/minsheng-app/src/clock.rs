@@ -25,3 +25,29 @@ pub fn date_in_beijing(t: Timestamp) -> Date {
 pub fn today() -> Date {
     date_in_beijing(Timestamp::now())
 }
+
+/// How far to move the clock so that `now` falls on `day` in Beijing at the same time of day:
+/// what a demo's store is moved by ([`minsheng_store::Store::with_clock_shift`]), so that a
+/// report filed in the demo is stamped on the demo's day.
+pub fn shift_to(day: Date, now: Timestamp) -> jiff::SignedDuration {
+    let here = in_beijing(now);
+    let there = day
+        .to_datetime(here.time())
+        .to_zoned(beijing())
+        .map(|z| z.timestamp());
+    there.map_or(jiff::SignedDuration::ZERO, |t| t.duration_since(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shifted_clock_stands_on_the_day_at_the_same_time() {
+        let now: Timestamp = "2026-12-07T06:30:00Z".parse().unwrap();
+        let shift = shift_to(jiff::civil::date(2023, 10, 15), now);
+        let moved = in_beijing(now.checked_add(shift).unwrap());
+        assert_eq!(moved.date(), jiff::civil::date(2023, 10, 15));
+        assert_eq!(moved.time(), in_beijing(now).time());
+    }
+}

@@ -6,8 +6,8 @@
 use crate::error::AppError;
 use crate::import::{ImportOptions, Imported, write_plan};
 use minsheng_domain::{
-    Actor, AssignmentId, AssignmentRole, PlanKind, PlanStatus, Quantity, Role, TargetId, UnitId,
-    UnitKind, split_by_weights,
+    Accrual, Actor, AssignmentId, AssignmentRole, PlanKind, PlanStatus, Quantity, Role, TargetId,
+    UnitId, UnitKind, split_quantity,
 };
 use minsheng_store::{NewAssignment, NewUnit, Store, Tx};
 use std::collections::HashMap;
@@ -143,7 +143,7 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
                 id
             }
         };
-        for (target, quantity, _) in &item.targets {
+        for (target, quantity, _, accrual) in &item.targets {
             let target = *target;
             tx.insert_assignment(&NewAssignment {
                 target,
@@ -154,7 +154,11 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
             })
             .await?;
             assignments += 1;
-            for (ci, (city, quota)) in cities.iter().zip(city_quotas(quantity)).enumerate() {
+            for (ci, (city, quota)) in cities
+                .iter()
+                .zip(city_quotas(quantity, *accrual))
+                .enumerate()
+            {
                 let Some(quota) = quota else { continue };
                 let id = tx
                     .insert_assignment(&NewAssignment {
@@ -236,6 +240,14 @@ async fn demo_accounts(
 /// The day the demo's data stands at: reports to September filed, August reviewed.
 pub const DEMO_AS_OF: jiff::civil::Date = jiff::civil::date(2023, 10, 15);
 
+/// The store with its clock on the demo's day ([`DEMO_AS_OF`], the time of day running on):
+/// what the demo writes while it is built and served is stamped on that day, so its pages
+/// never mix in the real date.
+pub fn on_its_day(store: Store) -> Store {
+    let shift = crate::clock::shift_to(DEMO_AS_OF, jiff::Timestamp::now());
+    store.with_clock_shift(shift)
+}
+
 /// The last month the demo's units have reported for: August is reviewed, September is filed
 /// and waiting for review, as an office would see it in mid-October 2023.
 pub const DEMO_LAST_MONTH: i8 = 9;
@@ -292,9 +304,9 @@ fn year_of_reports(
     let year: i16 = 2023;
     let mut out = Vec::new();
     for (ti, item) in imported.written.iter().enumerate() {
-        for (target, q, kind) in &item.targets {
+        for (target, q, kind, accrual) in &item.targets {
             let total = q.value.to_f64().unwrap_or(0.0);
-            for (ci, quota) in city_quotas(q).iter().enumerate() {
+            for (ci, quota) in city_quotas(q, *accrual).iter().enumerate() {
                 let (Some(quota), Some(assignment)) = (quota, shares.get(&(*target, ci))) else {
                     continue;
                 };
@@ -331,7 +343,7 @@ fn year_of_reports(
                     let stage = (*kind == minsheng_domain::TargetKind::Stage).then_some(stage_now);
                     let value = if stage.is_some() {
                         0.0
-                    } else if q.is_additive() {
+                    } else if *accrual == minsheng_domain::Accrual::Cumulative {
                         // A cumulative count: never below last month.
                         (quota * progress).round().max(last)
                     } else if q.value.is_zero() {
@@ -470,7 +482,7 @@ async fn problems(
         let Some(item) = imported.written.iter().find(|i| i.text.contains(words)) else {
             continue;
         };
-        let Some((target, _, _)) = item.targets.first() else {
+        let Some((target, _, _, _)) = item.targets.first() else {
             continue;
         };
         let (Some(assignment), Some(owner)) = (shares.get(&(*target, city)), unit(owner)) else {
@@ -517,16 +529,20 @@ async fn units(tx: &mut Tx) -> Result<(UnitId, Vec<UnitId>), AppError> {
         })
         .await?;
     let mut cities = Vec::new();
-    for (name, code, _) in PREFECTURES {
-        cities.push(
-            tx.insert_unit(&NewUnit {
+    for (name, code, population) in PREFECTURES {
+        let city = tx
+            .insert_unit(&NewUnit {
                 parent: Some(province),
                 kind: UnitKind::City,
                 name: name.into(),
                 code: Some(code.into()),
             })
-            .await?,
-        );
+            .await?;
+        // The population the office splits by (按人口分解), in people.
+        let people = u32::try_from(population * 10_000).unwrap_or(u32::MAX);
+        tx.set_unit_weight(city, minsheng_store::POPULATION, people)
+            .await?;
+        cities.push(city);
     }
     Ok((province, cities))
 }
@@ -540,19 +556,19 @@ fn lead_for(text: &str) -> &'static str {
         .unwrap_or("省发展和改革委员会")
 }
 
-/// Each prefecture's share of a target: a count is split by population (a prefecture whose
-/// share rounds to nothing gets no assignment); a rate (%, 倍, 工作日) holds for every one.
-fn city_quotas(q: &Quantity) -> Vec<Option<rust_decimal::Decimal>> {
+/// Each prefecture's share of a target: a count is split by population, in whole numbers
+/// when it counts things (a prefecture whose share rounds to nothing gets no assignment); a
+/// level — a rate (%, 倍, 工作日) or a standard (户均800元) — holds for every one.
+fn city_quotas(q: &Quantity, accrual: Accrual) -> Vec<Option<rust_decimal::Decimal>> {
     let weights: Vec<u64> = PREFECTURES.iter().map(|p| p.2).collect();
-    if !q.is_additive() {
-        return vec![Some(q.value); PREFECTURES.len()];
-    }
-    match split_by_weights(q.value, &weights) {
+    match split_quantity(q, accrual, &weights) {
+        Some(shares) if accrual == Accrual::Level => shares.into_iter().map(Some).collect(),
         Some(shares) => shares
             .into_iter()
             .map(|s| (!s.is_zero()).then_some(s))
             .collect(),
-        None => vec![Some(q.value); PREFECTURES.len()],
+        // A count that cannot be divided so stays with its lead.
+        None => vec![None; PREFECTURES.len()],
     }
 }
 
@@ -574,16 +590,30 @@ mod tests {
     #[test]
     fn counts_are_split_and_rates_repeated() {
         let q = Quantity::new(230_000.into(), "人");
-        let shares: Vec<_> = city_quotas(&q).into_iter().flatten().collect();
+        let shares: Vec<_> = city_quotas(&q, Accrual::Cumulative)
+            .into_iter()
+            .flatten()
+            .collect();
         assert_eq!(
             shares.iter().copied().sum::<rust_decimal::Decimal>(),
             q.value
         );
         assert_eq!(shares.len(), 9);
         let rate = Quantity::new(60.into(), "%");
-        assert!(city_quotas(&rate).iter().all(|s| *s == Some(60.into())));
+        assert!(
+            city_quotas(&rate, Accrual::Level)
+                .iter()
+                .all(|s| *s == Some(60.into()))
+        );
+        // A standard in 元 (补助标准达到户均800元) is held by every prefecture, never divided.
+        let standard = Quantity::new(800.into(), "元");
+        assert!(
+            city_quotas(&standard, Accrual::Level)
+                .iter()
+                .all(|s| *s == Some(800.into()))
+        );
         // 9处 over nine prefectures by population: the small ones get none.
-        let few = city_quotas(&Quantity::new(9.into(), "处"));
+        let few = city_quotas(&Quantity::new(9.into(), "处"), Accrual::Cumulative);
         assert_eq!(
             few.iter().flatten().copied().sum::<rust_decimal::Decimal>(),
             9.into()

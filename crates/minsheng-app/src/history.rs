@@ -144,7 +144,7 @@ pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowRefusal>
         let additive = assignments
             .get(&a)
             .and_then(|a| targets.get(&a.target))
-            .is_some_and(|t| t.quantity.is_additive());
+            .is_some_and(|t| t.accrual() == minsheng_domain::Accrual::Cumulative);
         if !additive {
             continue;
         }

@@ -3,8 +3,8 @@
 use crate::error::AppError;
 use jiff::civil::{Date, date};
 use minsheng_domain::{
-    Actor, Cmp, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetKind, TargetSpan,
-    UnitId,
+    Accrual, Actor, Cmp, ItemId, PlanId, PlanKind, PlanStatus, Quantity, TargetId, TargetKind,
+    TargetSpan, UnitId,
 };
 use minsheng_extract::{Cmp as XCmp, Extraction};
 use minsheng_store::{NewItem, NewPlan, NewSection, NewTarget, Store, Tx};
@@ -49,8 +49,9 @@ pub struct WrittenItem {
     pub id: ItemId,
     /// Its text.
     pub text: String,
-    /// Its targets' ids, quantities and kinds (a qualitative item has one stage target).
-    pub targets: Vec<(TargetId, Quantity, TargetKind)>,
+    /// Its targets' ids, quantities, kinds (a qualitative item has one stage target) and
+    /// whether each is divided (a count) or held everywhere (a level: a rate, a standard).
+    pub targets: Vec<(TargetId, Quantity, TargetKind, Accrual)>,
 }
 
 /// Reads `text` with the extractor and stores the result as one plan, in one transaction.
@@ -133,6 +134,9 @@ pub struct TargetDraft {
     pub delta: bool,
     /// When it is due.
     pub deadline: Date,
+    /// Held as a level everywhere rather than divided, when the text says so (a standard in
+    /// an additive unit, 户均800元); `None` for what the quantity implies.
+    pub accrual_set: Option<Accrual>,
 }
 
 impl PlanDraft {
@@ -170,6 +174,9 @@ impl PlanDraft {
                                     implicit: t.implicit,
                                     delta: t.delta,
                                     deadline,
+                                    // A standard in an additive unit (户均800元) is held
+                                    // everywhere, not divided.
+                                    accrual_set: t.standard.then_some(Accrual::Level),
                                 })
                                 .collect(),
                         })
@@ -291,9 +298,11 @@ pub async fn write_draft(
                         deadline: t.deadline,
                         baseline: None,
                         kind: TargetKind::Quantity,
+                        accrual_set: t.accrual_set,
                     })
                     .await?;
-                item_targets.push((id, t.quantity.clone(), TargetKind::Quantity));
+                let accrual = t.accrual_set.unwrap_or_else(|| Accrual::of(&t.quantity));
+                item_targets.push((id, t.quantity.clone(), TargetKind::Quantity, accrual));
                 targets += 1;
             }
             if it.targets.is_empty() {
@@ -312,9 +321,10 @@ pub async fn write_draft(
                         deadline,
                         baseline: None,
                         kind: TargetKind::Stage,
+                        accrual_set: None,
                     })
                     .await?;
-                item_targets.push((id, quantity, TargetKind::Stage));
+                item_targets.push((id, quantity, TargetKind::Stage, Accrual::Level));
                 qualitative += 1;
             }
             written.push(WrittenItem {

@@ -25,6 +25,7 @@ pub mod portal;
 pub(crate) mod queries;
 pub mod reporting;
 pub mod rollup;
+pub mod split_sheet;
 pub mod target_detail;
 pub mod tracking;
 mod turns;

@@ -183,7 +183,7 @@ async fn carried(
         .into_iter()
         .filter_map(|a| tree.get(a.unit).cloned().map(|u| (a, u)))
         .collect();
-    let quota_sum = target.quantity.is_additive().then(|| {
+    let quota_sum = (target.accrual() == minsheng_domain::Accrual::Cumulative).then(|| {
         assignments
             .iter()
             .filter(|(a, _)| a.role == AssignmentRole::Partner)

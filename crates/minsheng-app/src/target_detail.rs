@@ -263,6 +263,7 @@ mod tests {
             deadline: jiff::civil::date(2023, 12, 31),
             baseline: None,
             kind: TargetKind::Quantity,
+            accrual_set: None,
         }
     }
 

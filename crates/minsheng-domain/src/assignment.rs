@@ -1,7 +1,10 @@
 //! Assignments (责任分工): a target given to a unit, and the schedule it is held to.
 
+use crate::goal::Accrual;
 use crate::ids::{AssignmentId, TargetId, UnitId};
 use crate::period::Period;
+use crate::plan::Target;
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// A unit's part in a target.
@@ -113,6 +116,47 @@ pub fn split_by_weights(value: Decimal, weights: &[u64]) -> Option<Vec<Decimal>>
         .collect()
 }
 
+/// Splits `value` in proportion to `weights` to `places` decimal places (0: whole numbers),
+/// by largest remainder, so the shares sum to exactly `value`. `None` when `value` has more
+/// places than that, is negative, or the weights sum to zero.
+pub fn split_by_weights_to(value: Decimal, weights: &[u64], places: u32) -> Option<Vec<Decimal>> {
+    let scale = Decimal::from(10u64.checked_pow(places)?);
+    let parts = split_by_weights(value.checked_mul(scale)?, weights)?;
+    parts
+        .into_iter()
+        .map(|p| p.checked_div(scale).map(|x| x.normalize()))
+        .collect()
+}
+
+/// The shares of `target` in proportion to `weights` (population, last year's shares …):
+/// a count is divided — in whole numbers when it counts things (人, 个, 家), else to the
+/// places its value is written with — and a level (a rate, a standard, a time limit) is
+/// repeated, since every unit is held to it. `None` when a count cannot be divided so (its
+/// value has a fraction finer than allowed, or the weights sum to zero).
+pub fn shares_by_weights(target: &Target, weights: &[u64]) -> Option<Vec<Decimal>> {
+    split_quantity(&target.quantity, target.accrual(), weights)
+}
+
+/// [`shares_by_weights`] for a quantity that accrues as `accrual`.
+pub fn split_quantity(
+    quantity: &Quantity,
+    accrual: Accrual,
+    weights: &[u64],
+) -> Option<Vec<Decimal>> {
+    let value = quantity.value;
+    match accrual {
+        Accrual::Level => Some(vec![value; weights.len()]),
+        Accrual::Cumulative => {
+            let places = if quantity.counts_things() {
+                0
+            } else {
+                value.normalize().scale()
+            };
+            split_by_weights_to(value, weights, places)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +176,25 @@ mod tests {
         assert_eq!(got, [d(1), d(1), d(0)]);
         assert_eq!(split_by_weights("1.3".parse().unwrap(), &[1, 2]), None);
         assert_eq!(split_by_weights(d(5), &[0, 0]), None);
+    }
+
+    #[test]
+    fn counts_of_things_whole_money_to_its_places_levels_repeated() {
+        use crate::fixtures::target;
+        use crate::quantity::Cmp;
+        let homes = target("39", "家", Cmp::Ge);
+        let got = shares_by_weights(&homes, &[1, 1, 1, 1]).unwrap();
+        assert_eq!(got, [d(10), d(10), d(10), d(9)]);
+        let funds = target("2.5", "亿元", Cmp::Ge);
+        let got = shares_by_weights(&funds, &[1, 1, 1]).unwrap();
+        assert_eq!(got.iter().copied().sum::<Decimal>(), "2.5".parse().unwrap());
+        assert_eq!(got[0], "0.9".parse().unwrap());
+        let mut standard = target("800", "元", Cmp::Ge);
+        standard.accrual_set = Some(Accrual::Level);
+        assert_eq!(
+            shares_by_weights(&standard, &[3, 1]).unwrap(),
+            [d(800), d(800)]
+        );
     }
 
     proptest! {

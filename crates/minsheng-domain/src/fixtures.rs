@@ -36,6 +36,7 @@ pub fn target(value: &str, unit: &str, cmp: Cmp) -> Target {
         deadline: date(2023, 12, 31),
         baseline: None,
         kind: crate::plan::TargetKind::Quantity,
+        accrual_set: None,
     }
 }
 

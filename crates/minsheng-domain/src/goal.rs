@@ -4,7 +4,8 @@
 //! **Accrual.** A count target (an additive unit: 人, 个, 公里, 亿元) is *cumulative*: a
 //! report carries the cumulative value done since 1 January of the plan year. A rate or
 //! time-limit target (%, 倍, 工作日, no unit) is a *level*: a report carries the level as it
-//! stands. Which one a target is follows [`Quantity::is_additive`].
+//! stands. Which one a target is follows [`Quantity::is_additive`], unless the target says
+//! otherwise ([`Target::accrual`]): a standard in 元 ("户均800元") is a level.
 //!
 //! **Plan year.** The year a goal is scheduled in is the year of its deadline; months are
 //! counted from 1 January of that year to the end of the month that holds the deadline.
@@ -59,6 +60,25 @@ impl Accrual {
             Accrual::Level => "当期水平",
         }
     }
+
+    /// What it means for a split, in Chinese: 数量(分解到各单位,合计等于目标) or
+    /// 水平或标准(各单位均须达到,不分摊).
+    pub fn split_label_zh(self) -> &'static str {
+        match self {
+            Accrual::Cumulative => "数量:分解到各单位,合计等于目标",
+            Accrual::Level => "比率、标准或时限:各单位均须达到,不分摊",
+        }
+    }
+
+    /// What it means for a split, in English.
+    pub fn split_label_en(self) -> &'static str {
+        match self {
+            Accrual::Cumulative => "Count: divided among units, summing to the target",
+            Accrual::Level => {
+                "Rate, standard or time limit: every unit is held to it, never divided"
+            }
+        }
+    }
 }
 
 /// What one assignment (or a whole target) is held to.
@@ -82,7 +102,7 @@ impl Goal {
         Goal {
             value: target.quantity.value,
             cmp: target.cmp,
-            accrual: Accrual::of(&target.quantity),
+            accrual: target.accrual(),
             deadline: target.deadline,
             baseline: target.baseline,
         }

@@ -34,7 +34,10 @@ pub mod unit;
 
 pub use access::{Account, AccountError, Action, Refusal, Role, check_account};
 pub use assessment::{Assessment, assess, assess_stage};
-pub use assignment::{Assignment, AssignmentRole, SchedulePoint, split_by_weights};
+pub use assignment::{
+    Assignment, AssignmentRole, SchedulePoint, shares_by_weights, split_by_weights,
+    split_by_weights_to, split_quantity,
+};
 pub use audit::{Actor, AuditEvent};
 pub use effective::{accepted_history, effective_report, is_reported, value_at};
 pub use forecast::{Forecast, forecast};

@@ -1,5 +1,6 @@
 //! Plans and what they hold: sections, items and their targets.
 
+use crate::goal::Accrual;
 use crate::ids::{ItemId, PlanId, SectionId, TargetId, UnitId};
 use crate::quantity::{Cmp, Quantity};
 use jiff::civil::Date;
@@ -228,9 +229,21 @@ pub struct Target {
     pub baseline: Option<Decimal>,
     /// A number, or a qualitative item's stage.
     pub kind: TargetKind,
+    /// How the target is held when it is split, when someone said so: a standard written
+    /// in an additive unit ("补助标准达到户均800元", "按每名3000元标准") is a level every unit
+    /// is held to, marked by the extractor or set by the office. `None`: as its unit says
+    /// ([`Accrual::of`]).
+    pub accrual_set: Option<Accrual>,
 }
 
 impl Target {
+    /// Whether it is a count that is divided among units (cumulative) or a level (a rate, a
+    /// time limit, a standard) that every unit is held to.
+    pub fn accrual(&self) -> Accrual {
+        self.accrual_set
+            .unwrap_or_else(|| Accrual::of(&self.quantity))
+    }
+
     /// Whether it tracks a qualitative item's stage rather than a number.
     pub fn is_qualitative(&self) -> bool {
         self.kind == TargetKind::Stage

@@ -82,6 +82,66 @@ impl Quantity {
     pub fn is_additive(&self) -> bool {
         !matches!(self.unit.as_str(), "%" | "倍" | "工作日" | "")
     }
+
+    /// Whether its unit counts things (人, 个, 家, 所 …), which come in whole numbers: a
+    /// city's share of "新建托育机构39家" is 4家 or 5家, never 4.33家. Money, lengths, areas
+    /// and weights (元, 公里, 平方米, 吨) may carry fractions.
+    pub fn counts_things(&self) -> bool {
+        is_counted_unit(&self.unit)
+    }
+}
+
+/// Whether `unit` is a measure word for things counted one by one (see
+/// [`Quantity::counts_things`]).
+pub fn is_counted_unit(unit: &str) -> bool {
+    matches!(
+        unit,
+        "人" | "名"
+            | "人次"
+            | "户"
+            | "户次"
+            | "个"
+            | "家"
+            | "所"
+            | "座"
+            | "处"
+            | "条"
+            | "张"
+            | "套"
+            | "间"
+            | "台"
+            | "辆"
+            | "架"
+            | "艘"
+            | "项"
+            | "件"
+            | "场"
+            | "次"
+            | "床"
+            | "位"
+            | "例"
+            | "车次"
+            | "班次"
+            | "架次"
+            | "批次"
+            | "场次"
+            | "片"
+            | "盏"
+            | "册"
+            | "部"
+            | "栋"
+            | "幢"
+            | "口"
+            | "支"
+            | "批"
+            | "期"
+            | "班"
+            | "对"
+            | "头"
+            | "只"
+            | "棵"
+            | "株"
+    )
 }
 
 impl fmt::Display for Quantity {
@@ -111,9 +171,7 @@ pub fn report_value_max(unit: &str) -> Decimal {
         "‰" => 4,
         "工作日" | "天" | "日" | "周" | "小时" | "分钟" | "秒" | "岁" | "课时" => 5,
         "元" => 15,
-        "人" | "名" | "人次" | "户" | "户次" | "个" | "家" | "所" | "座" | "处" | "条" | "张"
-        | "套" | "间" | "台" | "辆" | "架" | "艘" | "项" | "件" | "场" | "次" | "床" | "位"
-        | "例" | "车次" | "班次" | "架次" | "批次" | "场次" => 12,
+        u if is_counted_unit(u) => 12,
         _ => 15,
     };
     Decimal::from(10i64.pow(power))

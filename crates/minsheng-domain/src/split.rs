@@ -14,10 +14,18 @@
 //! | level, `approx` | each be within the tolerance of the target | [`SplitError::LooserShare`] |
 //! | level, `eq` | each equal the target | [`SplitError::LooserShare`] |
 //!
+//! Which a target is — a count or a level — is [`Target::accrual`]: its unit decides
+//! (%, 倍, 工作日 are levels) unless the extractor or the office said otherwise (a standard
+//! such as "补助标准达到户均800元" is in 元 but is a level).
+//!
 //! A level share is a level, not a portion: splitting "覆盖率95%" over nine cities gives each
-//! city 95% (or more), never 95/9. For any target, an empty list is [`SplitError::NoShares`]
-//! and a negative count share is [`SplitError::Negative`]. The first failing rule is
-//! reported; for levels, the first failing share (by index).
+//! city 95% (or more), never 95/9; a split that divides a level is refused as
+//! [`SplitError::LooserShare`], saying so. A count of things (人, 个, 家: see
+//! [`Quantity::counts_things`](crate::Quantity::counts_things)) is divided in whole numbers:
+//! a share with a fraction is [`SplitError::Fraction`] (no "9.75家"). For any target, an empty
+//! list is [`SplitError::NoShares`] and a negative count share is [`SplitError::Negative`].
+//! The first failing rule is reported; for shares, the first failing one (by index; messages
+//! count from 1).
 
 use crate::goal::Accrual;
 use crate::plan::Target;
@@ -32,12 +40,25 @@ pub enum SplitError {
     #[error("未分解到任何单位 / the target is split among no units")]
     NoShares,
     /// A share of a count is negative.
-    #[error("第{index}个分解值{share}为负数 / share {index} is negative ({share})")]
+    #[error("第{}个分解值{share}为负数 / share {} is negative ({share})", .index + 1, .index + 1)]
     Negative {
         /// Its index, from 0.
         index: usize,
         /// The share.
         share: Decimal,
+    },
+    /// A share of a count of things has a fraction.
+    #[error(
+        "第{}个分解值{share}{unit}不是整数:按{unit}计的任务量只能分解为整数 / share {} ({share} {unit}) is not a whole number: things counted in {unit} are split in whole numbers",
+        .index + 1, .index + 1
+    )]
+    Fraction {
+        /// Its index, from 0.
+        index: usize,
+        /// The share.
+        share: Decimal,
+        /// The unit counted.
+        unit: String,
     },
     /// The shares are too large to add up (their sum is beyond any decimal this system
     /// holds, so far beyond the target).
@@ -81,7 +102,8 @@ pub enum SplitError {
     },
     /// A level share is looser than the target.
     #[error(
-        "第{index}个分解值{share}未达到目标{target}的要求(比率、时限类指标各单位不低于总目标) / share {index} ({share}) is looser than the target {target}; a rate or time limit holds for every unit"
+        "第{}个分解值{share}未达到目标{target}的要求:比率、标准、时限类指标是每个单位都须达到的水平,不分摊 / share {} ({share}) is looser than the target {target}: a rate, standard or time limit is a level every unit is held to, never divided",
+        .index + 1, .index + 1
     )]
     LooserShare {
         /// Its index, from 0.
@@ -104,7 +126,7 @@ pub fn check_split(
         return Err(SplitError::NoShares);
     }
     let t = target.quantity.value;
-    match Accrual::of(&target.quantity) {
+    match target.accrual() {
         Accrual::Cumulative => {
             if let Some((index, &share)) = shares
                 .iter()
@@ -112,6 +134,18 @@ pub fn check_split(
                 .find(|(_, s)| s.is_sign_negative())
             {
                 return Err(SplitError::Negative { index, share });
+            }
+            if target.quantity.counts_things()
+                && let Some((index, &share)) = shares
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| !s.fract().is_zero())
+            {
+                return Err(SplitError::Fraction {
+                    index,
+                    share,
+                    unit: target.quantity.unit.clone(),
+                });
             }
             let sum = shares
                 .iter()
@@ -215,7 +249,39 @@ mod tests {
         let msg = check_split(&limit, &ds(&["5"]), tol)
             .unwrap_err()
             .to_string();
-        assert!(msg.starts_with("第0个分解值5未达到目标3的要求"), "{msg}");
+        assert!(msg.starts_with("第1个分解值5未达到目标3的要求"), "{msg}");
+    }
+
+    #[test]
+    fn a_standard_in_yuan_is_repeated_once_marked() {
+        let tol = d("0.1");
+        // 补助标准达到户均800元: by its unit a count, as a standard a level.
+        let mut standard = target("800", "元", Cmp::Ge);
+        assert_eq!(check_split(&standard, &ds(&["400", "400"]), tol), Ok(()));
+        standard.accrual_set = Some(Accrual::Level);
+        let msg = check_split(&standard, &ds(&["400", "400"]), tol)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("不分摊"), "{msg}");
+        assert_eq!(check_split(&standard, &ds(&["800", "900"]), tol), Ok(()));
+    }
+
+    #[test]
+    fn things_are_split_in_whole_numbers() {
+        let tol = d("0.1");
+        let homes = target("39", "家", Cmp::Ge);
+        assert_eq!(
+            check_split(&homes, &ds(&["29.25", "9.75"]), tol),
+            Err(SplitError::Fraction {
+                index: 0,
+                share: d("29.25"),
+                unit: "家".into()
+            })
+        );
+        assert_eq!(check_split(&homes, &ds(&["30", "9"]), tol), Ok(()));
+        // Money may carry fractions.
+        let funds = target("2.5", "亿元", Cmp::Ge);
+        assert_eq!(check_split(&funds, &ds(&["1.25", "1.25"]), tol), Ok(()));
     }
 
     proptest! {

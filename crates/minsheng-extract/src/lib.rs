@@ -92,6 +92,7 @@ pub mod narrative;
 pub mod normalize;
 pub mod numerals;
 pub mod outline;
+pub mod standards;
 pub mod table;
 pub mod targets;
 
@@ -222,6 +223,9 @@ pub struct Target {
     pub delta: bool,
     /// No digit written (全覆盖 → 100 %, 清零 → 0).
     pub implicit: bool,
+    /// A standard every unit is held to rather than a sum to divide ("补助标准达到户均800元",
+    /// "按每名3000元标准"): see [`standards`].
+    pub standard: bool,
 }
 
 /// What a narrative figure is.
@@ -456,6 +460,7 @@ fn build_item(text: &str, d: &ItemDraft, outline: &Outline) -> Item {
             span: c.span(f.phrase.0, f.phrase.1),
             delta: f.delta,
             implicit: f.implicit,
+            standard: standards::is_standard(c.slice(f.phrase.0, f.phrase.1)),
         })
         .collect();
     Item {

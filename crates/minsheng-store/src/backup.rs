@@ -142,11 +142,16 @@ pub const TABLES: &[Table] = &[
         "targets",
         cols![id: Int, item_id: Int, seq: Int, value: Text, unit: Text, cmp: Text, phrase: Text,
               span_start: Int, span_end: Int, implicit: Bool, delta: Bool, deadline: Date,
-              baseline: Text, kind: Text],
+              baseline: Text, kind: Text, accrual: Text],
     ),
     with_id(
         "assignments",
         cols![id: Int, target_id: Int, unit_id: Int, role: Text, quota: Text, budget: Text],
+    ),
+    table(
+        "unit_weights",
+        "unit_id, name",
+        cols![unit_id: Int, name: Text, value: Int],
     ),
     table(
         "schedule_points",

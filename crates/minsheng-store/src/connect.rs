@@ -241,6 +241,7 @@ impl Store {
             backend: Backend::Postgres(pool),
             commits: Default::default(),
             writer: None,
+            clock_shift: jiff::SignedDuration::ZERO,
         })
     }
 
@@ -411,6 +412,7 @@ async fn open_sqlite(
         backend: Backend::Sqlite { read, write },
         commits: Default::default(),
         writer: crate::writer::WriterThread::start().map(std::sync::Arc::new),
+        clock_shift: jiff::SignedDuration::ZERO,
     })
 }
 

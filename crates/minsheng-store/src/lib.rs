@@ -32,6 +32,7 @@ mod target_records;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
+mod unit_weights;
 mod units;
 mod workspace;
 mod writer;
@@ -51,6 +52,7 @@ pub use rollup::{
     AssignmentContext, NumberedRegionMonth, OwnedTargetMonth, RegionMonth, TargetMonth,
 };
 pub use tx::Tx;
+pub use unit_weights::{POPULATION, WeightName};
 pub use units::NewUnit;
 pub use workspace::{PlacedAssignment, QueuedReport};
 
@@ -65,6 +67,9 @@ pub struct Store {
     commits: std::sync::Arc<data_version::WriteStats>,
     /// SQLite's writer thread ([`writer`]); `None` on PostgreSQL.
     writer: Option<std::sync::Arc<writer::WriterThread>>,
+    /// How far this store's clock stands from the real one ([`Store::with_clock_shift`]):
+    /// zero but for a demo, whose invented data stands at one day.
+    clock_shift: jiff::SignedDuration,
 }
 
 #[derive(Debug, Clone)]

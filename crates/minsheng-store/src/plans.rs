@@ -88,6 +88,8 @@ pub struct NewTarget {
     pub baseline: Option<Decimal>,
     /// A number, or a qualitative item's stage.
     pub kind: TargetKind,
+    /// Count or level, when the extractor or the office said so; `None`: as its unit says.
+    pub accrual_set: Option<Accrual>,
 }
 
 /// A correction to a target; `None` leaves a field as it is.
@@ -99,6 +101,9 @@ pub struct TargetChange {
     pub cmp: Option<Cmp>,
     /// A new deadline.
     pub deadline: Option<Date>,
+    /// Whether it is divided (a count) or held everywhere (a level): `Some(None)` returns it
+    /// to what its unit says.
+    pub accrual_set: Option<Option<Accrual>>,
 }
 
 fn target_json(t: &Target) -> Value {
@@ -107,6 +112,7 @@ fn target_json(t: &Target) -> Value {
         "unit": t.quantity.unit, "cmp": t.cmp.code(), "phrase": t.phrase,
         "implicit": t.implicit, "delta": t.delta, "deadline": t.deadline.to_string(),
         "baseline": t.baseline.map(dec_text), "kind": t.kind.code(),
+        "accrual": t.accrual_set.map(Accrual::code),
     })
 }
 
@@ -373,8 +379,8 @@ impl Tx {
         // language=SQL
         const SQL: &str =
             "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end,
-                                                implicit, delta, deadline, baseline, kind)
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+                                                implicit, delta, deadline, baseline, kind, accrual)
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
         let (start, end) = span_cols(t.span);
         let id: i64 = on_tx!(self, c => sqlx::query_scalar(SQL)
             .bind(t.item.0).bind(i64::from(t.seq)).bind(dec_text(t.quantity.value))
@@ -382,6 +388,7 @@ impl Tx {
             .bind(t.implicit).bind(t.delta).bind(t.deadline.to_sqlx())
             .bind(t.baseline.map(dec_text))
             .bind(t.kind.code())
+            .bind(t.accrual_set.map(Accrual::code))
             .fetch_one(&mut *c).await)?;
         let created = Target {
             id: TargetId(id),
@@ -396,6 +403,7 @@ impl Tx {
             deadline: t.deadline,
             baseline: t.baseline,
             kind: t.kind,
+            accrual_set: t.accrual_set,
         };
         self.audit("create", "target", id, None, Some(target_json(&created)))
             .await?;
@@ -416,8 +424,7 @@ impl Tx {
                            FROM targets t WHERE t.id = $1"
         );
         // language=SQL
-        const SET: &str =
-            "UPDATE targets SET value = $2, unit = $3, cmp = $4, deadline = $5 WHERE id = $1";
+        const SET: &str = "UPDATE targets SET value = $2, unit = $3, cmp = $4, deadline = $5, accrual = $6 WHERE id = $1";
         let row: Option<TargetRow> =
             on_tx!(self, c => sqlx::query_as(GET).bind(id.0).fetch_optional(&mut *c).await)?;
         let before = row
@@ -436,9 +443,13 @@ impl Tx {
         if let Some(d) = change.deadline {
             after.deadline = d;
         }
+        if let Some(a) = change.accrual_set {
+            after.accrual_set = a;
+        }
         on_tx!(self, c => sqlx::query(SET)
             .bind(id.0).bind(dec_text(after.quantity.value)).bind(&after.quantity.unit)
             .bind(after.cmp.code()).bind(after.deadline.to_sqlx())
+            .bind(after.accrual_set.map(Accrual::code))
             .execute(&mut *c).await.map(|r| r.rows_affected()))?;
         self.audit(
             "update",

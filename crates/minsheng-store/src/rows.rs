@@ -52,7 +52,7 @@ pub(crate) use report_columns;
 macro_rules! target_columns {
     () => {
         "t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start, t.span_end,
-         t.implicit, t.delta, t.deadline, t.baseline, t.kind"
+         t.implicit, t.delta, t.deadline, t.baseline, t.kind, t.accrual"
     };
 }
 pub(crate) use target_columns;
@@ -240,6 +240,7 @@ pub(crate) struct TargetRow {
     deadline: jiff_sqlx::Date,
     baseline: Option<String>,
     kind: String,
+    accrual: Option<String>,
 }
 
 impl TargetRow {
@@ -257,6 +258,10 @@ impl TargetRow {
             deadline: self.deadline.to_jiff(),
             baseline: opt_dec("targets", "baseline", self.baseline)?,
             kind: code("targets", "kind", &self.kind, TargetKind::from_code)?,
+            accrual_set: self
+                .accrual
+                .map(|a| code("targets", "accrual", &a, Accrual::from_code))
+                .transpose()?,
         })
     }
 }

@@ -25,6 +25,23 @@ pub(crate) enum TxInner {
 }
 
 impl Store {
+    /// The time this store writes into the records it changes (audit events, filing and
+    /// review times): the real time, moved by [`Store::with_clock_shift`] if it was.
+    pub fn now(&self) -> Timestamp {
+        Timestamp::now()
+            .checked_add(self.clock_shift)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+
+    /// The same store with its clock moved by `shift`: a demo's records are stamped on the
+    /// demo's day (its invented data stands at one day), the time of day running on. Sessions
+    /// and sign-in throttling keep the real time.
+    #[must_use]
+    pub fn with_clock_shift(mut self, shift: jiff::SignedDuration) -> Store {
+        self.clock_shift = shift;
+        self
+    }
+
     /// Begins a write transaction for `actor`. On SQLite it waits its turn for the one writer
     /// connection, then takes the write lock at once (`BEGIN IMMEDIATE`, which waits only for
     /// another process), so writers queue instead of failing half-way and readers never wait.
@@ -47,7 +64,7 @@ impl Store {
                 started,
             },
             actor: actor.clone(),
-            now: Timestamp::now(),
+            now: self.now(),
         })
     }
 }

@@ -99,7 +99,7 @@ macro_rules! placed_columns {
     () => {
         "a.id AS assignment_id, a.unit_id, a.role, a.quota, a.budget,
          t.id, t.item_id, t.seq, t.value, t.unit, t.cmp, t.phrase, t.span_start, t.span_end,
-         t.implicit, t.delta, t.deadline, t.baseline, t.kind,
+         t.implicit, t.delta, t.deadline, t.baseline, t.kind, t.accrual,
          s.plan_id, p.year, s.no AS section_no, i.no AS item_no"
     };
 }

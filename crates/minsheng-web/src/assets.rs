@@ -1,6 +1,6 @@
-//! The site's static files, compiled into the binary: our own stylesheet, chart script and
-//! plan editor script, and — when the build found it in `web/node_modules` (see `build.rs`) — Apache ECharts with
-//! its licences. No third-party code is committed to the repository.
+//! The site's static files, compiled into the binary: our own stylesheet and scripts (charts,
+//! the plan editor's phrase from a selection, the decomposition's live sum), and — when the
+//! build found it in `web/node_modules` (see `build.rs`) — Apache ECharts with its licences. No third-party code is committed to the repository.
 
 use crate::AppState;
 use axum::Router;
@@ -11,6 +11,7 @@ use axum::routing::get;
 const SITE_CSS: &str = include_str!("../assets/site.css");
 const CHARTS_JS: &str = include_str!("../assets/charts.js");
 const EDITOR_JS: &str = include_str!("../assets/editor.js");
+const SPLIT_JS: &str = include_str!("../assets/split.js");
 
 /// Whether ECharts is bundled: pages then load it and `charts.js` draws over the SVG.
 pub(crate) const ECHARTS_BUNDLED: bool = cfg!(echarts_bundled);
@@ -24,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/assets/site.css", get(site_css))
         .route("/assets/charts.js", get(charts_js))
         .route("/assets/editor.js", get(editor_js))
+        .route("/assets/split.js", get(split_js))
         .route("/assets/licenses", get(licenses));
     #[cfg(echarts_bundled)]
     let r = r.route(ECHARTS_PATH, get(echarts_js));
@@ -50,6 +52,7 @@ async fn charts_js() -> impl IntoResponse {
     )
 }
 
+/// The plan editor's phrase from a selection.
 async fn editor_js() -> impl IntoResponse {
     (
         [
@@ -57,6 +60,17 @@ async fn editor_js() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         EDITOR_JS,
+    )
+}
+
+/// The live sum of the decomposition page.
+async fn split_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SPLIT_JS,
     )
 }
 

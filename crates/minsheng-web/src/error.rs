@@ -209,11 +209,11 @@ impl Text {
         }
     }
 
-    /// What a page in `lang` shows: Chinese pages keep the English beside it (as every
-    /// page's messages do), English pages show the English only.
+    /// What a page in `lang` shows: the message in that language only (the other half goes
+    /// with the language switch).
     pub(crate) fn for_page(&self, lang: Lang) -> String {
         match lang {
-            Lang::Zh => self.both(),
+            Lang::Zh => self.zh.to_string(),
             Lang::En => self.en.to_string(),
         }
     }

@@ -61,6 +61,7 @@ pub static ROUTES: &[Route] = &[
     open("GET", "/assets/site.css"),
     open("GET", "/assets/charts.js"),
     open("GET", "/assets/editor.js"),
+    open("GET", "/assets/split.js"),
     open("GET", "/assets/licenses"),
     open("GET", crate::assets::ECHARTS_PATH),
     open("GET", "/login"),
@@ -94,6 +95,15 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/api/targets/{id}/assignments", Action::Decompose),
     may("PUT", "/api/targets/{id}/assignments", Action::Decompose),
     may("PUT", "/api/assignments/{id}/schedule", Action::Decompose),
+    may("GET", "/targets/{id}/decompose", Action::Decompose),
+    may("POST", "/targets/{id}/decompose", Action::Decompose),
+    may(
+        "GET",
+        "/targets/{id}/decompose/sheet.xlsx",
+        Action::Decompose,
+    ),
+    may("POST", "/targets/{id}/decompose/sheet", Action::Decompose),
+    may("GET", "/plans/{id}/decomposition", Action::ViewDashboard),
     // Reporting.
     may("GET", "/workspace", Action::FileReport),
     may(

@@ -167,6 +167,10 @@ pub struct Common {
     pub none: &'static str,
     /// The link to a record's audit trail.
     pub audit: &'static str,
+    /// The link to a target's decomposition page (任务分解).
+    pub decompose: &'static str,
+    /// The link to a plan's decomposition status.
+    pub decomposition_status: &'static str,
 }
 
 /// 简体中文.
@@ -192,6 +196,8 @@ pub static ZH: Common = Common {
     home: "返回首页",
     none: "—",
     audit: "审计记录",
+    decompose: "分解任务",
+    decomposition_status: "任务分解情况",
 };
 
 /// English.
@@ -217,6 +223,8 @@ pub static EN: Common = Common {
     home: "Home",
     none: "—",
     audit: "Audit trail",
+    decompose: "Decompose",
+    decomposition_status: "Decomposition status",
 };
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ impl FieldErrors {
 /// 万 or 亿 after it. `Ok(None)` for nothing typed, `Err` for anything else: exponent
 /// notation (1e5) is refused by name rather than read by accident, and so is a number too
 /// large to hold. (Whether a value is within what its unit allows is the use-case's rule.)
-fn number(s: &str) -> Result<Option<Decimal>, ValueError> {
+pub(crate) fn number(s: &str) -> Result<Option<Decimal>, ValueError> {
     let mut t: String = s
         .trim()
         .chars()
@@ -286,6 +286,7 @@ mod tests {
                     deadline: jiff::civil::date(2023, 12, 31),
                     baseline: None,
                     kind,
+                    accrual_set: None,
                 },
                 plan: PlanId(1),
                 year: 2023,

@@ -54,11 +54,13 @@ impl FieldErrors {
         r.map_err(|e| self.0.push((field.to_string(), e))).ok()
     }
 
-    /// Records a use-case's refusal of a value; any other error is the caller's to return.
-    fn refused(&mut self, e: AppError) -> Result<(), WebError> {
+    /// Records a use-case's refusal of a value, in the page's language; any other error is
+    /// the caller's to return.
+    fn refused(&mut self, e: AppError, lang: Lang) -> Result<(), WebError> {
         match e {
             AppError::Invalid { field, reason } => {
-                self.0.push((field, reason));
+                self.0
+                    .push((field, crate::error::Text::split(&reason).for_page(lang)));
                 Ok(())
             }
             e => Err(e.into()),
@@ -363,7 +365,7 @@ async fn raise(
         };
         match board::raise(&st.store, &me, &input, st.today()).await {
             Ok(id) => return Ok(done("raised", id)),
-            Err(e) => errors.refused(e)?,
+            Err(e) => errors.refused(e, chrome.lang)?,
         }
     }
     let view = View {
@@ -389,7 +391,7 @@ async fn assign(
     if let (Some(owner), Some(due)) = (owner, due) {
         match board::assign(&st.store, &me, id, owner, due, st.today()).await {
             Ok(()) => return Ok(done("assigned", id)),
-            Err(e) => errors.refused(e)?,
+            Err(e) => errors.refused(e, chrome.lang)?,
         }
     }
     row_again(&st, chrome, &me, id, "assign", f, errors).await
@@ -407,7 +409,7 @@ async fn resolve(
     let mut errors = FieldErrors::default();
     match board::resolve(&st.store, &me, id, &f.resolution).await {
         Ok(()) => return Ok(done("resolved", id)),
-        Err(e) => errors.refused(e)?,
+        Err(e) => errors.refused(e, chrome.lang)?,
     }
     row_again(&st, chrome, &me, id, "resolve", f, errors).await
 }

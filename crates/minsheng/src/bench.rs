@@ -289,6 +289,7 @@ async fn load_plans(tx: &mut Tx, dir: &Path, year: i16) -> anyhow::Result<Loaded
                 deadline: date(year, 12, 31),
                 baseline: None,
                 kind: TargetKind::Quantity,
+                accrual_set: None,
             })
             .await?;
         target_ids.insert(int(&r[tid], "targets.csv id")?, t);

@@ -45,7 +45,7 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     let thresholds = cfg.thresholds()?;
     let trusted_proxies = cfg.trusted_proxies()?;
     let listener = bind(&cfg.listen).await?;
-    let store = fresh_demo_store(&cfg.database_url).await?;
+    let store = demo::on_its_day(fresh_demo_store(&cfg.database_url).await?);
     let summary = demo::build(&store).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
@@ -135,6 +135,13 @@ async fn run(
     let addr = listener.local_addr().context("listener address")?;
     // The one line a person (or a test) waits for.
     println!("{banner}: http://{addr}/  (Ctrl-C 退出 / to stop)");
+    // A demo's invented data stands at one day: what is written while it is served is stamped
+    // on that day too (the time of day runs on), so its pages never mix in today's date.
+    let store = if is_demo {
+        demo::on_its_day(store)
+    } else {
+        store
+    };
     let state = AppState {
         store: store.clone(),
         demo: is_demo,

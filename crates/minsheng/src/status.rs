@@ -159,7 +159,7 @@ fn target_line(
         Some(item) if t.phrase.trim().is_empty() => item.text.clone(),
         _ => t.phrase.clone(),
     };
-    let level = !t.quantity.is_additive();
+    let level = t.accrual() == minsheng_domain::Accrual::Level;
     let counted = x.rollup.counted as i64;
     TargetLine {
         plan,

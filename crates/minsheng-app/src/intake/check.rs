@@ -522,6 +522,8 @@ pub(super) fn corrected(p: &Proposal, tree: &UnitTree) -> Checked {
                     implicit: t.implicit,
                     delta: t.delta,
                     deadline,
+                    // A standard in an additive unit (户均800元) is held everywhere.
+                    accrual_set: t.standard.then_some(minsheng_domain::Accrual::Level),
                 });
             }
             let taken: Vec<Span> = placed.targets.iter().filter_map(|t| t.span).collect();
@@ -848,6 +850,7 @@ fn add_targets(
             implicit: false,
             delta: false,
             deadline,
+            accrual_set: None,
         });
     }
 }

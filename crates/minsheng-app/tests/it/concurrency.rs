@@ -54,7 +54,7 @@ async fn shares(store: &Store, n: usize) -> Vec<(Assignment, Target)> {
     let mut out = Vec::new();
     for t in targets
         .into_iter()
-        .filter(|t| t.kind == TargetKind::Quantity && t.quantity.is_additive())
+        .filter(|t| t.kind == TargetKind::Quantity && t.accrual() == Accrual::Cumulative)
     {
         let assignments = store.assignments_of_target(t.id).await.unwrap();
         for a in assignments

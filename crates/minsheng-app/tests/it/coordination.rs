@@ -80,6 +80,7 @@ async fn demo(store: &Store) -> Demo {
             deadline: date(2023, 12, 31),
             baseline: None,
             kind: TargetKind::Quantity,
+            accrual_set: None,
         })
         .await
         .unwrap();

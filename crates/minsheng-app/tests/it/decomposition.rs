@@ -14,6 +14,168 @@ fn field(e: AppError) -> String {
     }
 }
 
+fn refusal(e: AppError) -> (String, String) {
+    match e {
+        AppError::Invalid { field, reason } => (field, reason),
+        other => panic!("expected a named refusal, got {other:?}"),
+    }
+}
+
+/// Issue #12 item 2: a standard ("补助标准达到户均800元") is a level every region is held to,
+/// as the extractor marked it; dividing it is refused with the rule's words; counts of things
+/// are split in whole numbers; the office may say what a target is, audited.
+#[tokio::test]
+async fn targets_split_by_what_they_are() {
+    for db in minsheng_store::testing::backends().await {
+        let store = &db.store;
+        demo::build_with(store, false).await.unwrap();
+        let plan = store.plans().await.unwrap()[0].id;
+        let targets = store.targets(plan).await.unwrap();
+        let find = |p: &str| {
+            targets
+                .iter()
+                .find(|t| t.phrase.contains(p))
+                .unwrap()
+                .clone()
+        };
+        let standard = find("户均800元");
+        assert_eq!(standard.accrual(), Accrual::Level, "{}", db.label);
+        assert_eq!(find("每名3000元").accrual(), Accrual::Level);
+        assert_eq!(find("23万人").accrual(), Accrual::Cumulative);
+        // The demo holds every prefecture to 800元, never 800/9.
+        let shares = store.assignments_of_target(standard.id).await.unwrap();
+        let quotas: Vec<Decimal> = shares.iter().filter_map(|a| a.quota).collect();
+        assert_eq!(quotas.len(), 9, "{}", db.label);
+        assert!(
+            quotas.iter().all(|q| *q == Decimal::from(800)),
+            "{quotas:?}"
+        );
+        // No demo share of a count of things has a fraction.
+        for t in targets.iter().filter(|t| t.quantity.counts_things()) {
+            for a in store.assignments_of_target(t.id).await.unwrap() {
+                assert!(
+                    a.quota.is_none_or(|q| q.fract().is_zero()),
+                    "{} {a:?}",
+                    t.phrase
+                );
+            }
+        }
+
+        let tree = store.unit_tree().await.unwrap();
+        let id = |n: &str| tree.units().iter().find(|u| u.name == n).unwrap().id;
+        let (cc, jl) = (id("长春市"), id("吉林市"));
+        let lead = shares
+            .iter()
+            .find(|a| a.role == AssignmentRole::Lead)
+            .unwrap()
+            .unit;
+        let split = |target: &Target, q: [&str; 2], accrual| Decomposition {
+            target: target.id,
+            lead,
+            partners: vec![],
+            shares: [cc, jl]
+                .into_iter()
+                .zip(q)
+                .map(|(unit, q)| Share {
+                    unit,
+                    quota: q.parse().unwrap(),
+                    budget: None,
+                })
+                .collect(),
+            lead_budget: None,
+            accrual,
+        };
+        let office = Actor::new("office");
+        let audits = store.audit_count().await.unwrap();
+        // Dividing the standard is refused, by the share, in the rule's words.
+        let (field, reason) = refusal(
+            assign(store, &office, &split(&standard, ["400", "400"], None))
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "shares[0].quota");
+        assert!(reason.contains("不分摊"), "{reason}");
+        assert!(reason.starts_with("长春市"), "{reason}");
+        // A count of things comes in whole numbers.
+        let homes = targets
+            .iter()
+            .find(|t| t.quantity.counts_things() && t.quantity.value > Decimal::from(2))
+            .unwrap()
+            .clone();
+        let half = (homes.quantity.value / Decimal::TWO).normalize();
+        let (field, reason) = refusal(
+            assign(
+                store,
+                &office,
+                &split(
+                    &homes,
+                    [
+                        &(half + Decimal::new(5, 1)).to_string(),
+                        &(homes.quantity.value - half - Decimal::new(5, 1)).to_string(),
+                    ],
+                    None,
+                ),
+            )
+            .await
+            .unwrap_err(),
+        );
+        assert!(field.starts_with("shares["), "{field}: {reason}");
+        assert!(reason.contains("不是整数"), "{reason}");
+        // A rate can never be made a count.
+        let rate = targets
+            .iter()
+            .find(|t| t.quantity.unit == "%")
+            .unwrap()
+            .clone();
+        let (field, _) = refusal(
+            assign(
+                store,
+                &office,
+                &split(&rate, ["50", "50"], Some(Accrual::Cumulative)),
+            )
+            .await
+            .unwrap_err(),
+        );
+        assert_eq!(field, "accrual");
+        assert_eq!(
+            store.audit_count().await.unwrap(),
+            audits,
+            "nothing written"
+        );
+
+        // The office says the standard is a count after all, and splits it: audited.
+        assign(
+            store,
+            &office,
+            &split(&standard, ["500", "300"], Some(Accrual::Cumulative)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            store.target(standard.id).await.unwrap().accrual(),
+            Accrual::Cumulative
+        );
+        let trail = store.audit_events("target", standard.id.0).await.unwrap();
+        assert!(
+            trail.iter().any(|e| e.action == "update"),
+            "the change of kind is audited: {trail:?}"
+        );
+        // And back to a level, every region held to it.
+        assign(
+            store,
+            &office,
+            &split(&standard, ["800", "850"], Some(Accrual::Level)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            store.target(standard.id).await.unwrap().accrual(),
+            Accrual::Level
+        );
+        db.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn a_split_must_add_up_and_stay_in_scope() {
     for db in minsheng_store::testing::backends().await {
@@ -53,14 +215,19 @@ async fn a_split_must_add_up_and_stay_in_scope() {
                 })
                 .collect(),
             lead_budget: Some(Decimal::from(2_000_000)),
+            accrual: None,
         };
         let cases = [
             ("quota", d(vec![(cc, 100_000), (jl, 100_000)])), // 20万 ≠ 23万
-            ("unit", d(vec![(cc, 130_000), (other, 100_000)])), // another province
-            ("unit", d(vec![(cc, 115_000), (cc, 115_000)])),  // twice
-            ("quota", d(vec![(cc, 130_000), (id("省民政厅"), 100_000)])), // a department
+            ("shares[1].unit", d(vec![(cc, 130_000), (other, 100_000)])), // another province
+            ("shares[1].unit", d(vec![(cc, 115_000), (cc, 115_000)])), // twice
             (
-                "budget",
+                "shares[1].unit",
+                d(vec![(cc, 130_000), (id("省民政厅"), 100_000)]),
+            ), // a department
+            ("shares[1].budget", d(vec![(cc, 230_001), (jl, -1)])), // negative, its budget too
+            (
+                "lead_budget",
                 Decomposition {
                     lead_budget: Some(Decimal::from(-1)),
                     ..d(vec![(cc, 150_000), (jl, 80_000)])

@@ -35,13 +35,17 @@ async fn the_demo_plan_tracked_in_august() {
         assert!(
             t.targets
                 .iter()
-                .filter(|x| !x.target.quantity.is_additive())
+                .filter(|x| x.target.accrual() == Accrual::Level)
                 .all(|x| x.shares.len() == 9)
         );
 
         // The sums agree with the materialized roll-up, target by target.
         let dash = rollup::dashboard(store, august).await.unwrap();
-        for x in t.targets.iter().filter(|x| x.target.quantity.is_additive()) {
+        for x in t
+            .targets
+            .iter()
+            .filter(|x| x.target.accrual() == Accrual::Cumulative)
+        {
             let row = &dash
                 .targets
                 .iter()

@@ -104,6 +104,14 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 VALUES ('changchun', '10.1.2.3', '2023-02-02T00:00:00Z')"
                 .into(),
         ],
+        11 => vec![
+            "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end,
+                implicit, delta, deadline, baseline, kind, accrual)
+                VALUES (2, 2, '800', '元', 'ge', '补助标准达到户均800元', NULL, NULL, FALSE, FALSE,
+                '2023-12-31', NULL, 'quantity', 'level')"
+                .into(),
+            "INSERT INTO unit_weights (unit_id, name, value) VALUES (2, 'population', 9067000)".into(),
+        ],
         _ => vec![],
     };
     sql

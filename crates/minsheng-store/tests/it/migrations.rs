@@ -55,6 +55,17 @@ async fn usable(store: &Store, step: i64, what: &str) {
     if step >= 5 {
         assert_eq!(targets[1].kind, TargetKind::Stage, "{what}");
     }
+    // Before 0011 every target accrues as its unit says; from it, a standard is a level.
+    assert_eq!(targets[0].accrual_set, None, "{what}");
+    assert_eq!(targets[0].accrual(), Accrual::Cumulative, "{what}");
+    if step >= 11 {
+        assert_eq!(targets[2].accrual(), Accrual::Level, "{what}");
+        let weights = store
+            .unit_weights(minsheng_store::POPULATION)
+            .await
+            .unwrap();
+        assert_eq!(weights.get(&UnitId(2)), Some(&9_067_000), "{what}");
+    }
     let reports = store.reports_of_plan(PlanId(1)).await.unwrap();
     assert_eq!(reports.len(), 3, "{what}");
     let first = store.report(ReportId(1)).await.unwrap();

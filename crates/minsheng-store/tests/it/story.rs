@@ -89,6 +89,7 @@ async fn seed(store: &Store) -> Seeded {
             deadline: date(2023, 12, 31),
             baseline: Some(d("816.2")),
             kind: TargetKind::Quantity,
+            accrual_set: None,
         })
         .await
         .unwrap();

@@ -55,6 +55,7 @@ impl DecompositionDto {
             partners: self.partners.iter().copied().map(UnitId).collect(),
             shares,
             lead_budget: optional_decimal("lead_budget", self.lead_budget.as_deref())?,
+            accrual: None,
         })
     }
 }

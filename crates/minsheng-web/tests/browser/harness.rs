@@ -168,15 +168,20 @@ pub async fn sign_in(c: &Client, site: &SiteAt, name: &str) {
         .click()
         .await
         .unwrap();
-    let who = c
+    // The frame shows the account by what it is (长春市); its login is the title.
+    let login = c
         .wait()
         .for_element(Locator::Id("signed-in-as"))
         .await
         .unwrap()
-        .text()
+        .attr("title")
         .await
         .unwrap();
-    assert!(who.starts_with(name), "signed in as {who}, wanted {name}");
+    assert_eq!(
+        login.as_deref(),
+        Some(name),
+        "signed in as {login:?}, wanted {name}"
+    );
 }
 
 /// Signs out through the header's button.
@@ -199,4 +204,18 @@ pub async fn text(c: &Client, css: &str) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// Whether the page now shown fits its window's width: nothing to scroll sideways (a wide
+/// table may scroll inside itself). Returns (the page's scroll width, the window's width).
+pub async fn page_width(c: &Client) -> (i64, i64) {
+    let v = c
+        .execute(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let w = |i: usize| v[i].as_i64().unwrap();
+    (w(0), w(1))
 }

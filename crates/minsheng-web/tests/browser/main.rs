@@ -7,7 +7,7 @@
 mod harness;
 
 use fantoccini::Locator;
-use harness::{demo_site, screenshot, sign_in, sign_out, text, with_browser};
+use harness::{demo_site, page_width, screenshot, sign_in, sign_out, text, with_browser};
 use minsheng_store::testing::sqlite;
 
 #[tokio::test]
@@ -289,6 +289,271 @@ async fn the_public_portal_shows_progress_and_nothing_internal() {
     site.db.finish().await;
 }
 
+/// Units file reports on phones: at 375 px wide the pages a unit and the office use every day
+/// do not scroll sideways (a wide table scrolls inside itself), and each is kept as a
+/// screenshot (`screenshots/phone-*.png`).
+#[tokio::test]
+async fn the_daily_pages_fit_a_phone() {
+    let site = demo_site(sqlite().await).await;
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        c.set_window_size(375, 900).await.unwrap();
+        let check = |path: String, shot: &'static str| {
+            let c = c.clone();
+            let url = site.url(&path);
+            async move {
+                c.goto(&url).await.unwrap();
+                c.wait().for_element(Locator::Css("main")).await.unwrap();
+                screenshot(&c, shot).await;
+                let (page, window) = page_width(&c).await;
+                assert!(window <= 400, "the window is a phone's: {window}");
+                assert!(
+                    page <= window,
+                    "{path} scrolls sideways at 375 px: {page} > {window}"
+                );
+            }
+        };
+        sign_in(&c, &site, "220100").await;
+        check("/workspace".into(), "phone-workspace").await;
+        let form = c
+            .find(Locator::Css("a.report-link"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        check(form, "phone-report-form").await;
+        check("/problems".into(), "phone-problems").await;
+        sign_out(&c).await;
+        sign_in(&c, &site, "office").await;
+        check("/office".into(), "phone-office").await;
+        check("/review".into(), "phone-review").await;
+        check("/plans/1".into(), "phone-plan").await;
+        sign_out(&c).await;
+        check("/public".into(), "phone-portal").await;
+    })
+    .await;
+    site.db.finish().await;
+}
+
+/// Waits until the browser's address holds `query` (a redirect after a post has arrived).
+async fn arrived(c: &fantoccini::Client, query: &str) {
+    for _ in 0..100 {
+        if c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .is_some_and(|q| q.contains(query))
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!(
+        "never arrived at ?{query}: {}",
+        c.current_url().await.unwrap()
+    );
+}
+
+/// Issue #12 items 1 and 2 in the browser: the office opens a target, splits it by
+/// population (the live sum follows what is typed), splits another by a filled XLSX sheet,
+/// and the target page shows the shares; the plan's decomposition page; all of it at 375 px
+/// too, with nothing scrolling sideways.
+#[tokio::test]
+async fn the_office_decomposes_targets_by_population_and_by_a_sheet() {
+    let site = demo_site(sqlite().await).await;
+    let base = site.base.clone();
+    let store = site.db.store.clone();
+    let plan = store.plans().await.unwrap()[0].id;
+    let targets = store.targets(plan).await.unwrap();
+    let jobs = targets
+        .iter()
+        .find(|t| t.phrase.contains("23万人"))
+        .unwrap()
+        .clone();
+    let homes = targets
+        .iter()
+        .find(|t| t.phrase.contains("800个"))
+        .unwrap()
+        .clone();
+    // The sheet as the office fills it in Excel: 100个 moved from 吉林市 to 长春市.
+    let weights = [907u64, 362, 181, 100, 130, 95, 225, 155, 194];
+    let mut quotas = minsheng_domain::split_by_weights(homes.quantity.value, &weights).unwrap();
+    quotas[0] += rust_decimal::Decimal::from(100);
+    quotas[1] -= rust_decimal::Decimal::from(100);
+    let names = [
+        "长春市",
+        "吉林市",
+        "四平市",
+        "辽源市",
+        "通化市",
+        "白山市",
+        "松原市",
+        "白城市",
+        "延边朝鲜族自治州",
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(1, 0, "单位").unwrap();
+    ws.write_string(1, 2, "任务量").unwrap();
+    for (r, (name, q)) in (2u32..).zip(names.iter().zip(&quotas)) {
+        ws.write_string(r, 0, *name).unwrap();
+        ws.write_number(r, 2, q.to_string().parse::<f64>().unwrap())
+            .unwrap();
+    }
+    let sheet_path =
+        std::env::temp_dir().join(format!("minsheng-split-{}.xlsx", std::process::id()));
+    std::fs::write(&sheet_path, book.save_to_buffer().unwrap()).unwrap();
+    let changchun_quota = format!("{}个", quotas[0]);
+    let mut bad = rust_xlsxwriter::Workbook::new();
+    let ws = bad.add_worksheet();
+    ws.write_string(2, 0, "长春市").unwrap();
+    ws.write_string(2, 2, "四百").unwrap();
+    let bad_path =
+        std::env::temp_dir().join(format!("minsheng-split-bad-{}.xlsx", std::process::id()));
+    std::fs::write(&bad_path, bad.save_to_buffer().unwrap()).unwrap();
+    let bad_path_kept = bad_path.clone();
+    let path = sheet_path.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        sign_in(&c, &site, "office").await;
+        // The office opens a target and goes to its decomposition.
+        c.goto(&site.url(&format!("/targets/{}", jobs.id)))
+            .await
+            .unwrap();
+        click(&c, "#decompose-link").await;
+        c.wait()
+            .for_element(Locator::Id("decompose-form"))
+            .await
+            .unwrap();
+        // Proposed by population, then saved.
+        c.find(Locator::Id("by"))
+            .await
+            .unwrap()
+            .select_by_value("population")
+            .await
+            .unwrap();
+        click(&c, "#propose").await;
+        assert!(text(&c, "#notice").await.contains("按常住人口"));
+        assert!(text(&c, "#sum-diff").await.contains("与目标相符"));
+        screenshot(&c, "decompose-by-population").await;
+        // The live sum follows what is typed (our script), before anything is saved.
+        let first = c.find(Locator::Id("q0")).await.unwrap();
+        let was = first.prop("value").await.unwrap().unwrap();
+        first.clear().await.unwrap();
+        let less: i64 = was.parse::<i64>().unwrap() - 1000;
+        first.send_keys(&less.to_string()).await.unwrap();
+        assert!(
+            text(&c, "#sum-diff").await.contains("相差"),
+            "the live sum shows the gap"
+        );
+        fill(&c, "#q0", &was).await;
+        assert!(text(&c, "#sum-diff").await.contains("与目标相符"));
+        click(&c, "#save-split").await;
+        arrived(&c, "notice=saved").await;
+        assert!(text(&c, "#notice").await.contains("已保存分解"));
+
+        // Another target, split by a filled sheet uploaded back.
+        c.goto(&site.url(&format!("/targets/{}/decompose", homes.id)))
+            .await
+            .unwrap();
+        // A sheet with a word for a number is refused by row and column, nothing saved.
+        let file = c.find(Locator::Id("sheet-file")).await.unwrap();
+        file.send_keys(bad_path.to_str().unwrap()).await.unwrap();
+        click(&c, "#sheet-upload").await;
+        let errors = text(&c, "#sheet-errors").await;
+        assert!(errors.contains("第3行 C列"), "{errors}");
+        c.execute(
+            "document.getElementById('sheet-errors').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "decompose-sheet-refused").await;
+        let file = c.find(Locator::Id("sheet-file")).await.unwrap();
+        file.send_keys(path.to_str().unwrap()).await.unwrap();
+        click(&c, "#sheet-upload").await;
+        arrived(&c, "notice=sheet").await;
+        assert!(
+            text(&c, "#notice").await.contains("已按上传的分解表保存"),
+            "{}",
+            c.source().await.unwrap()
+        );
+        c.execute(
+            "document.getElementById('decompose-form').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "decompose-after-sheet").await;
+        // The target page shows the new share.
+        c.goto(&site.url(&format!("/targets/{}", homes.id)))
+            .await
+            .unwrap();
+        let row = text(&c, "#assignments tr.unit-row:nth-of-type(3)").await;
+        let all = text(&c, "#assignments").await;
+        assert!(
+            all.contains(&changchun_quota),
+            "长春市 holds {changchun_quota}: {row} / {all}"
+        );
+        c.execute(
+            "document.getElementById('assignments').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "target-after-sheet").await;
+        // The whole plan at a glance.
+        c.goto(&site.url(&format!("/plans/{plan}/decomposition")))
+            .await
+            .unwrap();
+        assert_eq!(text(&c, "#split-counts .count-broken").await, "0");
+        screenshot(&c, "plan-decomposition").await;
+
+        // On a phone: nothing scrolls sideways.
+        c.set_window_size(375, 812).await.unwrap();
+        for (path, shot) in [
+            (format!("/targets/{}/decompose", homes.id), "decompose-375"),
+            (
+                format!("/plans/{plan}/decomposition"),
+                "plan-decomposition-375",
+            ),
+        ] {
+            c.goto(&site.url(&path)).await.unwrap();
+            let (scroll, inner) = page_width(&c).await;
+            screenshot(&c, shot).await;
+            assert!(
+                scroll <= inner,
+                "{path}: {scroll} px wide in a {inner} px window"
+            );
+        }
+        // The tables scroll inside their box, not the page.
+        c.execute(
+            "document.getElementById('split-targets').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "plan-decomposition-375-table").await;
+        c.goto(&site.url(&format!("/targets/{}/decompose", homes.id)))
+            .await
+            .unwrap();
+        c.execute(
+            "document.getElementById('shares').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "decompose-375-shares").await;
+    })
+    .await;
+    let _ = std::fs::remove_file(&sheet_path);
+    let _ = std::fs::remove_file(&bad_path_kept);
+    site.db.finish().await;
+}
+
 /// A short plan with what the extractor gets wrong: item 1's second target (厕所全部完成改造)
 /// is missed, item 3 stands in the wrong section, item 4's scope (惠及居民5000户) is read as a
 /// target, and the last commitment has no number, so it is no item.
@@ -466,6 +731,11 @@ async fn the_office_corrects_what_the_extractor_proposed_and_sees_each_correctio
         );
         let summary = text(&c, "#preview-summary").await;
         assert!(summary.contains("4 项"), "{summary}");
+        let (page, window) = page_width(&c).await;
+        assert!(
+            page <= window,
+            "the preview scrolls sideways: {page} > {window}"
+        );
         scroll_to(&c, "#item-0-0").await;
         screenshot(&c, "plan-editor-preview-375").await;
         scroll_to(&c, "#item-0-2").await;

@@ -119,10 +119,14 @@ async fn an_error_page_speaks_the_pages_language_and_keeps_the_account() {
         assert!(p.body.contains("is not a plan number"), "{}", p.body);
         assert!(!p.body.contains("不是计划编号"), "{}", p.body);
 
-        // In Chinese the page keeps both, Chinese first, as before.
+        // In Chinese the page is in Chinese only (the English goes with the switch).
         let p = get_as(&st, &office, "/plans/999999").await;
         assert_eq!(p.status, StatusCode::NOT_FOUND);
-        assert!(p.body.contains("页面不存在 / Not found"), "{}", p.body);
+        assert!(p.body.contains("页面不存在"), "{}", p.body);
+        assert!(!p.body.contains("Not found"), "Chinese only: {}", p.body);
+        let p = get_as(&st, &office, "/office?plan=x").await;
+        assert!(p.body.contains("不是计划编号"), "{}", p.body);
+        assert!(!p.body.contains("is not a plan number"), "{}", p.body);
         assert!(p.body.contains("id=\"signed-in-as\""), "{}", p.body);
 
         let p = get_as(&st, &en, "/api/plans/999999").await;

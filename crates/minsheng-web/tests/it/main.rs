@@ -3,6 +3,7 @@
 mod api;
 mod audit;
 mod auth;
+mod decompose;
 mod editor;
 mod english;
 mod extremes;

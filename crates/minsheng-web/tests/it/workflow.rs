@@ -53,7 +53,7 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         assert_eq!(p.status, StatusCode::OK, "{}", db.label);
         assert!(
             p.body
-                .contains("<table id=\"assignments\" data-period=\"2023-09\">")
+                .contains("<table id=\"assignments\" class=\"stack\" data-period=\"2023-09\">")
         );
         assert!(p.body.contains("id=\"returned\"") && p.body.contains("id=\"my-problems\""));
         let p = get_as(&st, &cc, "/workspace?period=2023-10").await;

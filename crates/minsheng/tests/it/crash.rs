@@ -229,7 +229,9 @@ async fn demo_shares(store: &Store, cities: usize, targets: usize) -> Vec<(Strin
         if counted == targets {
             break;
         }
-        if t.kind != minsheng_domain::TargetKind::Quantity || !t.quantity.is_additive() {
+        if t.kind != minsheng_domain::TargetKind::Quantity
+            || t.accrual() != minsheng_domain::Accrual::Cumulative
+        {
             continue;
         }
         let split: Vec<(String, Assignment)> = store
