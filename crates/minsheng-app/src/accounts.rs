@@ -276,6 +276,38 @@ pub async fn active_account_and_unit(
     Ok(Some((account, unit)))
 }
 
+/// Who each account is, as people call it: by login, the account's role and the name of the
+/// unit it acts for. Pages show a unit's account by its unit ("长春市"), never by its login.
+#[derive(Debug, Clone, Default)]
+pub struct People(std::collections::HashMap<String, (Role, Option<String>)>);
+
+impl People {
+    /// The role and unit name of the account with login `name`, if there is one.
+    pub fn get(&self, name: &str) -> Option<(Role, Option<&str>)> {
+        self.0.get(name).map(|(r, u)| (*r, u.as_deref()))
+    }
+}
+
+/// Every account's role and unit name, by login: for pages that name who did something.
+pub async fn people(store: &Store) -> Result<People, AppError> {
+    let tree = store.unit_tree().await?;
+    Ok(People(
+        store
+            .accounts()
+            .await?
+            .into_iter()
+            .map(|s| {
+                let unit = s
+                    .account
+                    .unit
+                    .and_then(|u| tree.get(u))
+                    .map(|u| u.name.clone());
+                (s.account.name, (s.account.role, unit))
+            })
+            .collect(),
+    ))
+}
+
 /// Refuses unless `account` may do `action` at all: the domain's one table
 /// ([`Account::may`]), answered as [`AppError::Forbidden`].
 pub fn ensure(account: &Account, action: Action) -> Result<(), AppError> {

@@ -13,6 +13,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
+use minsheng_app::accounts::People;
 use minsheng_app::audit::{self, AuditTrail, Subject};
 use msg::Msg;
 
@@ -81,6 +82,8 @@ struct EventRow {
     id: i64,
     at: String,
     actor: String,
+    /// The login or name recorded, shown on hover.
+    login: String,
     action: String,
     /// What record it changed (报送 #12).
     record: String,
@@ -129,7 +132,7 @@ pub(crate) fn href(subject: Subject, page: u32) -> String {
 }
 
 impl AuditPage {
-    fn new(chrome: Chrome, trail: &AuditTrail) -> AuditPage {
+    fn new(chrome: Chrome, trail: &AuditTrail, people: &People) -> AuditPage {
         let t = chrome.lang.pick(&msg::ZH, &msg::EN);
         let s = trail.subject;
         let lang = chrome.lang;
@@ -150,7 +153,8 @@ impl AuditPage {
                 EventRow {
                     id: ev.id.0,
                     at: time(ev.at),
-                    actor: ev.actor.clone(),
+                    actor: crate::auth::person(people, &ev.actor, lang),
+                    login: ev.actor.clone(),
                     action: Msg::name(t.actions, &ev.action).to_string(),
                     record,
                     changes: e
@@ -197,5 +201,6 @@ async fn page(
         .read()
         .map_err(|(_, reason)| WebError::BadRequest(reason))?;
     let trail = audit::trail(&st.store, &me, subject, page).await?;
-    Ok(AuditPage::new(chrome, &trail))
+    let people = minsheng_app::accounts::people(&st.store).await?;
+    Ok(AuditPage::new(chrome, &trail, &people))
 }

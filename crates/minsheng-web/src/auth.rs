@@ -97,12 +97,7 @@ impl Chrome {
         let Some(me) = &self.user else {
             return String::new();
         };
-        let role = self.lang.pick(me.role.label_zh(), me.role.label_en());
-        match (me.role, &self.unit_name) {
-            (minsheng_domain::Role::Unit, Some(unit)) => unit.clone(),
-            (minsheng_domain::Role::Viewer, Some(unit)) => format!("{unit} {role}"),
-            _ => role.to_string(),
-        }
+        shown_as(me.role, self.unit_name.as_deref(), self.lang)
     }
 
     /// Whether someone is signed in who may do `action`: what the menu and a page's buttons
@@ -183,6 +178,27 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/lang/{code}", get(switch_lang))
+}
+
+/// An account as people call it, in `lang`: a unit's account by its unit ("长春市"), the
+/// office and leaders by what they are ("牵头办公室", "领导查看", "长春市 领导查看").
+pub(crate) fn shown_as(role: minsheng_domain::Role, unit: Option<&str>, lang: Lang) -> String {
+    let label = lang.pick(role.label_zh(), role.label_en());
+    match (role, unit) {
+        (minsheng_domain::Role::Unit, Some(unit)) => unit.to_string(),
+        (minsheng_domain::Role::Viewer, Some(unit)) => format!("{unit} {label}"),
+        _ => label.to_string(),
+    }
+}
+
+/// The name to show for the login `name` that did something (a report's filer, an audit
+/// event's actor): as [`shown_as`] when it is an account, else as recorded (the system,
+/// a command-line import).
+pub(crate) fn person(people: &minsheng_app::accounts::People, name: &str, lang: Lang) -> String {
+    people.get(name).map_or_else(
+        || name.to_string(),
+        |(role, unit)| shown_as(role, unit, lang),
+    )
 }
 
 /// Where an account lands after signing in.

@@ -142,7 +142,9 @@ async fn a_reports_trail_shows_each_change_field_by_field_to_those_who_see_the_u
             minsheng_domain::ReportStatus::Submitted.label_zh(),
             minsheng_domain::ReportStatus::Accepted.label_zh(),
             "累计完成值",
-            "220100",
+            // Who did it, as people call them; the login on hover.
+            "title=\"220100\">长春市<",
+            "title=\"office\">牵头办公室<",
             &format!("/reports/{id}"),
         ] {
             assert!(p.body.contains(want), "{want} missing from the page");
