@@ -648,7 +648,8 @@ async fn missed_targets_and_items_are_added_wrong_ones_deleted_and_each_correcti
         assert!(
             audit
                 .body
-                .contains("<span class=\"audit-actor\">office</span>")
+                .contains("<span class=\"audit-actor\" title=\"office\">牵头办公室</span>"),
+            "under the office's name"
         );
         let en = get_as(
             &st,
