@@ -135,11 +135,13 @@ pub enum Action {
     EscalateProblems,
     /// Read a record's audit trail (as far as it sees).
     ViewAudit,
+    /// See who has not reported and chase them (催报): record a reminder a unit sees.
+    Remind,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -152,6 +154,7 @@ impl Action {
         Action::RaiseProblem,
         Action::EscalateProblems,
         Action::ViewAudit,
+        Action::Remind,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -161,7 +164,11 @@ impl Action {
             Action::ViewDashboard => ("查看全局数据", "see every unit's data"),
             Action::FileReport => ("填报", "file reports"),
             Action::ViewReviewQueue => ("查看审核队列", "see the review queue"),
-            Action::Review | Action::EditPlan | Action::Decompose | Action::EscalateProblems => (
+            Action::Review
+            | Action::EditPlan
+            | Action::Decompose
+            | Action::EscalateProblems
+            | Action::Remind => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -197,7 +204,8 @@ impl Account {
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::RaiseProblem
-                | Action::EscalateProblems,
+                | Action::EscalateProblems
+                | Action::Remind,
             ) => true,
             (Role::Office, Action::FileReport) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -209,7 +217,8 @@ impl Account {
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::RaiseProblem
-                | Action::EscalateProblems,
+                | Action::EscalateProblems
+                | Action::Remind,
             ) => false,
             (Role::Unit, Action::FileReport | Action::RaiseProblem) => self.unit.is_some(),
             (
@@ -220,7 +229,8 @@ impl Account {
                 | Action::Review
                 | Action::EditPlan
                 | Action::Decompose
-                | Action::EscalateProblems,
+                | Action::EscalateProblems
+                | Action::Remind,
             ) => false,
         };
         if allowed {
@@ -339,6 +349,7 @@ mod tests {
                     RaiseProblem,
                     EscalateProblems,
                     ViewAudit,
+                    Remind,
                 ],
                 Role::Viewer => &[
                     ViewPlans,

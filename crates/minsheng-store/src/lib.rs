@@ -24,6 +24,7 @@ mod idempotency;
 mod plans;
 mod portal;
 mod problems;
+mod report_reminders;
 mod reports;
 mod rollup;
 mod rows;
@@ -50,7 +51,8 @@ pub use rollup::{
 };
 pub use tx::Tx;
 pub use units::NewUnit;
-pub use workspace::{PlacedAssignment, QueuedReport};
+pub use report_reminders::ReportReminder;
+pub use workspace::{PlacedAssignment, QueuePage, QueueQuery, QueuedReport};
 
 use sqlx::{PgPool, SqlitePool};
 

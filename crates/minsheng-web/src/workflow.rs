@@ -1,16 +1,17 @@
 //! The reporting flow's pages: a unit's workspace (`/workspace`), the report form
 //! (`/workspace/assignments/{id}/report`) with evidence upload, the office's review queue
-//! (`/review`) with accept and return, a report with its revisions (`/reports/{id}`) and the
+//! (`/review`: filters, pages, accept and return one or many), the office's 催报 (`/chase`), a report with its revisions (`/reports/{id}`) and the
 //! download of an evidence file (`/evidence/{id}`).
 //!
 //! The handlers parse and render only: who may see or do what, and every rule of filing and
 //! review, is decided by [`minsheng_app::workspace`] (which the JSON API calls too). A unit
 //! account asking for another unit's assignment, report or evidence gets 403 on every route.
 
+mod chase;
 pub(crate) mod form;
 mod msg;
 mod report;
-mod review;
+pub(crate) mod review;
 
 use crate::AppState;
 use crate::auth::Chrome;
@@ -48,6 +49,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/review", get(review::page))
         .route("/reports/{id}/accept", post(review::accept))
         .route("/reports/{id}/return", post(review::return_report))
+        .route("/review/bulk", post(review::bulk))
+        .route("/chase", get(chase::page).post(chase::post))
 }
 
 /// The reporting pages' words in the page's language.
@@ -238,6 +241,16 @@ struct ReminderRow {
     href: String,
 }
 
+/// A 催报 from the office still standing.
+struct ChasedRow {
+    assignment: i64,
+    target: String,
+    period: String,
+    day: String,
+    by: String,
+    href: String,
+}
+
 /// How many reminders the workspace lists; the rest are counted.
 const REMINDERS_SHOWN: usize = 12;
 
@@ -255,6 +268,7 @@ struct WorkspacePage {
     problems: Vec<ProblemRow>,
     reminders: Vec<ReminderRow>,
     reminders_more: usize,
+    chased: Vec<ChasedRow>,
     filed: Option<i64>,
 }
 
@@ -355,6 +369,21 @@ async fn workspace_page(
             })
         })
         .collect();
+    let chased = w
+        .chased
+        .iter()
+        .map(|c| ChasedRow {
+            assignment: c.placed.assignment.id.0,
+            target: match c.unit == w.unit.name {
+                true => c.placed.target.phrase.clone(),
+                false => format!("{}({})", c.placed.target.phrase, c.unit),
+            },
+            period: period_label(&chrome, c.reminder.period),
+            day: c.reminder.day.to_string(),
+            by: c.reminder.by.clone(),
+            href: form_href(c.placed.assignment.id, c.reminder.period),
+        })
+        .collect();
     let months = Period::Year(period.year())
         .months()
         .filter(|m| *m == period || m.first_day() <= today)
@@ -371,6 +400,7 @@ async fn workspace_page(
         problems,
         reminders,
         reminders_more: w.reminders.len().saturating_sub(REMINDERS_SHOWN),
+        chased,
         filed: q.filed,
         chrome,
     })

@@ -239,8 +239,9 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         assert!(p.body.contains("class=\"ok\" id=\"filed-note\""));
         assert!(row(&p.body, "data-assignment", a.id).contains("data-status=\"submitted\""));
 
-        // The office sees it in the queue, last (oldest first), and returns it with a reason.
-        let queue_uri = format!("/review?plan={plan}");
+        // The office sees it in the queue filtered to the unit, last (oldest first), and
+        // returns it with a reason.
+        let queue_uri = format!("/review?plan={plan}&unit={}&per_page=1000", a.unit);
         let p = get_as(&st, &office, &queue_uri).await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(p.body.contains("id=\"review-queue\""));
