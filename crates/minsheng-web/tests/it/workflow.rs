@@ -257,7 +257,12 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             &st,
             &office,
             &format!("/reports/{}/return", draft.id),
-            &form(&[("plan", &plan.to_string()), ("reason", "  ")]),
+            &form(&[
+                ("plan", &plan.to_string()),
+                ("unit", &a.unit.to_string()),
+                ("per_page", "1000"),
+                ("reason", "  "),
+            ]),
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -271,13 +276,25 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             &st,
             &office,
             &format!("/reports/{}/return", draft.id),
-            &form(&[("plan", &plan.to_string()), ("reason", reason)]),
+            &form(&[
+                ("plan", &plan.to_string()),
+                ("unit", &a.unit.to_string()),
+                ("per_page", "1000"),
+                ("reason", reason),
+            ]),
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
         assert_eq!(
             p.location.as_deref(),
-            Some(format!("/review?plan={plan}&returned={}", draft.id).as_str())
+            Some(
+                format!(
+                    "/review?plan={plan}&unit={}&per_page=1000&returned={}",
+                    a.unit, draft.id
+                )
+                .as_str()
+            ),
+            "back to the queue as it was filtered"
         );
         let p = get_as(&st, &office, p.location.as_deref().unwrap()).await;
         assert!(p.body.contains("class=\"ok\" id=\"review-note\""));
