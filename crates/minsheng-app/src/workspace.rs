@@ -103,8 +103,8 @@ pub struct Workspace {
     /// Reports of the unit (or a unit below it) due within the reminder window or past due
     /// and not filed, as of today: latest due first, then by assignment.
     pub reminders: Vec<UnitReminder>,
-    /// The office's 催报 still standing (the report is still outstanding), newest first, one
-    /// per share and period.
+    /// The office's 催报 still standing (the report is still outstanding), one per share and
+    /// period (the latest): latest period first, then in plan order.
     pub chased: Vec<Chased>,
 }
 
@@ -239,7 +239,7 @@ pub async fn workspace(
         .collect();
     let reminders = unit_reminders(store, unit, &tree, &placed, period.year(), today).await?;
     let mut once = std::collections::HashSet::new();
-    let chased = store
+    let mut chased: Vec<Chased> = store
         .report_reminders_within(unit)
         .await?
         .into_iter()
@@ -253,6 +253,14 @@ pub async fn workspace(
             })
         })
         .collect();
+    chased.sort_by_key(|c| {
+        (
+            std::cmp::Reverse(c.reminder.period),
+            c.placed.section_no,
+            c.placed.item_no,
+            c.placed.target.seq,
+        )
+    });
     let lines = placed
         .iter()
         .filter(|p| p.year == period.year())

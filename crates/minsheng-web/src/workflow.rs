@@ -247,7 +247,6 @@ struct ChasedRow {
     target: String,
     period: String,
     day: String,
-    by: String,
     href: String,
 }
 
@@ -269,6 +268,7 @@ struct WorkspacePage {
     reminders: Vec<ReminderRow>,
     reminders_more: usize,
     chased: Vec<ChasedRow>,
+    chased_more: usize,
     filed: Option<i64>,
 }
 
@@ -372,6 +372,7 @@ async fn workspace_page(
     let chased = w
         .chased
         .iter()
+        .take(REMINDERS_SHOWN)
         .map(|c| ChasedRow {
             assignment: c.placed.assignment.id.0,
             target: match c.unit == w.unit.name {
@@ -380,7 +381,6 @@ async fn workspace_page(
             },
             period: period_label(&chrome, c.reminder.period),
             day: c.reminder.day.to_string(),
-            by: c.reminder.by.clone(),
             href: form_href(c.placed.assignment.id, c.reminder.period),
         })
         .collect();
@@ -401,6 +401,7 @@ async fn workspace_page(
         reminders,
         reminders_more: w.reminders.len().saturating_sub(REMINDERS_SHOWN),
         chased,
+        chased_more: w.chased.len().saturating_sub(REMINDERS_SHOWN),
         filed: q.filed,
         chrome,
     })

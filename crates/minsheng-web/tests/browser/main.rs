@@ -224,6 +224,9 @@ async fn on_a_phone(c: &fantoccini::Client, site: &harness::SiteAt, path: &str, 
     c.goto(&site.url(path)).await.unwrap();
     let (page, viewport) = widths(c).await;
     screenshot(c, shot).await;
+    // And further down, where the rows are.
+    c.execute("window.scrollTo(0, 900);", vec![]).await.unwrap();
+    screenshot(c, &format!("{shot}-rows")).await;
     assert!(viewport <= 375, "{path}: the viewport is {viewport} px wide");
     assert!(
         page <= viewport,
@@ -258,6 +261,13 @@ async fn the_office_filters_the_queue_bulk_accepts_and_chases_a_lagging_unit() {
             .await
             .unwrap();
         click(&c, "#filter-apply").await;
+        for _ in 0..100 {
+            let url = c.current_url().await.unwrap();
+            if url.query().is_some_and(|q| q.contains("unit=")) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         let mine: u64 = text(&c, "#review-count").await.parse().unwrap();
         assert!(0 < mine && mine < all, "{mine} of {all}");
         let url = c.current_url().await.unwrap();

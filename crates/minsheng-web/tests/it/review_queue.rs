@@ -445,7 +445,8 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         let top = p.body.find("id=\"chased\"").expect("the reminders");
         assert!(top < p.body.find("id=\"reminders\"").unwrap_or(usize::MAX));
         assert!(p.body.contains(&format!("class=\"chased-share\" data-assignment=\"{}\"", a.id)));
-        assert_eq!(p.body.matches("class=\"chased-share\"").count(), of_cc, "{label}");
+        let shown = of_cc.min(12);
+        assert_eq!(p.body.matches("class=\"chased-share\"").count(), shown, "{label}");
         let floor = revisions(store, &a, "2023-09").await;
         let value = floor
             .iter()
@@ -466,7 +467,10 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{label}: {}", p.body);
         let p = get_as(&st, &cc, "/workspace?period=2023-10").await;
         assert!(!p.body.contains(&format!("class=\"chased-share\" data-assignment=\"{}\"", a.id)));
-        assert_eq!(p.body.matches("class=\"chased-share\"").count(), of_cc - 1);
+        assert_eq!(
+            p.body.matches("class=\"chased-share\"").count(),
+            (of_cc - 1).min(12)
+        );
         // Nor is it listed to chase any more.
         let p = get_as(&st, &office, &format!("/chase?plan={plan}&period=2023-10")).await;
         assert!(!p.body.contains(&format!("data-assignment=\"{}\"", a.id)));
