@@ -603,14 +603,16 @@ pub async fn review_queue(
     {
         return Err(invalid(
             "section",
-            format!(
-                "方面 {s} 不属于所选计划 / section {s} is not one of the chosen plan's"
-            ),
+            format!("方面 {s} 不属于所选计划 / section {s} is not one of the chosen plan's"),
         ));
     }
     let tree = store.unit_tree().await?;
     // The account's own scope, narrowed by the unit asked for.
-    let own = if account.sees_all() { None } else { account.unit };
+    let own = if account.sees_all() {
+        None
+    } else {
+        account.unit
+    };
     let within = match (filter.unit, own) {
         (Some(u), _) => {
             unit_of(&tree, u)?;

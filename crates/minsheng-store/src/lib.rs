@@ -45,13 +45,13 @@ pub use error::StoreError;
 pub use idempotency::KeyState;
 pub use plans::{NewItem, NewPlan, NewSection, NewTarget, TargetChange};
 pub use problems::{Escalation, NewProblem};
+pub use report_reminders::ReportReminder;
 pub use reports::{NewAssignment, NewReport};
 pub use rollup::{
     AssignmentContext, NumberedRegionMonth, OwnedTargetMonth, RegionMonth, TargetMonth,
 };
 pub use tx::Tx;
 pub use units::NewUnit;
-pub use report_reminders::ReportReminder;
 pub use workspace::{PlacedAssignment, QueuePage, QueueQuery, QueuedReport};
 
 use sqlx::{PgPool, SqlitePool};

@@ -87,8 +87,7 @@ impl Store {
         period: Period,
     ) -> Result<Vec<ReportReminder>, StoreError> {
         // language=SQL
-        const SQL: &str =
-            "SELECT m.assignment_id, m.period, m.day, m.reminded_by, m.reminded_at
+        const SQL: &str = "SELECT m.assignment_id, m.period, m.day, m.reminded_by, m.reminded_at
                FROM report_reminders m JOIN assignments a ON a.id = m.assignment_id
                JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
                JOIN sections s ON s.id = i.section_id

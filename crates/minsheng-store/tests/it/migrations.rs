@@ -91,10 +91,7 @@ async fn usable(store: &Store, step: i64, what: &str) {
         assert!(office.is_some(), "{what}");
     }
     if step >= 10 {
-        let chased = store
-            .report_reminders_within(UnitId(1))
-            .await
-            .unwrap();
+        let chased = store.report_reminders_within(UnitId(1)).await.unwrap();
         assert_eq!(chased.len(), 1, "{what}");
         assert_eq!(chased[0].period, Period::month(2023, 5).unwrap(), "{what}");
     }

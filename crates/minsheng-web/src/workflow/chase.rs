@@ -57,7 +57,11 @@ pub(super) struct ChasePage {
 impl ChasePage {
     fn new(chrome: Chrome, list: ChaseList, today: jiff::civil::Date) -> ChasePage {
         let t = words(&chrome);
-        let days = list.units.first().and_then(|u| u.shares.first()).map(|s| s.days_late);
+        let days = list
+            .units
+            .first()
+            .and_then(|u| u.shares.first())
+            .map(|s| s.days_late);
         let lateness = match days {
             Some(d) if d > 0 => format!("{}{d}{}", t.ch_late_a, t.ch_late_b),
             Some(d) => format!("{}{}{}", t.ch_left_a, -d, t.ch_left_b),
@@ -188,9 +192,11 @@ pub(super) async fn post(
         ("", "") => Scope::All,
         (a, "") => Scope::Share(id_of(a)?),
         ("", u) => Scope::Unit(id_of(u)?),
-        _ => return Err(WebError::BadRequest(
-            "只能指定一项任务或一个单位 / name one share or one unit, not both".into(),
-        )),
+        _ => {
+            return Err(WebError::BadRequest(
+                "只能指定一项任务或一个单位 / name one share or one unit, not both".into(),
+            ));
+        }
     };
     match chase::chase(&st.store, &me, plan, period, scope, today).await {
         Ok(done) => Ok(Redirect::to(&format!(

@@ -60,7 +60,11 @@ pub(crate) fn filter_of(raw: &RawFilter) -> Result<ReviewFilter, (&'static str, 
         })
         .transpose()
     }
-    fn count(field: &'static str, s: Option<&str>, max: u32) -> Result<Option<u32>, (&'static str, String)> {
+    fn count(
+        field: &'static str,
+        s: Option<&str>,
+        max: u32,
+    ) -> Result<Option<u32>, (&'static str, String)> {
         s.map(|s| {
             s.parse::<u32>()
                 .ok()
@@ -93,7 +97,9 @@ pub(crate) fn filter_of(raw: &RawFilter) -> Result<ReviewFilter, (&'static str, 
     let state = match given(&raw.state) {
         None => ReportStatus::Submitted,
         Some(s) => match ReportStatus::from_code(s) {
-            Some(st @ (ReportStatus::Submitted | ReportStatus::Accepted | ReportStatus::Returned)) => st,
+            Some(
+                st @ (ReportStatus::Submitted | ReportStatus::Accepted | ReportStatus::Returned),
+            ) => st,
             _ => {
                 return Err((
                     "state",
@@ -266,7 +272,13 @@ impl ReviewPage {
         };
         let periods = years
             .iter()
-            .flat_map(|y| Period::Year(*y).months().collect::<Vec<_>>().into_iter().rev())
+            .flat_map(|y| {
+                Period::Year(*y)
+                    .months()
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+            })
             .filter(|m| m.first_day() <= today || Some(*m) == f.period)
             .map(|m| choice(m.to_string(), period_label(&chrome, m), Some(m) == f.period))
             .collect();

@@ -227,7 +227,10 @@ async fn on_a_phone(c: &fantoccini::Client, site: &harness::SiteAt, path: &str, 
     // And further down, where the rows are.
     c.execute("window.scrollTo(0, 900);", vec![]).await.unwrap();
     screenshot(c, &format!("{shot}-rows")).await;
-    assert!(viewport <= 375, "{path}: the viewport is {viewport} px wide");
+    assert!(
+        viewport <= 375,
+        "{path}: the viewport is {viewport} px wide"
+    );
     assert!(
         page <= viewport,
         "{path}: {page} px of page in a {viewport} px viewport scrolls sideways"
@@ -271,7 +274,10 @@ async fn the_office_filters_the_queue_bulk_accepts_and_chases_a_lagging_unit() {
         let mine: u64 = text(&c, "#review-count").await.parse().unwrap();
         assert!(0 < mine && mine < all, "{mine} of {all}");
         let url = c.current_url().await.unwrap();
-        assert!(url.query().unwrap().contains(&format!("unit={city}")), "{url}");
+        assert!(
+            url.query().unwrap().contains(&format!("unit={city}")),
+            "{url}"
+        );
         let queue = format!("{}?{}", url.path(), url.query().unwrap());
         on_a_phone(&c, &site, &queue, "review-375").await;
         c.goto(&site.url(&queue)).await.unwrap();
@@ -285,7 +291,10 @@ async fn the_office_filters_the_queue_bulk_accepts_and_chases_a_lagging_unit() {
         }
         click(&c, "#bulk-accept").await;
         text(&c, "#bulk-results").await;
-        let done = c.find_all(Locator::Css("#bulk-results li.bulk-done")).await.unwrap();
+        let done = c
+            .find_all(Locator::Css("#bulk-results li.bulk-done"))
+            .await
+            .unwrap();
         assert_eq!(done.len(), 2, "each of the two said accepted");
         let left: u64 = text(&c, "#review-count").await.parse().unwrap();
         assert_eq!(left, mine - 2, "the filter is kept and the two are gone");
@@ -293,11 +302,7 @@ async fn the_office_filters_the_queue_bulk_accepts_and_chases_a_lagging_unit() {
 
         // Chase 长春市 for October.
         c.goto(&site.url("/chase?period=2023-10")).await.unwrap();
-        click(
-            &c,
-            &format!("#chase-unit-{city} button.chase-unit-button"),
-        )
-        .await;
+        click(&c, &format!("#chase-unit-{city} button.chase-unit-button")).await;
         assert!(text(&c, "#chase-note").await.contains("已催报"));
         screenshot(&c, "chase").await;
         on_a_phone(&c, &site, "/chase?period=2023-10", "chase-375").await;
@@ -305,9 +310,14 @@ async fn the_office_filters_the_queue_bulk_accepts_and_chases_a_lagging_unit() {
 
         // 长春市 sees the reminders at the top of its workspace.
         sign_in(&c, &site, "220100").await;
-        c.goto(&site.url("/workspace?period=2023-10")).await.unwrap();
+        c.goto(&site.url("/workspace?period=2023-10"))
+            .await
+            .unwrap();
         assert!(text(&c, "#chased h2").await.contains("催报"));
-        let chased = c.find_all(Locator::Css("#chased li.chased-share")).await.unwrap();
+        let chased = c
+            .find_all(Locator::Css("#chased li.chased-share"))
+            .await
+            .unwrap();
         assert!(!chased.is_empty());
         on_a_phone(&c, &site, "/workspace?period=2023-10", "workspace-375").await;
     })

@@ -145,7 +145,9 @@ async fn the_office_filters_pages_and_reviews_many_at_once() {
         assert_eq!(s, StatusCode::OK, "{label}: {q}");
         assert_eq!(q["total"], mine.len());
         let change = |r: &serde_json::Value| -> f64 {
-            let v: f64 = r["report"]["value"].as_str().map_or(0.0, |v| v.parse().unwrap());
+            let v: f64 = r["report"]["value"]
+                .as_str()
+                .map_or(0.0, |v| v.parse().unwrap());
             let prev: f64 = r["previous"].as_str().map_or(0.0, |v| v.parse().unwrap());
             let quota: f64 = r["assignment"]["quota"]
                 .as_str()
@@ -193,9 +195,10 @@ async fn the_office_filters_pages_and_reviews_many_at_once() {
         ]);
         let p = post_as(&st, &office, "/review/bulk", &body).await;
         assert_eq!(p.status, StatusCode::OK, "{label}: {}", p.body);
-        assert!(p.body.contains(&format!(
-            "<li class=\"bulk-already\" data-report=\"{x}\">"
-        )));
+        assert!(
+            p.body
+                .contains(&format!("<li class=\"bulk-already\" data-report=\"{x}\">"))
+        );
         for id in [y, z] {
             assert!(
                 p.body
@@ -243,7 +246,12 @@ async fn the_office_filters_pages_and_reviews_many_at_once() {
             assert_eq!(r.return_reason.as_deref(), Some("佐证材料不足,请补充"));
         }
         // The returned ones under their state.
-        let p = get_as(&st, &office, &format!("/review?state=returned&unit={cc}&per_page=500")).await;
+        let p = get_as(
+            &st,
+            &office,
+            &format!("/review?state=returned&unit={cc}&per_page=500"),
+        )
+        .await;
         assert!(row_ids(&p.body).contains(&u), "{label}");
         assert!(!p.body.contains("id=\"bulk-form\""), "nothing to select");
 
@@ -291,17 +299,29 @@ async fn many_offices_bulk_accepting_overlapping_sets_accept_each_report_once() 
         while let Some(p) = set.join_next().await {
             let p = p.unwrap();
             assert_eq!(p.status, StatusCode::OK, "{label}: {}", p.body);
-            for (at, m) in p.body.match_indices("<li class=\"bulk-done\" data-report=\"") {
+            for (at, m) in p
+                .body
+                .match_indices("<li class=\"bulk-done\" data-report=\"")
+            {
                 let rest = &p.body[at + m.len()..];
-                *done.entry(rest[..rest.find('"').unwrap()].parse().unwrap()).or_default() += 1;
+                *done
+                    .entry(rest[..rest.find('"').unwrap()].parse().unwrap())
+                    .or_default() += 1;
             }
             answered += p.body.matches("<li class=\"bulk-").count();
             assert!(!p.body.contains("class=\"bulk-refused\""), "{label}");
         }
         assert_eq!(answered, 8 * 30, "{label}: every row answered");
         let covered: HashSet<i64> = ids.iter().copied().collect();
-        assert_eq!(done.len(), covered.len(), "{label}: each accepted by someone");
-        assert!(done.values().all(|n| *n == 1), "{label}: and by one only: {done:?}");
+        assert_eq!(
+            done.len(),
+            covered.len(),
+            "{label}: each accepted by someone"
+        );
+        assert!(
+            done.values().all(|n| *n == 1),
+            "{label}: and by one only: {done:?}"
+        );
         for id in &ids {
             let r = store.report(ReportId(*id)).await.unwrap();
             assert_eq!(r.status, ReportStatus::Accepted, "{label}");
@@ -313,7 +333,9 @@ async fn many_offices_bulk_accepting_overlapping_sets_accept_each_report_once() 
             assert_eq!(accepts, 1, "{label}: report {id} audited once");
         }
         let kept = rollup_rows(store).await;
-        rollup::recompute(store, &Actor::system("check")).await.unwrap();
+        rollup::recompute(store, &Actor::system("check"))
+            .await
+            .unwrap();
         let rebuilt = rollup_rows(store).await;
         assert_eq!(kept, rebuilt, "{label}: the roll-up equals a recompute");
         db.finish().await;
@@ -346,13 +368,23 @@ async fn after_a_return_the_unit_attaches_new_evidence_to_its_refiled_report() {
         let p = post_as(&st, &cc, &form_uri, &file("十月")).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{label}: {}", p.body);
         let first = revisions(store, &a, "2023-10").await[0].id;
-        let p = upload(&st, &cc, &format!("/reports/{first}/evidence"), "台账.pdf", b"%PDF-1").await;
+        let p = upload(
+            &st,
+            &cc,
+            &format!("/reports/{first}/evidence"),
+            "台账.pdf",
+            b"%PDF-1",
+        )
+        .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{label}: {}", p.body);
         let p = post_as(
             &st,
             &office,
             &format!("/reports/{first}/return"),
-            &form(&[("plan", plan.to_string()), ("reason", "佐证材料不足,请补充".into())]),
+            &form(&[
+                ("plan", plan.to_string()),
+                ("reason", "佐证材料不足,请补充".into()),
+            ]),
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
@@ -366,7 +398,14 @@ async fn after_a_return_the_unit_attaches_new_evidence_to_its_refiled_report() {
                 .contains(&format!("action=\"/reports/{second}/evidence\"")),
             "{label}: the refiled report's form offers the upload"
         );
-        let p = upload(&st, &cc, &format!("/reports/{second}/evidence"), "补充.pdf", b"%PDF-2").await;
+        let p = upload(
+            &st,
+            &cc,
+            &format!("/reports/{second}/evidence"),
+            "补充.pdf",
+            b"%PDF-2",
+        )
+        .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{label}: {}", p.body);
         assert_eq!(store.evidence_of_report(second).await.unwrap().len(), 1);
         // The queue shows its evidence count and the last accepted value beside it.
@@ -381,7 +420,10 @@ async fn after_a_return_the_unit_attaches_new_evidence_to_its_refiled_report() {
             .find(&format!("data-report=\"{second}\""))
             .expect("the refiled report is queued");
         let row = &p.body[at..at + p.body[at..].find("</tr>").unwrap()];
-        assert!(row.contains("class=\"evidence-count\">1</a>"), "{label}: {row}");
+        assert!(
+            row.contains("class=\"evidence-count\">1</a>"),
+            "{label}: {row}"
+        );
         db.finish().await;
     }
 }
@@ -398,7 +440,11 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         assert_eq!(p.status, StatusCode::OK, "{label}: {}", p.body);
         let shares = store.assignments_of_plan(plan).await.unwrap();
         // October has begun and nobody has reported for it yet.
-        assert_eq!(number(&p.body, "chase-missing"), shares.len() as u64, "{label}");
+        assert_eq!(
+            number(&p.body, "chase-missing"),
+            shares.len() as u64,
+            "{label}"
+        );
         assert!(p.body.contains(&format!("id=\"chase-unit-{}\"", a.unit)));
 
         // One share, twice the same day: one reminder, audited once.
@@ -409,9 +455,19 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         ]);
         let p = post_as(&st, &office, "/chase", &one).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{label}: {}", p.body);
-        assert!(p.location.as_deref().unwrap().contains("recorded=1&already=0"));
+        assert!(
+            p.location
+                .as_deref()
+                .unwrap()
+                .contains("recorded=1&already=0")
+        );
         let p = post_as(&st, &office, "/chase", &one).await;
-        assert!(p.location.as_deref().unwrap().contains("recorded=0&already=1"));
+        assert!(
+            p.location
+                .as_deref()
+                .unwrap()
+                .contains("recorded=0&already=1")
+        );
         let oct = Period::month(2023, 10).unwrap();
         let kept = store.report_reminders_of_plan(plan, oct).await.unwrap();
         assert_eq!(kept.len(), 1, "{label}: not stacked");
@@ -431,11 +487,17 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         ]);
         let p = post_as(&st, &office, "/chase", &unit).await;
         let want = format!("recorded={}&already=1", of_cc - 1);
-        assert!(p.location.as_deref().unwrap().contains(&want), "{label}: {p:?}");
+        assert!(
+            p.location.as_deref().unwrap().contains(&want),
+            "{label}: {p:?}"
+        );
         let all = form(&[("plan", plan.to_string()), ("period", "2023-10".into())]);
         let p = post_as(&st, &office, "/chase", &all).await;
         let want = format!("recorded={}&already={of_cc}", shares.len() - of_cc);
-        assert!(p.location.as_deref().unwrap().contains(&want), "{label}: {p:?}");
+        assert!(
+            p.location.as_deref().unwrap().contains(&want),
+            "{label}: {p:?}"
+        );
         let p = get_as(&st, &office, p.location.as_deref().unwrap()).await;
         assert!(p.body.contains("id=\"chase-note\""));
         assert!(p.body.contains("class=\"chase-share chased\""));
@@ -444,9 +506,16 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         let p = get_as(&st, &cc, "/workspace?period=2023-10").await;
         let top = p.body.find("id=\"chased\"").expect("the reminders");
         assert!(top < p.body.find("id=\"reminders\"").unwrap_or(usize::MAX));
-        assert!(p.body.contains(&format!("class=\"chased-share\" data-assignment=\"{}\"", a.id)));
+        assert!(p.body.contains(&format!(
+            "class=\"chased-share\" data-assignment=\"{}\"",
+            a.id
+        )));
         let shown = of_cc.min(12);
-        assert_eq!(p.body.matches("class=\"chased-share\"").count(), shown, "{label}");
+        assert_eq!(
+            p.body.matches("class=\"chased-share\"").count(),
+            shown,
+            "{label}"
+        );
         let floor = revisions(store, &a, "2023-09").await;
         let value = floor
             .iter()
@@ -466,7 +535,10 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{label}: {}", p.body);
         let p = get_as(&st, &cc, "/workspace?period=2023-10").await;
-        assert!(!p.body.contains(&format!("class=\"chased-share\" data-assignment=\"{}\"", a.id)));
+        assert!(!p.body.contains(&format!(
+            "class=\"chased-share\" data-assignment=\"{}\"",
+            a.id
+        )));
         assert_eq!(
             p.body.matches("class=\"chased-share\"").count(),
             (of_cc - 1).min(12)
@@ -478,7 +550,10 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         // Only the office chases.
         for who in ["220100", "leader"] {
             let c = demo_sign_in(&st, who).await;
-            assert_eq!(get_as(&st, &c, "/chase").await.status, StatusCode::FORBIDDEN);
+            assert_eq!(
+                get_as(&st, &c, "/chase").await.status,
+                StatusCode::FORBIDDEN
+            );
             let p = post_as(&st, &c, "/chase", &all).await;
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{who}");
         }
