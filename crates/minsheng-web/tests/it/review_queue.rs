@@ -560,3 +560,53 @@ async fn the_office_chases_and_the_unit_sees_it_until_it_files() {
         db.finish().await;
     }
 }
+
+/// Thousands waiting: every page is one statement, so the first, a middle and the last page and
+/// the largest-change order all answer alike; the pages together hold each report once. Prints
+/// the time per page (`cargo test --workspace --test it -- thousands --nocapture`).
+#[tokio::test]
+async fn a_queue_of_thousands_pages_alike() {
+    for db in backends().await {
+        let store = &db.store;
+        let label = db.label;
+        let (st, _, _) = changchun_demo(store).await;
+        // Every accepted report back in the queue (the roll-up is not looked at here).
+        store
+            .exec("UPDATE reports SET status = 'submitted' WHERE status = 'accepted'")
+            .await
+            .unwrap();
+        let waiting = submitted(store).await.len();
+        assert!(waiting > 2_000, "{label}: {waiting}");
+        let office = demo_sign_in(&st, "office").await;
+        let pages = waiting.div_ceil(50);
+        let mut seen = HashSet::new();
+        for (what, uri) in [
+            ("first", "/review".to_string()),
+            ("middle", format!("/review?page={}", pages / 2)),
+            ("last", format!("/review?page={pages}")),
+            ("largest change first", "/review?order=change".to_string()),
+            (
+                "largest change, last page",
+                format!("/review?order=change&page={pages}"),
+            ),
+        ] {
+            let t0 = std::time::Instant::now();
+            let p = get_as(&st, &office, &uri).await;
+            let took = t0.elapsed();
+            assert_eq!(p.status, StatusCode::OK, "{label} {what}");
+            assert_eq!(number(&p.body, "review-count"), waiting as u64);
+            eprintln!("{label}: {waiting} waiting, {what} page: {took:?}");
+            seen.extend(row_ids(&p.body));
+        }
+        let mut all = 0;
+        for page in 1..=pages {
+            let p = get_as(&st, &office, &format!("/review?per_page=50&page={page}")).await;
+            let ids = row_ids(&p.body);
+            all += ids.len();
+            seen.extend(ids);
+        }
+        assert_eq!(all, waiting, "{label}: each once over the pages");
+        assert_eq!(seen.len(), waiting, "{label}");
+        db.finish().await;
+    }
+}
