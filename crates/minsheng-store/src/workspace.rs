@@ -302,7 +302,7 @@ impl Store {
         // language=SQL
         const SQL: &str = concat!(
             within!(),
-            ", q AS (SELECT ",
+            ", q AS MATERIALIZED (SELECT ",
             placed_columns!(),
             ", r.id AS report_id, r.period, r.revision, r.cumulative, r.stage, r.funds_spent,
                r.narrative, r.status, r.return_reason, r.filed_by, r.filed_at, r.reviewed_by,

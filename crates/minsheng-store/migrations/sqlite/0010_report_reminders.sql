@@ -12,5 +12,3 @@ CREATE TABLE report_reminders (
     UNIQUE (assignment_id, period, day)
 );
 
--- The review queue pages through the reports of one status, oldest filing first.
-CREATE INDEX reports_status_filed ON reports (status, filed_at);
