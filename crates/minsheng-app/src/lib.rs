@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod board;
+pub mod chase;
 pub mod clock;
 pub mod coordination;
 pub mod decomposition;

@@ -5,6 +5,7 @@
 //! Each refusal names the field and the reason, and leaves the database as it was.
 
 use crate::error::{AppError, RowRefusal};
+use minsheng_domain::goal::Accrual;
 use minsheng_domain::{
     Actor, AssignmentId, Period, Report, ReportId, ReportStatus, Stage, Target, TargetKind,
     TextField, UnitId, UnitTree, check_length, check_report_value,
@@ -417,7 +418,7 @@ fn check_not_lower(
     input: &ReportInput,
     value: Option<Decimal>,
 ) -> Result<(), AppError> {
-    let (Some(value), true) = (value, target.quantity.is_additive()) else {
+    let (Some(value), true) = (value, target.accrual() == Accrual::Cumulative) else {
         return Ok(());
     };
     let last = history

@@ -9,7 +9,7 @@
 //! - whoever may see a unit ([`ensure_can_see`]) reads its filed reports and downloads their
 //!   evidence; a draft is its unit's until it is filed: the office and viewers do not see it
 //!   (it is not found), nor its evidence;
-//! - only the office reviews ([`Action::Review`]); the office and viewers read the queue.
+//! - only the office reviews (`Action::Review`); the office and viewers read the queue.
 //!
 //! A refusal of permission is [`AppError::Forbidden`]; a record that does not exist is
 //! [`AppError::NotFound`]. The rules of filing and review themselves are
@@ -20,13 +20,14 @@ use crate::accounts::{ensure, ensure_can_report_for, ensure_can_see};
 use crate::error::AppError;
 use crate::reporting::{self, Decision, FileAs, ReportInput};
 use jiff::civil::Date;
+use minsheng_domain::goal::Accrual;
 use minsheng_domain::{
     Account, Action, Actor, Assignment, AssignmentId, Evidence, EvidenceId, OrgUnit, Period, Plan,
     PlanId, Problem, Records, Reminder, ReminderRule, Report, ReportId, ReportStatus,
-    ReportingRule, Role, TextField, UnitId, UnitTree, check_length,
+    ReportingRule, Role, Section, SectionId, TextField, UnitId, UnitTree, check_length,
 };
 use minsheng_store::Store;
-pub use minsheng_store::{PlacedAssignment, QueuedReport};
+pub use minsheng_store::{PlacedAssignment, QueueQuery, QueuedReport, ReportReminder};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -103,6 +104,20 @@ pub struct Workspace {
     /// Reports of the unit (or a unit below it) due within the reminder window or past due
     /// and not filed, as of today: latest due first, then by assignment.
     pub reminders: Vec<UnitReminder>,
+    /// The office's 催报 still standing (the report is still outstanding), one per share and
+    /// period (the latest): latest period first, then in plan order.
+    pub chased: Vec<Chased>,
+}
+
+/// A 催报 from the office the unit has not answered by filing.
+#[derive(Debug, Clone)]
+pub struct Chased {
+    /// The reminder: period, day, who.
+    pub reminder: ReportReminder,
+    /// The share it is about, with its target.
+    pub placed: PlacedAssignment,
+    /// The name of the unit that holds the share.
+    pub unit: String,
 }
 
 /// A report to file soon, or overdue (催报).
@@ -224,6 +239,29 @@ pub async fn workspace(
         })
         .collect();
     let reminders = unit_reminders(store, unit, &tree, &placed, period.year(), today).await?;
+    let mut once = std::collections::HashSet::new();
+    let mut chased: Vec<Chased> = store
+        .report_reminders_within(unit)
+        .await?
+        .into_iter()
+        .filter(|r| once.insert((r.assignment, r.period)))
+        .filter_map(|reminder| {
+            let placed = (*by_id.get(&reminder.assignment)?).clone();
+            Some(Chased {
+                unit: name(&tree, placed.assignment.unit),
+                reminder,
+                placed,
+            })
+        })
+        .collect();
+    chased.sort_by_key(|c| {
+        (
+            std::cmp::Reverse(c.reminder.period),
+            c.placed.section_no,
+            c.placed.item_no,
+            c.placed.target.seq,
+        )
+    });
     let lines = placed
         .iter()
         .filter(|p| p.year == period.year())
@@ -240,6 +278,7 @@ pub async fn workspace(
         returned,
         problems,
         reminders,
+        chased,
     })
 }
 
@@ -348,7 +387,7 @@ impl ReportForm {
         let r = self
             .floor
             .as_ref()
-            .filter(|_| self.placed.target.quantity.is_additive())?;
+            .filter(|_| self.placed.target.accrual() == Accrual::Cumulative)?;
         Some((r.period, r.cumulative?))
     }
 
@@ -436,38 +475,168 @@ pub struct QueueEntry {
     pub unit: String,
 }
 
-/// The office's review queue.
+/// How many reports a page of the review queue shows by default.
+pub const QUEUE_PAGE: u32 = 50;
+
+/// The most reports a page of the review queue shows.
+pub const QUEUE_PAGE_MAX: u32 = 10_000;
+
+/// The most reports one bulk review takes.
+pub const BULK_MAX: usize = 500;
+
+/// Which reports the review queue shows: filters and the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewFilter {
+    /// Of one plan, or of every plan.
+    pub plan: Option<PlanId>,
+    /// For one month, or any.
+    pub period: Option<Period>,
+    /// Of one section of the plan, or any.
+    pub section: Option<SectionId>,
+    /// Of one unit and those below it, or of every unit the account sees.
+    pub unit: Option<UnitId>,
+    /// Reports in this state: awaiting review (the queue itself), accepted or returned.
+    pub state: ReportStatus,
+    /// Largest move since the last accepted value first (as a share of the quota), instead
+    /// of the oldest filing first.
+    pub changed_most: bool,
+    /// The page, from 1.
+    pub page: u32,
+    /// Reports per page (1 to [`QUEUE_PAGE_MAX`]).
+    pub per_page: u32,
+}
+
+impl Default for ReviewFilter {
+    fn default() -> Self {
+        ReviewFilter {
+            plan: None,
+            period: None,
+            section: None,
+            unit: None,
+            state: ReportStatus::Submitted,
+            changed_most: false,
+            page: 1,
+            per_page: QUEUE_PAGE,
+        }
+    }
+}
+
+/// The office's review queue: one page of it, with what the filters offer.
 #[derive(Debug, Clone)]
 pub struct ReviewQueue {
     /// Every plan, to choose from.
     pub plans: Vec<Plan>,
     /// The plan shown; `None` for all.
     pub plan: Option<PlanId>,
-    /// The reports awaiting review, oldest filing first.
+    /// The sections of the plan shown, to choose from (none without a plan).
+    pub sections: Vec<Section>,
+    /// The units the account may filter by, in tree order, each with its depth.
+    pub units: Vec<(OrgUnit, usize)>,
+    /// The filter and page shown.
+    pub filter: ReviewFilter,
+    /// The reports of the page.
     pub entries: Vec<QueueEntry>,
+    /// How many reports match, on every page.
+    pub total: u64,
 }
 
-/// The reports awaiting review, of one plan or all, that the account may see (the first
-/// `limit` of them, oldest filing first, when a limit is given): the office and viewers read
-/// the queue; a unit account does not.
+impl ReviewQueue {
+    /// How many pages the matches fill (at least 1).
+    pub fn pages(&self) -> u64 {
+        self.total
+            .div_ceil(u64::from(self.filter.per_page.max(1)))
+            .max(1)
+    }
+}
+
+/// The units of the tree below (and including) `top`, or every unit, in tree order with
+/// their depth.
+fn units_in_order(tree: &UnitTree, top: Option<UnitId>) -> Vec<(OrgUnit, usize)> {
+    fn walk(tree: &UnitTree, u: &OrgUnit, depth: usize, out: &mut Vec<(OrgUnit, usize)>) {
+        out.push((u.clone(), depth));
+        for c in tree.children(u.id) {
+            walk(tree, c, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    let roots: Vec<&OrgUnit> = match top {
+        Some(t) => tree.get(t).into_iter().collect(),
+        None => tree.units().iter().filter(|u| u.parent.is_none()).collect(),
+    };
+    for r in roots {
+        walk(tree, r, 0, &mut out);
+    }
+    out
+}
+
+/// One page of the reports the account may see that match `filter` (see [`ReviewFilter`]):
+/// the office and viewers read the queue; a unit account does not. A viewer of one unit sees
+/// that unit's and those below it; asking for another unit is refused.
 pub async fn review_queue(
     store: &Store,
     account: &Account,
-    plan: Option<PlanId>,
-    limit: Option<u32>,
+    filter: &ReviewFilter,
 ) -> Result<ReviewQueue, AppError> {
     ensure(account, Action::ViewReviewQueue)?;
-    if let Some(p) = plan {
-        store.plan(p).await?;
+    if filter.state == ReportStatus::Draft {
+        return Err(invalid(
+            "state",
+            "草稿属于填报单位,不在审核队列中 / drafts are their unit's: they are not in the review queue",
+        ));
+    }
+    if !(1..=QUEUE_PAGE_MAX).contains(&filter.per_page) || filter.page == 0 {
+        return Err(invalid(
+            "page",
+            format!(
+                "每页条数须为 1 到 {QUEUE_PAGE_MAX},页码从 1 起 / a page holds 1 to {QUEUE_PAGE_MAX} reports and pages count from 1"
+            ),
+        ));
+    }
+    let sections = match filter.plan {
+        Some(p) => {
+            store.plan(p).await?;
+            store.sections(p).await?
+        }
+        None => Vec::new(),
+    };
+    if let Some(s) = filter.section
+        && !sections.iter().any(|x| x.id == s)
+    {
+        return Err(invalid(
+            "section",
+            format!("方面 {s} 不属于所选计划 / section {s} is not one of the chosen plan's"),
+        ));
     }
     let tree = store.unit_tree().await?;
-    // The database stops at the limit only when nothing is filtered out after it.
-    let entries = store
-        .review_queue(plan, limit.filter(|_| account.sees_all()))
-        .await?
+    // The account's own scope, narrowed by the unit asked for.
+    let own = if account.sees_all() {
+        None
+    } else {
+        account.unit
+    };
+    let within = match (filter.unit, own) {
+        (Some(u), _) => {
+            unit_of(&tree, u)?;
+            ensure_can_see(account, &tree, u)?;
+            Some(u)
+        }
+        (None, own) => own,
+    };
+    let page = store
+        .review_page(&QueueQuery {
+            status: filter.state,
+            plan: filter.plan,
+            period: filter.period,
+            section: filter.section,
+            within,
+            changed_most: filter.changed_most,
+            limit: filter.per_page,
+            offset: u64::from(filter.page - 1) * u64::from(filter.per_page),
+        })
+        .await?;
+    let entries = page
+        .reports
         .into_iter()
-        .filter(|q| account.can_see(&tree, q.placed.assignment.unit))
-        .take(limit.map_or(usize::MAX, |n| n as usize))
         .map(|queued| QueueEntry {
             unit: name(&tree, queued.placed.assignment.unit),
             queued,
@@ -475,8 +644,12 @@ pub async fn review_queue(
         .collect();
     Ok(ReviewQueue {
         plans: store.plans().await?,
-        plan,
+        plan: filter.plan,
+        sections,
+        units: units_in_order(&tree, own),
+        filter: filter.clone(),
         entries,
+        total: page.total,
     })
 }
 
@@ -495,6 +668,65 @@ pub async fn review(
         })?;
     }
     reporting::review_report(store, &Actor::new(&account.name), report, decision).await
+}
+
+/// What happened to one report of a bulk review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reviewed {
+    /// Accepted or returned as asked.
+    Done,
+    /// Someone else reviewed it first; nothing was changed (the message says how it stands).
+    AlreadyReviewed(String),
+    /// Refused for a reason of its own (not awaiting review, not found); nothing changed.
+    Refused(String),
+}
+
+/// Accepts or returns several reports at once, each exactly as [`review`] would, one at a
+/// time: each through the same conditional transition in its own transaction, audited on its
+/// own. A report reviewed meanwhile by someone else, or refused for a reason of its own, is
+/// said per row and does not stop the others; only a failure of the system itself ends the
+/// batch (what was done before it stays done). At most [`BULK_MAX`] reports, each once.
+pub async fn review_many(
+    store: &Store,
+    account: &Account,
+    reports: &[ReportId],
+    decision: &Decision,
+) -> Result<Vec<(ReportId, Reviewed)>, AppError> {
+    ensure(account, Action::Review)?;
+    if reports.is_empty() {
+        return Err(invalid(
+            "reports",
+            "请先勾选要审核的报告 / choose the reports to review first",
+        ));
+    }
+    if let Decision::Return(reason) = decision
+        && reason.trim().is_empty()
+    {
+        return Err(invalid(
+            "reason",
+            "退回须说明理由 / a return needs a reason",
+        ));
+    }
+    if reports.len() > BULK_MAX {
+        return Err(invalid(
+            "reports",
+            format!("一次最多审核 {BULK_MAX} 份报告 / at most {BULK_MAX} reports at once"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for &id in reports.iter().filter(|id| seen.insert(**id)) {
+        let outcome = match review(store, account, id, decision).await {
+            Ok(()) => Reviewed::Done,
+            Err(AppError::Conflict { reason }) => Reviewed::AlreadyReviewed(reason),
+            Err(e @ (AppError::Invalid { .. } | AppError::NotFound { .. })) => {
+                Reviewed::Refused(e.to_string())
+            }
+            Err(e) => return Err(e),
+        };
+        out.push((id, outcome));
+    }
+    Ok(out)
 }
 
 /// One revision with its evidence files.

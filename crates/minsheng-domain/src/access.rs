@@ -140,11 +140,13 @@ pub enum Action {
     EscalateProblems,
     /// Read a record's audit trail (as far as it sees).
     ViewAudit,
+    /// See who has not reported and chase them (催报): record a reminder a unit sees.
+    Remind,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -159,6 +161,7 @@ impl Action {
         Action::HandleProblem,
         Action::EscalateProblems,
         Action::ViewAudit,
+        Action::Remind,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -168,7 +171,11 @@ impl Action {
             Action::ViewDashboard => ("查看全局数据", "see every unit's data"),
             Action::FileReport => ("填报", "file reports"),
             Action::ViewReviewQueue => ("查看审核队列", "see the review queue"),
-            Action::Review | Action::EditPlan | Action::Decompose | Action::EscalateProblems => (
+            Action::Review
+            | Action::EditPlan
+            | Action::Decompose
+            | Action::EscalateProblems
+            | Action::Remind => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -210,7 +217,8 @@ impl Account {
                 | Action::Decompose
                 | Action::RaiseProblem
                 | Action::HandleProblem
-                | Action::EscalateProblems,
+                | Action::EscalateProblems
+                | Action::Remind,
             ) => true,
             (Role::Office, Action::FileReport) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -223,7 +231,8 @@ impl Account {
                 | Action::Decompose
                 | Action::RaiseProblem
                 | Action::HandleProblem
-                | Action::EscalateProblems,
+                | Action::EscalateProblems
+                | Action::Remind,
             ) => false,
             (Role::Unit, Action::FileReport | Action::RaiseProblem | Action::HandleProblem) => {
                 self.unit.is_some()
@@ -236,7 +245,8 @@ impl Account {
                 | Action::Review
                 | Action::EditPlan
                 | Action::Decompose
-                | Action::EscalateProblems,
+                | Action::EscalateProblems
+                | Action::Remind,
             ) => false,
         };
         if allowed {
@@ -357,6 +367,7 @@ mod tests {
                     HandleProblem,
                     EscalateProblems,
                     ViewAudit,
+                    Remind,
                 ],
                 Role::Viewer => &[
                     ViewPlans,

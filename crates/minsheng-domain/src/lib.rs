@@ -48,7 +48,7 @@ pub use plan::{Item, Plan, PlanKind, PlanStatus, Section, Target, TargetKind, Ta
 pub use problem::{Problem, ProblemStatus};
 pub use progress::{Completion, completion, meets, schedule_gap};
 pub use quantity::{Cmp, Quantity, ValueError, check_report_value};
-pub use reminders::{Records, Reminder, ReminderRule, ReminderRuleError, reminders};
+pub use reminders::{Records, Reminder, ReminderRule, ReminderRuleError, not_reported, reminders};
 pub use report::{Evidence, Report, ReportStatus, Stage};
 pub use reporting::{
     Completeness, ReportingRule, ReportingRuleError, completeness, completeness_within, first_filed,

@@ -177,6 +177,20 @@ fn outstanding(reports: &[Report], assignment: AssignmentId, period: Period) -> 
     })
 }
 
+/// The assignments whose report for `period` is outstanding (no revision submitted or
+/// accepted: nothing filed, a draft, or a return not yet refiled), in the order given: the
+/// shares the office chases (催报) for that period, whether or not they are due yet.
+pub fn not_reported<'a>(
+    assignments: &'a [Assignment],
+    reports: &[Report],
+    period: Period,
+) -> Vec<&'a Assignment> {
+    assignments
+        .iter()
+        .filter(|a| outstanding(reports, a.id, period))
+        .collect()
+}
+
 /// Everything to chase on `today`; see the module docs.
 pub fn reminders(
     records: &Records<'_>,
@@ -367,5 +381,24 @@ mod tests {
         );
         assert!(!earlier.iter().any(|r| r.code() == "awaiting_review"));
         assert!(ReminderRule::new(-1, 5).is_err());
+    }
+
+    #[test]
+    fn not_reported_counts_drafts_and_returns_as_outstanding() {
+        let a = [
+            assignment(1, 2, None),
+            assignment(2, 3, None),
+            assignment(3, 4, None),
+        ];
+        let at = "2023-07-02T00:00:00Z";
+        let reports = [
+            report(1, 1, "2023-06", 1, Some("5"), ReportStatus::Draft, at),
+            report(2, 2, "2023-06", 1, Some("5"), ReportStatus::Submitted, at),
+            report(3, 3, "2023-06", 1, Some("5"), ReportStatus::Returned, at),
+        ];
+        let left = not_reported(&a, &reports, p("2023-06"));
+        let ids: Vec<i64> = left.iter().map(|a| a.id.0).collect();
+        assert_eq!(ids, [1, 3]);
+        assert_eq!(not_reported(&a, &[], p("2023-07")).len(), 3);
     }
 }

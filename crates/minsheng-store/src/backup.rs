@@ -174,6 +174,11 @@ pub const TABLES: &[Table] = &[
               content: Bytes, uploaded_by: Text, uploaded_at: Time],
     ),
     with_id(
+        "report_reminders",
+        cols![id: Int, assignment_id: Int, period: Text, day: Date, reminded_by: Text,
+              reminded_at: Time],
+    ),
+    with_id(
         "problems",
         cols![id: Int, title: Text, description: Text, raised_by: Int, owner_id: Int,
               report_id: Int, due: Date, status: Text, resolution: Text, raised_at: Time],

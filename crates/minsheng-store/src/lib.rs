@@ -25,6 +25,7 @@ mod idempotency;
 mod plans;
 mod portal;
 mod problems;
+mod report_reminders;
 mod reports;
 mod rollup;
 mod rows;
@@ -47,6 +48,7 @@ pub use error::StoreError;
 pub use idempotency::KeyState;
 pub use plans::{NewItem, NewPlan, NewSection, NewTarget, TargetChange};
 pub use problems::{Escalation, NewProblem};
+pub use report_reminders::ReportReminder;
 pub use reports::{NewAssignment, NewReport};
 pub use rollup::{
     AssignmentContext, NumberedRegionMonth, OwnedTargetMonth, RegionMonth, TargetMonth,
@@ -54,7 +56,7 @@ pub use rollup::{
 pub use tx::Tx;
 pub use unit_weights::{POPULATION, WeightName};
 pub use units::NewUnit;
-pub use workspace::{PlacedAssignment, QueuedReport};
+pub use workspace::{PlacedAssignment, QueuePage, QueueQuery, QueuedReport};
 
 use sqlx::{PgPool, SqlitePool};
 

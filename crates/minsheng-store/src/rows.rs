@@ -311,20 +311,20 @@ impl SchedulePointRow {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ReportRow {
-    id: i64,
-    assignment_id: i64,
-    period: String,
-    revision: i64,
-    cumulative: Option<String>,
-    stage: Option<String>,
-    funds_spent: Option<String>,
-    narrative: String,
-    status: String,
-    return_reason: Option<String>,
-    filed_by: String,
-    filed_at: jiff_sqlx::Timestamp,
-    reviewed_by: Option<String>,
-    reviewed_at: Option<jiff_sqlx::Timestamp>,
+    pub(crate) id: i64,
+    pub(crate) assignment_id: i64,
+    pub(crate) period: String,
+    pub(crate) revision: i64,
+    pub(crate) cumulative: Option<String>,
+    pub(crate) stage: Option<String>,
+    pub(crate) funds_spent: Option<String>,
+    pub(crate) narrative: String,
+    pub(crate) status: String,
+    pub(crate) return_reason: Option<String>,
+    pub(crate) filed_by: String,
+    pub(crate) filed_at: jiff_sqlx::Timestamp,
+    pub(crate) reviewed_by: Option<String>,
+    pub(crate) reviewed_at: Option<jiff_sqlx::Timestamp>,
 }
 
 impl ReportRow {

@@ -7,7 +7,6 @@ use crate::error::StoreError;
 use crate::rows::{ReportRow, TargetRow, all, dec};
 use crate::{Store, on_pool};
 use minsheng_domain::*;
-use std::collections::HashMap;
 
 /// An assignment with its target and where the target sits in its plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +34,40 @@ pub struct QueuedReport {
     pub placed: PlacedAssignment,
     /// How many evidence files go with it.
     pub evidence: i64,
+    /// The value last accepted for an earlier period of the same assignment, if any.
+    pub previous: Option<rust_decimal::Decimal>,
+}
+
+/// Which reports the review queue shows, and which page of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    /// Reports whose latest status this is (`submitted` for the queue itself).
+    pub status: ReportStatus,
+    /// Of one plan, or of every plan.
+    pub plan: Option<PlanId>,
+    /// For one period, or any.
+    pub period: Option<Period>,
+    /// Of one section's targets, or any.
+    pub section: Option<SectionId>,
+    /// Of one unit and the units below it, or of every unit.
+    pub within: Option<UnitId>,
+    /// Ordered by how far the value moved since the last accepted one, as a share of the
+    /// assignment's quota (the target's value when it has none), largest first; otherwise by
+    /// filing time, oldest first.
+    pub changed_most: bool,
+    /// At most this many.
+    pub limit: u32,
+    /// After skipping this many.
+    pub offset: u64,
+}
+
+/// One page of the review queue and how many reports match in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuePage {
+    /// The reports of the page.
+    pub reports: Vec<QueuedReport>,
+    /// How many reports match the query, on every page.
+    pub total: u64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -86,11 +119,61 @@ impl PlacedRow {
     }
 }
 
+/// A row of the review queue: an assignment in its place, one report of it (its columns
+/// named as in `reports`, but its id as `report_id`: the target's is `id`), and what the queue
+/// shows beside it.
 #[derive(sqlx::FromRow)]
 struct QueuedRow {
     #[sqlx(flatten)]
-    report: ReportRow,
+    placed: PlacedRow,
+    report_id: i64,
+    period: String,
+    revision: i64,
+    cumulative: Option<String>,
+    stage: Option<String>,
+    funds_spent: Option<String>,
+    narrative: String,
+    status: String,
+    return_reason: Option<String>,
+    filed_by: String,
+    filed_at: jiff_sqlx::Timestamp,
+    reviewed_by: Option<String>,
+    reviewed_at: Option<jiff_sqlx::Timestamp>,
     evidence: i64,
+    previous: Option<String>,
+    total: i64,
+}
+
+impl QueuedRow {
+    fn into_domain(self) -> Result<QueuedReport, StoreError> {
+        let placed = self.placed.into_domain()?;
+        let report = ReportRow {
+            id: self.report_id,
+            assignment_id: placed.assignment.id.0,
+            period: self.period,
+            revision: self.revision,
+            cumulative: self.cumulative,
+            stage: self.stage,
+            funds_spent: self.funds_spent,
+            narrative: self.narrative,
+            status: self.status,
+            return_reason: self.return_reason,
+            filed_by: self.filed_by,
+            filed_at: self.filed_at,
+            reviewed_by: self.reviewed_by,
+            reviewed_at: self.reviewed_at,
+        }
+        .into_domain()?;
+        Ok(QueuedReport {
+            previous: self
+                .previous
+                .map(|v| dec("reports", "cumulative", &v))
+                .transpose()?,
+            placed,
+            report,
+            evidence: self.evidence,
+        })
+    }
 }
 
 /// The columns of a [`PlacedRow`], from `assignments a`, `targets t`, `items i`, `sections s`
@@ -209,58 +292,101 @@ impl Store {
         all(rows, ReportRow::into_domain)
     }
 
-    /// The reports awaiting review, oldest filing first, of one plan or (with `None`) of
-    /// every plan, each with its assignment and the number of its evidence files; the first
-    /// `limit` of them when a limit is given.
-    pub async fn review_queue(
-        &self,
-        plan: Option<PlanId>,
-        limit: Option<u32>,
-    ) -> Result<Vec<QueuedReport>, StoreError> {
-        // Two reads joined here: a report row and a target row both have an `id` column.
+    /// One page of the review queue: the reports of a status that match `q`, each with its
+    /// assignment in its place, its evidence count and the value last accepted before it, and
+    /// how many match in all. One statement, whatever the page (`COUNT(*) OVER ()` counts
+    /// the matches before `LIMIT`), so a page costs the same with thousands waiting.
+    pub async fn review_page(&self, q: &QueueQuery) -> Result<QueuePage, StoreError> {
+        // `CAST(… AS DOUBLE PRECISION)` reads the decimal text as a float on both backends
+        // (SQLite's affinity rules take DOUBLE as REAL): only to order by, never stored.
         // language=SQL
-        const REPORTS: &str = concat!(
-            "SELECT ",
-            crate::rows::report_columns!("r"),
-            ", (SELECT COUNT(*) FROM report_evidence e WHERE e.report_id = r.id) AS evidence
-              FROM reports r WHERE r.status = 'submitted'
-               AND (CAST($1 AS BIGINT) IS NULL OR r.assignment_id IN (
-                    SELECT a.id FROM assignments a JOIN targets t ON t.id = a.target_id
-                    JOIN items i ON i.id = t.item_id JOIN sections s ON s.id = i.section_id
-                    WHERE s.plan_id = $1))
-              ORDER BY r.filed_at, r.id LIMIT $2"
+        const SQL: &str = concat!(
+            within!(),
+            ", q AS MATERIALIZED (SELECT ",
+            placed_columns!(),
+            ", r.id AS report_id, r.period, r.revision, r.cumulative, r.stage, r.funds_spent,
+               r.narrative, r.status, r.return_reason, r.filed_by, r.filed_at, r.reviewed_by,
+               r.reviewed_at,
+               (SELECT COUNT(*) FROM report_evidence e WHERE e.report_id = r.id) AS evidence,
+               (SELECT pr.cumulative FROM reports pr
+                 WHERE pr.assignment_id = r.assignment_id AND pr.status = 'accepted'
+                   AND pr.period < r.period
+                 ORDER BY pr.period DESC, pr.revision DESC LIMIT 1) AS previous
+             FROM reports r JOIN assignments a ON a.id = r.assignment_id ",
+            placed_joins!(),
+            " WHERE r.status = $2
+                AND (CAST($3 AS BIGINT) IS NULL OR s.plan_id = $3)
+                AND (CAST($4 AS TEXT) IS NULL OR r.period = $4)
+                AND (CAST($5 AS BIGINT) IS NULL OR s.id = $5)
+                AND (CAST($1 AS BIGINT) IS NULL OR a.unit_id IN (SELECT id FROM within)))
+             SELECT q.*, COUNT(*) OVER () AS total FROM q
+             ORDER BY CASE WHEN $6 THEN
+                        ABS(CAST(q.cumulative AS DOUBLE PRECISION)
+                            - COALESCE(CAST(q.previous AS DOUBLE PRECISION), 0))
+                        / NULLIF(ABS(CAST(COALESCE(q.quota, q.value) AS DOUBLE PRECISION)), 0)
+                      END DESC NULLS LAST,
+                      q.filed_at, q.report_id
+             LIMIT $7 OFFSET $8"
         );
+        let offset = i64::try_from(q.offset).unwrap_or(i64::MAX);
+        let rows: Vec<QueuedRow> = on_pool!(self, p => sqlx::query_as(SQL)
+            .bind(q.within.map(|u| u.0))
+            .bind(q.status.code())
+            .bind(q.plan.map(|p| p.0))
+            .bind(q.period.map(|p| p.to_string()))
+            .bind(q.section.map(|s| s.0))
+            .bind(q.changed_most)
+            .bind(i64::from(q.limit))
+            .bind(offset)
+            .fetch_all(p).await)?;
+        let total = rows
+            .first()
+            .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
+        Ok(QueuePage {
+            reports: all(rows, QueuedRow::into_domain)?,
+            total,
+        })
+    }
+
+    /// The assignments of `plan` in plan order (section, item, target, then unit), each in
+    /// its place.
+    pub async fn placed_assignments_of_plan(
+        &self,
+        plan: PlanId,
+    ) -> Result<Vec<PlacedAssignment>, StoreError> {
         // language=SQL
-        const PLACED: &str = concat!(
+        const SQL: &str = concat!(
             "SELECT ",
             placed_columns!(),
             " FROM assignments a ",
             placed_joins!(),
-            " WHERE a.id IN (SELECT assignment_id FROM reports WHERE status = 'submitted')
-                AND (CAST($1 AS BIGINT) IS NULL OR s.plan_id = $1)"
+            " WHERE s.plan_id = $1 ORDER BY s.position, i.position, t.seq, a.unit_id"
         );
-        let placed: Vec<PlacedRow> = on_pool!(self, p => sqlx::query_as(PLACED)
-            .bind(plan.map(|p| p.0)).fetch_all(p).await)?;
-        let placed: HashMap<AssignmentId, PlacedAssignment> = all(placed, PlacedRow::into_domain)?
-            .into_iter()
-            .map(|a| (a.assignment.id, a))
-            .collect();
-        let limit = limit.map_or(i64::MAX, i64::from);
-        let rows: Vec<QueuedRow> = on_pool!(self, p => sqlx::query_as(REPORTS)
-            .bind(plan.map(|p| p.0)).bind(limit).fetch_all(p).await)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let report = row.report.into_domain()?;
-            // A report of another plan, or filed between the two reads: not in this queue.
-            if let Some(a) = placed.get(&report.assignment) {
-                out.push(QueuedReport {
-                    placed: a.clone(),
-                    report,
-                    evidence: row.evidence,
-                });
-            }
-        }
-        Ok(out)
+        let rows: Vec<PlacedRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
+        all(rows, PlacedRow::into_domain)
+    }
+
+    /// Every revision filed or drafted for `period` on the assignments of `plan`, by
+    /// assignment then revision.
+    pub async fn reports_of_plan_in(
+        &self,
+        plan: PlanId,
+        period: Period,
+    ) -> Result<Vec<Report>, StoreError> {
+        // language=SQL
+        const SQL: &str = concat!(
+            "SELECT ",
+            crate::rows::report_columns!("r"),
+            " FROM reports r JOIN assignments a ON a.id = r.assignment_id
+               JOIN targets t ON t.id = a.target_id JOIN items i ON i.id = t.item_id
+               JOIN sections s ON s.id = i.section_id
+              WHERE s.plan_id = $1 AND r.period = $2
+              ORDER BY r.assignment_id, r.revision"
+        );
+        let rows: Vec<ReportRow> = on_pool!(self, p => sqlx::query_as(SQL)
+            .bind(plan.0).bind(period.to_string()).fetch_all(p).await)?;
+        all(rows, ReportRow::into_domain)
     }
 }
 

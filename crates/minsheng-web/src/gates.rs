@@ -126,11 +126,15 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/api/reports/{id}", Action::ViewReports),
     // Review.
     may("GET", "/review", Action::ViewReviewQueue),
+    may("POST", "/review/bulk", Action::Review),
     may("GET", "/api/review", Action::ViewReviewQueue),
     may("POST", "/reports/{id}/accept", Action::Review),
     may("POST", "/reports/{id}/return", Action::Review),
     may("POST", "/api/reports/{id}/accept", Action::Review),
     may("POST", "/api/reports/{id}/return", Action::Review),
+    // 催报: the office chases what is not reported.
+    may("GET", "/chase", Action::Remind),
+    may("POST", "/chase", Action::Remind),
     // Problems.
     may("GET", "/problems", Action::ViewProblems),
     may("GET", "/api/problems", Action::ViewProblems),

@@ -135,6 +135,8 @@ pub struct Common {
     pub nav_dashboard: &'static str,
     /// Navigation: the review queue.
     pub nav_review: &'static str,
+    /// The menu's link to the office's 催报 page.
+    pub nav_chase: &'static str,
     /// Navigation: the problems board.
     pub nav_problems: &'static str,
     /// Navigation: the unit's workspace.
@@ -180,6 +182,7 @@ pub static ZH: Common = Common {
     switch_label: "English",
     nav_dashboard: "调度总览",
     nav_review: "审核",
+    nav_chase: "催报",
     nav_problems: "协调事项",
     nav_workspace: "我的任务",
     nav_plans: "计划",
@@ -207,6 +210,7 @@ pub static EN: Common = Common {
     switch_label: "中文",
     nav_dashboard: "Overview",
     nav_review: "Review",
+    nav_chase: "Chase",
     nav_problems: "Problems",
     nav_workspace: "My assignments",
     nav_plans: "Plans",

@@ -431,6 +431,8 @@ async fn target_page(
     .await?;
     let lang = chrome.lang;
     let t = msg(lang);
+    let people = minsheng_app::accounts::people(&st.store).await?;
+    let who = |name: &str| crate::auth::person(&people, name, lang);
     let target = &d.one.tracking.target;
     let unit_of_measure = &target.quantity.unit;
     let spans = target
@@ -498,7 +500,7 @@ async fn target_page(
                         status: lang.pick(rep.status.label_zh(), rep.status.label_en()),
                         filed: format!(
                             "{} {}",
-                            rep.filed_by,
+                            who(&rep.filed_by),
                             minsheng_app::clock::date_in_beijing(rep.filed_at)
                         ),
                         reviewed: rep
@@ -509,7 +511,7 @@ async fn target_page(
                                     .reviewed_at
                                     .map(|at| minsheng_app::clock::date_in_beijing(at).to_string())
                                     .unwrap_or_default();
-                                format!("{by} {on}")
+                                format!("{} {on}", who(by))
                             })
                             .unwrap_or_default(),
                         reason: rep.return_reason.clone().unwrap_or_default(),

@@ -1,16 +1,17 @@
 //! The reporting flow's pages: a unit's workspace (`/workspace`), the report form
 //! (`/workspace/assignments/{id}/report`) with evidence upload, the office's review queue
-//! (`/review`) with accept and return, a report with its revisions (`/reports/{id}`) and the
+//! (`/review`: filters, pages, accept and return one or many), the office's 催报 (`/chase`), a report with its revisions (`/reports/{id}`) and the
 //! download of an evidence file (`/evidence/{id}`).
 //!
 //! The handlers parse and render only: who may see or do what, and every rule of filing and
 //! review, is decided by [`minsheng_app::workspace`] (which the JSON API calls too). A unit
 //! account asking for another unit's assignment, report or evidence gets 403 on every route.
 
+mod chase;
 pub(crate) mod form;
 mod msg;
 mod report;
-mod review;
+pub(crate) mod review;
 
 use crate::AppState;
 use crate::auth::Chrome;
@@ -21,6 +22,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::routing::{get, post};
 use jiff::Timestamp;
+use minsheng_app::accounts::People;
 use minsheng_app::reporting::MAX_EVIDENCE_BYTES;
 use minsheng_app::workspace::{self, Line};
 use minsheng_domain::quantity::format_zh;
@@ -48,6 +50,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/review", get(review::page))
         .route("/reports/{id}/accept", post(review::accept))
         .route("/reports/{id}/return", post(review::return_report))
+        .route("/review/bulk", post(review::bulk))
+        .route("/chase", get(chase::page).post(chase::post))
 }
 
 /// The reporting pages' words in the page's language.
@@ -164,7 +168,14 @@ struct RevisionRow {
 }
 
 impl RevisionRow {
-    fn of(chrome: &Chrome, r: &Report, target: &Target, evidence: &[Evidence]) -> RevisionRow {
+    fn of(
+        chrome: &Chrome,
+        people: &People,
+        r: &Report,
+        target: &Target,
+        evidence: &[Evidence],
+    ) -> RevisionRow {
+        let who = |name: &str| crate::auth::person(people, name, chrome.lang);
         RevisionRow {
             id: r.id.0,
             revision: r.revision,
@@ -173,14 +184,14 @@ impl RevisionRow {
             value: reached(chrome, r, target),
             spent: r
                 .funds_spent
-                .map(|v| format!("{}元", format_zh(v)))
+                .map(|v| chrome.lang.amount(v, "元"))
                 .unwrap_or_else(|| chrome.t.none.to_string()),
             narrative: r.narrative.clone(),
             reason: r.return_reason.clone(),
-            filed_by: r.filed_by.clone(),
+            filed_by: who(&r.filed_by),
             filed_at: time(r.filed_at),
             reviewed: match (&r.reviewed_by, r.reviewed_at) {
-                (Some(by), Some(at)) => format!("{by} · {}", time(at)),
+                (Some(by), Some(at)) => format!("{} · {}", who(by), time(at)),
                 _ => chrome.t.none.to_string(),
             },
             evidence: evidence.iter().map(EvidenceRow::of).collect(),
@@ -238,6 +249,15 @@ struct ReminderRow {
     href: String,
 }
 
+/// A 催报 from the office still standing.
+struct ChasedRow {
+    assignment: i64,
+    target: String,
+    period: String,
+    day: String,
+    href: String,
+}
+
 /// How many reminders the workspace lists; the rest are counted.
 const REMINDERS_SHOWN: usize = 12;
 
@@ -255,6 +275,8 @@ struct WorkspacePage {
     problems: Vec<ProblemRow>,
     reminders: Vec<ReminderRow>,
     reminders_more: usize,
+    chased: Vec<ChasedRow>,
+    chased_more: usize,
     filed: Option<i64>,
 }
 
@@ -355,6 +377,21 @@ async fn workspace_page(
             })
         })
         .collect();
+    let chased = w
+        .chased
+        .iter()
+        .take(REMINDERS_SHOWN)
+        .map(|c| ChasedRow {
+            assignment: c.placed.assignment.id.0,
+            target: match c.unit == w.unit.name {
+                true => c.placed.target.phrase.clone(),
+                false => format!("{}({})", c.placed.target.phrase, c.unit),
+            },
+            period: period_label(&chrome, c.reminder.period),
+            day: c.reminder.day.to_string(),
+            href: form_href(c.placed.assignment.id, c.reminder.period),
+        })
+        .collect();
     let months = Period::Year(period.year())
         .months()
         .filter(|m| *m == period || m.first_day() <= today)
@@ -371,6 +408,8 @@ async fn workspace_page(
         problems,
         reminders,
         reminders_more: w.reminders.len().saturating_sub(REMINDERS_SHOWN),
+        chased,
+        chased_more: w.chased.len().saturating_sub(REMINDERS_SHOWN),
         filed: q.filed,
         chrome,
     })

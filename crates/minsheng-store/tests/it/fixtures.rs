@@ -104,6 +104,11 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 VALUES ('changchun', '10.1.2.3', '2023-02-02T00:00:00Z')"
                 .into(),
         ],
+        10 => vec![
+            "INSERT INTO report_reminders (assignment_id, period, day, reminded_by, reminded_at)
+                VALUES (2, '2023-05', '2023-06-08', 'office', '2023-06-08T01:00:00Z')"
+                .into(),
+        ],
         11 => vec![
             "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end,
                 implicit, delta, deadline, baseline, kind, accrual)

@@ -101,6 +101,11 @@ async fn usable(store: &Store, step: i64, what: &str) {
         let office = store.account_by_name("office").await.unwrap();
         assert!(office.is_some(), "{what}");
     }
+    if step >= 10 {
+        let chased = store.report_reminders_within(UnitId(1)).await.unwrap();
+        assert_eq!(chased.len(), 1, "{what}");
+        assert_eq!(chased[0].period, Period::month(2023, 5).unwrap(), "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

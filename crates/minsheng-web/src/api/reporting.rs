@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
 use crate::input::{Fields, read_fields, read_upload};
+use crate::workflow::review::{RawFilter, filter_of};
 use crate::workflow::{UPLOAD_LIMIT, month_of};
 use axum::Json;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -23,7 +24,8 @@ use axum::response::{IntoResponse, Response};
 use minsheng_app::AppError;
 use minsheng_app::reporting::Decision;
 use minsheng_app::workspace;
-use minsheng_domain::{Account, AssignmentId, Period, PlanId, ReportId};
+use minsheng_app::workspace::QUEUE_PAGE_MAX;
+use minsheng_domain::{Account, AssignmentId, Period, ReportId};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
@@ -189,18 +191,31 @@ pub(crate) async fn get_report(
     Ok(Json(ReportViewDto::from(&v)))
 }
 
-/// Which plan's queue, and how much of it.
+/// Which reports of the queue, and which page: the review page's filters.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub(crate) struct PlanParam {
     /// A plan id; every plan when absent.
     plan: Option<String>,
-    /// At most this many reports, the oldest filings first (1 to 10000); all when absent.
+    /// A month, `YYYY-MM`; every month when absent.
+    period: Option<String>,
+    /// A section id of the plan (needs `plan`); every section when absent.
+    section: Option<String>,
+    /// A unit id: that unit and those below it; every unit the caller sees when absent.
+    unit: Option<String>,
+    /// `submitted` (awaiting review, the default), `accepted` or `returned`.
+    state: Option<String>,
+    /// `filed` (oldest filing first, the default) or `change` (largest change since the last
+    /// accepted value first, as a share of the quota).
+    order: Option<String>,
+    /// The page, from 1.
+    page: Option<String>,
+    /// Reports per page (1 to 10000); 10000 when absent.
     limit: Option<String>,
 }
 
-/// The reports awaiting review, oldest filing first, of one plan or all (the first `limit` of
-/// them when asked): for the office and viewers (a viewer of a unit sees that unit's and those
-/// below it); 403 for unit accounts.
+/// One page of the review queue, by the review page's filters (reports awaiting review,
+/// oldest filing first, by default), with how many match in all: for the office and viewers
+/// (a viewer of a unit sees that unit's and those below it); 403 for unit accounts.
 #[utoipa::path(get, path = "/api/review", tag = "reporting",
     params(PlanParam),
     security(("session" = [])),
@@ -214,32 +229,21 @@ pub(crate) async fn get_review_queue(
     QueryParams(q): QueryParams<PlanParam>,
 ) -> Result<Json<ReviewQueueDto>, ApiError> {
     let me = chrome.account()?;
-    let plan = match q.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => Some(p.parse::<PlanId>().map_err(|_| {
-            invalid(
-                "plan",
-                format!("计划编号“{p}”不是整数 / the plan id '{p}' is not a whole number"),
-            )
-        })?),
+    let raw = RawFilter {
+        plan: q.plan,
+        period: q.period,
+        section: q.section,
+        unit: q.unit,
+        state: q.state,
+        order: q.order,
+        page: q.page,
+        per_page: Some(q.limit.unwrap_or_else(|| QUEUE_PAGE_MAX.to_string())),
     };
-    let limit = match q.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        None => None,
-        Some(l) => Some(
-            l.parse::<u32>()
-                .ok()
-                .filter(|n| (1..=10_000).contains(n))
-                .ok_or_else(|| {
-                    invalid(
-                        "limit",
-                        format!(
-                            "条数“{l}”须为 1 到 10000 的整数 / the limit '{l}' must be a whole number from 1 to 10000"
-                        ),
-                    )
-                })?,
-        ),
-    };
-    let queue = workspace::review_queue(&st.store, me, plan, limit).await?;
+    let filter = filter_of(&raw).map_err(|(field, message)| {
+        // The API calls the page size `limit`.
+        invalid(if field == "per_page" { "limit" } else { field }, message)
+    })?;
+    let queue = workspace::review_queue(&st.store, me, &filter).await?;
     Ok(Json(ReviewQueueDto::from(&queue)))
 }
 

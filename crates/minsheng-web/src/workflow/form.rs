@@ -17,9 +17,10 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minsheng_app::AppError;
+use minsheng_app::accounts::People;
 use minsheng_app::reporting::{EVIDENCE_TYPES, FileAs};
 use minsheng_app::workspace::{self, ReportForm};
-use minsheng_domain::{AssignmentId, ReportId, ReportStatus, Stage, TargetKind};
+use minsheng_domain::{AssignmentId, ReportId, ReportStatus, Stage, TargetKind, goal::Accrual};
 
 /// The form field a use-case's refusal belongs beside.
 fn field_of(app_field: &str) -> &'static str {
@@ -64,7 +65,13 @@ pub(super) struct FormPage {
 }
 
 impl FormPage {
-    fn new(chrome: Chrome, form: &ReportForm, values: Fields, errors: FieldErrors) -> FormPage {
+    fn new(
+        chrome: Chrome,
+        people: &People,
+        form: &ReportForm,
+        values: Fields,
+        errors: FieldErrors,
+    ) -> FormPage {
         let t = words(&chrome);
         let target = &form.placed.target;
         let latest = form.latest();
@@ -82,7 +89,7 @@ impl FormPage {
         let revisions = form
             .revisions
             .iter()
-            .map(|r| RevisionRow::of(&chrome, r, target, &[]))
+            .map(|r| RevisionRow::of(&chrome, people, r, target, &[]))
             .collect();
         FormPage {
             t,
@@ -96,7 +103,7 @@ impl FormPage {
             period: period_label(&chrome, form.period),
             measure: target.quantity.unit.clone(),
             is_stage: target.kind == TargetKind::Stage,
-            additive: target.quantity.is_additive(),
+            additive: target.accrual() == Accrual::Cumulative,
             stages,
             values,
             errors,
@@ -156,7 +163,8 @@ pub(super) async fn page(
     let period = period_of(q.period.as_deref(), today)?;
     let form = workspace::report_form(&st.store, &me, assignment, period, today).await?;
     let values = form.latest().map(Fields::of).unwrap_or_default();
-    let mut page = FormPage::new(chrome, &form, values, FieldErrors::default());
+    let people = minsheng_app::accounts::people(&st.store).await?;
+    let mut page = FormPage::new(chrome, &people, &form, values, FieldErrors::default());
     page.note = match (q.saved, q.attached) {
         (Some(_), _) => Some(page.t.saved_ok),
         (None, Some(_)) => Some(page.t.evidence_attached),
@@ -202,7 +210,8 @@ pub(super) async fn post(
             }
         }
     };
-    let page = FormPage::new(chrome, &form, f, errors);
+    let people = minsheng_app::accounts::people(&st.store).await?;
+    let page = FormPage::new(chrome, &people, &form, f, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -238,6 +247,7 @@ pub(super) async fn upload(
     let values = form.latest().map(Fields::of).unwrap_or_default();
     let mut errors = FieldErrors::default();
     errors.put("evidence", message);
-    let page = FormPage::new(chrome, &form, values, errors);
+    let people = minsheng_app::accounts::people(&st.store).await?;
+    let page = FormPage::new(chrome, &people, &form, values, errors);
     Ok((status, page).into_response())
 }

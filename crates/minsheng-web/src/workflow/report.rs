@@ -42,10 +42,11 @@ pub(super) async fn page(
     let v = workspace::report_view(&st.store, &me, id_of(&id)?).await?;
     let t = words(&chrome);
     let target = &v.placed.target;
+    let people = minsheng_app::accounts::people(&st.store).await?;
     let revisions = v
         .revisions
         .iter()
-        .map(|r| RevisionRow::of(&chrome, &r.report, target, &r.evidence))
+        .map(|r| RevisionRow::of(&chrome, &people, &r.report, target, &r.evidence))
         .collect();
     let latest = v.revisions.last().map(|r| r.report.status);
     Ok(ReportPage {

@@ -104,6 +104,7 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
     let base = site.base.clone();
     let form = format!("/workspace/assignments/{}/report?period=2023-09", share.id);
     let target_page = format!("/targets/{}?period=2023-09", share.target);
+    let queue = format!("/review?period=2023-09&unit={}&per_page=500", share.unit);
     with_browser(move |c| async move {
         let site = harness::Site::at(&base);
 
@@ -134,10 +135,10 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
         assert!(text(&c, "#filed-note").await.contains('#'));
         sign_out(&c).await;
 
-        // The office returns it with a reason.
+        // The office returns it with a reason, from the queue filtered to the unit and month.
         let first = latest_report(&store, share.id).await;
         sign_in(&c, &site, "office").await;
-        c.goto(&site.url("/review")).await.unwrap();
+        c.goto(&site.url(&queue)).await.unwrap();
         let row = format!("tr.review-row[data-report=\"{}\"]", first.id);
         fill(
             &c,
@@ -172,7 +173,7 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
         let second = latest_report(&store, share.id).await;
         assert_eq!(second.revision, first.revision + 1);
         sign_in(&c, &site, "office").await;
-        c.goto(&site.url("/review")).await.unwrap();
+        c.goto(&site.url(&queue)).await.unwrap();
         click(
             &c,
             &format!("tr.review-row[data-report=\"{}\"] button.accept", second.id),
@@ -199,6 +200,126 @@ async fn a_report_is_drafted_returned_refiled_and_accepted_and_the_figures_follo
         screenshot(&c, "target-page").await;
         c.goto(&site.url("/office?period=2023-09")).await.unwrap();
         screenshot(&c, "office-dashboard-september").await;
+    })
+    .await;
+    site.db.finish().await;
+}
+
+/// The page's width in CSS pixels, and the viewport's: equal when nothing scrolls sideways.
+async fn widths(c: &fantoccini::Client) -> (u64, u64) {
+    let v = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (v[0].as_u64().unwrap(), v[1].as_u64().unwrap())
+}
+
+/// Shows the page at `path` 375 px wide (a phone), checks nothing scrolls sideways, and saves
+/// a screenshot; then back to the desktop width.
+async fn on_a_phone(c: &fantoccini::Client, site: &harness::SiteAt, path: &str, shot: &str) {
+    c.set_window_size(375, 900).await.unwrap();
+    c.goto(&site.url(path)).await.unwrap();
+    let (page, viewport) = widths(c).await;
+    screenshot(c, shot).await;
+    // And further down, where the rows are.
+    c.execute("window.scrollTo(0, 900);", vec![]).await.unwrap();
+    screenshot(c, &format!("{shot}-rows")).await;
+    assert!(
+        viewport <= 375,
+        "{path}: the viewport is {viewport} px wide"
+    );
+    assert!(
+        page <= viewport,
+        "{path}: {page} px of page in a {viewport} px viewport scrolls sideways"
+    );
+    c.set_window_size(1280, 1000).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_office_filters_the_queue_bulk_accepts_and_chases_a_lagging_unit() {
+    let site = demo_site(sqlite().await).await;
+    let store = site.db.store.clone();
+    let city = store.unit_by_name("长春市").await.unwrap().unwrap().id;
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        sign_in(&c, &site, "office").await;
+
+        // Filter the queue to 长春市's September reports.
+        c.goto(&site.url("/review")).await.unwrap();
+        let all: u64 = text(&c, "#review-count").await.parse().unwrap();
+        c.find(Locator::Css("#filter-unit"))
+            .await
+            .unwrap()
+            .select_by_value(&city.to_string())
+            .await
+            .unwrap();
+        c.find(Locator::Css("#filter-period"))
+            .await
+            .unwrap()
+            .select_by_value("2023-09")
+            .await
+            .unwrap();
+        click(&c, "#filter-apply").await;
+        for _ in 0..100 {
+            let url = c.current_url().await.unwrap();
+            if url.query().is_some_and(|q| q.contains("unit=")) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let mine: u64 = text(&c, "#review-count").await.parse().unwrap();
+        assert!(0 < mine && mine < all, "{mine} of {all}");
+        let url = c.current_url().await.unwrap();
+        assert!(
+            url.query().unwrap().contains(&format!("unit={city}")),
+            "{url}"
+        );
+        let queue = format!("{}?{}", url.path(), url.query().unwrap());
+        on_a_phone(&c, &site, &queue, "review-375").await;
+        c.goto(&site.url(&queue)).await.unwrap();
+        screenshot(&c, "review-filtered").await;
+
+        // Tick two and accept them together.
+        let picks = c.find_all(Locator::Css("input.pick")).await.unwrap();
+        assert!(picks.len() >= 2);
+        for p in &picks[..2] {
+            p.click().await.unwrap();
+        }
+        click(&c, "#bulk-accept").await;
+        text(&c, "#bulk-results").await;
+        let done = c
+            .find_all(Locator::Css("#bulk-results li.bulk-done"))
+            .await
+            .unwrap();
+        assert_eq!(done.len(), 2, "each of the two said accepted");
+        let left: u64 = text(&c, "#review-count").await.parse().unwrap();
+        assert_eq!(left, mine - 2, "the filter is kept and the two are gone");
+        screenshot(&c, "review-bulk-accepted").await;
+
+        // Chase 长春市 for October.
+        c.goto(&site.url("/chase?period=2023-10")).await.unwrap();
+        click(&c, &format!("#chase-unit-{city} button.chase-unit-button")).await;
+        assert!(text(&c, "#chase-note").await.contains("已催报"));
+        screenshot(&c, "chase").await;
+        on_a_phone(&c, &site, "/chase?period=2023-10", "chase-375").await;
+        sign_out(&c).await;
+
+        // 长春市 sees the reminders at the top of its workspace.
+        sign_in(&c, &site, "220100").await;
+        c.goto(&site.url("/workspace?period=2023-10"))
+            .await
+            .unwrap();
+        assert!(text(&c, "#chased h2").await.contains("催报"));
+        let chased = c
+            .find_all(Locator::Css("#chased li.chased-share"))
+            .await
+            .unwrap();
+        assert!(!chased.is_empty());
+        on_a_phone(&c, &site, "/workspace?period=2023-10", "workspace-375").await;
     })
     .await;
     site.db.finish().await;

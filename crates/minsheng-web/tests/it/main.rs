@@ -16,5 +16,6 @@ mod pages;
 mod portal;
 mod problems;
 mod report_api;
+mod review_queue;
 mod support;
 mod workflow;

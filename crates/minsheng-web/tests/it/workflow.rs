@@ -239,8 +239,9 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
         assert!(p.body.contains("class=\"ok\" id=\"filed-note\""));
         assert!(row(&p.body, "data-assignment", a.id).contains("data-status=\"submitted\""));
 
-        // The office sees it in the queue, last (oldest first), and returns it with a reason.
-        let queue_uri = format!("/review?plan={plan}");
+        // The office sees it in the queue filtered to the unit, last (oldest first), and
+        // returns it with a reason.
+        let queue_uri = format!("/review?plan={plan}&unit={}&per_page=1000", a.unit);
         let p = get_as(&st, &office, &queue_uri).await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(p.body.contains("id=\"review-queue\""));
@@ -256,7 +257,12 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             &st,
             &office,
             &format!("/reports/{}/return", draft.id),
-            &form(&[("plan", &plan.to_string()), ("reason", "  ")]),
+            &form(&[
+                ("plan", &plan.to_string()),
+                ("unit", &a.unit.to_string()),
+                ("per_page", "1000"),
+                ("reason", "  "),
+            ]),
         )
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -270,13 +276,25 @@ async fn a_report_goes_from_draft_to_return_to_acceptance_through_the_pages() {
             &st,
             &office,
             &format!("/reports/{}/return", draft.id),
-            &form(&[("plan", &plan.to_string()), ("reason", reason)]),
+            &form(&[
+                ("plan", &plan.to_string()),
+                ("unit", &a.unit.to_string()),
+                ("per_page", "1000"),
+                ("reason", reason),
+            ]),
         )
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
         assert_eq!(
             p.location.as_deref(),
-            Some(format!("/review?plan={plan}&returned={}", draft.id).as_str())
+            Some(
+                format!(
+                    "/review?plan={plan}&unit={}&per_page=1000&returned={}",
+                    a.unit, draft.id
+                )
+                .as_str()
+            ),
+            "back to the queue as it was filtered"
         );
         let p = get_as(&st, &office, p.location.as_deref().unwrap()).await;
         assert!(p.body.contains("class=\"ok\" id=\"review-note\""));

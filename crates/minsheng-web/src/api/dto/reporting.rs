@@ -400,6 +400,9 @@ pub struct QueuedReportDto {
     pub assignment: PlacedAssignmentDto,
     /// How many evidence files go with it (listed at `GET /api/reports/{id}`).
     pub evidence: i64,
+    /// The value last accepted for an earlier month of the same assignment; `null` before
+    /// anything is accepted.
+    pub previous: Option<String>,
 }
 
 impl From<&QueueEntry> for QueuedReportDto {
@@ -408,6 +411,7 @@ impl From<&QueueEntry> for QueuedReportDto {
             report: ReportDto::from(&e.queued.report),
             assignment: PlacedAssignmentDto::new(&e.queued.placed, &e.unit),
             evidence: e.queued.evidence,
+            previous: e.queued.previous.map(dec),
         }
     }
 }
@@ -417,7 +421,14 @@ impl From<&QueueEntry> for QueuedReportDto {
 pub struct ReviewQueueDto {
     /// The plan shown; `null` for every plan.
     pub plan: Option<i64>,
-    /// The reports awaiting review that the caller may see, oldest filing first.
+    /// The page (from 1) and how many reports a page holds.
+    pub page: u32,
+    /// Reports per page.
+    pub per_page: u32,
+    /// How many reports match the filters, on every page.
+    pub total: u64,
+    /// The reports of the page that the caller may see, oldest filing first (or largest
+    /// change first with `order=change`).
     pub reports: Vec<QueuedReportDto>,
 }
 
@@ -425,6 +436,9 @@ impl From<&ReviewQueue> for ReviewQueueDto {
     fn from(q: &ReviewQueue) -> Self {
         ReviewQueueDto {
             plan: q.plan.map(|p| p.0),
+            page: q.filter.page,
+            per_page: q.filter.per_page,
+            total: q.total,
             reports: q.entries.iter().map(QueuedReportDto::from).collect(),
         }
     }
