@@ -300,33 +300,48 @@ impl Store {
         // `CAST(… AS DOUBLE PRECISION)` reads the decimal text as a float on both backends
         // (SQLite's affinity rules take DOUBLE as REAL): only to order by, never stored.
         // language=SQL
+        // The page is chosen first, and only its rows count their evidence and look up their
+        // last accepted value: a queue of thousands costs one pass over the waiting reports,
+        // not two lookups for each of them. Ordering by the change since last month needs
+        // that value for every row, so only then is it read before the page is cut.
         const SQL: &str = concat!(
             within!(),
             ", q AS MATERIALIZED (SELECT ",
             placed_columns!(),
-            ", r.id AS report_id, r.period, r.revision, r.cumulative, r.stage, r.funds_spent,
+            ", r.id AS report_id, r.assignment_id AS report_assignment, r.period, r.revision,
+               r.cumulative, r.stage, r.funds_spent,
                r.narrative, r.status, r.return_reason, r.filed_by, r.filed_at, r.reviewed_by,
                r.reviewed_at,
-               (SELECT COUNT(*) FROM report_evidence e WHERE e.report_id = r.id) AS evidence,
-               (SELECT pr.cumulative FROM reports pr
+               CASE WHEN $6 THEN (SELECT pr.cumulative FROM reports pr
                  WHERE pr.assignment_id = r.assignment_id AND pr.status = 'accepted'
                    AND pr.period < r.period
-                 ORDER BY pr.period DESC, pr.revision DESC LIMIT 1) AS previous
+                 ORDER BY pr.period DESC, pr.revision DESC LIMIT 1) END AS change_base
              FROM reports r JOIN assignments a ON a.id = r.assignment_id ",
             placed_joins!(),
             " WHERE r.status = $2
                 AND (CAST($3 AS BIGINT) IS NULL OR s.plan_id = $3)
                 AND (CAST($4 AS TEXT) IS NULL OR r.period = $4)
                 AND (CAST($5 AS BIGINT) IS NULL OR s.id = $5)
-                AND (CAST($1 AS BIGINT) IS NULL OR a.unit_id IN (SELECT id FROM within)))
-             SELECT q.*, COUNT(*) OVER () AS total FROM q
-             ORDER BY CASE WHEN $6 THEN
-                        ABS(CAST(q.cumulative AS DOUBLE PRECISION)
-                            - COALESCE(CAST(q.previous AS DOUBLE PRECISION), 0))
-                        / NULLIF(ABS(CAST(COALESCE(q.quota, q.value) AS DOUBLE PRECISION)), 0)
-                      END DESC NULLS LAST,
-                      q.filed_at, q.report_id
-             LIMIT $7 OFFSET $8"
+                AND (CAST($1 AS BIGINT) IS NULL OR a.unit_id IN (SELECT id FROM within))),
+             ranked AS (SELECT q.*, COUNT(*) OVER () AS total,
+                  CASE WHEN $6 THEN
+                    ABS(CAST(q.cumulative AS DOUBLE PRECISION)
+                        - COALESCE(CAST(q.change_base AS DOUBLE PRECISION), 0))
+                    / NULLIF(ABS(CAST(COALESCE(q.quota, q.value) AS DOUBLE PRECISION)), 0)
+                  END AS change
+                FROM q),
+             page AS (SELECT * FROM ranked
+                ORDER BY change DESC NULLS LAST, filed_at, report_id
+                LIMIT $7 OFFSET $8)
+             SELECT page.*,
+               (SELECT COUNT(*) FROM report_evidence e WHERE e.report_id = page.report_id)
+                 AS evidence,
+               (SELECT pr.cumulative FROM reports pr
+                 WHERE pr.assignment_id = page.report_assignment AND pr.status = 'accepted'
+                   AND pr.period < page.period
+                 ORDER BY pr.period DESC, pr.revision DESC LIMIT 1) AS previous
+             FROM page
+             ORDER BY page.change DESC NULLS LAST, page.filed_at, page.report_id"
         );
         let offset = i64::try_from(q.offset).unwrap_or(i64::MAX);
         let rows: Vec<QueuedRow> = on_pool!(self, p => sqlx::query_as(SQL)
