@@ -339,3 +339,81 @@ async fn a_full_disk_pauses_writes_and_they_resume_when_space_is_freed() {
     );
     db.finish().await;
 }
+
+/// 催报 from several office sessions at once — the whole list and single units overlapping —
+/// records each outstanding share once for the day, each with one audit event, and the
+/// reminders the sessions say they recorded add up to what is stored.
+#[tokio::test]
+async fn concurrent_chases_record_each_share_once() {
+    use minsheng_app::chase::{Scope, chase, chase_list};
+    for db in minsheng_store::testing::backends().await {
+        let store = db.store.clone();
+        minsheng_app::demo::build(&store).await.unwrap();
+        let plan = store.plans().await.unwrap()[0].id;
+        let (period, today) = (
+            Period::parse("2023-09").unwrap(),
+            minsheng_app::demo::DEMO_AS_OF,
+        );
+        let office = Account {
+            id: UserId(1),
+            name: "office".into(),
+            role: Role::Office,
+            unit: None,
+        };
+        let list = chase_list(&store, &office, Some(plan), period, today)
+            .await
+            .unwrap();
+        let outstanding: Vec<AssignmentId> = list
+            .units
+            .iter()
+            .flat_map(|u| u.shares.iter().map(|s| s.placed.assignment.id))
+            .collect();
+        assert!(
+            !outstanding.is_empty(),
+            "{}: the demo has lagging shares",
+            db.label
+        );
+        let mut set = tokio::task::JoinSet::new();
+        for k in 0..12 {
+            let (store, office) = (store.clone(), office.clone());
+            let scope = match k % 3 {
+                0 => Scope::All,
+                _ => Scope::Unit(list.units[k % list.units.len()].unit.id),
+            };
+            set.spawn(async move { chase(&store, &office, plan, period, scope, today).await });
+        }
+        let mut recorded = 0;
+        while let Some(r) = set.join_next().await {
+            recorded += r.unwrap().unwrap().recorded;
+        }
+        let stored = store.report_reminders_of_plan(plan, period).await.unwrap();
+        let mut ids: Vec<AssignmentId> = stored.iter().map(|m| m.assignment).collect();
+        ids.sort();
+        let mut want = outstanding.clone();
+        want.sort();
+        assert_eq!(ids, want, "{}: every outstanding share once", db.label);
+        assert_eq!(
+            recorded,
+            stored.len(),
+            "{}: what was said is what is stored",
+            db.label
+        );
+        let mut audited = 0;
+        for a in &outstanding {
+            audited += store
+                .audit_events("assignment", a.0)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "remind")
+                .count();
+        }
+        assert_eq!(
+            audited,
+            stored.len(),
+            "{}: one audit event a reminder",
+            db.label
+        );
+        db.finish().await;
+    }
+}
