@@ -201,6 +201,6 @@ async fn page(
         .read()
         .map_err(|(_, reason)| WebError::BadRequest(reason))?;
     let trail = audit::trail(&st.store, &me, subject, page).await?;
-    let people = minsheng_app::accounts::people(&st.store).await?;
+    let people = crate::auth::people(&st).await?;
     Ok(AuditPage::new(chrome, &trail, &people))
 }

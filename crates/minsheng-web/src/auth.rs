@@ -191,6 +191,20 @@ pub(crate) fn shown_as(role: minsheng_domain::Role, unit: Option<&str>, lang: La
     }
 }
 
+/// Every account as people call it, read once per data version: the pages that name who
+/// filed, reviewed or changed something share it instead of reading the accounts each time.
+pub(crate) async fn people(
+    st: &AppState,
+) -> Result<std::sync::Arc<minsheng_app::accounts::People>, WebError> {
+    let version = st.caches.freshness.version(&st.store).await?;
+    if let Some(p) = st.caches.people.get(version, &()) {
+        return Ok(p);
+    }
+    let p = std::sync::Arc::new(accounts::people(&st.store).await?);
+    st.caches.people.put(version, (), p.clone());
+    Ok(p)
+}
+
 /// The name to show for the login `name` that did something (a report's filer, an audit
 /// event's actor): as [`shown_as`] when it is an account, else as recorded (the system,
 /// a command-line import).

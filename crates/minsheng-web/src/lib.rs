@@ -76,6 +76,9 @@ pub struct Caches {
         minsheng_domain::UserId,
         Option<(minsheng_domain::Account, Option<String>)>,
     >,
+    /// Every account's role and unit name by login ([`auth::people`]), per data version.
+    pub(crate) people:
+        minsheng_app::freshness::Kept<(), std::sync::Arc<minsheng_app::accounts::People>>,
     /// Sessions as loaded, with when they were (a sign-out on another server shows within
     /// [`minsheng_app::freshness::MAX_AGE`]).
     pub(crate) sessions: session::KeptSessions,
@@ -92,6 +95,7 @@ impl Default for Caches {
         Caches {
             freshness: Default::default(),
             accounts: Default::default(),
+            people: Default::default(),
             sessions: Default::default(),
             overviews: minsheng_app::overview::OverviewCache::with_limit(48),
             pages: minsheng_app::freshness::Kept::with_limit(256),

@@ -431,7 +431,7 @@ async fn target_page(
     .await?;
     let lang = chrome.lang;
     let t = msg(lang);
-    let people = minsheng_app::accounts::people(&st.store).await?;
+    let people = crate::auth::people(&st).await?;
     let who = |name: &str| crate::auth::person(&people, name, lang);
     let target = &d.one.tracking.target;
     let unit_of_measure = &target.quantity.unit;

@@ -163,7 +163,7 @@ pub(super) async fn page(
     let period = period_of(q.period.as_deref(), today)?;
     let form = workspace::report_form(&st.store, &me, assignment, period, today).await?;
     let values = form.latest().map(Fields::of).unwrap_or_default();
-    let people = minsheng_app::accounts::people(&st.store).await?;
+    let people = crate::auth::people(&st).await?;
     let mut page = FormPage::new(chrome, &people, &form, values, FieldErrors::default());
     page.note = match (q.saved, q.attached) {
         (Some(_), _) => Some(page.t.saved_ok),
@@ -210,7 +210,7 @@ pub(super) async fn post(
             }
         }
     };
-    let people = minsheng_app::accounts::people(&st.store).await?;
+    let people = crate::auth::people(&st).await?;
     let page = FormPage::new(chrome, &people, &form, f, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -247,7 +247,7 @@ pub(super) async fn upload(
     let values = form.latest().map(Fields::of).unwrap_or_default();
     let mut errors = FieldErrors::default();
     errors.put("evidence", message);
-    let people = minsheng_app::accounts::people(&st.store).await?;
+    let people = crate::auth::people(&st).await?;
     let page = FormPage::new(chrome, &people, &form, values, errors);
     Ok((status, page).into_response())
 }

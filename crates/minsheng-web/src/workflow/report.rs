@@ -42,7 +42,7 @@ pub(super) async fn page(
     let v = workspace::report_view(&st.store, &me, id_of(&id)?).await?;
     let t = words(&chrome);
     let target = &v.placed.target;
-    let people = minsheng_app::accounts::people(&st.store).await?;
+    let people = crate::auth::people(&st).await?;
     let revisions = v
         .revisions
         .iter()

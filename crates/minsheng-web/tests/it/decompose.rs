@@ -4,9 +4,8 @@
 //! or nothing), the plan's status page; a standard held everywhere, its kind changed by the
 //! office and audited.
 
-use crate::support::{Page, demo_sign_in, enc, get_as, post_as, send, state};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::support::{Page, demo_sign_in, enc, get_as, post_as, state, upload_with};
+use axum::http::{StatusCode, header};
 use minsheng_app::decomposition::{self, DecompositionView};
 use minsheng_app::demo;
 use minsheng_domain::*;
@@ -260,25 +259,17 @@ async fn a_standard_is_held_everywhere_and_its_kind_is_the_offices_to_say() {
 
 /// A same-origin multipart post of the lead and one file.
 async fn upload_sheet(st: &AppState, cookie: &str, uri: &str, lead: UnitId, bytes: &[u8]) -> Page {
-    let boundary = "----minsheng-split-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"lead\"\r\n\r\n{lead}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"split.xlsx\"\r\n\
-         Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+    let lead = lead.to_string();
+    upload_with(
+        st,
+        cookie,
+        uri,
+        &[("lead", &lead)],
+        "split.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
     )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post(uri)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("sec-fetch-site", "same-origin")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap();
-    send(st, req).await
+    .await
 }
 
 /// A split sheet as a person fills it in Excel: rows from 3, A the region, C the quota.

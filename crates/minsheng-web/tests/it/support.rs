@@ -212,12 +212,40 @@ pub async fn revisions(store: &Store, a: &Assignment, period: &str) -> Vec<Repor
 
 /// A same-origin multipart upload of one file in the field `file`.
 pub async fn upload(st: &AppState, cookie: &str, uri: &str, name: &str, bytes: &[u8]) -> Page {
-    let boundary = "----minsheng-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
+    upload_with(
+        st,
+        cookie,
+        uri,
+        &[],
+        name,
+        "application/octet-stream",
+        bytes,
     )
-    .into_bytes();
+    .await
+}
+
+/// A same-origin multipart post of form `fields` and one file `name` of `content_type`.
+pub async fn upload_with(
+    st: &AppState,
+    cookie: &str,
+    uri: &str,
+    fields: &[(&str, &str)],
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Page {
+    let boundary = "----minsheng-test-boundary";
+    let mut body = String::new();
+    for (field, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: {content_type}\r\n\r\n"
+    ));
+    let mut body = body.into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let req = Request::post(uri)
