@@ -417,3 +417,86 @@ async fn concurrent_chases_record_each_share_once() {
         db.finish().await;
     }
 }
+
+/// Several office sessions saving different splits of one target at once (with reports
+/// already filed against it): the target ends with exactly one of the splits asked for, each
+/// unit once, and the roll-up the saves rebuilt equals a recompute.
+#[tokio::test]
+async fn concurrent_splits_of_one_target_leave_one_of_them() {
+    use minsheng_app::decomposition::{Decomposition, Share, assign};
+    for db in minsheng_store::testing::backends().await {
+        let store = db.store.clone();
+        minsheng_app::demo::build(&store).await.unwrap();
+        let plan = store.plans().await.unwrap()[0].id;
+        let target = store.targets(plan).await.unwrap()[0].clone();
+        let now = store.assignments_of_target(target.id).await.unwrap();
+        let lead = now
+            .iter()
+            .find(|a| a.role == AssignmentRole::Lead)
+            .unwrap()
+            .unit;
+        let regions: Vec<(UnitId, Decimal)> = now
+            .iter()
+            .filter_map(|a| a.quota.map(|q| (a.unit, q)))
+            .collect();
+        assert!(regions.len() >= 2, "{}: the target is split", db.label);
+        // Split k moves k×100 from the first region to the second: every sum is the target's.
+        let split = |k: i64| Decomposition {
+            target: target.id,
+            lead,
+            partners: Vec::new(),
+            shares: regions
+                .iter()
+                .enumerate()
+                .map(|(i, &(unit, q))| Share {
+                    unit,
+                    quota: match i {
+                        0 => q - Decimal::from(100 * k),
+                        1 => q + Decimal::from(100 * k),
+                        _ => q,
+                    },
+                    budget: None,
+                })
+                .collect(),
+            lead_budget: None,
+            accrual: None,
+        };
+        let mut set = tokio::task::JoinSet::new();
+        for k in 1..=8 {
+            let (store, d) = (store.clone(), split(k));
+            set.spawn(async move { assign(&store, &Actor::new("office"), &d).await });
+        }
+        while let Some(r) = set.join_next().await {
+            r.unwrap().unwrap();
+        }
+        let after = store.assignments_of_target(target.id).await.unwrap();
+        let mut units: Vec<UnitId> = after.iter().map(|a| a.unit).collect();
+        units.sort();
+        units.dedup();
+        assert_eq!(units.len(), after.len(), "{}: each unit once", db.label);
+        let quotas: Vec<(UnitId, Decimal)> = after
+            .iter()
+            .filter_map(|a| a.quota.map(|q| (a.unit, q)))
+            .collect();
+        let wanted: Vec<Vec<(UnitId, Decimal)>> = (1..=8)
+            .map(|k| split(k).shares.iter().map(|s| (s.unit, s.quota)).collect())
+            .collect();
+        let mut got = quotas.clone();
+        got.sort();
+        assert!(
+            wanted.iter().any(|w| {
+                let mut w = w.clone();
+                w.sort();
+                w == got
+            }),
+            "{}: the split is one of those asked for: {got:?}",
+            db.label
+        );
+        let kept = rollup_rows(&store).await;
+        rollup::recompute(&store, &Actor::new("office"))
+            .await
+            .unwrap();
+        same_rollup(&kept, &rollup_rows(&store).await, db.label);
+        db.finish().await;
+    }
+}
