@@ -310,7 +310,8 @@ pub enum ScheduleInput {
 }
 
 /// Sets an assignment's schedule, checked against its goal (values rise towards it, stages go
-/// forward, dates lie in the plan year) before anything is written.
+/// forward, dates lie in the plan year and not after the target's deadline) before anything
+/// is written.
 pub async fn set_schedule(
     store: &Store,
     actor: &Actor,
@@ -333,6 +334,8 @@ pub async fn set_schedule(
             (Vec::new(), m.clone())
         }
     };
+    minsheng_domain::implementation::check_deadline(&points, &milestones, goal.deadline)
+        .map_err(|e| invalid("schedule", e.to_string()))?;
     let mut tx = store.begin(actor).await?;
     tx.set_schedule(assignment, &points).await?;
     tx.set_milestones(assignment, &milestones).await?;

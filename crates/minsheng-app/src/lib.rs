@@ -19,6 +19,7 @@ mod error;
 pub mod freshness;
 pub mod history;
 pub mod idempotency;
+pub mod implementation;
 pub mod import;
 pub mod intake;
 pub mod overview;

@@ -119,8 +119,13 @@ pub enum Action {
     ViewDashboard,
     /// The reporting workspace: file, draft and correct reports, attach evidence.
     FileReport,
-    /// Read a filed report, its revisions and its evidence (as far as it sees).
+    /// Read a filed report, its revisions and its evidence, and a share's implementation
+    /// plans (as far as it sees).
     ViewReports,
+    /// Write, save and submit an implementation plan (实施方案) for a share the unit holds.
+    FileImplementationPlan,
+    /// Approve or return a submitted implementation plan.
+    ApproveImplementationPlan,
     /// Read the review queue.
     ViewReviewQueue,
     /// Accept or return a filed report.
@@ -146,12 +151,14 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
         Action::FileReport,
         Action::ViewReports,
+        Action::FileImplementationPlan,
+        Action::ApproveImplementationPlan,
         Action::ViewReviewQueue,
         Action::Review,
         Action::EditPlan,
@@ -170,8 +177,10 @@ impl Action {
             Action::ViewPlans | Action::BrowsePlans => ("查看计划", "see the plans"),
             Action::ViewDashboard => ("查看全局数据", "see every unit's data"),
             Action::FileReport => ("填报", "file reports"),
+            Action::FileImplementationPlan => ("报送实施方案", "file implementation plans"),
             Action::ViewReviewQueue => ("查看审核队列", "see the review queue"),
             Action::Review
+            | Action::ApproveImplementationPlan
             | Action::EditPlan
             | Action::Decompose
             | Action::EscalateProblems
@@ -213,6 +222,7 @@ impl Account {
             (
                 Role::Office,
                 Action::Review
+                | Action::ApproveImplementationPlan
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::RaiseProblem
@@ -220,12 +230,14 @@ impl Account {
                 | Action::EscalateProblems
                 | Action::Remind,
             ) => true,
-            (Role::Office, Action::FileReport) => false,
+            (Role::Office, Action::FileReport | Action::FileImplementationPlan) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
             (Role::Viewer, Action::ViewDashboard) => self.sees_all(),
             (
                 Role::Viewer,
                 Action::FileReport
+                | Action::FileImplementationPlan
+                | Action::ApproveImplementationPlan
                 | Action::Review
                 | Action::EditPlan
                 | Action::Decompose
@@ -234,15 +246,20 @@ impl Account {
                 | Action::EscalateProblems
                 | Action::Remind,
             ) => false,
-            (Role::Unit, Action::FileReport | Action::RaiseProblem | Action::HandleProblem) => {
-                self.unit.is_some()
-            }
+            (
+                Role::Unit,
+                Action::FileReport
+                | Action::FileImplementationPlan
+                | Action::RaiseProblem
+                | Action::HandleProblem,
+            ) => self.unit.is_some(),
             (
                 Role::Unit,
                 Action::BrowsePlans
                 | Action::ViewDashboard
                 | Action::ViewReviewQueue
                 | Action::Review
+                | Action::ApproveImplementationPlan
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::EscalateProblems
@@ -358,6 +375,7 @@ mod tests {
                     BrowsePlans,
                     ViewDashboard,
                     ViewReports,
+                    ApproveImplementationPlan,
                     ViewReviewQueue,
                     Review,
                     EditPlan,
@@ -382,6 +400,7 @@ mod tests {
                     ViewPlans,
                     FileReport,
                     ViewReports,
+                    FileImplementationPlan,
                     ViewProblems,
                     RaiseProblem,
                     HandleProblem,

@@ -17,6 +17,7 @@ mod fixtures;
 pub mod forecast;
 pub mod goal;
 pub mod ids;
+pub mod implementation;
 pub mod period;
 pub mod plan;
 pub mod problem;
@@ -43,6 +44,10 @@ pub use effective::{accepted_history, effective_report, is_reported, value_at};
 pub use forecast::{Forecast, forecast};
 pub use goal::{Accrual, Goal};
 pub use ids::*;
+pub use implementation::{
+    Fund, FundSource, ImplementationContent, ImplementationError, ImplementationPlan,
+    ImplementationPlanId, ImplementationStatus, PlanDocument, SubShare,
+};
 pub use period::{Period, PeriodError};
 pub use plan::{Item, Plan, PlanKind, PlanStatus, Section, Target, TargetKind, TargetSpan};
 pub use problem::{Problem, ProblemStatus};

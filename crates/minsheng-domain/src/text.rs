@@ -19,6 +19,8 @@ pub enum TextField {
     ReturnReason,
     /// An evidence file's name (文件名).
     FileName,
+    /// An implementation plan's measures (工作措施).
+    Measures,
 }
 
 impl TextField {
@@ -29,6 +31,7 @@ impl TextField {
             TextField::FileName => 200,
             TextField::Correction => 1_000,
             TextField::ReturnReason | TextField::Resolution => 2_000,
+            TextField::Measures => 4_000,
             TextField::ProblemDescription | TextField::Narrative => 10_000,
         }
     }
@@ -43,6 +46,7 @@ impl TextField {
             TextField::Correction => "更正说明",
             TextField::ReturnReason => "退回原因",
             TextField::FileName => "文件名",
+            TextField::Measures => "工作措施",
         }
     }
 
@@ -56,6 +60,7 @@ impl TextField {
             TextField::Correction => "the correction statement",
             TextField::ReturnReason => "the reason",
             TextField::FileName => "the file name",
+            TextField::Measures => "the measures",
         }
     }
 }

@@ -174,6 +174,13 @@ pub const TABLES: &[Table] = &[
               content: Bytes, uploaded_by: Text, uploaded_at: Time],
     ),
     with_id(
+        "implementation_plans",
+        cols![id: Int, assignment_id: Int, revision: Int, status: Text, measures: Text, body: Text,
+              document_name: Text, document_type: Text, document_size: Int, document: Bytes,
+              filed_by: Text, filed_at: Time, reviewed_by: Text, reviewed_at: Time,
+              return_reason: Text],
+    ),
+    with_id(
         "report_reminders",
         cols![id: Int, assignment_id: Int, period: Text, day: Date, reminded_by: Text,
               reminded_at: Time],

@@ -22,6 +22,7 @@ mod data_version;
 mod error;
 mod evidence;
 mod idempotency;
+mod implementation_plans;
 mod plans;
 mod portal;
 mod problems;

@@ -124,6 +124,39 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/reports/{id}", Action::ViewReports),
     may("GET", "/evidence/{id}", Action::ViewReports),
     may("GET", "/api/reports/{id}", Action::ViewReports),
+    // Implementation plans (实施方案): the unit files, the office approves.
+    may(
+        "GET",
+        "/workspace/assignments/{id}/plan",
+        Action::FileImplementationPlan,
+    ),
+    may(
+        "POST",
+        "/workspace/assignments/{id}/plan",
+        Action::FileImplementationPlan,
+    ),
+    may(
+        "POST",
+        "/implementation-plans/{id}/document",
+        Action::FileImplementationPlan,
+    ),
+    may(
+        "GET",
+        "/implementation-plans/{id}/document",
+        Action::ViewReports,
+    ),
+    may("GET", "/assignments/{id}/plan", Action::ViewReports),
+    may(
+        "POST",
+        "/implementation-plans/{id}/approve",
+        Action::ApproveImplementationPlan,
+    ),
+    may(
+        "POST",
+        "/implementation-plans/{id}/return",
+        Action::ApproveImplementationPlan,
+    ),
+    may("GET", "/plans/{id}/implementation", Action::ViewDashboard),
     // Review.
     may("GET", "/review", Action::ViewReviewQueue),
     may("POST", "/review/bulk", Action::Review),

@@ -173,6 +173,8 @@ pub struct Common {
     pub decompose: &'static str,
     /// The link to a plan's decomposition status.
     pub decomposition_status: &'static str,
+    /// The link to a plan's implementation plans filed.
+    pub implementation_status: &'static str,
 }
 
 /// 简体中文.
@@ -201,6 +203,7 @@ pub static ZH: Common = Common {
     audit: "审计记录",
     decompose: "分解任务",
     decomposition_status: "任务分解情况",
+    implementation_status: "实施方案报送情况",
 };
 
 /// English.
@@ -229,6 +232,7 @@ pub static EN: Common = Common {
     audit: "Audit trail",
     decompose: "Decompose",
     decomposition_status: "Decomposition status",
+    implementation_status: "Implementation plans",
 };
 
 #[cfg(test)]

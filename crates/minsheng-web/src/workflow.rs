@@ -10,6 +10,8 @@
 mod chase;
 pub(crate) mod form;
 mod msg;
+mod plan;
+mod plan_msg;
 mod report;
 pub(crate) mod review;
 
@@ -26,7 +28,10 @@ use minsheng_app::accounts::People;
 use minsheng_app::reporting::MAX_EVIDENCE_BYTES;
 use minsheng_app::workspace::{self, Line};
 use minsheng_domain::quantity::format_zh;
-use minsheng_domain::{Evidence, Period, Reminder, Report, ReportStatus, Target, TargetKind};
+use minsheng_domain::{
+    AssignmentId, Evidence, ImplementationStatus, Period, Reminder, Report, ReportStatus, Target,
+    TargetKind,
+};
 use msg::Msg;
 use rust_decimal::Decimal;
 
@@ -52,6 +57,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/reports/{id}/return", post(review::return_report))
         .route("/review/bulk", post(review::bulk))
         .route("/chase", get(chase::page).post(chase::post))
+        .merge(plan::routes())
 }
 
 /// The reporting pages' words in the page's language.
@@ -216,6 +222,9 @@ struct AssignmentRow {
     status_label: &'static str,
     href: String,
     link: &'static str,
+    /// The implementation plan: its newest revision's status code and label.
+    plan: (&'static str, &'static str),
+    plan_href: String,
 }
 
 /// A returned report still to correct.
@@ -286,8 +295,10 @@ fn assignment_row(
     own: &str,
     l: &Line,
     p: Period,
+    plan: Option<ImplementationStatus>,
 ) -> AssignmentRow {
     let status = l.status();
+    let id = l.placed.assignment.id;
     AssignmentRow {
         id: l.placed.assignment.id.0,
         no: format!("{}.{}", l.placed.section_no, l.placed.item_no),
@@ -303,6 +314,11 @@ fn assignment_row(
             Some(ReportStatus::Returned) => t.link_correct,
             Some(ReportStatus::Submitted | ReportStatus::Accepted) => t.link_view,
         },
+        plan: match plan {
+            Some(s) => (s.code(), chrome.lang.pick(s.label_zh(), s.label_en())),
+            None => ("none", t.plan_not_filed),
+        },
+        plan_href: format!("/workspace/assignments/{id}/plan"),
     }
 }
 
@@ -316,10 +332,15 @@ async fn workspace_page(
     let period = period_of(q.period.as_deref(), today)?;
     let w = workspace::workspace(&st.store, &me, period, today).await?;
     let t = words(&chrome);
+    let ids: Vec<AssignmentId> = w.lines.iter().map(|l| l.placed.assignment.id).collect();
+    let plans = minsheng_app::implementation::states(&st.store, &me, &ids).await?;
     let rows = w
         .lines
         .iter()
-        .map(|l| assignment_row(&chrome, t, &w.unit.name, l, period))
+        .map(|l| {
+            let plan = plans.get(&l.placed.assignment.id).map(|s| s.0);
+            assignment_row(&chrome, t, &w.unit.name, l, period, plan)
+        })
         .collect();
     let returned = w
         .returned

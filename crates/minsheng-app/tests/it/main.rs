@@ -8,6 +8,7 @@ mod coordination;
 mod decomposition;
 mod demo;
 mod freshness;
+mod implementation;
 mod import;
 mod intake;
 mod reporting;

@@ -117,6 +117,17 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 .into(),
             "INSERT INTO unit_weights (unit_id, name, value) VALUES (2, 'population', 9067000)".into(),
         ],
+        12 => vec![
+            format!(
+                "INSERT INTO implementation_plans (assignment_id, revision, status, measures, body,
+                    document_name, document_type, document_size, document, filed_by, filed_at,
+                    reviewed_by, reviewed_at, return_reason)
+                    VALUES (2, 1, 'approved', '分季度推进', '{{\"points\": [{{\"period\": \"2023-06\", \"expected\": \"10000\"}}], \"milestones\": [], \"sub_split\": [], \"funds\": [{{\"source\": \"central\", \"amount\": \"3000000\"}}]}}',
+                    '方案.pdf', 'application/pdf', 5, {}, 'changchun', '2023-02-01T00:00:00Z',
+                    'office', '2023-02-03T00:00:00Z', NULL)",
+                blob(postgres, "255044462d")
+            ),
+        ],
         _ => vec![],
     };
     sql

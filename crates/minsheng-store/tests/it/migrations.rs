@@ -66,6 +66,25 @@ async fn usable(store: &Store, step: i64, what: &str) {
             .unwrap();
         assert_eq!(weights.get(&UnitId(2)), Some(&9_067_000), "{what}");
     }
+    if step >= 12 {
+        let plans = store
+            .implementation_plans_of_assignment(AssignmentId(2))
+            .await
+            .unwrap();
+        assert_eq!(plans.len(), 1, "{what}");
+        assert_eq!(plans[0].status, ImplementationStatus::Approved, "{what}");
+        assert_eq!(plans[0].content.funds_total(), 3_000_000.into(), "{what}");
+        let (doc, bytes) = store
+            .implementation_plan_document(plans[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (doc.file_name.as_str(), bytes.as_slice()),
+            ("方案.pdf", &b"%PDF-"[..]),
+            "{what}"
+        );
+    }
     let reports = store.reports_of_plan(PlanId(1)).await.unwrap();
     assert_eq!(reports.len(), 3, "{what}");
     let first = store.report(ReportId(1)).await.unwrap();

@@ -71,7 +71,7 @@ pub(super) async fn page(
 
 /// A file name for `Content-Disposition`: an ASCII fallback in `filename`, the real name
 /// percent-encoded as UTF-8 in `filename*` (RFC 6266 / RFC 5987).
-fn disposition(name: &str) -> String {
+pub(super) fn disposition(name: &str) -> String {
     let fallback: String = name
         .chars()
         .map(|c| {
