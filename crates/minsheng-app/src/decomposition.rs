@@ -488,7 +488,7 @@ pub async fn view(
 }
 
 /// What a proposed split is in proportion to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WeightSource {
     /// A named weight of the regions, such as [`minsheng_store::POPULATION`].
     Named(&'static str),
@@ -497,6 +497,9 @@ pub enum WeightSource {
     /// Another target's split (last year's, or a like target's): the same regions, in the
     /// same proportions — its very quotas when the two targets are equal.
     Target(TargetId),
+    /// Weights the office uploaded by region (a column of a spreadsheet:
+    /// [`crate::split_sheet::read_weights`]).
+    Given(Vec<(UnitId, u64)>),
 }
 
 /// A split of `view`'s target proposed in proportion to `source`, for the office to check
@@ -516,6 +519,7 @@ pub async fn propose(
                 .unzip()
         }
         WeightSource::Equal => view.regions.iter().map(|r| (r.id, 1)).unzip(),
+        WeightSource::Given(given) => given.into_iter().unzip(),
         WeightSource::Target(other) => {
             let quotas: Vec<(UnitId, Decimal)> = store
                 .assignments_of_target(other)
@@ -756,4 +760,107 @@ pub async fn plan_status(
         targets: rows,
         units,
     })
+}
+
+/// The regions whose population the office enters on one page: the units directly under one
+/// region (the account's own when none is asked for), with the weight each holds now.
+#[derive(Debug, Clone)]
+pub struct WeightsView {
+    /// The region whose sub-regions are listed.
+    pub parent: OrgUnit,
+    /// The regions above it, from the top (to walk back up).
+    pub above: Vec<OrgUnit>,
+    /// Its sub-regions (departments are not weighted), each with its value now and whether it
+    /// has regions under it in turn.
+    pub rows: Vec<(OrgUnit, Option<u64>, bool)>,
+}
+
+/// The population page's data for `under` (or the account's unit, or the top region).
+pub async fn weights(
+    store: &Store,
+    account: &Account,
+    under: Option<UnitId>,
+) -> Result<WeightsView, AppError> {
+    crate::accounts::ensure(account, Action::Decompose)?;
+    let tree = store.unit_tree().await?;
+    let top = under
+        .or(account.unit)
+        .or_else(|| {
+            tree.units()
+                .iter()
+                .find(|u| u.parent.is_none())
+                .map(|u| u.id)
+        })
+        .ok_or(AppError::NotFound {
+            what: "unit",
+            id: 0,
+        })?;
+    crate::accounts::ensure_can_see(account, &tree, top)?;
+    let parent = tree.get(top).cloned().ok_or(AppError::NotFound {
+        what: "unit",
+        id: top.0,
+    })?;
+    let values = store.unit_weights(POPULATION).await?;
+    let rows = tree
+        .children(top)
+        .filter(|u| u.kind.region_depth().is_some())
+        .map(|u| {
+            let deeper = tree.children(u.id).any(|c| c.kind.region_depth().is_some());
+            (u.clone(), values.get(&u.id).copied(), deeper)
+        })
+        .collect();
+    let mut above: Vec<OrgUnit> = tree.ancestors(top).into_iter().cloned().collect();
+    above.reverse();
+    Ok(WeightsView {
+        parent,
+        above,
+        rows,
+    })
+}
+
+/// Sets the resident population (常住人口, in people) of regions, as the office enters them:
+/// every value checked first (a region the account sees, a whole number of people), then all
+/// written in one transaction, each audited on its unit. Nothing is written when one is
+/// refused; the refusal names the region.
+pub async fn set_population(
+    store: &Store,
+    account: &Account,
+    values: &[(UnitId, Decimal)],
+) -> Result<usize, AppError> {
+    crate::accounts::ensure(account, Action::Decompose)?;
+    let tree = store.unit_tree().await?;
+    let mut checked = Vec::with_capacity(values.len());
+    for &(unit, value) in values {
+        let Some(u) = tree.get(unit).filter(|u| u.kind.region_depth().is_some()) else {
+            return Err(invalid(
+                "unit",
+                format!("单位 {unit} 不是行政区划 / unit {unit} is not a region"),
+            ));
+        };
+        crate::accounts::ensure_can_see(account, &tree, unit)?;
+        // A whole, non-negative number of people that fits: anything else fails to parse.
+        let Ok(people) = value.normalize().to_string().parse::<u32>() else {
+            return Err(invalid(
+                &format!("population-{unit}"),
+                format!(
+                    "{}的常住人口“{value}”应为不超过42.9亿的非负整数(人) / the population of {} ('{value}') must be a whole number of people",
+                    u.name, u.name
+                ),
+            ));
+        };
+        checked.push((unit, people));
+    }
+    let (st, actor) = (store.clone(), Actor::new(&account.name));
+    let n = checked.len();
+    store
+        .writing(async move {
+            let mut tx = st.begin(&actor).await?;
+            for (unit, people) in checked {
+                tx.set_unit_weight(unit, POPULATION, people).await?;
+            }
+            tx.commit().await?;
+            Ok::<(), AppError>(())
+        })
+        .await?;
+    Ok(n)
 }

@@ -89,7 +89,7 @@ async fn file_of(
 ) -> Result<PlanFile, AppError> {
     let placed = store.placed_assignment(assignment).await?;
     let revisions = store.implementation_plans_of_assignment(assignment).await?;
-    Ok(file_in(tree, placed, revisions)?)
+    file_in(tree, placed, revisions)
 }
 
 fn file_in(

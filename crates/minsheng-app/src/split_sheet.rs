@@ -132,6 +132,140 @@ fn number(s: &str) -> Result<Decimal, String> {
         })
 }
 
+/// Reads a column of weights to split `view`'s target by (按上传的权重分解: households to
+/// renovate, schools, anything the office has by region): the first sheet's rows with a region
+/// of the view in column A and a number in column B. Rows whose column A names no region and
+/// whose column B holds no number are headings and notes, and skipped; a region named twice, a
+/// name that is no region of the target with a number beside it, or a cell that is not a
+/// non-negative number is refused by row and column, and nothing is proposed. Fractions keep
+/// their proportions (weights are scaled to whole numbers by the finest of them).
+pub fn read_weights(
+    view: &DecompositionView,
+    bytes: &[u8],
+) -> Result<Vec<(minsheng_domain::UnitId, u64)>, AppError> {
+    use calamine::Reader;
+    let whole = |reason: String| {
+        AppError::Rows(vec![RowRefusal {
+            line: 0,
+            field: "文件 / file".into(),
+            reason,
+        }])
+    };
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| {
+            whole(format!(
+                "无法读取表格:{e} / not a spreadsheet that can be read"
+            ))
+        })?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return Err(whole(format!("无法读取工作表:{e} / cannot read the sheet"))),
+        None => return Err(whole("表格中没有工作表 / the file has no sheet".into())),
+    };
+    let (first, _) = range.start().unwrap_or((0, 0));
+    let (last, _) = range.end().unwrap_or((0, 0));
+    let mut refusals = Vec::new();
+    let mut found: Vec<(minsheng_domain::UnitId, Decimal, usize)> = Vec::new();
+    for r in first..=last {
+        let line = r as usize + 1;
+        let cell = |c: u32| range.get_value((r, c)).cloned().unwrap_or_default();
+        let name = match cell_text(&cell(0)) {
+            Ok(n) => n,
+            Err(e) => {
+                refusals.push(RowRefusal {
+                    line,
+                    field: "A列".into(),
+                    reason: e,
+                });
+                continue;
+            }
+        };
+        let value = match cell_text(&cell(1)) {
+            Ok(v) => v,
+            Err(e) => {
+                refusals.push(RowRefusal {
+                    line,
+                    field: "B列".into(),
+                    reason: e,
+                });
+                continue;
+            }
+        };
+        let region = name
+            .as_deref()
+            .and_then(|n| view.regions.iter().find(|u| u.name == n));
+        let number = value.as_deref().map(number);
+        match (region, number) {
+            // A heading, a note, an empty row.
+            (None, None) | (None, Some(Err(_))) => {}
+            (None, Some(Ok(_))) => refusals.push(RowRefusal {
+                line,
+                field: "A列".into(),
+                reason: format!(
+                    "“{}”不是本目标可分解到的地区 / '{}' is not a region this target can go to",
+                    name.clone().unwrap_or_default(),
+                    name.unwrap_or_default()
+                ),
+            }),
+            (Some(u), None) => refusals.push(RowRefusal {
+                line,
+                field: "B列".into(),
+                reason: format!("{}没有填写权重 / no weight for {}", u.name, u.name),
+            }),
+            (Some(_), Some(Err(e))) => refusals.push(RowRefusal {
+                line,
+                field: "B列".into(),
+                reason: e,
+            }),
+            (Some(u), Some(Ok(v))) => {
+                if let Some((_, _, at)) = found.iter().find(|(id, _, _)| *id == u.id) {
+                    refusals.push(RowRefusal {
+                        line,
+                        field: "A列".into(),
+                        reason: format!(
+                            "{}已在第{at}行出现 / {} is already on line {at}",
+                            u.name, u.name
+                        ),
+                    });
+                } else {
+                    found.push((u.id, v, line));
+                }
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        return Err(AppError::Rows(refusals));
+    }
+    if found.is_empty() {
+        return Err(whole(
+            "表格中没有找到地区名称(A列)和权重(B列) / no region names (column A) with weights (column B) were found"
+                .into(),
+        ));
+    }
+    let places = found
+        .iter()
+        .map(|(_, v, _)| v.normalize().scale())
+        .max()
+        .unwrap_or(0)
+        .min(6);
+    let scale = Decimal::from(10u64.pow(places));
+    found
+        .into_iter()
+        .map(|(u, v, line)| {
+            v.checked_mul(scale)
+                .and_then(|w| w.trunc().to_string().parse::<u64>().ok())
+                .map(|w| (u, w))
+                .ok_or_else(|| {
+                    AppError::Rows(vec![RowRefusal {
+                        line,
+                        field: "B列".into(),
+                        reason: "权重过大 / the weight is too large".into(),
+                    }])
+                })
+        })
+        .collect()
+}
+
 /// Reads a filled split sheet for `view`'s target into a decomposition that keeps its lead,
 /// partners and lead budget: every cell checked, every problem named by row and column. A
 /// sheet with any problem is refused as a whole ([`AppError::Rows`]); so is one that the

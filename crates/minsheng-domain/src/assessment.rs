@@ -47,6 +47,12 @@ pub struct Assessment {
     pub score: Decimal,
     /// The status.
     pub status: Status,
+    /// What its schedule expects by the end of the period (a count's cumulative value, a
+    /// rate's level); `None` for a qualitative item.
+    pub expected: Option<Decimal>,
+    /// Whether it is held to a schedule of its own (points or milestones — an approved
+    /// implementation plan's, or the office's) rather than 序时进度.
+    pub scheduled: bool,
 }
 
 /// Assesses a quantitative assignment at `period`; see the module docs.
@@ -79,6 +85,10 @@ pub fn assess(
         reported,
         score: completion(&goal, value, thresholds.approx_tolerance()).score,
         status,
+        expected: schedule
+            .expected(&goal, period)
+            .or_else(|| Schedule::Linear.expected(&goal, period)),
+        scheduled: *schedule != Schedule::Linear,
     }
 }
 
@@ -113,6 +123,8 @@ pub fn assess_stage(
             None => unreported(reports, assignment, period),
             Some(_) => stage_status(shown, schedule, period, deadline, thresholds),
         },
+        expected: None,
+        scheduled: *schedule != Schedule::Linear,
     }
 }
 

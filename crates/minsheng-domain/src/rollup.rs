@@ -335,6 +335,8 @@ mod tests {
             reported: status != Status::NotReported,
             score: d(score),
             status,
+            expected: None,
+            scheduled: false,
         }
     }
 

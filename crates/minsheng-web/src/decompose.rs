@@ -37,7 +37,148 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/targets/{id}/decompose", get(page).post(save))
         .route("/targets/{id}/decompose/sheet.xlsx", get(download))
         .route("/targets/{id}/decompose/sheet", post(upload))
+        .route("/targets/{id}/decompose/weights", post(upload_weights))
         .route("/plans/{id}/decomposition", get(plan_page))
+        .route(
+            "/units/population",
+            get(population_page).post(population_save),
+        )
+}
+
+/// One region's row of the population page.
+struct PopulationRow {
+    id: i64,
+    name: String,
+    value: String,
+    deeper: bool,
+    error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "population.html")]
+struct PopulationPage {
+    chrome: Chrome,
+    t: &'static Msg,
+    parent: OrgUnit,
+    above: Vec<OrgUnit>,
+    rows: Vec<PopulationRow>,
+    note: Option<&'static str>,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct PopulationQuery {
+    under: Option<i64>,
+    saved: Option<String>,
+}
+
+fn population_page_of(
+    chrome: Chrome,
+    v: decomposition::WeightsView,
+    typed: Option<&std::collections::HashMap<String, String>>,
+    refused: Option<(String, String)>,
+) -> PopulationPage {
+    let t = words(chrome.lang);
+    let rows = v
+        .rows
+        .iter()
+        .map(|(u, value, deeper)| {
+            let key = format!("population-{}", u.id);
+            PopulationRow {
+                id: u.id.0,
+                name: u.name.clone(),
+                value: typed
+                    .and_then(|m| m.get(&key).cloned())
+                    .unwrap_or_else(|| value.map(|v| v.to_string()).unwrap_or_default()),
+                deeper: *deeper,
+                error: refused
+                    .as_ref()
+                    .filter(|(f, _)| *f == key)
+                    .map(|(_, m)| m.clone()),
+            }
+        })
+        .collect();
+    let error = refused
+        .filter(|(f, _)| !f.starts_with("population-"))
+        .map(|(_, m)| m);
+    PopulationPage {
+        t,
+        parent: v.parent,
+        above: v.above,
+        rows,
+        note: None,
+        error,
+        chrome,
+    }
+}
+
+/// `GET /units/population?under=…`: the resident population of the regions under one region.
+async fn population_page(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Query(q): Query<PopulationQuery>,
+) -> Result<PopulationPage, WebError> {
+    let me = chrome.may(Action::Decompose)?.clone();
+    let v = decomposition::weights(&st.store, &me, q.under.map(UnitId)).await?;
+    let mut page = population_page_of(chrome, v, None, None);
+    if q.saved.is_some() {
+        page.note = Some(page.t.pop_saved);
+    }
+    Ok(page)
+}
+
+/// `POST /units/population?under=…` (`population-{unit}` = people): all checked, then all
+/// saved in one transaction; a refused value is named beside its region, nothing saved.
+async fn population_save(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Query(q): Query<PopulationQuery>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let me = chrome.may(Action::Decompose)?.clone();
+    let under = q.under.map(UnitId);
+    let typed: std::collections::HashMap<String, String> = form.into_iter().collect();
+    let mut values = Vec::new();
+    let mut refused = None;
+    for (k, v) in &typed {
+        let Some(id) = k
+            .strip_prefix("population-")
+            .and_then(|s| s.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        match crate::input::number(v) {
+            Ok(Some(n)) => values.push((UnitId(id), n)),
+            Ok(None) => {}
+            Err(e) => {
+                refused = Some((k.clone(), format!("“{v}”:{e}")));
+                break;
+            }
+        }
+    }
+    values.sort_by_key(|(u, _)| *u);
+    if refused.is_none() {
+        match decomposition::set_population(&st.store, &me, &values).await {
+            Ok(_) => {
+                let to = match under {
+                    Some(u) => format!("/units/population?under={u}&saved=1"),
+                    None => "/units/population?saved=1".to_string(),
+                };
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(minsheng_app::AppError::Invalid { field, reason }) => {
+                refused = Some((
+                    field,
+                    crate::error::Text::split(&reason).for_page(chrome.lang),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let v = decomposition::weights(&st.store, &me, under).await?;
+    let page = population_page_of(chrome, v, Some(&typed), refused);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 fn words(lang: Lang) -> &'static Msg {
@@ -76,6 +217,7 @@ struct DecomposePage {
     notice: Option<String>,
     /// A refused split sheet's problems, by row and column.
     sheet_errors: Vec<(String, String, String)>,
+    weight_errors: Vec<(String, String, String)>,
     /// The target's value as plain digits, for the live sum.
     target_value: String,
     /// The weight chosen for the proposal, if any.
@@ -214,6 +356,7 @@ fn base_page(chrome: Chrome, v: DecompositionView) -> DecomposePage {
         diff,
         notice: None,
         sheet_errors: Vec::new(),
+        weight_errors: Vec::new(),
         by: String::new(),
         like: String::new(),
         chrome,
@@ -560,6 +703,91 @@ async fn upload(
                     )
                 })
                 .collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /targets/{id}/decompose/weights` (multipart, `file`): a column of weights by region
+/// (A: the region, B: its weight) read from a spreadsheet, and the target proposed in
+/// proportion to it in the form — nothing is saved until the office saves the form. A sheet
+/// with a problem is refused by row and column.
+async fn upload_weights(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, WebError> {
+    let me = chrome.may(Action::Decompose)?.clone();
+    let id = target_id(&id)?;
+    let v = decomposition::view(&st.store, &me, id).await?;
+    let mut p = base_page(chrome, v);
+    let t = p.t;
+    let lang = p.chrome.lang;
+    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.body_text());
+    let mut m = Multipart::from_request(req, &st)
+        .await
+        .map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let mut file: Option<(String, axum::body::Bytes)> = None;
+    while let Some(field) = m.next_field().await.map_err(bad)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().trim().to_string();
+            let bytes = field.bytes().await.map_err(bad)?;
+            if !name.is_empty() && !bytes.is_empty() {
+                file = Some((name, bytes));
+            }
+        }
+    }
+    let Some((name, bytes)) = file else {
+        p.weight_errors.push((
+            t.sheet_whole.to_string(),
+            String::new(),
+            lang.pick(
+                "请选择要上传的权重表",
+                "choose the sheet of weights to upload",
+            )
+            .to_string(),
+        ));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+    };
+    let proposed = match split_sheet::read_weights(&p.v, &bytes) {
+        Ok(given) => decomposition::propose(&st.store, &p.v, WeightSource::Given(given)).await,
+        Err(e) => Err(e),
+    };
+    match proposed {
+        Ok(shares) => {
+            p.rows = rows_of(&p.v, &shares);
+            let (sum, diff) = sum_of(lang, &p.v.target, p.accrual, &p.rows);
+            p.sum = sum;
+            p.diff = diff;
+            p.notice = Some(format!(
+                "{}{}{}",
+                t.proposed_pre,
+                t.weights_of.replace("{}", &name),
+                t.proposed_post
+            ));
+            Ok((StatusCode::OK, p).into_response())
+        }
+        Err(AppError::Rows(rows)) => {
+            p.weight_errors = rows
+                .into_iter()
+                .map(|r| {
+                    (
+                        if r.line == 0 {
+                            t.sheet_whole.to_string()
+                        } else {
+                            t.sheet_row.replace("{}", &r.line.to_string())
+                        },
+                        Text::split(&r.field).for_page(lang),
+                        Text::split(&r.reason).for_page(lang),
+                    )
+                })
+                .collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(AppError::Invalid { field, reason }) => {
+            p.errors.push((field, Text::split(&reason).for_page(lang)));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
         Err(e) => Err(e.into()),

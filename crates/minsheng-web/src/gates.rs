@@ -103,7 +103,10 @@ pub static ROUTES: &[Route] = &[
         Action::Decompose,
     ),
     may("POST", "/targets/{id}/decompose/sheet", Action::Decompose),
+    may("POST", "/targets/{id}/decompose/weights", Action::Decompose),
     may("GET", "/plans/{id}/decomposition", Action::ViewDashboard),
+    may("GET", "/units/population", Action::Decompose),
+    may("POST", "/units/population", Action::Decompose),
     // Reporting.
     may("GET", "/workspace", Action::FileReport),
     may(

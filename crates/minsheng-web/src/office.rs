@@ -343,6 +343,11 @@ struct UnitView {
     budget: String,
     carries: bool,
     value: String,
+    /// What its schedule expects by the period.
+    expected: String,
+    /// Whether that schedule is its own (an approved implementation plan's) rather than
+    /// 序时进度.
+    scheduled: bool,
     completion: String,
     status: Option<Status>,
     latest: Option<ReportId>,
@@ -482,6 +487,14 @@ async fn target_page(
                         TargetKind::Stage => pct(Some(s.value)),
                     })
                     .unwrap_or_else(|| "—".into()),
+                expected: r
+                    .assessment
+                    .as_ref()
+                    .filter(|_| r.carries)
+                    .and_then(|s| s.expected)
+                    .map(|v| lang.amount(v, unit_of_measure))
+                    .unwrap_or_else(|| "—".into()),
+                scheduled: r.carries && r.assessment.as_ref().is_some_and(|s| s.scheduled),
                 completion: pct(assessment.map(|s| s.score)),
                 status: assessment.map(|s| s.status),
                 latest: r.latest,

@@ -74,6 +74,71 @@ pub async fn demo_site(db: TestDb) -> Site {
     Site { base, db }
 }
 
+/// A province as an installation sets it up before its first day — regions, one department,
+/// the office's and one city's accounts (the `minsheng user` command's work) — and nothing
+/// else: no plan, no population, no reports. Served on 127.0.0.1:0 with `today` as its day.
+pub async fn fresh_site(db: TestDb, today: jiff::civil::Date) -> Site {
+    use minsheng_domain::{Actor, Role, UnitKind};
+    let store = &db.store;
+    let mut tx = store.begin(&Actor::new("setup")).await.unwrap();
+    let unit = |parent, kind, name: &str| minsheng_store::NewUnit {
+        parent,
+        kind,
+        name: name.into(),
+        code: None,
+    };
+    let province = tx
+        .insert_unit(&unit(None, UnitKind::Province, "吉林省"))
+        .await
+        .unwrap();
+    let changchun = tx
+        .insert_unit(&unit(Some(province), UnitKind::City, "长春市"))
+        .await
+        .unwrap();
+    for name in ["吉林市", "四平市"] {
+        tx.insert_unit(&unit(Some(province), UnitKind::City, name))
+            .await
+            .unwrap();
+    }
+    for name in ["南关区", "朝阳区"] {
+        tx.insert_unit(&unit(Some(changchun), UnitKind::County, name))
+            .await
+            .unwrap();
+    }
+    tx.insert_unit(&unit(
+        Some(province),
+        UnitKind::Department,
+        "省住房和城乡建设厅",
+    ))
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let setup = Actor::new("setup");
+    for (name, role, unit) in [
+        ("office", Role::Office, Some("吉林省")),
+        ("changchun", Role::Unit, Some("长春市")),
+    ] {
+        minsheng_app::accounts::add_account(store, &setup, name, demo::DEMO_PASSWORD, role, unit)
+            .await
+            .unwrap();
+    }
+    let state = AppState {
+        store: db.store.clone(),
+        demo: false,
+        today: Some(today),
+        thresholds: Default::default(),
+        secure_cookies: false,
+        trusted_proxies: Default::default(),
+        caches: Default::default(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = minsheng_web::serve(listener, state).await;
+    });
+    Site { base, db }
+}
+
 /// Runs `body` with a fresh headless Chromium (own profile, Chinese locale), then closes the
 /// browser whatever happened, then re-raises the body's panic. Without chromedriver the test is
 /// skipped — except under `CI=true`, where that is a failure.

@@ -4,6 +4,7 @@
 //! shows no internal data; a unit cannot reach another unit's data by direct URL or the API.
 //! Screenshots of the main pages are saved to `screenshots/` at the repository root.
 
+mod first_day;
 mod harness;
 
 use fantoccini::Locator;

@@ -4,7 +4,7 @@
 //! or nothing), the plan's status page; a standard held everywhere, its kind changed by the
 //! office and audited.
 
-use crate::support::{Page, demo_sign_in, enc, get_as, post_as, state, upload_with};
+use crate::support::{Page, audit_trail, demo_sign_in, enc, get_as, post_as, state, upload_with};
 use axum::http::{StatusCode, header};
 use minsheng_app::decomposition::{self, DecompositionView};
 use minsheng_app::demo;
@@ -498,6 +498,124 @@ async fn the_decomposition_pages_are_in_one_language_at_a_time() {
                 assert!(!en.body.contains(zh_word), "{uri}: {zh_word} in English");
             }
         }
+        db.finish().await;
+    }
+}
+
+/// A sheet of weights as the office keeps one: a title, a heading, A the region, B the weight.
+fn weights_sheet(rows: &[(&str, &str)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "各市待改造小区数").unwrap();
+    ws.write_string(1, 0, "地区").unwrap();
+    ws.write_string(1, 1, "小区数").unwrap();
+    for (r, (unit, w)) in (2u32..).zip(rows) {
+        ws.write_string(r, 0, *unit).unwrap();
+        match w.parse::<f64>() {
+            Ok(n) => ws.write_number(r, 1, n).unwrap(),
+            Err(_) => ws.write_string(r, 1, *w).unwrap(),
+        };
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Issue #12 item 1's third weight: a column the office uploads. The proposal divides the
+/// target in proportion, in whole numbers, and saves nothing; a sheet naming a place that is no
+/// region of the target, or a word for a weight, is refused by row and column.
+#[tokio::test]
+async fn a_target_is_proposed_in_proportion_to_an_uploaded_column() {
+    for db in backends().await {
+        let store = &db.store;
+        let (st, cookie) = demo_office(store).await;
+        let homes = target(store, "800个").await;
+        let before = store.assignments_of_target(homes.id).await.unwrap();
+        let uri = format!("/targets/{}/decompose/weights", homes.id);
+        let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        let good = weights_sheet(&[("长春市", "3"), ("吉林市", "1"), ("四平市", "0")]);
+        let p = upload_with(&st, &cookie, &uri, &[], "小区数.xlsx", xlsx, &good).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert!(p.body.contains("上传的权重表“小区数.xlsx”"), "{}", p.body);
+        let values: Vec<&str> = p
+            .body
+            .split("class=\"quota\" value=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        let mut filled: Vec<&str> = values.iter().copied().filter(|v| !v.is_empty()).collect();
+        filled.sort();
+        assert_eq!(
+            filled,
+            ["200", "600"],
+            "a region weighing 0 gets no share: {values:?}"
+        );
+        assert_eq!(
+            store.assignments_of_target(homes.id).await.unwrap(),
+            before,
+            "a proposal saves nothing"
+        );
+        let bad = weights_sheet(&[("长春市", "3"), ("上海市", "2"), ("吉林市", "许多")]);
+        let p = upload_with(&st, &cookie, &uri, &[], "小区数.xlsx", xlsx, &bad).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+        assert!(p.body.contains("第4行 A列"), "{}", p.body);
+        assert!(p.body.contains("上海市"), "{}", p.body);
+        assert!(p.body.contains("第5行 B列"), "{}", p.body);
+        db.finish().await;
+    }
+}
+
+/// The office enters the regions' population in a page: all checked, then all saved in one
+/// audited transaction; a value that is not a whole number of people is refused beside its
+/// region and nothing is saved.
+#[tokio::test]
+async fn the_office_enters_the_population_in_a_page() {
+    for db in backends().await {
+        let store = &db.store;
+        let (st, cookie) = demo_office(store).await;
+        let changchun = store.unit_by_name("长春市").await.unwrap().unwrap().id;
+        let jilin = store.unit_by_name("吉林市").await.unwrap().unwrap().id;
+        let p = get_as(&st, &cookie, "/units/population").await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert!(p.body.contains(&format!("id=\"population-{changchun}\"")));
+        let before = store
+            .unit_weights(minsheng_store::POPULATION)
+            .await
+            .unwrap();
+        let bad = format!("population-{changchun}=9100000&population-{jilin}=362.35");
+        let p = post_as(&st, &cookie, "/units/population", &bad).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+        assert!(
+            p.body.contains(&format!("id=\"population-{jilin}-error\"")),
+            "{}",
+            p.body
+        );
+        assert!(
+            p.body.contains("362.35"),
+            "what was typed is kept: {}",
+            p.body
+        );
+        assert_eq!(
+            store
+                .unit_weights(minsheng_store::POPULATION)
+                .await
+                .unwrap(),
+            before,
+            "nothing saved"
+        );
+        let good = format!("population-{changchun}=9100000&population-{jilin}=362.3%E4%B8%87");
+        let p = post_as(&st, &cookie, "/units/population", &good).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let now = store
+            .unit_weights(minsheng_store::POPULATION)
+            .await
+            .unwrap();
+        assert_eq!(now.get(&changchun), Some(&9_100_000));
+        assert_eq!(now.get(&jilin), Some(&3_623_000));
+        let trail = audit_trail(store, "unit", changchun.0).await;
+        assert!(!trail.is_empty(), "audited on the unit");
+        // A unit account may not.
+        let city = demo_sign_in(&st, "220100").await;
+        let p = post_as(&st, &city, "/units/population", &good).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
         db.finish().await;
     }
 }
