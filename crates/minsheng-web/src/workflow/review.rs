@@ -488,11 +488,17 @@ pub(super) async fn bulk(
     let me = chrome.may(Action::Review)?.clone();
     let mut raw = RawFilter::default();
     let (mut reports, mut action, mut reason) = (Vec::new(), String::new(), String::new());
+    // Every open report the page showed: "accept all on this page", without JavaScript.
+    let mut on_page = Vec::new();
+    let report_id = |v: &str| {
+        id_of::<i64>(v).map(ReportId).map_err(|_| {
+            WebError::BadRequest(format!("“{v}”不是报告编号 / '{v}' is not a report id"))
+        })
+    };
     for (k, v) in pairs {
         match k.as_str() {
-            "report" => reports.push(ReportId(id_of::<i64>(&v).map_err(|_| {
-                WebError::BadRequest(format!("“{v}”不是报告编号 / '{v}' is not a report id"))
-            })?)),
+            "report" => reports.push(report_id(&v)?),
+            "on_page" => on_page.push(report_id(&v)?),
             "action" => action = v,
             "reason" => reason = v,
             "plan" => raw.plan = Some(v),
@@ -509,6 +515,10 @@ pub(super) async fn bulk(
     let filter = filter_of(&raw).map_err(bad_filter)?;
     let decision = match action.as_str() {
         "accept" => Decision::Accept,
+        "accept_page" => {
+            reports = on_page;
+            Decision::Accept
+        }
         "return" => Decision::Return(reason.clone()),
         a => {
             return Err(WebError::BadRequest(format!(

@@ -615,3 +615,51 @@ async fn a_queue_of_thousands_pages_alike() {
         db.finish().await;
     }
 }
+
+/// "Accept all on this page" without JavaScript: the page carries its open reports' ids, and
+/// the button accepts exactly those — each on its own, audited once — and nothing beyond the
+/// page.
+#[tokio::test]
+async fn the_office_accepts_everything_on_a_page_at_once() {
+    for db in backends().await {
+        let store = &db.store;
+        let label = db.label;
+        let (st, plan, _) = changchun_demo(store).await;
+        let office = demo_sign_in(&st, "office").await;
+        let before = submitted(store).await.len();
+        let query = format!("plan={plan}&period=2023-09&per_page=5");
+        let p = get_as(&st, &office, &format!("/review?{query}")).await;
+        let shown = row_ids(&p.body);
+        assert_eq!(shown.len(), 5, "{label}");
+        for id in &shown {
+            assert!(
+                p.body.contains(&format!("name=\"on_page\" value=\"{id}\"")),
+                "{label}"
+            );
+        }
+        let mut fields = vec![
+            ("plan", plan.to_string()),
+            ("period", "2023-09".to_string()),
+            ("per_page", "5".to_string()),
+            ("action", "accept_page".to_string()),
+        ];
+        fields.extend(shown.iter().map(|id| ("on_page", id.to_string())));
+        let p = post_as(&st, &office, "/review/bulk", &form(&fields)).await;
+        assert_eq!(p.status, StatusCode::OK, "{label}: {}", p.body);
+        for id in &shown {
+            let r = store.report(ReportId(*id)).await.unwrap();
+            assert_eq!(r.status, ReportStatus::Accepted, "{label}");
+            assert!(
+                p.body
+                    .contains(&format!("<li class=\"bulk-done\" data-report=\"{id}\">")),
+                "{label}"
+            );
+        }
+        assert_eq!(
+            submitted(store).await.len(),
+            before - 5,
+            "{label}: the page only"
+        );
+        db.finish().await;
+    }
+}
