@@ -191,6 +191,9 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
     } else {
         0
     };
+    if with_reports {
+        implementation_plans(store, &shares, &imported).await?;
+    }
     let units = 1 + cities.len() + departments.len();
     info!(
         plan.id = %imported.plan,
@@ -205,6 +208,137 @@ pub async fn build_with(store: &Store, with_reports: bool) -> Result<DemoSummary
         problems,
         accounts,
     })
+}
+
+/// The cities' implementation plans (实施方案) for the first items' counted targets due at the
+/// year's end, as filed in the spring: most approved, one city's returned with a reason and
+/// refiled, one awaiting approval, one not filed. Each is filed by the city's account and
+/// reviewed by the office's. The approved schedules are quarterly points on the even line, so
+/// the invented reports keep their statuses; every page marks them as the demo's invention.
+async fn implementation_plans(
+    store: &Store,
+    shares: &HashMap<(TargetId, usize), AssignmentId>,
+    imported: &Imported,
+) -> Result<usize, AppError> {
+    use minsheng_domain::{
+        Fund, FundSource, ImplementationContent, ImplementationStatus, Period, SchedulePoint,
+        Target, TargetKind,
+    };
+    let targets: HashMap<TargetId, Target> = store
+        .all_targets()
+        .await?
+        .into_iter()
+        .map(|(t, _)| (t.id, t))
+        .collect();
+    let year_end = |t: &Target| t.deadline.month() == 12 && t.deadline.day() == 31;
+    let chosen: Vec<&Target> = imported
+        .written
+        .iter()
+        .take(6)
+        .flat_map(|i| &i.targets)
+        .filter(|(_, _, kind, accrual)| {
+            *kind == TargetKind::Quantity && *accrual == Accrual::Cumulative
+        })
+        .filter_map(|(id, ..)| targets.get(id))
+        .filter(|t| year_end(t))
+        .collect();
+    let year = chosen.first().map_or(2023, |t| t.deadline.year());
+    let mut filed = Vec::new();
+    for (ci, (city, code, _)) in PREFECTURES.iter().enumerate() {
+        // 延边 has not filed.
+        if ci == PREFECTURES.len() - 1 {
+            continue;
+        }
+        let mut tx = store.begin(&Actor::new(*code)).await?;
+        for t in &chosen {
+            let Some(&a) = shares.get(&(t.id, ci)) else {
+                continue;
+            };
+            let quota = tx.assignment(a).await?.quota.unwrap_or(t.quantity.value);
+            let points = (1..=4)
+                .map(|k| SchedulePoint {
+                    period: Period::month(year, (k * 3) as i8).expect("a quarter's last month"),
+                    expected: (quota * rust_decimal::Decimal::from(k)
+                        / rust_decimal::Decimal::from(4))
+                    .round_dp(2)
+                    .normalize(),
+                })
+                .collect();
+            let content = ImplementationContent {
+                measures: format!(
+                    "{city}按季度分解到各县(市、区),每月调度、季末通报,确保年底前完成。(演示数据)"
+                ),
+                points,
+                funds: vec![Fund {
+                    source: FundSource::Local,
+                    amount: rust_decimal::Decimal::from(1_000_000 * (9 - ci as i64)),
+                }],
+                ..ImplementationContent::default()
+            };
+            let id = tx
+                .insert_implementation_plan(a, 1, ImplementationStatus::Draft, &content)
+                .await?;
+            tx.set_implementation_status(
+                id,
+                ImplementationStatus::Draft,
+                ImplementationStatus::Submitted,
+                None,
+            )
+            .await?;
+            filed.push((ci, a, id, content));
+        }
+        tx.commit().await?;
+    }
+    let mut tx = store.begin(&Actor::new("office")).await?;
+    let mut refile = Vec::new();
+    for (ci, a, id, content) in &filed {
+        match ci {
+            // 白城 awaits approval.
+            7 => {}
+            // 松原's first plan is returned, and refiled.
+            6 => {
+                tx.set_implementation_status(
+                    *id,
+                    ImplementationStatus::Submitted,
+                    ImplementationStatus::Returned,
+                    Some("资金来源未写明省级资金到位安排,请补充后重报。"),
+                )
+                .await?;
+                refile.push((*a, content.clone()));
+            }
+            _ => {
+                let approved = tx
+                    .set_implementation_status(
+                        *id,
+                        ImplementationStatus::Submitted,
+                        ImplementationStatus::Approved,
+                        None,
+                    )
+                    .await?;
+                tx.set_schedule(*a, &approved.content.points).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    let mut tx = store.begin(&Actor::new(PREFECTURES[6].1)).await?;
+    for (a, mut content) in refile {
+        content.funds.push(Fund {
+            source: FundSource::Provincial,
+            amount: rust_decimal::Decimal::from(2_000_000),
+        });
+        let id = tx
+            .insert_implementation_plan(a, 2, ImplementationStatus::Draft, &content)
+            .await?;
+        tx.set_implementation_status(
+            id,
+            ImplementationStatus::Draft,
+            ImplementationStatus::Submitted,
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(filed.len())
 }
 
 /// The password of every demo account. The demo is for showing, never for real data.
