@@ -17,6 +17,7 @@
 mod audit;
 mod decomposition;
 pub(crate) mod dto;
+mod implementation;
 mod problems;
 mod reporting;
 
@@ -52,6 +53,7 @@ use utoipa_axum::routes;
         (name = "problems", description = "协调事项 / coordination matters"),
         (name = "decomposition", description = "任务分解 / who carries each target"),
         (name = "reporting", description = "上报与审核 / reports, review and evidence"),
+        (name = "implementation", description = "实施方案 / the units' implementation plans"),
         (name = "audit", description = "审计记录 / who changed what, when, before → after"),
     )
 )]
@@ -396,6 +398,7 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
         .routes(routes!(decomposition::put_schedule))
         .routes(routes!(audit::get_audit))
         .merge(reporting::routes())
+        .merge(implementation::routes())
         .split_for_parts();
     let mut doc = doc;
     document_load_answers(&mut doc);

@@ -160,6 +160,26 @@ pub static ROUTES: &[Route] = &[
         Action::ApproveImplementationPlan,
     ),
     may("GET", "/plans/{id}/implementation", Action::ViewDashboard),
+    may(
+        "GET",
+        "/api/assignments/{id}/implementation-plan",
+        Action::ViewReports,
+    ),
+    may(
+        "POST",
+        "/api/assignments/{id}/implementation-plan",
+        Action::FileImplementationPlan,
+    ),
+    may(
+        "POST",
+        "/api/implementation-plans/{id}/approve",
+        Action::ApproveImplementationPlan,
+    ),
+    may(
+        "POST",
+        "/api/implementation-plans/{id}/return",
+        Action::ApproveImplementationPlan,
+    ),
     // Review.
     may("GET", "/review", Action::ViewReviewQueue),
     may("POST", "/review/bulk", Action::Review),

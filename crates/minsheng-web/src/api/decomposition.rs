@@ -61,7 +61,7 @@ impl DecompositionDto {
 }
 
 impl ScheduleDto {
-    fn to_domain(&self) -> Result<ScheduleInput, ApiError> {
+    pub(super) fn to_domain(&self) -> Result<ScheduleInput, ApiError> {
         Ok(match self {
             ScheduleDto::Linear => ScheduleInput::Linear,
             ScheduleDto::Points { points } => ScheduleInput::Points(
@@ -88,7 +88,7 @@ impl ScheduleDto {
         })
     }
 
-    fn of(s: &ScheduleInput) -> ScheduleDto {
+    pub(super) fn of(s: &ScheduleInput) -> ScheduleDto {
         let dec = |d: Decimal| d.normalize().to_string();
         match s {
             ScheduleInput::Linear => ScheduleDto::Linear,

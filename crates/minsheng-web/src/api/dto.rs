@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 mod audit;
+mod implementation;
 mod reporting;
 pub use audit::*;
+pub use implementation::*;
 pub use reporting::*;
 
 fn dec(d: Decimal) -> String {

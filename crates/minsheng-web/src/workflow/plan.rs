@@ -359,10 +359,27 @@ impl FormPage {
         let t = words(lang);
         let target = &file.placed.target;
         let latest = file.latest();
+        const MONTHS_EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
         let months = (1..=12i8)
             .map(|m| MonthRow {
                 key: format!("p_{m}"),
-                label: lang.pick(format!("{m}月末"), format!("{} {m}", t.month_end)),
+                label: lang.pick(
+                    format!("{m}月末"),
+                    format!("{} {}", t.month_end, MONTHS_EN[(m - 1) as usize]),
+                ),
                 value: typed.get(&format!("p_{m}")).to_string(),
             })
             .collect();
@@ -406,7 +423,11 @@ impl FormPage {
             share: share_of(lang, file),
             deadline: target.deadline.to_string(),
             unit: file.unit.name.clone(),
-            measure: target.quantity.unit.clone(),
+            measure: match lang {
+                Lang::En => minsheng_domain::quantity::unit_en(&target.quantity.unit)
+                    .map_or_else(|| target.quantity.unit.clone(), str::to_string),
+                Lang::Zh => target.quantity.unit.clone(),
+            },
             kind,
             is_stage: target.kind == TargetKind::Stage,
             is_level: target.accrual() == Accrual::Level,

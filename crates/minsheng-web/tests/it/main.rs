@@ -8,6 +8,7 @@ mod editor;
 mod english;
 mod extremes;
 mod gates;
+mod implementation_api;
 mod limits;
 mod month_end;
 mod office;
