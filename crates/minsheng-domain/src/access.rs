@@ -142,11 +142,16 @@ pub enum Action {
     ViewAudit,
     /// See who has not reported and chase them (催报): record a reminder a unit sees.
     Remind,
+    /// Read progress bulletins (进展通报): the office and leaders every one, drafts included
+    /// for the office; a unit the issued ones of the plans it holds shares in.
+    ViewBulletins,
+    /// Draft a bulletin, write its opening, closing and reasons, and issue it with a 文号.
+    IssueBulletin,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -162,6 +167,8 @@ impl Action {
         Action::EscalateProblems,
         Action::ViewAudit,
         Action::Remind,
+        Action::ViewBulletins,
+        Action::IssueBulletin,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -175,7 +182,8 @@ impl Action {
             | Action::EditPlan
             | Action::Decompose
             | Action::EscalateProblems
-            | Action::Remind => (
+            | Action::Remind
+            | Action::IssueBulletin => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -184,6 +192,7 @@ impl Action {
             Action::ViewReports => ("查看报告", "see reports"),
             Action::HandleProblem => ("办理协调事项", "hand on or resolve problems"),
             Action::ViewAudit => ("查看审计记录", "see the audit trail"),
+            Action::ViewBulletins => ("查看进展通报", "see the bulletins"),
         };
         Refusal { zh, en }
     }
@@ -206,7 +215,11 @@ impl Account {
             // Anyone signed in reads plans, problems and audit trails (as far as it sees).
             (
                 _,
-                Action::ViewPlans | Action::ViewReports | Action::ViewProblems | Action::ViewAudit,
+                Action::ViewPlans
+                | Action::ViewReports
+                | Action::ViewProblems
+                | Action::ViewAudit
+                | Action::ViewBulletins,
             ) => true,
             (Role::Office, Action::BrowsePlans | Action::ViewReviewQueue) => true,
             (Role::Office, Action::ViewDashboard) => true,
@@ -218,7 +231,8 @@ impl Account {
                 | Action::RaiseProblem
                 | Action::HandleProblem
                 | Action::EscalateProblems
-                | Action::Remind,
+                | Action::Remind
+                | Action::IssueBulletin,
             ) => true,
             (Role::Office, Action::FileReport) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -232,7 +246,8 @@ impl Account {
                 | Action::RaiseProblem
                 | Action::HandleProblem
                 | Action::EscalateProblems
-                | Action::Remind,
+                | Action::Remind
+                | Action::IssueBulletin,
             ) => false,
             (Role::Unit, Action::FileReport | Action::RaiseProblem | Action::HandleProblem) => {
                 self.unit.is_some()
@@ -246,7 +261,8 @@ impl Account {
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::EscalateProblems
-                | Action::Remind,
+                | Action::Remind
+                | Action::IssueBulletin,
             ) => false,
         };
         if allowed {
@@ -368,6 +384,8 @@ mod tests {
                     EscalateProblems,
                     ViewAudit,
                     Remind,
+                    ViewBulletins,
+                    IssueBulletin,
                 ],
                 Role::Viewer => &[
                     ViewPlans,
@@ -377,6 +395,7 @@ mod tests {
                     ViewReviewQueue,
                     ViewProblems,
                     ViewAudit,
+                    ViewBulletins,
                 ],
                 Role::Unit => &[
                     ViewPlans,
@@ -386,6 +405,7 @@ mod tests {
                     RaiseProblem,
                     HandleProblem,
                     ViewAudit,
+                    ViewBulletins,
                 ],
             };
             let unit = (role == Role::Unit).then_some(2);

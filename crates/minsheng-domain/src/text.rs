@@ -19,6 +19,12 @@ pub enum TextField {
     ReturnReason,
     /// An evidence file's name (文件名).
     FileName,
+    /// What the office writes at the head or the foot of a bulletin (通报的开头语、结束语).
+    BulletinText,
+    /// The reason a bulletin gives for a lagging item (滞后原因).
+    LagReason,
+    /// A bulletin's document number (文号).
+    DocNo,
 }
 
 impl TextField {
@@ -27,6 +33,9 @@ impl TextField {
         match self {
             TextField::ProblemTitle => 200,
             TextField::FileName => 200,
+            TextField::DocNo => 50,
+            TextField::LagReason => 1_000,
+            TextField::BulletinText => 5_000,
             TextField::Correction => 1_000,
             TextField::ReturnReason | TextField::Resolution => 2_000,
             TextField::ProblemDescription | TextField::Narrative => 10_000,
@@ -43,6 +52,9 @@ impl TextField {
             TextField::Correction => "更正说明",
             TextField::ReturnReason => "退回原因",
             TextField::FileName => "文件名",
+            TextField::BulletinText => "通报正文",
+            TextField::LagReason => "滞后原因",
+            TextField::DocNo => "文号",
         }
     }
 
@@ -56,6 +68,9 @@ impl TextField {
             TextField::Correction => "the correction statement",
             TextField::ReturnReason => "the reason",
             TextField::FileName => "the file name",
+            TextField::BulletinText => "the bulletin's text",
+            TextField::LagReason => "the reason for lagging",
+            TextField::DocNo => "the document number",
         }
     }
 }
