@@ -12,6 +12,7 @@ mod auth;
 pub mod baseline;
 mod charts;
 pub mod client;
+mod bulletins;
 mod decompose;
 mod editor;
 mod error;
@@ -208,6 +209,7 @@ pub fn router(state: AppState) -> Router {
         .merge(office::routes())
         .merge(audit::routes())
         .merge(decompose::routes())
+        .merge(bulletins::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
