@@ -276,20 +276,17 @@ struct ReasonField {
     placeholder: String,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "bulletin.html")]
-struct BulletinPage {
-    chrome: Chrome,
+/// The bulletin itself, as the page, the portal and the command line's HTML show it.
+struct Article {
     t: &'static BulletinMsg,
     id: i64,
-    /// Shown on the portal: no office links.
+    /// Shown on the portal or in a file: no office links.
     public_view: bool,
     title: String,
     name: String,
     draft: bool,
     issued: String,
     corrects: Option<(String, String)>,
-    list_href: String,
     as_of: String,
     office: String,
     opening: Vec<String>,
@@ -307,6 +304,15 @@ struct BulletinPage {
     ranking: Vec<RankRow>,
     red_list: String,
     black_list: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bulletin.html")]
+struct BulletinPage {
+    chrome: Chrome,
+    t: &'static BulletinMsg,
+    a: Article,
+    list_href: String,
     can_edit: bool,
     edit_opening: String,
     edit_closing: String,
@@ -315,6 +321,27 @@ struct BulletinPage {
     note: Option<&'static str>,
     error: Option<String>,
     doc_no_value: String,
+}
+
+/// A bulletin as a file of its own (`minsheng bulletin --format html`).
+#[derive(Template)]
+#[template(path = "bulletin_standalone.html")]
+struct Standalone {
+    lang: &'static str,
+    css: &'static str,
+    a: Article,
+}
+
+/// A bulletin as one HTML file, in Chinese, its stylesheet inlined (`minsheng bulletin
+/// --format html`): the same article the page shows.
+pub fn standalone_html(view: &BulletinView) -> String {
+    let page = Standalone {
+        lang: "zh-CN",
+        css: crate::assets::SITE_CSS,
+        a: Article::new(Lang::Zh, view, true),
+    };
+    page.render()
+        .unwrap_or_else(|e| format!("<!DOCTYPE html><p>bulletin template: {e}</p>"))
 }
 
 fn pct(d: Option<Decimal>) -> String {
@@ -380,9 +407,8 @@ fn paragraphs(s: &str) -> Vec<String> {
         .collect()
 }
 
-impl BulletinPage {
-    fn new(chrome: Chrome, view: &BulletinView, public_view: bool) -> BulletinPage {
-        let lang = chrome.lang;
+impl Article {
+    fn new(lang: Lang, view: &BulletinView, public_view: bool) -> Article {
         let t = words(lang);
         let b = &view.body;
         let bulletin = view.bulletin.as_ref();
@@ -433,27 +459,6 @@ impl BulletinPage {
                     .join(lang.pick("、", ", "))
             }
         };
-        let can_edit = !public_view && draft && chrome.can(Action::IssueBulletin);
-        let reasons = if can_edit {
-            b.in_bucket(Bucket::Behind)
-                .map(|l| ReasonField {
-                    target: l.target,
-                    label: format!("{} {}", l.no, l.phrase),
-                    value: if l.reason_by_office {
-                        l.reason.clone().unwrap_or_default()
-                    } else {
-                        String::new()
-                    },
-                    placeholder: if l.reason_by_office {
-                        String::new()
-                    } else {
-                        l.reason.clone().unwrap_or_default()
-                    },
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
         let corrects = view.corrects.as_ref().map(|c| {
             let href = if public_view {
                 format!("/public/bulletins/{}", c.id)
@@ -462,7 +467,7 @@ impl BulletinPage {
             };
             (href, name_of(c, lang))
         });
-        BulletinPage {
+        Article {
             id: bulletin.map_or(0, |x| x.id.0),
             public_view,
             title: lang.pick(b.title_zh(), b.title_en()),
@@ -473,11 +478,6 @@ impl BulletinPage {
                 .map(|(_, at)| time(*at))
                 .unwrap_or_default(),
             corrects,
-            list_href: if public_view {
-                format!("/public/plans/{}", b.plan)
-            } else {
-                format!("/plans/{}/bulletins", b.plan)
-            },
             as_of: match lang {
                 Lang::Zh => b.as_of_zh(),
                 Lang::En => b.as_of.clone(),
@@ -522,10 +522,49 @@ impl BulletinPage {
                 .collect(),
             red_list: honour(&b.red),
             black_list: honour(&b.black),
+            t,
+        }
+    }
+}
+
+impl BulletinPage {
+    fn new(chrome: Chrome, view: &BulletinView, public_view: bool) -> BulletinPage {
+        let lang = chrome.lang;
+        let t = words(lang);
+        let b = &view.body;
+        let draft = view.bulletin.as_ref().is_none_or(|x| x.is_draft());
+        let can_edit = !public_view && draft && chrome.can(Action::IssueBulletin);
+        let reasons = if can_edit {
+            b.in_bucket(Bucket::Behind)
+                .map(|l| ReasonField {
+                    target: l.target,
+                    label: format!("{} {}", l.no, l.phrase),
+                    value: if l.reason_by_office {
+                        l.reason.clone().unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    placeholder: if l.reason_by_office {
+                        String::new()
+                    } else {
+                        l.reason.clone().unwrap_or_default()
+                    },
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        BulletinPage {
+            a: Article::new(lang, view, public_view),
+            list_href: if public_view {
+                format!("/public/plans/{}", b.plan)
+            } else {
+                format!("/plans/{}/bulletins", b.plan)
+            },
             can_edit,
             edit_opening: view.opening().to_string(),
             edit_closing: view.closing().to_string(),
-            edit_public: bulletin.is_some_and(|x| x.public),
+            edit_public: view.bulletin.as_ref().is_some_and(|x| x.public),
             reasons,
             note: None,
             error: None,

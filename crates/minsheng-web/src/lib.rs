@@ -30,6 +30,7 @@ mod timeout;
 mod tracking_rows;
 mod workflow;
 
+pub use bulletins::standalone_html as bulletins_html;
 pub use error::WebError;
 
 use axum::Router;
