@@ -51,6 +51,9 @@ pub const HONOUR_ROLL: usize = 3;
 /// How many characters of one unit's narrative a default reason quotes.
 const NARRATIVE_CHARS: usize = 120;
 
+/// How many units' narratives a default reason quotes.
+const MAX_QUOTED: usize = 3;
+
 /// A bulletin's figures: what an issued bulletin keeps for good. Numbers are exact decimals
 /// (kept as text), statuses their stable codes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -385,8 +388,9 @@ pub fn compose(
         } else if let Some(r) = office {
             Some(r.to_string())
         } else {
-            // The units behind first, then the others that said something.
-            let mut parts: Vec<(bool, String)> = said
+            // What the units behind say (the others' when none of them said anything),
+            // at most MAX_QUOTED of them.
+            let all: Vec<(bool, UnitId, &str)> = said
                 .get(&x.target.id)
                 .into_iter()
                 .flatten()
@@ -395,16 +399,26 @@ pub fn compose(
                         .shares
                         .iter()
                         .any(|s| s.unit == *u && Bucket::of(s.status) == Bucket::Behind);
-                    (!lagging, format!("{}:{}", name(*u), shorten(n)))
+                    (lagging, *u, *n)
                 })
                 .collect();
-            parts.sort_by(|a, b| a.0.cmp(&b.0));
-            (!parts.is_empty()).then(|| {
-                parts
-                    .into_iter()
-                    .map(|(_, s)| s)
-                    .collect::<Vec<_>>()
-                    .join(";")
+            let behind_said: Vec<_> = all.iter().filter(|(l, _, _)| *l).collect();
+            let quoted: Vec<_> = if behind_said.is_empty() {
+                all.iter().collect()
+            } else {
+                behind_said
+            };
+            let shown: Vec<String> = quoted
+                .iter()
+                .take(MAX_QUOTED)
+                .map(|(_, u, n)| format!("{}:{}", name(*u), shorten(n)))
+                .collect();
+            (!shown.is_empty()).then(|| {
+                let mut r = shown.join(";");
+                if quoted.len() > MAX_QUOTED {
+                    r.push_str(&format!("等{}个单位", quoted.len()));
+                }
+                r
             })
         };
         lines.push(Line {
@@ -1114,7 +1128,7 @@ pub fn annexes(body: &Body) -> Vec<Annex> {
     let item_headers = vec![
         "序号", "编号", "指标", "牵头单位", "目标", "完成", "序时进度", "完成率", "状态",
     ];
-    let item_widths = vec![4, 5, 22, 12, 9, 9, 9, 7, 7];
+    let item_widths = vec![5, 6, 22, 12, 9, 9, 9, 7, 7];
     let mut behind: Vec<&Line> = body.in_bucket(Bucket::Behind).collect();
     behind.sort_by_key(|l| std::cmp::Reverse(l.status().severity()));
     let mut with_reason = item_headers.clone();
@@ -1231,7 +1245,7 @@ pub fn prose_zh(body: &Body) -> Vec<Para> {
     let n = |b: Bucket| o.in_bucket(b);
     let mut out = vec![Para::H1("一、总体进展".into())];
     out.push(Para::Text(format!(
-        "截至{},{}共{}件实事、{}项指标。{}件已完成{}件,完成率{};{}项指标中,提前或超额完成{}项,按序时推进{}项,慢于序时{}项(其中严重滞后{}项),未报送或待审核{}项。全部指标平均完成{},序时进度{}。",
+        "截至{},《{}》确定的{}件实事、{}项指标中,{}件实事已完成{}件,完成率{};{}项指标提前或超额完成{}项,按序时推进{}项,慢于序时{}项(其中严重滞后{}项),未报送或待审核{}项。全部指标平均完成{},序时进度{}。",
         period_end_zh(period),
         body.plan_title,
         o.items,
@@ -1252,7 +1266,7 @@ pub fn prose_zh(body: &Body) -> Vec<Para> {
     let list = |lines: Vec<&Line>| -> String {
         lines
             .iter()
-            .map(|l| format!("{}{}", l.no, l.phrase))
+            .map(|l| format!("{}“{}”", l.no, phrase_of(l)))
             .collect::<Vec<_>>()
             .join("、")
     };
@@ -1289,9 +1303,9 @@ pub fn prose_zh(body: &Body) -> Vec<Para> {
             .map(|u| format!("(牵头单位:{u})"))
             .unwrap_or_default();
         out.push(Para::Text(format!(
-            "{}{}{},{}。{}{}",
+            "{}“{}”{},{}。{}{}",
             l.no,
-            l.phrase,
+            phrase_of(l),
             lead,
             done,
             l.status().label_zh(),
@@ -1387,6 +1401,12 @@ pub fn prose_zh(body: &Body) -> Vec<Para> {
     out
 }
 
+/// A target's phrase without the punctuation that ends it in the plan's text.
+fn phrase_of(l: &Line) -> &str {
+    l.phrase
+        .trim_end_matches(['。', ';', ';', ',', ',', '、', ' '])
+}
+
 /// A paragraph of the bulletin's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Para {
@@ -1404,6 +1424,11 @@ fn period_end_zh(p: Period) -> String {
         Period::Month { .. } => format!("{}底", p.label_zh()),
         _ => format!("{}末", p.label_zh()),
     }
+}
+
+/// The masthead (版头) of the issuing office: 吉林省民生实事工作通报.
+pub fn masthead_zh(body: &Body) -> String {
+    format!("{}民生实事工作通报", body.office)
 }
 
 impl Body {

@@ -209,7 +209,7 @@ pub fn write(view: &BulletinView) -> Result<Vec<u8>, String> {
         Paragraph::new()
             .add_run(
                 Run::new()
-                    .add_text(format!("{}民生实事工作通报", b.office))
+                    .add_text(crate::bulletin::masthead_zh(b))
                     .fonts(fonts(TITLE_FONT))
                     .size(SIZE_2 + 8)
                     .color(RED),

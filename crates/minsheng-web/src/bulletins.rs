@@ -289,6 +289,8 @@ struct Article {
     corrects: Option<(String, String)>,
     as_of: String,
     office: String,
+    /// 吉林省民生实事工作通报: the issuing office's masthead (版头).
+    masthead: String,
     opening: Vec<String>,
     closing: Vec<String>,
     overall: String,
@@ -483,6 +485,10 @@ impl Article {
                 Lang::En => b.as_of.clone(),
             },
             office: b.office.clone(),
+            masthead: match lang {
+                Lang::Zh => bulletin::masthead_zh(b),
+                Lang::En => format!("{}: livelihood commitments bulletin", b.office),
+            },
             opening: paragraphs(view.opening()),
             closing: paragraphs(view.closing()),
             overall,

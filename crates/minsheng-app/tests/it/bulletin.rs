@@ -136,7 +136,7 @@ async fn a_bulletin_has_the_dashboards_figures_and_the_units_reasons() {
             })
             .unwrap();
         assert!(
-            first_text.contains(&format!("{}件已完成{}件", b.overall.items, b.overall.items_done)),
+            first_text.contains(&format!("{}件实事已完成{}件", b.overall.items, b.overall.items_done)),
             "{l}: {first_text}"
         );
         db.finish().await;

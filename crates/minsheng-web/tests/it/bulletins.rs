@@ -42,7 +42,7 @@ async fn the_office_drafts_edits_issues_and_downloads_a_bulletin() {
         assert_eq!(page.status, StatusCode::OK, "{l}");
         assert!(page.body.contains("关于2023年8月民生实事进展情况的通报"), "{l}");
         assert!(page.body.contains("id=\"bulletin-edit-form\""), "{l}");
-        assert!(page.body.contains("件已完成"), "{l}: the overall line");
+        assert!(page.body.contains("件实事已完成"), "{l}: the overall line");
         assert!(page.body.contains("id=\"bucket-behind\""), "{l}");
         // A unit does not see a draft.
         let hidden = get_as(&st, &cc, &href).await;
