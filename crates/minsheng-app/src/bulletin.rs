@@ -356,7 +356,10 @@ pub fn compose(
     reasons: &HashMap<TargetId, String>,
 ) -> Body {
     let t = &o.tracking;
-    let name = |u: UnitId| tree.get(u).map_or_else(|| u.to_string(), |x| x.name.clone());
+    let name = |u: UnitId| {
+        tree.get(u)
+            .map_or_else(|| u.to_string(), |x| x.name.clone())
+    };
     let item_text: HashMap<_, _> = items.iter().map(|i| (i.id, i.text.as_str())).collect();
     let mut said: HashMap<TargetId, Vec<(UnitId, &str)>> = HashMap::new();
     for n in narratives {
@@ -554,7 +557,11 @@ fn shorten(s: &str) -> String {
 
 /// The bulletins of a plan `account` may read: every one for the office, the issued ones for
 /// the others (a unit's only when its subtree holds a share in the plan).
-pub async fn list(store: &Store, account: &Account, plan: PlanId) -> Result<Vec<Bulletin>, AppError> {
+pub async fn list(
+    store: &Store,
+    account: &Account,
+    plan: PlanId,
+) -> Result<Vec<Bulletin>, AppError> {
     ensure(account, Action::ViewBulletins)?;
     let plan = store.plan(plan).await?;
     let all = store.bulletins_of_plan(plan.id).await?;
@@ -756,14 +763,13 @@ async fn view_of(
 
 /// The frozen figures of an issued bulletin.
 async fn frozen(store: &Store, b: &Bulletin) -> Result<Body, AppError> {
-    let text = store
-        .bulletin_snapshot(b.id)
-        .await?
-        .ok_or_else(|| AppError::Store(StoreError::Corrupt {
+    let text = store.bulletin_snapshot(b.id).await?.ok_or_else(|| {
+        AppError::Store(StoreError::Corrupt {
             table: "bulletins",
             column: "snapshot",
             value: String::new(),
-        }))?;
+        })
+    })?;
     serde_json::from_str(&text).map_err(|e| {
         AppError::Store(StoreError::Corrupt {
             table: "bulletins",
@@ -818,8 +824,10 @@ pub async fn save_draft(
     };
     let opening = input.opening.trim().to_string();
     let closing = input.closing.trim().to_string();
-    check_length(TextField::BulletinText, &opening).map_err(|e| invalid("opening", e.to_string()))?;
-    check_length(TextField::BulletinText, &closing).map_err(|e| invalid("closing", e.to_string()))?;
+    check_length(TextField::BulletinText, &opening)
+        .map_err(|e| invalid("opening", e.to_string()))?;
+    check_length(TextField::BulletinText, &closing)
+        .map_err(|e| invalid("closing", e.to_string()))?;
     let targets: Vec<TargetId> = store.targets(b.plan).await?.iter().map(|t| t.id).collect();
     let mut reasons = Vec::new();
     for (t, r) in input.reasons {
@@ -919,7 +927,10 @@ pub async fn issue(
             drop(tx);
             let list = store.bulletins_of_plan(plan.id).await?;
             return Err(duplicate(used(&list).unwrap_or_else(|| {
-                ("本计划的另一期通报".into(), "another bulletin of the plan".into())
+                (
+                    "本计划的另一期通报".into(),
+                    "another bulletin of the plan".into(),
+                )
             })));
         }
         Err(e) => return Err(e.into()),
@@ -951,7 +962,9 @@ pub async fn for_period(
         .filter(|b| !b.is_draft() && b.period == period)
         .max_by_key(|b| b.no)
         .cloned();
-    let draft = list.into_iter().find(|b| b.is_draft() && b.period == period);
+    let draft = list
+        .into_iter()
+        .find(|b| b.is_draft() && b.period == period);
     if let Some(b) = issued.or(draft) {
         return view_of(store, b, today, thresholds).await;
     }
@@ -1126,7 +1139,15 @@ fn line_cells(i: usize, l: &Line, with_reason: bool) -> Vec<Cell> {
 /// 附件3 提前/超额完成项目, 附件4 各地区进展, 附件5 牵头单位进展, 附件6 单位排名.
 pub fn annexes(body: &Body) -> Vec<Annex> {
     let item_headers = vec![
-        "序号", "编号", "指标", "牵头单位", "目标", "完成", "序时进度", "完成率", "状态",
+        "序号",
+        "编号",
+        "指标",
+        "牵头单位",
+        "目标",
+        "完成",
+        "序时进度",
+        "完成率",
+        "状态",
     ];
     let item_widths = vec![5, 6, 22, 12, 9, 9, 9, 7, 7];
     let mut behind: Vec<&Line> = body.in_bucket(Bucket::Behind).collect();
@@ -1144,15 +1165,17 @@ pub fn annexes(body: &Body) -> Vec<Annex> {
     };
     let status_headers = |first: &'static str, count: &'static str| {
         let mut h = vec!["序号", first, count, "平均完成度"];
-        h.extend([
-            Status::Done,
-            Status::OnTrack,
-            Status::Lagging,
-            Status::AtRisk,
-            Status::AwaitingReview,
-            Status::NotReported,
-        ]
-        .map(|s| s.label_zh()));
+        h.extend(
+            [
+                Status::Done,
+                Status::OnTrack,
+                Status::Lagging,
+                Status::AtRisk,
+                Status::AwaitingReview,
+                Status::NotReported,
+            ]
+            .map(|s| s.label_zh()),
+        );
         h
     };
     let group_rows = |groups: &[Group]| -> Vec<Vec<Cell>> {
@@ -1167,8 +1190,7 @@ pub fn annexes(body: &Body) -> Vec<Annex> {
                     g.mean.map_or(Cell::Empty, Cell::Percent),
                 ];
                 row.extend(
-                    Status::ALL
-                        .map(|s| Cell::Number(Decimal::from(g.count_of(s)), String::new())),
+                    Status::ALL.map(|s| Cell::Number(Decimal::from(g.count_of(s)), String::new())),
                 );
                 row
             })
@@ -1217,7 +1239,13 @@ pub fn annexes(body: &Body) -> Vec<Annex> {
         Annex {
             label: "附件6".into(),
             title: "责任单位排名".into(),
-            headers: vec!["名次", "单位", "承担任务数", "平均完成度", "滞后或未报送任务数"],
+            headers: vec![
+                "名次",
+                "单位",
+                "承担任务数",
+                "平均完成度",
+                "滞后或未报送任务数",
+            ],
             widths: vec![6, 20, 10, 10, 12],
             rows: body
                 .ranking
@@ -1395,8 +1423,16 @@ pub fn prose_zh(body: &Body) -> Vec<Para> {
     };
     out.push(Para::Text(format!(
         "按承担任务的平均完成度排名(详见附件6),红榜:{};黑榜:{}。",
-        if body.red.is_empty() { "无".into() } else { names(&body.red) },
-        if body.black.is_empty() { "无".into() } else { names(&body.black) },
+        if body.red.is_empty() {
+            "无".into()
+        } else {
+            names(&body.red)
+        },
+        if body.black.is_empty() {
+            "无".into()
+        } else {
+            names(&body.black)
+        },
     )));
     out
 }

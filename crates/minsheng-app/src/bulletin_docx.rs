@@ -146,17 +146,15 @@ fn table_of(annex: &Annex, width: usize) -> Table {
         if bold {
             r = r.bold();
         }
-        TableCell::new().width(w, WidthType::Dxa).add_paragraph(
-            Paragraph::new()
-                .add_run(r)
-                .align(if right {
-                    AlignmentType::Right
-                } else if bold {
-                    AlignmentType::Center
-                } else {
-                    AlignmentType::Left
-                }),
-        )
+        TableCell::new()
+            .width(w, WidthType::Dxa)
+            .add_paragraph(Paragraph::new().add_run(r).align(if right {
+                AlignmentType::Right
+            } else if bold {
+                AlignmentType::Center
+            } else {
+                AlignmentType::Left
+            }))
     };
     let mut rows = vec![TableRow::new(
         annex

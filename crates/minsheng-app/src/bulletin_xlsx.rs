@@ -24,7 +24,12 @@ fn sheet_name(a: &Annex) -> String {
     name
 }
 
-fn write_annex(sheet: &mut Worksheet, a: &Annex, bold: &Format, pct: &Format) -> Result<(), XlsxError> {
+fn write_annex(
+    sheet: &mut Worksheet,
+    a: &Annex,
+    bold: &Format,
+    pct: &Format,
+) -> Result<(), XlsxError> {
     sheet.set_name(sheet_name(a))?;
     // A figure takes two columns: its value, then its unit.
     let split: Vec<bool> = (0..a.headers.len())
@@ -121,7 +126,11 @@ pub fn write(view: &BulletinView) -> Result<Vec<u8>, String> {
         ("逾期(份)", r.late as f64, false),
         ("未报送(份)", r.missing as f64, false),
     ]);
-    let title = match view.bulletin.as_ref().and_then(|x| x.no.map(|n| (n, x.doc_no.clone()))) {
+    let title = match view
+        .bulletin
+        .as_ref()
+        .and_then(|x| x.no.map(|n| (n, x.doc_no.clone())))
+    {
         Some((n, d)) => format!("{} 第{n}期 {}", b.title_zh(), d.unwrap_or_default()),
         None => format!("{}(草稿)", b.title_zh()),
     };

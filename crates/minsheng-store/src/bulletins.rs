@@ -7,9 +7,7 @@ use crate::error::StoreError;
 use crate::tx::{Tx, TxInner};
 use crate::{Conn, Store, on_conn, on_tx};
 use jiff_sqlx::ToSqlx;
-use minsheng_domain::{
-    Bulletin, BulletinId, BulletinStatus, Period, PlanId, TargetId, UnitId,
-};
+use minsheng_domain::{Bulletin, BulletinId, BulletinStatus, Period, PlanId, TargetId, UnitId};
 use serde_json::json;
 
 /// What issuing a bulletin gave it.
@@ -89,7 +87,11 @@ fn all(rows: Vec<BulletinRow>) -> Result<Vec<Bulletin>, StoreError> {
 
 async fn read_bulletin(conn: &mut Conn<'_>, id: BulletinId) -> Result<Bulletin, StoreError> {
     // language=SQL
-    const SQL: &str = concat!("SELECT ", bulletin_columns!(), " FROM bulletins WHERE id = $1");
+    const SQL: &str = concat!(
+        "SELECT ",
+        bulletin_columns!(),
+        " FROM bulletins WHERE id = $1"
+    );
     let row: Option<BulletinRow> =
         on_conn!(conn, c => sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await)?;
     row.ok_or(StoreError::NotFound {
@@ -238,7 +240,8 @@ impl Tx {
         period: Period,
     ) -> Result<BulletinId, StoreError> {
         // language=SQL
-        const SQL: &str = "INSERT INTO bulletins (plan_id, period, status, public, opening, closing,
+        const SQL: &str =
+            "INSERT INTO bulletins (plan_id, period, status, public, opening, closing,
                                                   created_by, created_at)
                            VALUES ($1, $2, 'draft', FALSE, '', '', $3, $4) RETURNING id";
         let (by, now) = (self.actor.name().to_string(), self.now.to_sqlx());
@@ -288,8 +291,10 @@ impl Tx {
             "update",
             "bulletin",
             id.0,
-            Some(json!({ "opening": before.opening, "closing": before.closing,
-                         "public": before.public })),
+            Some(
+                json!({ "opening": before.opening, "closing": before.closing,
+                         "public": before.public }),
+            ),
             Some(json!({ "opening": text.opening, "closing": text.closing,
                          "public": text.public, "reasons": reasons })),
         )

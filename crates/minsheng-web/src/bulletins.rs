@@ -82,17 +82,18 @@ pub(crate) fn link(b: &Bulletin, plan: &str, lang: Lang, href: String) -> Link {
         doc_no: b.doc_no.clone().unwrap_or_default(),
         status: lang.pick(b.status.label_zh(), b.status.label_en()),
         draft: b.is_draft(),
-        issued: b.issued.as_ref().map(|(_, at)| time(*at)).unwrap_or_default(),
+        issued: b
+            .issued
+            .as_ref()
+            .map(|(_, at)| time(*at))
+            .unwrap_or_default(),
         public: b.public,
         corrects: b.corrects.map(|c| format!("#{c}")).unwrap_or_default(),
     }
 }
 
 /// The issued bulletins concerning a unit account, for its workspace.
-pub(crate) async fn for_workspace(
-    st: &AppState,
-    chrome: &Chrome,
-) -> Result<Vec<Link>, WebError> {
+pub(crate) async fn for_workspace(st: &AppState, chrome: &Chrome) -> Result<Vec<Link>, WebError> {
     let Ok(me) = chrome.account() else {
         return Ok(Vec::new());
     };
@@ -494,7 +495,13 @@ impl Article {
             overall,
             counts: Bucket::ALL
                 .into_iter()
-                .map(|k| (k, lang.pick(k.label_zh(), k.label_en()), b.overall.in_bucket(k)))
+                .map(|k| {
+                    (
+                        k,
+                        lang.pick(k.label_zh(), k.label_en()),
+                        b.overall.in_bucket(k),
+                    )
+                })
                 .collect(),
             buckets,
             red: names(Status::AtRisk),

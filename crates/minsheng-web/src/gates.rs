@@ -153,8 +153,16 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/bulletins/{id}", Action::ViewBulletins),
     may("POST", "/bulletins/{id}", Action::IssueBulletin),
     may("POST", "/bulletins/{id}/issue", Action::IssueBulletin),
-    may("GET", "/bulletins/{id}/bulletin.docx", Action::ViewBulletins),
-    may("GET", "/bulletins/{id}/bulletin.xlsx", Action::ViewBulletins),
+    may(
+        "GET",
+        "/bulletins/{id}/bulletin.docx",
+        Action::ViewBulletins,
+    ),
+    may(
+        "GET",
+        "/bulletins/{id}/bulletin.xlsx",
+        Action::ViewBulletins,
+    ),
     open("GET", "/public/bulletins/{id}"),
     // The audit trail.
     may("GET", "/audit", Action::ViewAudit),

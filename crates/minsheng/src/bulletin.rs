@@ -59,8 +59,13 @@ pub async fn run(config_file: Option<&Path>, args: &BulletinArgs) -> anyhow::Res
     store.close().await;
     let view = result?;
     let bytes = render(&view, args.format)?;
-    std::fs::write(&args.out, &bytes)
-        .with_context(|| format!("写入 {} 失败 / cannot write {}", args.out.display(), args.out.display()))?;
+    std::fs::write(&args.out, &bytes).with_context(|| {
+        format!(
+            "写入 {} 失败 / cannot write {}",
+            args.out.display(),
+            args.out.display()
+        )
+    })?;
     let what = match &view.bulletin {
         Some(b) => b.name_zh(),
         None => "未保存的通报(按当前数据) / an unsaved rendering of today's figures".into(),

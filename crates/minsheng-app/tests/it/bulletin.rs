@@ -91,11 +91,17 @@ async fn a_bulletin_has_the_dashboards_figures_and_the_units_reasons() {
         // The regions are the nine prefectures; every target's lead is named.
         assert_eq!(b.regions.len(), 9, "{l}");
         assert!(b.lines.iter().all(|x| x.lead.is_some()), "{l}");
-        assert!(b.overall.items > 0 && b.overall.items <= b.overall.targets, "{l}");
+        assert!(
+            b.overall.items > 0 && b.overall.items <= b.overall.targets,
+            "{l}"
+        );
 
         // Lagging targets give the units' narratives as their reason.
         let behind: Vec<_> = b.in_bucket(Bucket::Behind).collect();
-        assert!(!behind.is_empty(), "{l}: the demo has lagging targets in August");
+        assert!(
+            !behind.is_empty(),
+            "{l}: the demo has lagging targets in August"
+        );
         for x in &behind {
             let r = x.reason.as_deref().unwrap_or_default();
             assert!(r.contains("演示数据"), "{l}: {r}");
@@ -121,10 +127,23 @@ async fn a_bulletin_has_the_dashboards_figures_and_the_units_reasons() {
         let view = bulletin::open(store, &office(), id, TODAY, &thresholds())
             .await
             .unwrap();
-        let line = view.body.lines.iter().find(|x| x.target == first.0).unwrap();
-        assert_eq!(line.reason.as_deref(), Some("受汛期影响,施工暂停两周"), "{l}");
+        let line = view
+            .body
+            .lines
+            .iter()
+            .find(|x| x.target == first.0)
+            .unwrap();
+        assert_eq!(
+            line.reason.as_deref(),
+            Some("受汛期影响,施工暂停两周"),
+            "{l}"
+        );
         assert!(line.reason_by_office, "{l}");
-        assert_eq!(view.opening(), "现将8月份全省民生实事进展情况通报如下。", "{l}");
+        assert_eq!(
+            view.opening(),
+            "现将8月份全省民生实事进展情况通报如下。",
+            "{l}"
+        );
 
         // The prose says the overall line with the figures.
         let prose = bulletin::prose_zh(&view.body);
@@ -136,7 +155,10 @@ async fn a_bulletin_has_the_dashboards_figures_and_the_units_reasons() {
             })
             .unwrap();
         assert!(
-            first_text.contains(&format!("{}件实事已完成{}件", b.overall.items, b.overall.items_done)),
+            first_text.contains(&format!(
+                "{}件实事已完成{}件",
+                b.overall.items, b.overall.items_done
+            )),
             "{l}: {first_text}"
         );
         db.finish().await;
@@ -165,7 +187,10 @@ async fn bad_requests_are_refused_naming_the_bulletin_and_the_reason() {
         let e = bulletin::start_draft(store, &office(), plan, "2022-08", TODAY)
             .await
             .unwrap_err();
-        assert!(matches!(&e, AppError::Invalid { field, .. } if field == "period"), "{l}: {e}");
+        assert!(
+            matches!(&e, AppError::Invalid { field, .. } if field == "period"),
+            "{l}: {e}"
+        );
         let e = bulletin::start_draft(store, &office(), plan, "下个月", TODAY)
             .await
             .unwrap_err();
@@ -182,13 +207,21 @@ async fn bad_requests_are_refused_naming_the_bulletin_and_the_reason() {
             .await
             .unwrap_err();
         assert!(matches!(e, AppError::NotFound { .. }), "{l}: {e}");
-        assert!(bulletin::list(store, &changchun, plan).await.unwrap().is_empty());
+        assert!(
+            bulletin::list(store, &changchun, plan)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // A 文号 is required; a reason for a target of another plan is refused.
         let e = bulletin::issue(store, &office(), id, "  ", TODAY, &thresholds())
             .await
             .unwrap_err();
-        assert!(matches!(&e, AppError::Invalid { field, .. } if field == "doc_no"), "{l}: {e}");
+        assert!(
+            matches!(&e, AppError::Invalid { field, .. } if field == "doc_no"),
+            "{l}: {e}"
+        );
         let e = bulletin::save_draft(
             store,
             &office(),
@@ -200,17 +233,34 @@ async fn bad_requests_are_refused_naming_the_bulletin_and_the_reason() {
         )
         .await
         .unwrap_err();
-        assert!(matches!(&e, AppError::Invalid { field, .. } if field == "reason_999999"), "{l}: {e}");
+        assert!(
+            matches!(&e, AppError::Invalid { field, .. } if field == "reason_999999"),
+            "{l}: {e}"
+        );
 
-        let issued = bulletin::issue(store, &office(), id, "吉民办〔2023〕8号", TODAY, &thresholds())
-            .await
-            .unwrap();
+        let issued = bulletin::issue(
+            store,
+            &office(),
+            id,
+            "吉民办〔2023〕8号",
+            TODAY,
+            &thresholds(),
+        )
+        .await
+        .unwrap();
         assert_eq!(issued.no, 1, "{l}");
         let audits = store.audit_count().await.unwrap();
         // Issued: not issued again, not edited — refused naming it; nothing written.
-        let e = bulletin::issue(store, &office(), id, "吉民办〔2023〕9号", TODAY, &thresholds())
-            .await
-            .unwrap_err();
+        let e = bulletin::issue(
+            store,
+            &office(),
+            id,
+            "吉民办〔2023〕9号",
+            TODAY,
+            &thresholds(),
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(&e, AppError::Conflict { reason } if reason.contains("第1期通报(吉民办〔2023〕8号)已印发")),
             "{l}: {e}"
@@ -218,33 +268,61 @@ async fn bad_requests_are_refused_naming_the_bulletin_and_the_reason() {
         let e = bulletin::save_draft(store, &office(), id, DraftInput::default())
             .await
             .unwrap_err();
-        assert!(matches!(&e, AppError::Conflict { reason } if reason.contains("不能修改")), "{l}: {e}");
+        assert!(
+            matches!(&e, AppError::Conflict { reason } if reason.contains("不能修改")),
+            "{l}: {e}"
+        );
         // A correction: a new draft of the period, which may not reuse the 文号.
         let fix = bulletin::start_draft(store, &office(), plan, "2023-08", TODAY)
             .await
             .unwrap();
         assert_ne!(fix, id, "{l}");
-        let e = bulletin::issue(store, &office(), fix, "吉民办〔2023〕8号", TODAY, &thresholds())
-            .await
-            .unwrap_err();
+        let e = bulletin::issue(
+            store,
+            &office(),
+            fix,
+            "吉民办〔2023〕8号",
+            TODAY,
+            &thresholds(),
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(&e, AppError::Invalid { field, reason } if field == "doc_no" && reason.contains("已用于第1期通报")),
             "{l}: {e}"
         );
-        assert_eq!(store.audit_count().await.unwrap(), audits + 1, "{l}: only the new draft");
+        assert_eq!(
+            store.audit_count().await.unwrap(),
+            audits + 1,
+            "{l}: only the new draft"
+        );
         let view = bulletin::open(store, &office(), fix, TODAY, &thresholds())
             .await
             .unwrap();
-        assert_eq!(view.corrects.as_ref().map(|c| c.id), Some(id), "{l}: says what it corrects");
-        let issued = bulletin::issue(store, &office(), fix, "吉民办〔2023〕10号", TODAY, &thresholds())
-            .await
-            .unwrap();
+        assert_eq!(
+            view.corrects.as_ref().map(|c| c.id),
+            Some(id),
+            "{l}: says what it corrects"
+        );
+        let issued = bulletin::issue(
+            store,
+            &office(),
+            fix,
+            "吉民办〔2023〕10号",
+            TODAY,
+            &thresholds(),
+        )
+        .await
+        .unwrap();
         assert_eq!((issued.no, issued.corrects), (2, Some(id)), "{l}");
 
         // The unit now sees both issued bulletins, in its workspace and in the list.
         let mine = bulletin::of_my_unit(store, &changchun).await.unwrap();
         assert_eq!(mine.len(), 2, "{l}");
-        assert_eq!(bulletin::list(store, &changchun, plan).await.unwrap().len(), 2);
+        assert_eq!(
+            bulletin::list(store, &changchun, plan).await.unwrap().len(),
+            2
+        );
         bulletin::open(store, &changchun, id, TODAY, &thresholds())
             .await
             .unwrap();
@@ -275,9 +353,16 @@ async fn an_issued_bulletin_keeps_its_figures_when_later_reports_are_accepted() 
         let id = bulletin::start_draft(store, &office(), plan, "2023-09", TODAY)
             .await
             .unwrap();
-        bulletin::issue(store, &office(), id, "吉民办〔2023〕9号", TODAY, &thresholds())
-            .await
-            .unwrap();
+        bulletin::issue(
+            store,
+            &office(),
+            id,
+            "吉民办〔2023〕9号",
+            TODAY,
+            &thresholds(),
+        )
+        .await
+        .unwrap();
         let issued = bulletin::open(store, &office(), id, TODAY, &thresholds())
             .await
             .unwrap();
@@ -288,10 +373,20 @@ async fn an_issued_bulletin_keeps_its_figures_when_later_reports_are_accepted() 
                 .await
                 .unwrap();
         }
-        let now: Body = bulletin::compute(store, plan, september, TODAY, &thresholds(), &HashMap::new())
-            .await
-            .unwrap();
-        assert_ne!(now.overall, issued.body.overall, "{l}: the dashboard moved on");
+        let now: Body = bulletin::compute(
+            store,
+            plan,
+            september,
+            TODAY,
+            &thresholds(),
+            &HashMap::new(),
+        )
+        .await
+        .unwrap();
+        assert_ne!(
+            now.overall, issued.body.overall,
+            "{l}: the dashboard moved on"
+        );
         let again = bulletin::open(store, &office(), id, TODAY, &thresholds())
             .await
             .unwrap();
@@ -381,9 +476,16 @@ async fn the_docx_and_xlsx_read_back_with_the_layout_and_the_numbers() {
     )
     .await
     .unwrap();
-    bulletin::issue(store, &office(), id, "吉民办〔2023〕8号", TODAY, &thresholds())
-        .await
-        .unwrap();
+    bulletin::issue(
+        store,
+        &office(),
+        id,
+        "吉民办〔2023〕8号",
+        TODAY,
+        &thresholds(),
+    )
+    .await
+    .unwrap();
     let view = bulletin::open(store, &office(), id, TODAY, &thresholds())
         .await
         .unwrap();
@@ -396,12 +498,17 @@ async fn the_docx_and_xlsx_read_back_with_the_layout_and_the_numbers() {
     }
     // The title in 2号小标宋, a heading 一、 in 黑体, a heading (一) in 楷体.
     let run_of = |text: &str| {
-        let at = xml.find(text).unwrap_or_else(|| panic!("{text} not in the document"));
+        let at = xml
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} not in the document"));
         let start = xml[..at].rfind("<w:r>").unwrap();
         xml[start..at].to_string()
     };
     let title = run_of("关于2023年8月民生实事进展情况的通报");
-    assert!(title.contains("方正小标宋简体") && title.contains("w:val=\"44\""), "{title}");
+    assert!(
+        title.contains("方正小标宋简体") && title.contains("w:val=\"44\""),
+        "{title}"
+    );
     assert!(run_of("一、总体进展").contains("\"黑体\""));
     assert!(run_of("(一)提前/超额完成").contains("\"楷体_GB2312\""));
     assert!(run_of("现将8月份进展情况通报如下。").contains("\"仿宋_GB2312\""));
@@ -420,8 +527,14 @@ async fn the_docx_and_xlsx_read_back_with_the_layout_and_the_numbers() {
     assert!(xml.contains("附件1") && xml.contains("慢序时项目"));
     // Page numbers "— 1 —" in 4号宋体.
     let footer = unzip(&docx, "word/footer1.xml");
-    assert!(footer.contains("— ") && footer.contains(" —") && footer.contains("PAGE"), "{footer}");
-    assert!(footer.contains("w:eastAsia=\"宋体\"") && footer.contains("w:val=\"28\""), "{footer}");
+    assert!(
+        footer.contains("— ") && footer.contains(" —") && footer.contains("PAGE"),
+        "{footer}"
+    );
+    assert!(
+        footer.contains("w:eastAsia=\"宋体\"") && footer.contains("w:val=\"28\""),
+        "{footer}"
+    );
 
     // The workbook: one sheet per annex, numbers as numbers.
     use calamine::{Data, Reader, Xlsx};
@@ -451,7 +564,13 @@ async fn the_docx_and_xlsx_read_back_with_the_layout_and_the_numbers() {
     let behind = book.worksheet_range("附件1 慢序时项目").unwrap();
     let n = view.body.in_bucket(Bucket::Behind).count();
     assert_eq!(behind.height(), n + 1, "a row per lagging target");
-    let header: Vec<String> = behind.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let header: Vec<String> = behind
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(&header[..4], ["序号", "编号", "指标", "牵头单位"]);
     assert!(header.contains(&"滞后原因".to_string()));
     let goal_col = header.iter().position(|h| h == "目标").unwrap();

@@ -19,7 +19,12 @@ async fn draft(store: &Store, period: &str) -> Result<BulletinId, StoreError> {
     Ok(id)
 }
 
-async fn issue(store: &Store, id: BulletinId, doc_no: &str, snap: &str) -> Result<IssuedAs, StoreError> {
+async fn issue(
+    store: &Store,
+    id: BulletinId,
+    doc_no: &str,
+    snap: &str,
+) -> Result<IssuedAs, StoreError> {
     let mut tx = store.begin(&Actor::new("office")).await?;
     let issued = tx.issue_bulletin(id, doc_no, snap).await?;
     tx.commit().await?;
@@ -37,10 +42,19 @@ async fn a_bulletin_is_drafted_edited_issued_once_and_then_frozen() {
         let id = draft(store, "2023-03").await.unwrap();
         // One draft per plan and period.
         let again = draft(store, "2023-03").await.unwrap_err();
-        assert!(matches!(again, StoreError::Duplicate { .. }), "{l}: {again}");
+        assert!(
+            matches!(again, StoreError::Duplicate { .. }),
+            "{l}: {again}"
+        );
         let b = store.bulletin(id).await.unwrap();
         assert_eq!(
-            (b.status, b.no, b.doc_no.as_deref(), b.public, b.created_by.as_str()),
+            (
+                b.status,
+                b.no,
+                b.doc_no.as_deref(),
+                b.public,
+                b.created_by.as_str()
+            ),
             (BulletinStatus::Draft, None, None, false, "office"),
             "{l}"
         );
@@ -57,22 +71,39 @@ async fn a_bulletin_is_drafted_edited_issued_once_and_then_frozen() {
         tx.save_bulletin_draft(id, &words).await.unwrap();
         tx.commit().await.unwrap();
         let b = store.bulletin(id).await.unwrap();
-        assert_eq!((b.opening.as_str(), b.public), ("现将一季度进展通报如下。", true), "{l}");
+        assert_eq!(
+            (b.opening.as_str(), b.public),
+            ("现将一季度进展通报如下。", true),
+            "{l}"
+        );
         assert_eq!(
             store.bulletin_reasons(id).await.unwrap(),
             [(TargetId(1), "招聘会场地不足".to_string())],
             "{l}"
         );
 
-        let issued = issue(store, id, "吉民办〔2023〕3号", "{\"v\":1,\"a\":1}").await.unwrap();
-        assert_eq!(issued, IssuedAs { no: 1, corrects: None }, "{l}");
+        let issued = issue(store, id, "吉民办〔2023〕3号", "{\"v\":1,\"a\":1}")
+            .await
+            .unwrap();
+        assert_eq!(
+            issued,
+            IssuedAs {
+                no: 1,
+                corrects: None
+            },
+            "{l}"
+        );
         let b = store.bulletin(id).await.unwrap();
         assert_eq!(
             (b.status, b.no, b.doc_no.as_deref()),
             (BulletinStatus::Issued, Some(1), Some("吉民办〔2023〕3号")),
             "{l}"
         );
-        assert_eq!(b.issued.as_ref().map(|(by, _)| by.as_str()), Some("office"), "{l}");
+        assert_eq!(
+            b.issued.as_ref().map(|(by, _)| by.as_str()),
+            Some("office"),
+            "{l}"
+        );
 
         // Issued: not changed, not issued again; nothing written.
         let mut tx = store.begin(&Actor::new("office")).await.unwrap();
@@ -85,25 +116,52 @@ async fn a_bulletin_is_drafted_edited_issued_once_and_then_frozen() {
             "{l}: {e}"
         );
         drop(tx);
-        let e = issue(store, id, "吉民办〔2023〕4号", "{}").await.unwrap_err();
+        let e = issue(store, id, "吉民办〔2023〕4号", "{}")
+            .await
+            .unwrap_err();
         assert!(matches!(e, StoreError::Conflict { .. }), "{l}: {e}");
         assert_eq!(
             store.bulletin_snapshot(id).await.unwrap().as_deref(),
             Some("{\"v\":1,\"a\":1}"),
             "{l}"
         );
-        assert_eq!(store.bulletin(id).await.unwrap().opening, words.opening, "{l}");
+        assert_eq!(
+            store.bulletin(id).await.unwrap().opening,
+            words.opening,
+            "{l}"
+        );
 
         // A second bulletin of the same period corrects the first; another period does not.
         let fix = draft(store, "2023-03").await.unwrap();
-        let dup = issue(store, fix, "吉民办〔2023〕3号", "{}").await.unwrap_err();
-        assert!(matches!(dup, StoreError::Duplicate { .. }), "{l}: a 文号 used twice: {dup}");
+        let dup = issue(store, fix, "吉民办〔2023〕3号", "{}")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(dup, StoreError::Duplicate { .. }),
+            "{l}: a 文号 used twice: {dup}"
+        );
         assert!(store.bulletin(fix).await.unwrap().is_draft(), "{l}");
         let issued = issue(store, fix, "吉民办〔2023〕5号", "{}").await.unwrap();
-        assert_eq!(issued, IssuedAs { no: 2, corrects: Some(id) }, "{l}");
+        assert_eq!(
+            issued,
+            IssuedAs {
+                no: 2,
+                corrects: Some(id)
+            },
+            "{l}"
+        );
         let april = draft(store, "2023-04").await.unwrap();
-        let issued = issue(store, april, "吉民办〔2023〕6号", "{}").await.unwrap();
-        assert_eq!(issued, IssuedAs { no: 3, corrects: None }, "{l}");
+        let issued = issue(store, april, "吉民办〔2023〕6号", "{}")
+            .await
+            .unwrap();
+        assert_eq!(
+            issued,
+            IssuedAs {
+                no: 3,
+                corrects: None
+            },
+            "{l}"
+        );
         let list = store.bulletins_of_plan(PLAN).await.unwrap();
         assert_eq!(
             list.iter().map(|b| b.no).collect::<Vec<_>>(),
@@ -142,8 +200,13 @@ async fn many_clients_issuing_one_draft_at_once_issue_it_exactly_once() {
             // Half issue the March draft, each with its own 文号; the others the April draft.
             let target = if i % 2 == 0 { id } else { other };
             tasks.push(tokio::spawn(async move {
-                issue(&store, target, &format!("吉民办〔2023〕{i}号"), &format!("{{\"by\":{i}}}"))
-                    .await
+                issue(
+                    &store,
+                    target,
+                    &format!("吉民办〔2023〕{i}号"),
+                    &format!("{{\"by\":{i}}}"),
+                )
+                .await
             }));
         }
         let mut won = Vec::new();
@@ -164,7 +227,9 @@ async fn many_clients_issuing_one_draft_at_once_issue_it_exactly_once() {
             assert_eq!(b.status, BulletinStatus::Issued, "{l}");
             // The stored snapshot is the winner's, whose 文号 it carries.
             let n: String = b.doc_no.clone().unwrap();
-            let i = n.trim_start_matches("吉民办〔2023〕").trim_end_matches('号');
+            let i = n
+                .trim_start_matches("吉民办〔2023〕")
+                .trim_end_matches('号');
             assert_eq!(
                 store.bulletin_snapshot(b.id).await.unwrap(),
                 Some(format!("{{\"by\":{i}}}")),

@@ -1047,7 +1047,10 @@ async fn the_office_issues_a_bulletin_and_downloads_it() {
         c.wait().for_element(Locator::Id("bulletin")).await.unwrap();
         screenshot(&c, "phone-bulletin").await;
         let (page, window) = page_width(&c).await;
-        assert!(page <= window, "the bulletin scrolls sideways at 375 px: {page} > {window}");
+        assert!(
+            page <= window,
+            "the bulletin scrolls sideways at 375 px: {page} > {window}"
+        );
         sign_out(&c).await;
         // The unit finds it in its workspace.
         sign_in(&c, &site, "220100").await;

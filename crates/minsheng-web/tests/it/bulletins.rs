@@ -21,26 +21,50 @@ async fn the_office_drafts_edits_issues_and_downloads_a_bulletin() {
         // The menu leads the office to the plan's bulletins.
         let home = get_as(&st, &office, "/bulletins").await;
         assert_eq!(home.status, StatusCode::SEE_OTHER, "{l}");
-        assert_eq!(home.location.as_deref(), Some(&*format!("/plans/{plan}/bulletins")));
+        assert_eq!(
+            home.location.as_deref(),
+            Some(&*format!("/plans/{plan}/bulletins"))
+        );
         let list = get_as(&st, &office, &format!("/plans/{plan}/bulletins")).await;
         assert_eq!(list.status, StatusCode::OK, "{l}");
         assert!(list.body.contains("id=\"new-bulletin-form\""), "{l}");
         assert!(list.body.contains("<option value=\"2023-08\">"), "{l}");
-        assert!(!list.body.contains("<option value=\"2023-09\">"), "{l}: no accepted data");
+        assert!(
+            !list.body.contains("<option value=\"2023-09\">"),
+            "{l}: no accepted data"
+        );
 
         // A month with no accepted figure: 422, naming it.
-        let bad = post_as(&st, &office, &format!("/plans/{plan}/bulletins"), "period=2023-09").await;
+        let bad = post_as(
+            &st,
+            &office,
+            &format!("/plans/{plan}/bulletins"),
+            "period=2023-09",
+        )
+        .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(bad.body.contains("尚无已审核通过的数据"), "{l}");
-        assert!(db.store.bulletins_of_plan(plan).await.unwrap().is_empty(), "{l}");
+        assert!(
+            db.store.bulletins_of_plan(plan).await.unwrap().is_empty(),
+            "{l}"
+        );
 
-        let made = post_as(&st, &office, &format!("/plans/{plan}/bulletins"), "period=2023-08").await;
+        let made = post_as(
+            &st,
+            &office,
+            &format!("/plans/{plan}/bulletins"),
+            "period=2023-08",
+        )
+        .await;
         assert_eq!(made.status, StatusCode::SEE_OTHER, "{l}: {}", made.body);
         let href = made.location.unwrap();
         let id: i64 = href.trim_start_matches("/bulletins/").parse().unwrap();
         let page = get_as(&st, &office, &href).await;
         assert_eq!(page.status, StatusCode::OK, "{l}");
-        assert!(page.body.contains("关于2023年8月民生实事进展情况的通报"), "{l}");
+        assert!(
+            page.body.contains("关于2023年8月民生实事进展情况的通报"),
+            "{l}"
+        );
         assert!(page.body.contains("id=\"bulletin-edit-form\""), "{l}");
         assert!(page.body.contains("件实事已完成"), "{l}: the overall line");
         assert!(page.body.contains("id=\"bucket-behind\""), "{l}");
@@ -51,7 +75,11 @@ async fn the_office_drafts_edits_issues_and_downloads_a_bulletin() {
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{l}");
 
         // The office's words and a reason of its own.
-        let behind = db.store.bulletin_reasons(minsheng_domain::BulletinId(id)).await.unwrap();
+        let behind = db
+            .store
+            .bulletin_reasons(minsheng_domain::BulletinId(id))
+            .await
+            .unwrap();
         assert!(behind.is_empty());
         let reason_field = page
             .body
@@ -82,18 +110,34 @@ async fn the_office_drafts_edits_issues_and_downloads_a_bulletin() {
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
         assert!(e.body.contains("文号不能为空"), "{l}");
         let doc_no = enc("吉民办〔2023〕8号");
-        let ok = post_as(&st, &office, &format!("{href}/issue"), &format!("doc_no={doc_no}")).await;
+        let ok = post_as(
+            &st,
+            &office,
+            &format!("{href}/issue"),
+            &format!("doc_no={doc_no}"),
+        )
+        .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{l}: {}", ok.body);
         let page = get_as(&st, &office, &href).await;
         assert!(page.body.contains("第1期通报(吉民办〔2023〕8号)"), "{l}");
-        assert!(!page.body.contains("id=\"bulletin-edit-form\""), "{l}: frozen");
+        assert!(
+            !page.body.contains("id=\"bulletin-edit-form\""),
+            "{l}: frozen"
+        );
         // Again, or an edit: 409 naming it; nothing changed.
         let again = post_as(&st, &office, &format!("{href}/issue"), "doc_no=x").await;
         assert_eq!(again.status, StatusCode::CONFLICT, "{l}");
-        assert!(again.body.contains("第1期通报(吉民办〔2023〕8号)已印发"), "{l}");
+        assert!(
+            again.body.contains("第1期通报(吉民办〔2023〕8号)已印发"),
+            "{l}"
+        );
         let edit = post_as(&st, &office, &href, "opening=x").await;
         assert_eq!(edit.status, StatusCode::CONFLICT, "{l}");
-        let b = db.store.bulletin(minsheng_domain::BulletinId(id)).await.unwrap();
+        let b = db
+            .store
+            .bulletin(minsheng_domain::BulletinId(id))
+            .await
+            .unwrap();
         assert_eq!(b.opening, "现将8月份进展情况通报如下。", "{l}");
 
         // Downloads.
@@ -104,7 +148,10 @@ async fn the_office_drafts_edits_issues_and_downloads_a_bulletin() {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         );
         let cd = docx.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
-        assert!(cd.starts_with("attachment; filename=\"bulletin-") && cd.contains("filename*=UTF-8''"), "{cd}");
+        assert!(
+            cd.starts_with("attachment; filename=\"bulletin-") && cd.contains("filename*=UTF-8''"),
+            "{cd}"
+        );
         assert!(docx.body.starts_with("PK"), "{l}: a zip");
         let xlsx = get_as(&st, &office, &format!("{href}/bulletin.xlsx")).await;
         assert_eq!(xlsx.status, StatusCode::OK, "{l}");
@@ -112,21 +159,43 @@ async fn the_office_drafts_edits_issues_and_downloads_a_bulletin() {
 
         // The unit finds it in its workspace and may read it; the public on the portal.
         let ws = get_as(&st, &cc, "/workspace").await;
-        assert!(ws.body.contains(&format!("href=\"/bulletins/{id}\"")), "{l}");
+        assert!(
+            ws.body.contains(&format!("href=\"/bulletins/{id}\"")),
+            "{l}"
+        );
         let read = get_as(&st, &cc, &href).await;
         assert_eq!(read.status, StatusCode::OK, "{l}");
         assert!(!read.body.contains("id=\"bulletin-edit-form\""), "{l}");
         let portal = get_as(&st, "", &format!("/public/plans/{plan}")).await;
-        assert!(portal.body.contains(&format!("href=\"/public/bulletins/{id}\"")), "{l}");
+        assert!(
+            portal
+                .body
+                .contains(&format!("href=\"/public/bulletins/{id}\"")),
+            "{l}"
+        );
         let public = get_as(&st, "", &format!("/public/bulletins/{id}")).await;
         assert_eq!(public.status, StatusCode::OK, "{l}");
-        assert!(!public.body.contains("bulletin.docx"), "{l}: no internal links");
+        assert!(
+            !public.body.contains("bulletin.docx"),
+            "{l}: no internal links"
+        );
         // In English, the same figures in English words.
         let en = get_as(&st, &format!("{office}; lang=en"), &href).await;
-        assert!(en.body.contains("Progress of the livelihood commitments, August 2023"), "{l}: {}", &en.body[..400.min(en.body.len())]);
+        assert!(
+            en.body
+                .contains("Progress of the livelihood commitments, August 2023"),
+            "{l}: {}",
+            &en.body[..400.min(en.body.len())]
+        );
 
         // A correction says which bulletin it corrects.
-        let fix = post_as(&st, &office, &format!("/plans/{plan}/bulletins"), "period=2023-08").await;
+        let fix = post_as(
+            &st,
+            &office,
+            &format!("/plans/{plan}/bulletins"),
+            "period=2023-08",
+        )
+        .await;
         let fix_href = fix.location.unwrap();
         assert_ne!(fix_href, href, "{l}");
         let fix_page = get_as(&st, &office, &fix_href).await;

@@ -24,7 +24,8 @@ async fn bulletin_writes_the_period_as_docx_xlsx_and_html() {
         let l = db.label.clone();
         demo::build(&db.store).await.unwrap();
         let plan = db.store.plans().await.unwrap()[0].id;
-        let dir = std::env::temp_dir().join(format!("minsheng-bulletin-cli-{l}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("minsheng-bulletin-cli-{l}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
 
         // Nothing issued yet: the figures as they stand, nothing saved.
@@ -42,7 +43,10 @@ async fn bulletin_writes_the_period_as_docx_xlsx_and_html() {
                 _ => assert!(bytes.starts_with(b"PK"), "{l}: {format} is a zip"),
             }
         }
-        assert!(db.store.bulletins_of_plan(plan).await.unwrap().is_empty(), "{l}");
+        assert!(
+            db.store.bulletins_of_plan(plan).await.unwrap().is_empty(),
+            "{l}"
+        );
 
         // Issued: the command writes that bulletin.
         let office = Account {
@@ -55,9 +59,16 @@ async fn bulletin_writes_the_period_as_docx_xlsx_and_html() {
         let id = bulletin::start_draft(&db.store, &office, plan, "2023-08", today)
             .await
             .unwrap();
-        bulletin::issue(&db.store, &office, id, "吉民办〔2023〕8号", today, &Default::default())
-            .await
-            .unwrap();
+        bulletin::issue(
+            &db.store,
+            &office,
+            id,
+            "吉民办〔2023〕8号",
+            today,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
         let f = dir.join("issued.docx");
         let out = run(&db, plan.0, "2023年8月", "docx", &f);
         ok(&out);
@@ -66,7 +77,10 @@ async fn bulletin_writes_the_period_as_docx_xlsx_and_html() {
 
         // Refused by name, nothing written.
         let f = dir.join("none.docx");
-        fails_with(&run(&db, plan.0, "2023-09", "docx", &f), &["尚无已审核通过的数据"]);
+        fails_with(
+            &run(&db, plan.0, "2023-09", "docx", &f),
+            &["尚无已审核通过的数据"],
+        );
         assert!(!f.exists(), "{l}");
         fails_with(&run(&db, 999, "2023-08", "docx", &f), &["999"]);
         let _ = std::fs::remove_dir_all(&dir);
