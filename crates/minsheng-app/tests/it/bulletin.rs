@@ -592,3 +592,37 @@ async fn the_docx_and_xlsx_read_back_with_the_layout_and_the_numbers() {
     assert_eq!(ranking.get((1, 0)), Some(&Data::Float(1.0)));
     db.finish().await;
 }
+
+/// Issue #14 item 5: the demo issues January to August, labelled invented, each as of its
+/// own time (figures frozen), public on the portal.
+#[tokio::test]
+async fn the_demo_issues_january_to_august_labelled_invented() {
+    let db = minsheng_store::testing::sqlite().await;
+    let store = &db.store;
+    let plan = demo_plan(store).await;
+    let n = demo::issue_bulletins(store, &thresholds()).await.unwrap();
+    assert_eq!(n, 8);
+    let list = store.bulletins_of_plan(plan).await.unwrap();
+    assert_eq!(
+        list.iter().map(|b| b.no).collect::<Vec<_>>(),
+        (1..=8).rev().map(Some).collect::<Vec<_>>()
+    );
+    for b in &list {
+        assert!(b.public && !b.is_draft());
+        assert!(b.opening.contains("演示数据,虚构"), "{}", b.opening);
+        assert!(b.doc_no.as_deref().unwrap().ends_with("(演示)"));
+    }
+    let march = list
+        .iter()
+        .find(|b| b.period.to_string() == "2023-03")
+        .unwrap();
+    let view = bulletin::open(store, &office(), march.id, TODAY, &thresholds())
+        .await
+        .unwrap();
+    assert_eq!(view.body.as_of, "2023-04-15");
+    assert_eq!(
+        bulletin::public_bulletins(store, plan).await.unwrap().len(),
+        8
+    );
+    db.finish().await;
+}
