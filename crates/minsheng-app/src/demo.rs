@@ -572,55 +572,6 @@ fn city_quotas(q: &Quantity, accrual: Accrual) -> Vec<Option<rust_decimal::Decim
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_item_of_the_seed_gets_a_plausible_lead() {
-        assert_eq!(lead_for("城镇新增就业23万人"), "省人力资源和社会保障厅");
-        assert_eq!(
-            lead_for("为1.6万人(次)有需求的残疾人开展职业技能培训"),
-            "省残疾人联合会"
-        );
-        assert_eq!(lead_for("建设5G基站5000个"), "省通信管理局");
-        assert_eq!(lead_for("无从归类"), "省发展和改革委员会");
-    }
-
-    #[test]
-    fn counts_are_split_and_rates_repeated() {
-        let q = Quantity::new(230_000.into(), "人");
-        let shares: Vec<_> = city_quotas(&q, Accrual::Cumulative)
-            .into_iter()
-            .flatten()
-            .collect();
-        assert_eq!(
-            shares.iter().copied().sum::<rust_decimal::Decimal>(),
-            q.value
-        );
-        assert_eq!(shares.len(), 9);
-        let rate = Quantity::new(60.into(), "%");
-        assert!(
-            city_quotas(&rate, Accrual::Level)
-                .iter()
-                .all(|s| *s == Some(60.into()))
-        );
-        // A standard in 元 (补助标准达到户均800元) is held by every prefecture, never divided.
-        let standard = Quantity::new(800.into(), "元");
-        assert!(
-            city_quotas(&standard, Accrual::Level)
-                .iter()
-                .all(|s| *s == Some(800.into()))
-        );
-        // 9处 over nine prefectures by population: the small ones get none.
-        let few = city_quotas(&Quantity::new(9.into(), "处"), Accrual::Cumulative);
-        assert_eq!(
-            few.iter().flatten().copied().sum::<rust_decimal::Decimal>(),
-            9.into()
-        );
-    }
-}
-
 /// Issues the demo plan's monthly bulletins for January to August (issue #14 item 5), as the
 /// demo's office: each computed as of the 15th of the month after (when the month's reports
 /// are in), labelled invented in its opening and its 文号, public on the portal. Returns how
@@ -669,4 +620,53 @@ pub async fn issue_bulletins(
     }
     info!(plan.id = %plan, "Issued the demo's {issued} monthly bulletins (invented)");
     Ok(issued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_of_the_seed_gets_a_plausible_lead() {
+        assert_eq!(lead_for("城镇新增就业23万人"), "省人力资源和社会保障厅");
+        assert_eq!(
+            lead_for("为1.6万人(次)有需求的残疾人开展职业技能培训"),
+            "省残疾人联合会"
+        );
+        assert_eq!(lead_for("建设5G基站5000个"), "省通信管理局");
+        assert_eq!(lead_for("无从归类"), "省发展和改革委员会");
+    }
+
+    #[test]
+    fn counts_are_split_and_rates_repeated() {
+        let q = Quantity::new(230_000.into(), "人");
+        let shares: Vec<_> = city_quotas(&q, Accrual::Cumulative)
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(
+            shares.iter().copied().sum::<rust_decimal::Decimal>(),
+            q.value
+        );
+        assert_eq!(shares.len(), 9);
+        let rate = Quantity::new(60.into(), "%");
+        assert!(
+            city_quotas(&rate, Accrual::Level)
+                .iter()
+                .all(|s| *s == Some(60.into()))
+        );
+        // A standard in 元 (补助标准达到户均800元) is held by every prefecture, never divided.
+        let standard = Quantity::new(800.into(), "元");
+        assert!(
+            city_quotas(&standard, Accrual::Level)
+                .iter()
+                .all(|s| *s == Some(800.into()))
+        );
+        // 9处 over nine prefectures by population: the small ones get none.
+        let few = city_quotas(&Quantity::new(9.into(), "处"), Accrual::Cumulative);
+        assert_eq!(
+            few.iter().flatten().copied().sum::<rust_decimal::Decimal>(),
+            9.into()
+        );
+    }
 }

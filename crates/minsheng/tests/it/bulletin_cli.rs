@@ -21,7 +21,7 @@ fn run(db: &TestDb, plan: i64, period: &str, format: &str, out: &std::path::Path
 #[tokio::test]
 async fn bulletin_writes_the_period_as_docx_xlsx_and_html() {
     for db in backends().await {
-        let l = db.label.clone();
+        let l = db.label;
         demo::build(&db.store).await.unwrap();
         let plan = db.store.plans().await.unwrap()[0].id;
         let dir =
