@@ -1306,7 +1306,11 @@ pub fn prose_zh(body: &Body) -> Vec<Para> {
     let on: Vec<&Line> = body.in_bucket(Bucket::OnSchedule).collect();
     out.push(Para::H2(format!("(二)按序时推进{}项", on.len())));
     if !on.is_empty() {
-        out.push(Para::Text(format!("{}。详见附件2。", list(on))));
+        // Most targets are on schedule: named in the annex, not in the text.
+        out.push(Para::Text(format!(
+            "{}项指标按序时推进,详见附件2。",
+            on.len()
+        )));
     }
     let mut behind: Vec<&Line> = body.in_bucket(Bucket::Behind).collect();
     behind.sort_by_key(|l| std::cmp::Reverse(l.status().severity()));
