@@ -706,6 +706,56 @@ fn city_quotas(q: &Quantity, accrual: Accrual) -> Vec<Option<rust_decimal::Decim
     }
 }
 
+/// Issues the demo plan's monthly bulletins for January to August (issue #14 item 5), as the
+/// demo's office: each computed as of the 15th of the month after (when the month's reports
+/// are in), labelled invented in its opening and its 文号, public on the portal. Returns how
+/// many were issued. Run by `minsheng demo` after [`build`]; the tests that build the demo
+/// start without bulletins.
+pub async fn issue_bulletins(
+    store: &Store,
+    thresholds: &minsheng_domain::Thresholds,
+) -> Result<usize, AppError> {
+    use crate::bulletin::{self, DraftInput};
+    let office = minsheng_domain::Account {
+        id: minsheng_domain::UserId(0),
+        name: "office".into(),
+        role: Role::Office,
+        unit: None,
+    };
+    let Some(plan) = store.plans().await?.first().map(|p| p.id) else {
+        return Ok(0);
+    };
+    let mut issued = 0;
+    for month in 1..DEMO_LAST_MONTH {
+        let period = minsheng_domain::Period::Month { year: 2023, month };
+        let as_of = period
+            .next_month()
+            .first_day()
+            .saturating_add(jiff::Span::new().days(14));
+        let id = bulletin::start_draft(store, &office, plan, &period.to_string(), as_of).await?;
+        bulletin::save_draft(
+            store,
+            &office,
+            id,
+            DraftInput {
+                opening: format!(
+                    "【演示数据,虚构】以下为演示用的{}进展通报,数字由虚构的报告计算,不代表吉林省的实际进展。",
+                    period.label_zh()
+                ),
+                closing: "下一步,各地各部门要对照序时进度,查找差距,加快推进慢于序时的项目,确保全年任务按期完成。(演示)".into(),
+                public: true,
+                reasons: Vec::new(),
+            },
+        )
+        .await?;
+        let doc_no = format!("吉民实办〔2023〕{month}号(演示)");
+        bulletin::issue(store, &office, id, &doc_no, as_of, thresholds).await?;
+        issued += 1;
+    }
+    info!(plan.id = %plan, "Issued the demo's {issued} monthly bulletins (invented)");
+    Ok(issued)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod board;
+pub mod bulletin;
+pub mod bulletin_docx;
+pub mod bulletin_xlsx;
 pub mod chase;
 pub mod clock;
 pub mod coordination;

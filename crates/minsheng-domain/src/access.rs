@@ -147,11 +147,16 @@ pub enum Action {
     ViewAudit,
     /// See who has not reported and chase them (催报): record a reminder a unit sees.
     Remind,
+    /// Read progress bulletins (进展通报): the office and leaders every one, drafts included
+    /// for the office; a unit the issued ones of the plans it holds shares in.
+    ViewBulletins,
+    /// Draft a bulletin, write its opening, closing and reasons, and issue it with a 文号.
+    IssueBulletin,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -169,6 +174,8 @@ impl Action {
         Action::EscalateProblems,
         Action::ViewAudit,
         Action::Remind,
+        Action::ViewBulletins,
+        Action::IssueBulletin,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -184,7 +191,8 @@ impl Action {
             | Action::EditPlan
             | Action::Decompose
             | Action::EscalateProblems
-            | Action::Remind => (
+            | Action::Remind
+            | Action::IssueBulletin => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -193,6 +201,7 @@ impl Action {
             Action::ViewReports => ("查看报告", "see reports"),
             Action::HandleProblem => ("办理协调事项", "hand on or resolve problems"),
             Action::ViewAudit => ("查看审计记录", "see the audit trail"),
+            Action::ViewBulletins => ("查看进展通报", "see the bulletins"),
         };
         Refusal { zh, en }
     }
@@ -215,7 +224,11 @@ impl Account {
             // Anyone signed in reads plans, problems and audit trails (as far as it sees).
             (
                 _,
-                Action::ViewPlans | Action::ViewReports | Action::ViewProblems | Action::ViewAudit,
+                Action::ViewPlans
+                | Action::ViewReports
+                | Action::ViewProblems
+                | Action::ViewAudit
+                | Action::ViewBulletins,
             ) => true,
             (Role::Office, Action::BrowsePlans | Action::ViewReviewQueue) => true,
             (Role::Office, Action::ViewDashboard) => true,
@@ -228,7 +241,8 @@ impl Account {
                 | Action::RaiseProblem
                 | Action::HandleProblem
                 | Action::EscalateProblems
-                | Action::Remind,
+                | Action::Remind
+                | Action::IssueBulletin,
             ) => true,
             (Role::Office, Action::FileReport | Action::FileImplementationPlan) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -244,7 +258,8 @@ impl Account {
                 | Action::RaiseProblem
                 | Action::HandleProblem
                 | Action::EscalateProblems
-                | Action::Remind,
+                | Action::Remind
+                | Action::IssueBulletin,
             ) => false,
             (
                 Role::Unit,
@@ -263,7 +278,8 @@ impl Account {
                 | Action::EditPlan
                 | Action::Decompose
                 | Action::EscalateProblems
-                | Action::Remind,
+                | Action::Remind
+                | Action::IssueBulletin,
             ) => false,
         };
         if allowed {
@@ -386,6 +402,8 @@ mod tests {
                     EscalateProblems,
                     ViewAudit,
                     Remind,
+                    ViewBulletins,
+                    IssueBulletin,
                 ],
                 Role::Viewer => &[
                     ViewPlans,
@@ -395,6 +413,7 @@ mod tests {
                     ViewReviewQueue,
                     ViewProblems,
                     ViewAudit,
+                    ViewBulletins,
                 ],
                 Role::Unit => &[
                     ViewPlans,
@@ -405,6 +424,7 @@ mod tests {
                     RaiseProblem,
                     HandleProblem,
                     ViewAudit,
+                    ViewBulletins,
                 ],
             };
             let unit = (role == Role::Unit).then_some(2);

@@ -44,4 +44,6 @@ decl_id! {
     EvidenceId;
     /// A person who signs in.
     UserId;
+    /// A progress bulletin (进展通报) of a plan for a period, a draft or issued.
+    BulletinId;
 }

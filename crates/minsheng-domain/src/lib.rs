@@ -9,6 +9,7 @@ pub mod access;
 pub mod assessment;
 pub mod assignment;
 pub mod audit;
+pub mod bulletin;
 pub mod effective;
 #[cfg(test)]
 mod extremes;
@@ -40,6 +41,7 @@ pub use assignment::{
     split_by_weights_to, split_quantity,
 };
 pub use audit::{Actor, AuditEvent};
+pub use bulletin::{Bucket, Bulletin, BulletinStatus, DocNo, DocNoError, honour_roll};
 pub use effective::{accepted_history, effective_report, is_reported, value_at};
 pub use forecast::{Forecast, forecast};
 pub use goal::{Accrual, Goal};

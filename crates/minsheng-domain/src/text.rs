@@ -21,6 +21,12 @@ pub enum TextField {
     FileName,
     /// An implementation plan's measures (工作措施).
     Measures,
+    /// What the office writes at the head or the foot of a bulletin (通报的开头语、结束语).
+    BulletinText,
+    /// The reason a bulletin gives for a lagging item (滞后原因).
+    LagReason,
+    /// A bulletin's document number (文号).
+    DocNo,
 }
 
 impl TextField {
@@ -29,6 +35,9 @@ impl TextField {
         match self {
             TextField::ProblemTitle => 200,
             TextField::FileName => 200,
+            TextField::DocNo => 50,
+            TextField::LagReason => 1_000,
+            TextField::BulletinText => 5_000,
             TextField::Correction => 1_000,
             TextField::ReturnReason | TextField::Resolution => 2_000,
             TextField::Measures => 4_000,
@@ -47,6 +56,9 @@ impl TextField {
             TextField::ReturnReason => "退回原因",
             TextField::FileName => "文件名",
             TextField::Measures => "工作措施",
+            TextField::BulletinText => "通报正文",
+            TextField::LagReason => "滞后原因",
+            TextField::DocNo => "文号",
         }
     }
 
@@ -61,6 +73,9 @@ impl TextField {
             TextField::ReturnReason => "the reason",
             TextField::FileName => "the file name",
             TextField::Measures => "the measures",
+            TextField::BulletinText => "the bulletin's text",
+            TextField::LagReason => "the reason for lagging",
+            TextField::DocNo => "the document number",
         }
     }
 }

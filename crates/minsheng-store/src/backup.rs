@@ -185,6 +185,20 @@ pub const TABLES: &[Table] = &[
         cols![id: Int, assignment_id: Int, period: Text, day: Date, reminded_by: Text,
               reminded_at: Time],
     ),
+    Table {
+        self_reference: Some("corrects_id"),
+        ..with_id(
+            "bulletins",
+            cols![id: Int, plan_id: Int, period: Text, status: Text, no: Int, doc_no: Text,
+                  public: Bool, opening: Text, closing: Text, corrects_id: Int, snapshot: Text,
+                  created_by: Text, created_at: Time, issued_by: Text, issued_at: Time],
+        )
+    },
+    table(
+        "bulletin_reasons",
+        "bulletin_id, target_id",
+        cols![bulletin_id: Int, target_id: Int, reason: Text],
+    ),
     with_id(
         "problems",
         cols![id: Int, title: Text, description: Text, raised_by: Int, owner_id: Int,

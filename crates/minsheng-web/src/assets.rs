@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-const SITE_CSS: &str = include_str!("../assets/site.css");
+pub(crate) const SITE_CSS: &str = include_str!("../assets/site.css");
 const CHARTS_JS: &str = include_str!("../assets/charts.js");
 const EDITOR_JS: &str = include_str!("../assets/editor.js");
 const SPLIT_JS: &str = include_str!("../assets/split.js");

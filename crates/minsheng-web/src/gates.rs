@@ -202,6 +202,24 @@ pub static ROUTES: &[Route] = &[
     may("POST", "/api/problems/{id}/assign", Action::HandleProblem),
     may("POST", "/api/problems/{id}/resolve", Action::HandleProblem),
     may("POST", "/problems/escalate", Action::EscalateProblems),
+    // 进展通报: the office drafts and issues; whoever may read them reads them.
+    may("GET", "/bulletins", Action::ViewBulletins),
+    may("GET", "/plans/{id}/bulletins", Action::ViewBulletins),
+    may("POST", "/plans/{id}/bulletins", Action::IssueBulletin),
+    may("GET", "/bulletins/{id}", Action::ViewBulletins),
+    may("POST", "/bulletins/{id}", Action::IssueBulletin),
+    may("POST", "/bulletins/{id}/issue", Action::IssueBulletin),
+    may(
+        "GET",
+        "/bulletins/{id}/bulletin.docx",
+        Action::ViewBulletins,
+    ),
+    may(
+        "GET",
+        "/bulletins/{id}/bulletin.xlsx",
+        Action::ViewBulletins,
+    ),
+    open("GET", "/public/bulletins/{id}"),
     // The audit trail.
     may("GET", "/audit", Action::ViewAudit),
     may("GET", "/api/audit", Action::ViewAudit),

@@ -137,6 +137,8 @@ pub struct Common {
     pub nav_review: &'static str,
     /// The menu's link to the office's 催报 page.
     pub nav_chase: &'static str,
+    /// The menu's link to the bulletins (进展通报).
+    pub nav_bulletins: &'static str,
     /// Navigation: the problems board.
     pub nav_problems: &'static str,
     /// Navigation: the unit's workspace.
@@ -185,6 +187,7 @@ pub static ZH: Common = Common {
     nav_dashboard: "调度总览",
     nav_review: "审核",
     nav_chase: "催报",
+    nav_bulletins: "通报",
     nav_problems: "协调事项",
     nav_workspace: "我的任务",
     nav_plans: "计划",
@@ -214,6 +217,7 @@ pub static EN: Common = Common {
     nav_dashboard: "Overview",
     nav_review: "Review",
     nav_chase: "Chase",
+    nav_bulletins: "Bulletins",
     nav_problems: "Problems",
     nav_workspace: "My assignments",
     nav_plans: "Plans",

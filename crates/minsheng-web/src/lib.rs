@@ -10,6 +10,7 @@ mod assets;
 mod audit;
 mod auth;
 pub mod baseline;
+mod bulletins;
 mod charts;
 pub mod client;
 mod decompose;
@@ -29,6 +30,7 @@ mod timeout;
 mod tracking_rows;
 mod workflow;
 
+pub use bulletins::standalone_html as bulletins_html;
 pub use error::WebError;
 
 use axum::Router;
@@ -208,6 +210,7 @@ pub fn router(state: AppState) -> Router {
         .merge(office::routes())
         .merge(audit::routes())
         .merge(decompose::routes())
+        .merge(bulletins::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -99,6 +99,9 @@ struct PlanPage {
     sections: Vec<SectionRow>,
     section_nos: Vec<(u32, String)>,
     regions: Vec<RegionRow>,
+    /// The plan's issued bulletins marked public.
+    bulletins: Vec<crate::bulletins::Link>,
+    bt: &'static crate::bulletins::msg::BulletinMsg,
 }
 
 #[derive(serde::Deserialize)]
@@ -214,8 +217,11 @@ async fn plan(
             sections: r.sections.iter().map(|s| pct(*s)).collect(),
         })
         .collect();
+    let bulletins = crate::bulletins::for_portal(&st, lang, id).await?;
     Ok(PlanPage {
         t,
+        bulletins,
+        bt: crate::bulletins::words(lang),
         period: pp.period.map(|p| lang.pick(p.label_zh(), p.label_en())),
         today: pp.today.to_string(),
         months,

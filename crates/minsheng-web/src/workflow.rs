@@ -287,6 +287,9 @@ struct WorkspacePage {
     chased: Vec<ChasedRow>,
     chased_more: usize,
     filed: Option<i64>,
+    /// The issued bulletins that concern the unit.
+    bulletins: Vec<crate::bulletins::Link>,
+    bt: &'static crate::bulletins::msg::BulletinMsg,
 }
 
 fn assignment_row(
@@ -418,8 +421,11 @@ async fn workspace_page(
         .filter(|m| *m == period || m.first_day() <= today)
         .map(|m| (m.to_string(), period_label(&chrome, m), m == period))
         .collect();
+    let bulletins = crate::bulletins::for_workspace(&st, &chrome).await?;
     Ok(WorkspacePage {
         t,
+        bulletins,
+        bt: crate::bulletins::words(chrome.lang),
         unit: w.unit.name.clone(),
         period: period.to_string(),
         period_label: period_label(&chrome, period),

@@ -5,6 +5,7 @@
 
 mod backup;
 mod bench;
+mod bulletin;
 mod config;
 mod extract;
 mod report_import;
@@ -53,6 +54,9 @@ enum Command {
     /// 办公室视图:某月各目标的汇总进度与状态、各市(州)完成率 / the office's view of a month:
     /// every target's rolled-up progress and status, then the cities
     Status(status::StatusArgs),
+    /// 进展通报:某计划某期的通报写成 Word(公文格式)、Excel 或网页 / a plan's progress
+    /// bulletin for a period, written as Word (official layout), Excel or HTML
+    Bulletin(bulletin::BulletinArgs),
     /// 账号:新建、改密码、列出 / accounts: add, change a password, list
     #[command(subcommand)]
     User(user::UserCommand),
@@ -103,6 +107,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             report_import::run(cli.config.as_deref(), &args).await
         }
         Command::Status(args) => status::run(cli.config.as_deref(), &args).await,
+        Command::Bulletin(args) => bulletin::run(cli.config.as_deref(), &args).await,
         Command::User(cmd) => user::run(cli.config.as_deref(), cmd).await,
     }
 }

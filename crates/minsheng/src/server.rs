@@ -47,6 +47,8 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     let listener = bind(&cfg.listen).await?;
     let store = demo::on_its_day(fresh_demo_store(&cfg.database_url).await?);
     let summary = demo::build(&store).await?;
+    // January to August as the office would have sent them (invented, and labelled so).
+    demo::issue_bulletins(&store, &thresholds).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
         redact_url(&cfg.database_url),

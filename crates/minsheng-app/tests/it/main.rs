@@ -3,6 +3,7 @@
 mod accounts;
 mod backup;
 mod board;
+mod bulletin;
 mod concurrency;
 mod coordination;
 mod decomposition;

@@ -128,6 +128,22 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 blob(postgres, "255044462d")
             ),
         ],
+        13 => vec![
+            "INSERT INTO bulletins (plan_id, period, status, no, doc_no, public, opening, closing,
+                corrects_id, snapshot, created_by, created_at, issued_by, issued_at)
+                VALUES (1, '2023-03', 'issued', 1, '吉民办〔2023〕3号', TRUE, '现将一季度进展通报如下。',
+                '下一步,各地要加快进度。', NULL, '{\"v\":1}', 'office', '2023-04-05T01:00:00Z',
+                'office', '2023-04-06T01:00:00Z')"
+                .into(),
+            "INSERT INTO bulletins (plan_id, period, status, no, doc_no, public, opening, closing,
+                corrects_id, snapshot, created_by, created_at, issued_by, issued_at)
+                VALUES (1, '2023-03', 'draft', NULL, NULL, FALSE, '', '', NULL, NULL, 'office',
+                '2023-04-07T01:00:00Z', NULL, NULL)"
+                .into(),
+            "INSERT INTO bulletin_reasons (bulletin_id, target_id, reason)
+                VALUES (2, 1, '招聘会场地不足,已协调解决')"
+                .into(),
+        ],
         _ => vec![],
     };
     sql

@@ -3,6 +3,7 @@
 
 mod backup;
 mod baseline;
+mod bulletins;
 mod data_version;
 mod fixtures;
 mod migrations;

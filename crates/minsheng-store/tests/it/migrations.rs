@@ -125,6 +125,26 @@ async fn usable(store: &Store, step: i64, what: &str) {
         assert_eq!(chased.len(), 1, "{what}");
         assert_eq!(chased[0].period, Period::month(2023, 5).unwrap(), "{what}");
     }
+    if step >= 13 {
+        let list = store.bulletins_of_plan(PlanId(1)).await.unwrap();
+        assert_eq!(list.len(), 2, "{what}");
+        assert!(list[0].is_draft(), "{what}: the draft first");
+        assert_eq!(list[1].no, Some(1), "{what}");
+        assert_eq!(
+            store
+                .bulletin_snapshot(list[1].id)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("{\"v\":1}"),
+            "{what}"
+        );
+        let reasons = store.bulletin_reasons(list[0].id).await.unwrap();
+        assert_eq!(
+            reasons,
+            [(TargetId(1), "招聘会场地不足,已协调解决".to_string())]
+        );
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

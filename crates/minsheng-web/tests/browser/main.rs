@@ -919,3 +919,150 @@ async fn the_office_corrects_what_the_extractor_proposed_and_sees_each_correctio
 async fn text_of_mark(c: &fantoccini::Client, id: &str) -> String {
     text(c, &format!("mark[data-target=\"{id}\"]")).await
 }
+
+/// Fetches `path` in the page's own session; answers its status, content type, first two
+/// bytes and length.
+async fn fetch_in_page(c: &fantoccini::Client, path: &str) -> (i64, String, String, i64) {
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status,
+                 r.headers.get('content-type'), String.fromCharCode(...new Uint8Array(b).slice(0, 2)),
+                 b.byteLength])));",
+            vec![serde_json::json!(path)],
+        )
+        .await
+        .unwrap();
+    (
+        v[0].as_i64().unwrap(),
+        v[1].as_str().unwrap_or_default().to_string(),
+        v[2].as_str().unwrap_or_default().to_string(),
+        v[3].as_i64().unwrap(),
+    )
+}
+
+/// Issue #14: the office drafts a month's bulletin, writes its opening, issues it with a
+/// 文号, and downloads it as DOCX and XLSX; the page fits a phone; the unit finds it in its
+/// workspace.
+#[tokio::test]
+async fn the_office_issues_a_bulletin_and_downloads_it() {
+    let site = demo_site(sqlite().await).await;
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        sign_in(&c, &site, "office").await;
+        c.find(Locator::Id("nav-bulletins"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::Id("new-bulletin-form"))
+            .await
+            .unwrap();
+        // The newest month with accepted figures comes first: August.
+        let month = c
+            .find(Locator::Css("#bulletin-period option"))
+            .await
+            .unwrap()
+            .attr("value")
+            .await
+            .unwrap();
+        assert_eq!(month.as_deref(), Some("2023-08"));
+        c.find(Locator::Id("start-draft"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::Id("bulletin-edit-form"))
+            .await
+            .unwrap();
+        assert!(text(&c, "#bulletin-title").await.contains("2023年8月"));
+        c.find(Locator::Id("opening"))
+            .await
+            .unwrap()
+            .send_keys("现将8月份全省民生实事进展情况通报如下。")
+            .await
+            .unwrap();
+        c.find(Locator::Id("public"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Id("save-draft"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        arrived(&c, "saved=1").await;
+        assert!(text(&c, "p.opening").await.contains("现将8月份"));
+        screenshot(&c, "bulletin-draft").await;
+        c.find(Locator::Id("doc_no"))
+            .await
+            .unwrap()
+            .send_keys("吉民办〔2023〕8号")
+            .await
+            .unwrap();
+        c.find(Locator::Id("issue"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        arrived(&c, "issued=1").await;
+        assert!(
+            text(&c, "#bulletin-name")
+                .await
+                .contains("第1期通报(吉民办〔2023〕8号)")
+        );
+        assert!(c.find(Locator::Id("bulletin-edit-form")).await.is_err());
+        screenshot(&c, "bulletin-issued").await;
+        // Both files, through the page's links.
+        for (id, kind) in [
+            ("download-docx", "wordprocessingml"),
+            ("download-xlsx", "spreadsheetml"),
+        ] {
+            let href = c
+                .find(Locator::Id(id))
+                .await
+                .unwrap()
+                .attr("href")
+                .await
+                .unwrap()
+                .unwrap();
+            let (status, ctype, magic, len) = fetch_in_page(&c, &href).await;
+            assert_eq!(status, 200, "{href}");
+            assert!(ctype.contains(kind), "{href}: {ctype}");
+            assert_eq!(magic, "PK", "{href} is a zip");
+            assert!(len > 4000, "{href}: {len} bytes");
+        }
+        // On a phone nothing scrolls sideways.
+        let here = c.current_url().await.unwrap();
+        c.set_window_size(375, 900).await.unwrap();
+        c.goto(here.as_str()).await.unwrap();
+        c.wait().for_element(Locator::Id("bulletin")).await.unwrap();
+        screenshot(&c, "phone-bulletin").await;
+        let (page, window) = page_width(&c).await;
+        assert!(
+            page <= window,
+            "the bulletin scrolls sideways at 375 px: {page} > {window}"
+        );
+        sign_out(&c).await;
+        // The unit finds it in its workspace.
+        sign_in(&c, &site, "220100").await;
+        let link = c.find(Locator::Css("a.ws-bulletin")).await.unwrap();
+        assert!(link.text().await.unwrap().contains("第1期通报"));
+        link.click().await.unwrap();
+        c.wait().for_element(Locator::Id("bulletin")).await.unwrap();
+        let (page, window) = page_width(&c).await;
+        assert!(page <= window, "{page} > {window}");
+        c.set_window_size(1280, 1000).await.unwrap();
+    })
+    .await;
+    site.db.finish().await;
+}

@@ -3,6 +3,7 @@
 mod api;
 mod audit;
 mod auth;
+mod bulletins;
 mod decompose;
 mod editor;
 mod english;

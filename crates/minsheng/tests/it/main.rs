@@ -1,6 +1,7 @@
 //! The binary as a person runs it, and the tidy checks that guard the crate boundaries.
 
 mod backup_cli;
+mod bulletin_cli;
 mod cli;
 mod crash;
 mod report_cli;
