@@ -128,6 +128,10 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 blob(postgres, "255044462d")
             ),
         ],
+        14 => vec![
+            "INSERT INTO target_changes (target_id, changes) VALUES (1, 3)".into(),
+            "INSERT INTO minsheng_meta (key, value) VALUES ('structure_changes', '2')".into(),
+        ],
         _ => vec![],
     };
     sql

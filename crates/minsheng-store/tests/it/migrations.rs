@@ -125,6 +125,11 @@ async fn usable(store: &Store, step: i64, what: &str) {
         assert_eq!(chased.len(), 1, "{what}");
         assert_eq!(chased[0].period, Period::month(2023, 5).unwrap(), "{what}");
     }
+    if step >= 14 {
+        let (structure, targets) = store.change_counts(PlanId(1)).await.unwrap();
+        assert_eq!(structure, 2, "{what}");
+        assert_eq!(targets.get(&TargetId(1)), Some(&3), "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx
