@@ -850,5 +850,5 @@ async fn the_dashboard_kept_current_equals_a_recompute() {
 
 /// Whether session `session` returns the `n`th report of its list.
 fn reports_returned(n: usize, session: usize) -> bool {
-    (n + session) % 5 == 0
+    (n + session).is_multiple_of(5)
 }
