@@ -242,6 +242,8 @@ pub async fn assign(
     );
 
     let mut tx = store.begin(actor).await?;
+    // Only this target's part of the roll-up is rebuilt (issue #16 item 4).
+    let rollup = crate::rollup::Local::begin(&mut tx, d.target).await?;
     if changed_accrual {
         tx.update_target(
             d.target,
@@ -293,7 +295,7 @@ pub async fn assign(
             Err(e) => return Err(e.into()),
         }
     }
-    crate::rollup::recompute_in(&mut tx).await?;
+    rollup.finish(&mut tx).await?;
     tx.commit().await?;
     Ok(ids)
 }

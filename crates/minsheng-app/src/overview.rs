@@ -15,11 +15,12 @@
 
 use crate::error::AppError;
 use crate::freshness::Kept;
-use crate::tracking::{self, TargetTracking, Tracking};
+use crate::tracking::{self, TargetPart, TargetTracking, Tracking};
 use jiff::civil::Date;
 use minsheng_domain::goal::Goal;
 use minsheng_domain::{
-    Account, Action, Period, Plan, PlanId, PlanStatus, Section, Status, StatusCounts,
+    Account, Action, Period, Plan, PlanId, PlanStatus, Section, Status, StatusCounts, TargetId,
+    UnitTree,
 };
 use minsheng_domain::{Thresholds, rollup::GroupSummary};
 use minsheng_store::Store;
@@ -206,18 +207,115 @@ pub fn ensure_sees_dashboard(account: &Account) -> Result<(), AppError> {
 
 type Key = (PlanId, Period, Date);
 
-/// The latest dashboard computed for one key, with the data version it was computed at; the
-/// lock is held while it is computed.
-type Slot = Arc<tokio::sync::Mutex<Option<(i64, Arc<Overview>)>>>;
+/// What a dashboard was computed from, kept so that the next computation redoes only the
+/// targets whose records changed since (their count in `target_changes` moved; see
+/// `minsheng-store`'s migration 0014). A change of the plan's shape (the structure count)
+/// computes it whole again.
+#[derive(Debug)]
+struct Basis {
+    structure: i64,
+    counts: HashMap<TargetId, i64>,
+    plan: Plan,
+    sections: Vec<Section>,
+    tree: UnitTree,
+    parts: Vec<TargetPart>,
+    index: HashMap<TargetId, usize>,
+}
+
+impl Basis {
+    /// Everything read and computed anew.
+    async fn whole(
+        store: &Store,
+        (plan, period, today): Key,
+        thresholds: &Thresholds,
+        (structure, counts): (i64, HashMap<TargetId, i64>),
+    ) -> Result<Basis, AppError> {
+        let plan = store.plan(plan).await?;
+        let parts = tracking::parts(store, &plan, period, today, thresholds).await?;
+        let index = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.line.target.id, i))
+            .collect();
+        Ok(Basis {
+            structure,
+            counts,
+            sections: store.sections(plan.id).await?,
+            tree: store.unit_tree().await?,
+            plan,
+            parts,
+            index,
+        })
+    }
+
+    /// The targets whose count moved computed again; `None` when the plan's shape changed
+    /// (or a target is new or gone), and the basis must be computed whole.
+    async fn update(
+        mut self,
+        store: &Store,
+        (_, period, today): Key,
+        thresholds: &Thresholds,
+        (structure, counts): (i64, HashMap<TargetId, i64>),
+    ) -> Result<Option<Basis>, AppError> {
+        if structure != self.structure || self.counts.keys().any(|t| !counts.contains_key(t)) {
+            return Ok(None);
+        }
+        for (t, n) in &counts {
+            if self.counts.get(t) == Some(n) {
+                continue;
+            }
+            let Some(&i) = self.index.get(t) else {
+                return Ok(None);
+            };
+            self.parts[i] =
+                tracking::part_of_target(store, &self.plan, *t, period, today, thresholds).await?;
+        }
+        self.counts = counts;
+        Ok(Some(self))
+    }
+
+    fn overview(&self, period: Period, today: Date) -> Overview {
+        let t = tracking::assemble(self.plan.clone(), period, today, &self.parts, &self.tree);
+        overview(t, self.sections.clone())
+    }
+}
+
+/// A dashboard computed at a data version, with what it was computed from.
+#[derive(Debug)]
+struct Computed {
+    at: i64,
+    overview: Arc<Overview>,
+    basis: Basis,
+}
+
+/// The latest dashboard computed for one key; the lock is held while it is computed.
+type Slot = Arc<tokio::sync::Mutex<Option<Computed>>>;
+
+/// The dashboard of `plan` at `period` as of `today`, computed whole from the plan's records
+/// with nothing kept: what [`OverviewCache::overview`] keeps current, for checking it.
+pub async fn recompute(
+    store: &Store,
+    (plan, period, today): Key,
+    thresholds: &Thresholds,
+) -> Result<Overview, AppError> {
+    let t = tracking::tracking(store, plan, period, today, thresholds).await?;
+    let mut o = overview(t, store.sections(plan).await?);
+    o.awaiting_review = store.awaiting_review_count(plan, period).await?;
+    Ok(o)
+}
 
 /// The plans and dashboards computed so far. A dashboard is served to a request at data
 /// version `v` only if it was computed at `v` or later ([`crate::freshness`]): a write committed
-/// since is computed again on demand. At most one computation of a dashboard runs at a time:
-/// requests that arrive while it runs wait for it, and when it was begun before their version
-/// the first of them computes once more for all the others — so however many readers come
-/// while writes land, the dashboard is computed one time after another, never side by side
-/// (the readers would otherwise take the processor from the writers at month-end). One cache
-/// serves one set of thresholds (a server's): they are not part of its key.
+/// since is computed again on demand — **only for the targets it changed** (issue #16 item 1):
+/// every write counts the targets it touched in its own transaction (`target_changes`,
+/// `changes = changes + 1`), and the next request reads those counts and computes again just
+/// the targets whose count moved, then sums the plan up from its targets' parts in memory;
+/// a change of a plan's shape computes it whole. At most one computation of a dashboard runs
+/// at a time: requests that arrive while it runs wait for it, and when it was begun before
+/// their version the first of them computes once more for all the others — so however many
+/// readers come while writes land, the dashboard is computed one time after another, never
+/// side by side. One cache serves one set of thresholds (a server's): they are not part of
+/// its key.
 #[derive(Debug, Clone)]
 pub struct OverviewCache {
     plans: Kept<(), Arc<Vec<Plan>>>,
@@ -269,21 +367,37 @@ impl OverviewCache {
         };
         // Waits for a computation under way, then takes what it left if it is new enough.
         let mut latest = slot.lock().await;
-        if let Some((at, o)) = latest.as_ref()
-            && *at >= version
+        if let Some(c) = latest.as_ref()
+            && c.at >= version
         {
-            return Ok(o.clone());
+            return Ok(c.overview.clone());
         }
-        // The version is read before the data, so the figures are at least as new as it: the
-        // requests waiting behind this one, whose versions were read before it, are served too.
+        // The version is read before the counts, and the counts before the data, so the
+        // figures are at least as new as both: the requests waiting behind this one, whose
+        // versions were read before it, are served too; a target written meanwhile has a
+        // count newer than the one kept, and is computed again next time.
         let at = store.data_version().await?;
-        let (plan, period, today) = key;
-        let t = tracking::tracking(store, plan, period, today, thresholds).await?;
-        let sections = store.sections(plan).await?;
-        let mut o = overview(t, sections);
-        o.awaiting_review = store.awaiting_review_count(plan, period).await?;
+        let counts = store.change_counts(key.0).await?;
+        let kept = match latest.take() {
+            Some(c) => {
+                c.basis
+                    .update(store, key, thresholds, counts.clone())
+                    .await?
+            }
+            None => None,
+        };
+        let basis = match kept {
+            Some(b) => b,
+            None => Basis::whole(store, key, thresholds, counts).await?,
+        };
+        let mut o = basis.overview(key.1, key.2);
+        o.awaiting_review = store.awaiting_review_count(key.0, key.1).await?;
         let o = Arc::new(o);
-        *latest = Some((at, o.clone()));
+        *latest = Some(Computed {
+            at,
+            overview: o.clone(),
+            basis,
+        });
         Ok(o)
     }
 }

@@ -116,6 +116,65 @@ fn rolled_up(assignments: &[Assignment]) -> Vec<&Assignment> {
         .collect()
 }
 
+/// Roll-up rows summed from assignments, as a recompute writes them.
+#[derive(Debug, Default)]
+struct Sums {
+    targets: BTreeMap<(TargetId, usize), TargetMonth>,
+    regions: BTreeMap<(UnitId, SectionId, usize), RegionMonth>,
+}
+
+impl Sums {
+    /// Adds what assignment `a` of `target` (in `section`) contributes, given its accepted
+    /// reports and the regions it counts in.
+    fn add(
+        &mut self,
+        a: &Assignment,
+        (target, section): (&Target, SectionId),
+        accepted: &[AcceptedValue],
+        regions: &[(UnitId, UnitKind)],
+    ) {
+        let goal = Goal::for_assignment(target, a);
+        let year = goal.year();
+        let (values, reported) = monthly_values(year, target.kind, accepted);
+        let quota = a.quota.unwrap_or(target.quantity.value);
+        for m in 0..12 {
+            let row = self
+                .targets
+                .entry((a.target, m))
+                .or_insert_with(|| TargetMonth {
+                    target: a.target,
+                    period: month(year, m),
+                    assignments: 0,
+                    actual: Decimal::ZERO,
+                    quota: Decimal::ZERO,
+                    reported: 0,
+                });
+            row.assignments += 1;
+            // Saturating: values stored before reports were bounded cannot overflow a
+            // rebuild (a total held at the limit is shown as it is).
+            row.actual = row.actual.saturating_add(values[m]);
+            row.quota = row.quota.saturating_add(quota);
+            row.reported += i64::from(reported[m]);
+            let s = score(target.kind, &goal, values[m]);
+            for (r, kind) in regions {
+                let row = self
+                    .regions
+                    .entry((*r, section, m))
+                    .or_insert_with(|| RegionMonth {
+                        unit: *r,
+                        unit_kind: *kind,
+                        section,
+                        period: month(year, m),
+                        assignments: 0,
+                        score_sum: Decimal::ZERO,
+                    });
+                row.assignments += 1;
+                row.score_sum = row.score_sum.saturating_add(s);
+            }
+        }
+    }
+}
+
 /// Rebuilds the whole roll-up from the reports, inside `tx` (so it sees the transaction's own
 /// writes). Reads the accepted reports a slice of assignments at a time to bound memory.
 pub async fn recompute_in(tx: &mut Tx) -> Result<(), AppError> {
@@ -129,8 +188,7 @@ pub async fn recompute_in(tx: &mut Tx) -> Result<(), AppError> {
     let all = tx.all_assignments().await?;
     let chosen = rolled_up(&all);
     let mut regions: HashMap<UnitId, Vec<(UnitId, UnitKind)>> = HashMap::new();
-    let mut t_rows: BTreeMap<(TargetId, usize), TargetMonth> = BTreeMap::new();
-    let mut r_rows: BTreeMap<(UnitId, SectionId, usize), RegionMonth> = BTreeMap::new();
+    let mut sums = Sums::default();
     const SLICE: usize = 20_000;
     for slice in chosen.chunks(SLICE) {
         let (first, last) = (slice[0].id, slice[slice.len() - 1].id);
@@ -143,53 +201,129 @@ pub async fn recompute_in(tx: &mut Tx) -> Result<(), AppError> {
             let Some((target, section)) = targets.get(&a.target) else {
                 continue;
             };
-            let goal = Goal::for_assignment(target, a);
-            let year = goal.year();
             let accepted = by_assignment.remove(&a.id).unwrap_or_default();
-            let (values, reported) = monthly_values(year, target.kind, &accepted);
-            let quota = a.quota.unwrap_or(target.quantity.value);
             let regs = regions
                 .entry(a.unit)
                 .or_insert_with(|| regions_of(&tree, a.unit));
-            for m in 0..12 {
-                let row = t_rows.entry((a.target, m)).or_insert_with(|| TargetMonth {
-                    target: a.target,
-                    period: month(year, m),
-                    assignments: 0,
-                    actual: Decimal::ZERO,
-                    quota: Decimal::ZERO,
-                    reported: 0,
-                });
-                row.assignments += 1;
-                // Saturating: values stored before reports were bounded cannot overflow a
-                // rebuild (a total held at the limit is shown as it is).
-                row.actual = row.actual.saturating_add(values[m]);
-                row.quota = row.quota.saturating_add(quota);
-                row.reported += i64::from(reported[m]);
-                let s = score(target.kind, &goal, values[m]);
-                for (r, kind) in regs.iter() {
-                    let row = r_rows
-                        .entry((*r, *section, m))
-                        .or_insert_with(|| RegionMonth {
-                            unit: *r,
-                            unit_kind: *kind,
-                            section: *section,
-                            period: month(year, m),
-                            assignments: 0,
-                            score_sum: Decimal::ZERO,
-                        });
-                    row.assignments += 1;
-                    row.score_sum = row.score_sum.saturating_add(s);
-                }
-            }
+            sums.add(a, (target, *section), &accepted, regs);
         }
     }
     tx.clear_rollup().await?;
-    tx.insert_rollup_targets(&t_rows.into_values().collect::<Vec<_>>())
+    tx.insert_rollup_targets(&sums.targets.into_values().collect::<Vec<_>>())
         .await?;
-    tx.insert_rollup_regions(&r_rows.into_values().collect::<Vec<_>>())
+    tx.insert_rollup_regions(&sums.regions.into_values().collect::<Vec<_>>())
         .await?;
     Ok(())
+}
+
+/// One target's part of the roll-up, summed from its assignments and accepted reports as
+/// they stand inside `tx`: its target rows, and what it adds to each region row.
+async fn part_of_target(tx: &mut Tx, target: TargetId) -> Result<(SectionId, Sums), AppError> {
+    let t = tx.target(target).await?;
+    let (item, _) = tx.item(t.item).await?;
+    let assignments = tx.assignments_of_target(target).await?;
+    let mut by_assignment: HashMap<AssignmentId, Vec<AcceptedValue>> = HashMap::new();
+    for v in tx.accepted_values_of_target(target).await? {
+        by_assignment.entry(v.assignment).or_default().push(v);
+    }
+    let mut sums = Sums::default();
+    let chosen = rolled_up(&assignments);
+    if !chosen.is_empty() {
+        let tree = UnitTree::new(tx.units().await?);
+        for a in chosen {
+            let accepted = by_assignment.remove(&a.id).unwrap_or_default();
+            sums.add(a, (&t, item.section), &accepted, &regions_of(&tree, a.unit));
+        }
+    }
+    Ok((item.section, sums))
+}
+
+/// A local rebuild of one target's roll-up (issue #16 item 4): begun before the target's split
+/// changes inside a transaction ([`Local::begin`], which takes the target's and its
+/// assignments' locks and sums what the target contributes now), finished after
+/// ([`Local::finish`], which writes the target's rows anew and moves each region row it
+/// touches by the difference between its new and its old contribution). Other targets' rows
+/// are not read, so a change of one split costs what that target has, not what the plan has.
+#[derive(Debug)]
+pub struct Local {
+    target: TargetId,
+    section: SectionId,
+    before: Sums,
+}
+
+impl Local {
+    /// Locks `target` and its assignments and sums its part of the roll-up, before any write
+    /// to its split inside `tx`.
+    pub async fn begin(tx: &mut Tx, target: TargetId) -> Result<Local, AppError> {
+        tx.lock_target_and_assignments(target).await?;
+        let (section, before) = part_of_target(tx, target).await?;
+        Ok(Local {
+            target,
+            section,
+            before,
+        })
+    }
+
+    /// Brings the roll-up up to date with the target's split as it now stands inside `tx`.
+    /// A region row missing or short of what the target contributed means the roll-up was
+    /// behind: it is then rebuilt whole, as [`apply_accept`] does.
+    pub async fn finish(self, tx: &mut Tx) -> Result<(), AppError> {
+        let (section, after) = part_of_target(tx, self.target).await?;
+        if section != self.section {
+            return recompute_in(tx).await;
+        }
+        tx.set_rollup_of_target(
+            self.target,
+            &after.targets.into_values().collect::<Vec<_>>(),
+        )
+        .await?;
+        // The difference per region row: new minus old contribution.
+        let mut delta: BTreeMap<(UnitId, SectionId, usize), RegionMonth> = BTreeMap::new();
+        for (k, r) in after.regions {
+            delta.insert(k, r);
+        }
+        for (k, old) in self.before.regions {
+            let row = delta.entry(k).or_insert_with(|| RegionMonth {
+                assignments: 0,
+                score_sum: Decimal::ZERO,
+                ..old.clone()
+            });
+            row.assignments -= old.assignments;
+            row.score_sum -= old.score_sum;
+        }
+        delta.retain(|_, d| d.assignments != 0 || !d.score_sum.is_zero());
+        if delta.is_empty() {
+            return Ok(());
+        }
+        let mut units: Vec<UnitId> = delta.keys().map(|(u, _, _)| *u).collect();
+        units.sort();
+        units.dedup();
+        let stored: HashMap<(UnitId, Period), RegionMonth> = tx
+            .rollup_regions_for_update(section, &units)
+            .await?
+            .into_iter()
+            .map(|r| ((r.unit, r.period), r))
+            .collect();
+        let mut rows = Vec::with_capacity(delta.len());
+        for d in delta.into_values() {
+            let cur = stored.get(&(d.unit, d.period));
+            let (n, s) = cur.map_or((0, Decimal::ZERO), |c| (c.assignments, c.score_sum));
+            let assignments = n + d.assignments;
+            let Some(score_sum) = s.checked_add(d.score_sum) else {
+                return recompute_in(tx).await;
+            };
+            if assignments < 0 || (cur.is_none() && d.assignments <= 0) {
+                return recompute_in(tx).await;
+            }
+            rows.push(RegionMonth {
+                assignments,
+                score_sum,
+                ..d
+            });
+        }
+        tx.set_rollup_regions(&rows).await?;
+        Ok(())
+    }
 }
 
 /// Rebuilds the whole roll-up in its own transaction.

@@ -58,6 +58,19 @@ pub struct Tracking {
     pub completeness: Completeness,
 }
 
+/// One target's part of a plan's tracking: its line, the assignments that carry it and their
+/// reporting completeness — what [`assemble`] sums up, and what a dashboard kept current
+/// ([`crate::overview::OverviewCache`]) computes again for a target whose records changed.
+#[derive(Debug, Clone)]
+pub struct TargetPart {
+    /// The target's line.
+    pub line: TargetTracking,
+    /// The assignments that carry it (its shares with a quota, else its lead).
+    pub carriers: Vec<Assignment>,
+    /// Their reporting completeness.
+    pub completeness: Completeness,
+}
+
 /// Computes the office's view of `plan` at `period` as of `today`, holding progress to
 /// `thresholds` (the office's own, or [`Thresholds::default`]: 10–30 points behind 序时进度
 /// is yellow, more is red).
@@ -69,7 +82,21 @@ pub async fn tracking(
     thresholds: &Thresholds,
 ) -> Result<Tracking, AppError> {
     let plan = store.plan(plan).await?;
-    check_period(&plan, period)?;
+    let parts = parts(store, &plan, period, today, thresholds).await?;
+    let tree = store.unit_tree().await?;
+    Ok(assemble(plan, period, today, &parts, &tree))
+}
+
+/// Every target's part of `plan`'s tracking at `period`, in document order, from the plan's
+/// records read once.
+pub async fn parts(
+    store: &Store,
+    plan: &Plan,
+    period: Period,
+    today: Date,
+    thresholds: &Thresholds,
+) -> Result<Vec<TargetPart>, AppError> {
+    check_period(plan, period)?;
     let sections: HashMap<SectionId, u32> = store
         .sections(plan.id)
         .await?
@@ -104,39 +131,120 @@ pub async fn tracking(
         months: &months,
         thresholds,
     };
-
-    let mut targets = Vec::new();
-    let mut all_shares: Vec<Assessment> = Vec::new();
-    let mut rolled: Vec<Assignment> = Vec::new();
+    let mut parts = Vec::new();
     for target in store.targets(plan.id).await? {
         let list = by_target.remove(&target.id).unwrap_or_default();
-        let (section_no, item_no) = items.get(&target.item).copied().unwrap_or((0, 0));
-        let (t, carriers) = track_target(target, (section_no, item_no), &list, &mut records, &at)?;
-        all_shares.extend(t.shares.iter().cloned());
-        rolled.extend(carriers);
-        targets.push(t);
+        let place = items.get(&target.item).copied().unwrap_or((0, 0));
+        parts.push(part(target, place, &list, &mut records, &at, today)?);
     }
+    Ok(parts)
+}
 
-    let mut target_counts = StatusCounts::default();
-    for t in &targets {
-        target_counts.add(t.status);
+/// One target's part of `plan`'s tracking at `period`, from that target's records only —
+/// equal to its entry in [`parts`].
+pub async fn part_of_target(
+    store: &Store,
+    plan: &Plan,
+    target: TargetId,
+    period: Period,
+    today: Date,
+    thresholds: &Thresholds,
+) -> Result<TargetPart, AppError> {
+    check_period(plan, period)?;
+    let target = store.target(target).await?;
+    let (item, _) = store.item(target.item).await?;
+    let section_no = store
+        .sections(plan.id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == item.section)
+        .map_or(0, |s| s.no);
+    let assignments = store.assignments_of_target(target.id).await?;
+    let mut records = Records::default();
+    for r in store.report_figures_of_target(target.id).await? {
+        records.reports.entry(r.assignment).or_default().push(r);
     }
-    let tree = store.unit_tree().await?;
-    let mut units: Vec<UnitId> = rolled.iter().map(|a| a.unit).collect();
+    let own = |a: &AssignmentId| assignments.iter().any(|x| x.id == *a);
+    for (a, p) in store.schedules_of_plan(plan.id).await? {
+        if own(&a) {
+            records.points.entry(a).or_default().push(p);
+        }
+    }
+    for (a, m) in store.milestones_of_plan(plan.id).await? {
+        if own(&a) {
+            records.milestones.entry(a).or_default().push(m);
+        }
+    }
+    let months = months_up_to(plan.year, period);
+    let at = At {
+        period,
+        months: &months,
+        thresholds,
+    };
+    let list: Vec<&Assignment> = assignments.iter().collect();
+    part(
+        target,
+        (section_no, item.no),
+        &list,
+        &mut records,
+        &at,
+        today,
+    )
+}
+
+fn part(
+    target: Target,
+    place: (u32, u32),
+    list: &[&Assignment],
+    records: &mut Records,
+    at: &At<'_>,
+    today: Date,
+) -> Result<TargetPart, AppError> {
+    let (line, carriers) = track_target(target, place, list, records, at)?;
+    let completeness = completeness_of(&carriers, at.months, &records.reports, today);
+    Ok(TargetPart {
+        line,
+        carriers,
+        completeness,
+    })
+}
+
+/// The office's view of `plan` from its targets' parts (in document order): the targets by
+/// status, the shares summed up, the units ranked, reporting completeness.
+pub fn assemble(
+    plan: Plan,
+    period: Period,
+    today: Date,
+    parts: &[TargetPart],
+    tree: &UnitTree,
+) -> Tracking {
+    let mut target_counts = StatusCounts::default();
+    let mut all_shares: Vec<Assessment> = Vec::new();
+    let mut units: Vec<UnitId> = Vec::new();
+    let mut completeness = Completeness::default();
+    for p in parts {
+        target_counts.add(p.line.status);
+        all_shares.extend(p.line.shares.iter().cloned());
+        units.extend(p.carriers.iter().map(|a| a.unit));
+        completeness.expected += p.completeness.expected;
+        completeness.received += p.completeness.received;
+        completeness.on_time += p.completeness.on_time;
+        completeness.late += p.completeness.late;
+        completeness.missing += p.completeness.missing;
+    }
     units.sort();
     units.dedup();
-    let ranking = rank_units(&tree, &units, &all_shares);
-    let completeness = completeness_of(&rolled, &months, &records.reports, today);
-    Ok(Tracking {
+    let ranking = rank_units(tree, &units, &all_shares);
+    Tracking {
         shares: summarize(all_shares.iter()),
         plan,
         period,
         today,
-        targets,
+        targets: parts.iter().map(|p| p.line.clone()).collect(),
         target_counts,
         ranking,
         completeness,
-    })
+    }
 }
 
 /// One target at `period`, as the office's view of its plan shows it ([`tracking`]), with

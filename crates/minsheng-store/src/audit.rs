@@ -23,6 +23,8 @@ impl Tx {
         const SQL: &str =
             "INSERT INTO audit_events (at, actor, action, entity, entity_id, before, after)
                            VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        self.note_change(action, entity, entity_id, before.as_ref(), after.as_ref())
+            .await?;
         let at = self.now.to_sqlx();
         let actor = self.actor.name().to_string();
         let before = before.map(|v| v.to_string());

@@ -221,6 +221,11 @@ pub const TABLES: &[Table] = &[
               reported: Int],
     ),
     table(
+        "target_changes",
+        "target_id",
+        cols![target_id: Int, changes: Int],
+    ),
+    table(
         "rollup_region_month",
         "period, unit_kind, unit_id, section_id",
         cols![unit_kind: Text, unit_id: Int, section_id: Int, period: Text, assignments: Int,
@@ -639,9 +644,14 @@ impl Store {
         const VERSION: &str = "SELECT value FROM minsheng_meta WHERE key = 'data_version'";
         let version_before: Option<String> =
             on_tx!(tx, c => sqlx::query_scalar(VERSION).fetch_optional(&mut *c).await)?;
+        // So is the structure count (migration 0014), kept above the one before the same way.
+        // language=SQL
+        const STRUCTURE: &str = "SELECT value FROM minsheng_meta WHERE key = 'structure_changes'";
+        let structure_before: Option<String> =
+            on_tx!(tx, c => sqlx::query_scalar(STRUCTURE).fetch_optional(&mut *c).await)?;
         for t in TABLES {
             let filter = if t.name == "minsheng_meta" {
-                " WHERE key <> 'data_version'"
+                " WHERE key NOT IN ('data_version', 'structure_changes')"
             } else {
                 ""
             };
@@ -657,7 +667,8 @@ impl Store {
             }
         }
         // language=SQL
-        const CLEAR: &str = "DELETE FROM minsheng_meta WHERE key = 'data_version'";
+        const CLEAR: &str =
+            "DELETE FROM minsheng_meta WHERE key IN ('data_version', 'structure_changes')";
         on_tx!(tx, c => sqlx::query(CLEAR).execute(&mut *c).await.map(|_| ()))?;
         let mut counts = Vec::with_capacity(TABLES.len());
         for t in TABLES {
@@ -716,6 +727,14 @@ impl Store {
             && number(&restored).is_none_or(|r| r < before)
         {
             tx.set_meta("data_version", &before.to_string()).await?;
+        }
+        let restored: Option<String> =
+            on_tx!(tx, c => sqlx::query_scalar(STRUCTURE).fetch_optional(&mut *c).await)?;
+        if let Some(before) = number(&structure_before)
+            && number(&restored).is_none_or(|r| r < before)
+        {
+            tx.set_meta("structure_changes", &before.to_string())
+                .await?;
         }
         let summary = BackupSummary {
             schema_version: header.schema_version,
@@ -1142,15 +1161,17 @@ impl Store {
 /// table by table and row by row, beyond what a restore adds on purpose: its own audit event
 /// (`restore`) and a new data version. Empty when the copy is exact.
 pub fn differences(source: &BackupContents, restored: &BackupContents) -> Vec<String> {
+    let is_counter = |k: &Json| k == "data_version" || k == "structure_changes";
     let empty = Vec::new();
     let mut out = Vec::new();
     for t in TABLES {
         let a = source.tables.get(t.name).unwrap_or(&empty);
         let b = restored.tables.get(t.name).unwrap_or(&empty);
         let (a, b): (Vec<&Vec<Json>>, Vec<&Vec<Json>>) = match t.name {
+            // Counters of commits, not data (the restore's own commit raises them).
             "minsheng_meta" => (
-                a.iter().filter(|r| r[0] != "data_version").collect(),
-                b.iter().filter(|r| r[0] != "data_version").collect(),
+                a.iter().filter(|r| !is_counter(&r[0])).collect(),
+                b.iter().filter(|r| !is_counter(&r[0])).collect(),
             ),
             // The restore's own event comes last.
             "audit_events" => match b.last() {

@@ -185,7 +185,7 @@ const ACCEPTED: &str = "SELECT assignment_id, period, revision, cumulative, stag
                         WHERE status = 'accepted' AND assignment_id BETWEEN $1 AND $2
                         ORDER BY assignment_id, period, revision";
 
-type AcceptedRow = (i64, String, i64, Option<String>, Option<String>);
+pub(crate) type AcceptedRow = (i64, String, i64, Option<String>, Option<String>);
 
 fn targets_with_sections(
     rows: Vec<crate::rows::TargetRow>,
@@ -197,7 +197,7 @@ fn targets_with_sections(
         .collect()
 }
 
-fn accepted(rows: Vec<AcceptedRow>) -> Result<Vec<AcceptedValue>, StoreError> {
+pub(crate) fn accepted(rows: Vec<AcceptedRow>) -> Result<Vec<AcceptedValue>, StoreError> {
     rows.into_iter()
         .map(|(a, p, r, v, stage)| {
             Ok(AcceptedValue {

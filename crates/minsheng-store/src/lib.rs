@@ -31,6 +31,7 @@ mod report_reminders;
 mod reports;
 mod rollup;
 mod rows;
+mod target_changes;
 mod target_records;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -214,6 +214,23 @@ impl Store {
         all(rows, crate::rows::ReportFiguresRow::into_domain)
     }
 
+    /// [`Store::report_figures_of_plan`] for one target's assignments: what a dashboard kept
+    /// current reads again when that target changed.
+    pub async fn report_figures_of_target(
+        &self,
+        target: TargetId,
+    ) -> Result<Vec<Report>, StoreError> {
+        // language=SQL
+        const SQL: &str =
+            "SELECT r.id, r.assignment_id, r.period, r.revision, r.cumulative, r.stage,
+                    r.funds_spent, r.status, r.filed_at
+             FROM reports r JOIN assignments a ON a.id = r.assignment_id
+             WHERE a.target_id = $1 ORDER BY r.assignment_id, r.period, r.revision";
+        let rows: Vec<crate::rows::ReportFiguresRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(target.0).fetch_all(p).await)?;
+        all(rows, crate::rows::ReportFiguresRow::into_domain)
+    }
+
     /// Every schedule point of a plan's assignments.
     pub async fn schedules_of_plan(
         &self,

@@ -2,6 +2,7 @@
 //! month. The store only keeps and serves the rows; what goes into them is computed by the
 //! use-cases from the domain's rules.
 
+use crate::bulk::AcceptedValue;
 use crate::error::StoreError;
 use crate::rows::{AssignmentRow, TargetRow, dec, dec_text};
 use crate::tx::Tx;
@@ -433,5 +434,151 @@ impl Tx {
             section: SectionId(section),
             regions,
         })
+    }
+}
+
+/// One target's part of the roll-up, rebuilt on its own when its split changes (a local
+/// rebuild, `minsheng-app::rollup::Local`).
+impl Tx {
+    /// Takes the target's row lock, then its assignments' by id, until the transaction ends
+    /// (PostgreSQL; on SQLite the one writer already excludes every other): two changes of one
+    /// target's split run one after the other, and an accept on one of its shares (which locks
+    /// its assignment first) either committed before or waits until this transaction ends.
+    pub async fn lock_target_and_assignments(
+        &mut self,
+        target: TargetId,
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const T: &str = "SELECT id FROM targets WHERE id = $1 FOR UPDATE";
+        // language=SQL
+        const A: &str = "SELECT id FROM assignments WHERE target_id = $1 ORDER BY id FOR UPDATE";
+        if let crate::tx::TxInner::Postgres(t) = &mut self.inner {
+            let found: Option<i64> = sqlx::query_scalar(T)
+                .bind(target.0)
+                .fetch_optional(&mut **t)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound {
+                    entity: "target",
+                    id: target.0,
+                });
+            }
+            let _: Vec<i64> = sqlx::query_scalar(A)
+                .bind(target.0)
+                .fetch_all(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The accepted reports of one target's assignments, by assignment, period and revision.
+    pub async fn accepted_values_of_target(
+        &mut self,
+        target: TargetId,
+    ) -> Result<Vec<AcceptedValue>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT r.assignment_id, r.period, r.revision, r.cumulative, r.stage
+                           FROM reports r JOIN assignments a ON a.id = r.assignment_id
+                           WHERE r.status = 'accepted' AND a.target_id = $1
+                           ORDER BY r.assignment_id, r.period, r.revision";
+        let rows: Vec<crate::bulk::AcceptedRow> = on_tx!(self, c => sqlx::query_as(SQL)
+            .bind(target.0).fetch_all(&mut *c).await)?;
+        crate::bulk::accepted(rows)
+    }
+
+    /// Replaces one target's rows with `rows` (all of that target): rows kept are updated in
+    /// place, so an accept waiting on one of them updates the new figures.
+    pub async fn set_rollup_of_target(
+        &mut self,
+        target: TargetId,
+        rows: &[TargetMonth],
+    ) -> Result<(), StoreError> {
+        // language=SQL
+        const UPSERT: &str = "INSERT INTO rollup_target_month
+                                  (target_id, period, assignments, actual, quota, reported)
+                              VALUES ($1, $2, $3, $4, $5, $6)
+                              ON CONFLICT (period, target_id) DO UPDATE SET
+                                  assignments = excluded.assignments, actual = excluded.actual,
+                                  quota = excluded.quota, reported = excluded.reported";
+        // language=SQL
+        const CLEAR: &str = "DELETE FROM rollup_target_month WHERE target_id = $1";
+        if rows.is_empty() {
+            on_tx!(self, c => sqlx::query(CLEAR).bind(target.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        for r in rows {
+            on_tx!(self, c => sqlx::query(UPSERT).bind(target.0).bind(r.period.to_string())
+                .bind(r.assignments).bind(dec_text(r.actual)).bind(dec_text(r.quota)).bind(r.reported)
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// The stored rows of `section` for the regions `units`, taking their locks (PostgreSQL)
+    /// in the roll-up's one order: month by month, nearest region first (township, county,
+    /// city, province), then by id — the order every accept follows for its own regions.
+    pub async fn rollup_regions_for_update(
+        &mut self,
+        section: SectionId,
+        units: &[UnitId],
+    ) -> Result<Vec<RegionMonth>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in units.chunks(crate::bulk::PARAMS - 1) {
+            let mut sql = String::from(
+                "SELECT unit_kind, unit_id, section_id, period, assignments, score_sum
+                 FROM rollup_region_month WHERE section_id = $1 AND unit_id IN (",
+            );
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", i + 2));
+            }
+            sql.push_str(
+                ") ORDER BY period, CASE unit_kind WHEN 'township' THEN 0 WHEN 'county' THEN 1
+                   WHEN 'city' THEN 2 ELSE 3 END, unit_id",
+            );
+            if matches!(self.inner, crate::tx::TxInner::Postgres(_)) {
+                sql.push_str(" FOR UPDATE");
+            }
+            let rows: Vec<RegionMonthRow> = on_tx!(self, c => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(section.0);
+                for u in chunk {
+                    q = q.bind(u.0);
+                }
+                q.fetch_all(&mut *c).await
+            })?;
+            for r in rows {
+                out.push(r.into_domain()?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes region rows whatever they held (absolute figures, under the locks of
+    /// [`Tx::rollup_regions_for_update`]); a row left with no assignment is deleted, as a
+    /// recompute would not have it.
+    pub async fn set_rollup_regions(&mut self, rows: &[RegionMonth]) -> Result<(), StoreError> {
+        // language=SQL
+        const UPSERT: &str = "INSERT INTO rollup_region_month
+                                  (unit_kind, unit_id, section_id, period, assignments, score_sum)
+                              VALUES ($1, $2, $3, $4, $5, $6)
+                              ON CONFLICT (period, unit_kind, unit_id, section_id) DO UPDATE SET
+                                  assignments = excluded.assignments,
+                                  score_sum = excluded.score_sum";
+        // language=SQL
+        const DELETE: &str = "DELETE FROM rollup_region_month
+                              WHERE period = $1 AND unit_kind = $2 AND unit_id = $3 AND section_id = $4";
+        for r in rows {
+            let (p, kind) = (r.period.to_string(), r.unit_kind.code());
+            if r.assignments == 0 {
+                on_tx!(self, c => sqlx::query(DELETE).bind(&p).bind(kind).bind(r.unit.0).bind(r.section.0)
+                    .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            } else {
+                on_tx!(self, c => sqlx::query(UPSERT).bind(kind).bind(r.unit.0).bind(r.section.0).bind(&p)
+                    .bind(r.assignments).bind(dec_text(r.score_sum))
+                    .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            }
+        }
+        Ok(())
     }
 }

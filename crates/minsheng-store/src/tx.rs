@@ -16,6 +16,8 @@ pub struct Tx {
     pub(crate) _held: crate::data_version::HoldTimer,
     pub(crate) actor: Actor,
     pub(crate) now: Timestamp,
+    /// What its writes touched, counted in its commit (`target_changes`).
+    pub(crate) touched: crate::target_changes::Touched,
 }
 
 #[derive(Debug)]
@@ -65,6 +67,7 @@ impl Store {
             },
             actor: actor.clone(),
             now: self.now(),
+            touched: Default::default(),
         })
     }
 }
@@ -78,6 +81,7 @@ impl Tx {
     /// Keeps everything written in this transaction, and raises the data version
     /// ([`Store::data_version`]) with it.
     pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.count_changes().await?;
         self.bump_data_version().await?;
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,

@@ -507,6 +507,20 @@ async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
         accept[accept.len() / 2],
         accept[(accept.len() * 99 / 100).min(accept.len() - 1)],
     );
+    // 6. the office dashboard kept current (issue #16 item 1): the first request after an
+    // accept, beside the same dashboard computed whole (what every first request cost
+    // before); and one target's split changed, its roll-up rebuilt locally (item 4)
+    let timed = kept_current(
+        &store,
+        period,
+        &pending[accept.len().min(pending.len())..],
+        a.runs,
+    )
+    .await?;
+    let t = Instant::now();
+    minsheng_app::rollup::recompute(&store, &actor).await?;
+    let full_rebuild = t.elapsed();
+
     // After the accepts, the roll-up kept current must equal a rebuild from the reports, in
     // every month of the year (most pending reports are December's).
     let months: Vec<Period> = Period::Year(period.year()).months().collect();
@@ -525,6 +539,21 @@ async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
 
     let (x, y) = (ms(median(ours)), ms(median(plain)));
     eprintln!(
+        "dashboard after an accept: kept current p50 {:.1} ms (max {:.1}), computed whole p50 {:.1} ms (max {:.1}), {} accepts",
+        ms(median(timed.current.clone())),
+        ms(timed.current.iter().max().copied().unwrap_or_default()),
+        ms(median(timed.whole.clone())),
+        ms(timed.whole.iter().max().copied().unwrap_or_default()),
+        timed.current.len()
+    );
+    eprintln!(
+        "one target's split changed: local roll-up rebuild p50 {:.1} ms (max {:.1}, {} saves), whole roll-up rebuild {:.1} ms",
+        ms(median(timed.split.clone())),
+        ms(timed.split.iter().max().copied().unwrap_or_default()),
+        timed.split.len(),
+        ms(full_rebuild)
+    );
+    eprintln!(
         "accept: {} reports, p50 {:.2} ms, p99 {:.2} ms; peak memory {:.0} MiB",
         accept.len(),
         ms(accept_p50),
@@ -538,4 +567,114 @@ async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
     );
     store.close().await;
     Ok(())
+}
+
+/// The timings of step 6 of `bench rollup`.
+struct KeptCurrent {
+    /// The first dashboard request after an accept, kept current.
+    current: Vec<Duration>,
+    /// The same dashboard computed whole.
+    whole: Vec<Duration>,
+    /// One target's split saved (a local roll-up rebuild included).
+    split: Vec<Duration>,
+}
+
+/// Accepts `pending` reports one at a time (at most `runs`), timing after each the first
+/// dashboard request of the largest plan through an [`OverviewCache`] (kept current) and the
+/// same dashboard computed whole — checked equal — then saves `runs` splits of split targets,
+/// each moving one from a share to another, timing each save.
+async fn kept_current(
+    store: &Store,
+    period: Period,
+    pending: &[Report],
+    runs: usize,
+) -> anyhow::Result<KeptCurrent> {
+    use minsheng_app::decomposition::{Decomposition, Share, assign};
+    use minsheng_app::overview::{OverviewCache, recompute};
+    let plans = store.plans().await?;
+    let mut plan = plans.first().context("no plan")?.id;
+    let mut most = 0;
+    for p in &plans {
+        let n = store.assignments_of_plan(p.id).await?.len();
+        if n > most {
+            (plan, most) = (p.id, n);
+        }
+    }
+    let today = period
+        .last_day()
+        .checked_add(jiff::Span::new().days(20))
+        .context("date")?;
+    let key = (plan, period, today);
+    let thresholds = Thresholds::default();
+    let cache = OverviewCache::default();
+    let version = store.data_version().await?;
+    cache.overview(store, version, key, &thresholds).await?;
+    let mut out = KeptCurrent {
+        current: Vec::new(),
+        whole: Vec::new(),
+        split: Vec::new(),
+    };
+    for r in pending.iter().take(runs) {
+        review_report(
+            store,
+            &Actor::new("bench-reviewer"),
+            r.id,
+            &Decision::Accept,
+        )
+        .await?;
+        let version = store.data_version().await?;
+        let t = Instant::now();
+        let kept = cache.overview(store, version, key, &thresholds).await?;
+        out.current.push(t.elapsed());
+        let t = Instant::now();
+        let whole = recompute(store, key, &thresholds).await?;
+        out.whole.push(t.elapsed());
+        ensure!(
+            format!("{:?}", *kept) == format!("{whole:?}"),
+            "总览增量与重算不一致 / the dashboard kept current differs from one computed whole"
+        );
+    }
+    for t in store.targets(plan).await? {
+        if out.split.len() >= runs {
+            break;
+        }
+        let list = store.assignments_of_target(t.id).await?;
+        let shares: Vec<&Assignment> = list.iter().filter(|a| a.quota.is_some()).collect();
+        let Some(lead) = list.iter().find(|a| a.role == AssignmentRole::Lead) else {
+            continue;
+        };
+        if shares.len() < 2 || shares[0].quota < Some(Decimal::ONE) {
+            continue;
+        }
+        let d = Decomposition {
+            target: t.id,
+            lead: lead.unit,
+            partners: list
+                .iter()
+                .filter(|a| a.role == AssignmentRole::Partner && a.quota.is_none())
+                .map(|a| a.unit)
+                .collect(),
+            shares: shares
+                .iter()
+                .enumerate()
+                .map(|(i, a)| Share {
+                    unit: a.unit,
+                    quota: a.quota.unwrap_or_default()
+                        + match i {
+                            0 => -Decimal::ONE,
+                            1 => Decimal::ONE,
+                            _ => Decimal::ZERO,
+                        },
+                    budget: a.budget,
+                })
+                .collect(),
+            lead_budget: lead.budget,
+            accrual: None,
+        };
+        let t0 = Instant::now();
+        if assign(store, &Actor::new("bench-office"), &d).await.is_ok() {
+            out.split.push(t0.elapsed());
+        }
+    }
+    Ok(out)
 }

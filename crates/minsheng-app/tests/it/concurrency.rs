@@ -500,3 +500,355 @@ async fn concurrent_splits_of_one_target_leave_one_of_them() {
         db.finish().await;
     }
 }
+
+/// The split `target`'s quota shares moved by `k` from the first region to the second.
+fn moved_split(
+    target: TargetId,
+    lead: UnitId,
+    regions: &[(UnitId, Decimal)],
+    k: i64,
+) -> minsheng_app::decomposition::Decomposition {
+    use minsheng_app::decomposition::{Decomposition, Share};
+    Decomposition {
+        target,
+        lead,
+        partners: Vec::new(),
+        shares: regions
+            .iter()
+            .enumerate()
+            .map(|(i, &(unit, q))| Share {
+                unit,
+                quota: match i {
+                    0 => q - Decimal::from(k),
+                    1 => q + Decimal::from(k),
+                    _ => q,
+                },
+                budget: None,
+            })
+            .collect(),
+        lead_budget: None,
+        accrual: None,
+    }
+}
+
+/// Local rebuilds (issue #16 item 4) beside accepts: the splits of four targets are saved
+/// again and again while office sessions accept the June reports of their shares; each save
+/// rebuilds only its own target's part of the roll-up, and the roll-up then equals a
+/// recompute, on both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn local_rebuilds_beside_accepts_equal_a_recompute() {
+    use minsheng_app::decomposition::assign;
+    for db in minsheng_store::testing::backends().await {
+        let store = db.store.clone();
+        crate::support::demo_share(&store).await;
+        let shares = shares(&store, 12).await;
+        let mut reports = Vec::new();
+        for (i, (a, t)) in shares.iter().enumerate() {
+            let value = (a.quota.unwrap_or(t.quantity.value) / Decimal::from(3)).round_dp(0)
+                + Decimal::from(i);
+            let id = file_report(
+                &store,
+                &Actor::new("clerk"),
+                a.unit,
+                &june_input(a, value),
+                FileAs::Submitted,
+            )
+            .await
+            .unwrap();
+            reports.push(id);
+        }
+        let mut targets: Vec<TargetId> = shares.iter().map(|(_, t)| t.id).collect();
+        targets.dedup();
+        let mut work = tokio::task::JoinSet::new();
+        for &target in &targets {
+            let now = store.assignments_of_target(target).await.unwrap();
+            let lead = now
+                .iter()
+                .find(|a| a.role == AssignmentRole::Lead)
+                .unwrap()
+                .unit;
+            let regions: Vec<(UnitId, Decimal)> = now
+                .iter()
+                .filter_map(|a| a.quota.map(|q| (a.unit, q)))
+                .collect();
+            for k in 1..=4 {
+                let (store, d) = (store.clone(), moved_split(target, lead, &regions, k));
+                work.spawn(
+                    async move { assign(&store, &Actor::new("office"), &d).await.map(|_| ()) },
+                );
+            }
+        }
+        for session in 0..4usize {
+            let store = store.clone();
+            let mut order = reports.clone();
+            order.rotate_left(session * 3);
+            work.spawn(async move {
+                for id in order {
+                    match review_report(&store, &Actor::new("office"), id, &Decision::Accept).await
+                    {
+                        Ok(()) | Err(AppError::Conflict { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            });
+        }
+        while let Some(r) = work.join_next().await {
+            r.unwrap()
+                .unwrap_or_else(|e| panic!("{}: a save or accept failed: {e:?}", db.label));
+        }
+        for id in &reports {
+            assert_eq!(
+                store.report(*id).await.unwrap().status,
+                ReportStatus::Accepted
+            );
+        }
+        let kept = rollup_rows(&store).await;
+        rollup::recompute(&store, &Actor::new("office"))
+            .await
+            .unwrap();
+        same_rollup(&kept, &rollup_rows(&store).await, db.label);
+        db.finish().await;
+    }
+}
+
+/// A local rebuild when a split moves to other regions: a region without reports dropped, a
+/// county never assigned before taking its quota, a level target's split, then back again —
+/// after each save the roll-up equals a recompute, on both backends.
+#[tokio::test]
+async fn a_split_onto_other_regions_rebuilds_its_target_only() {
+    use minsheng_app::decomposition::{Share, assign};
+    for db in minsheng_store::testing::backends().await {
+        let store = db.store.clone();
+        let demo = crate::support::demo_share(&store).await;
+        let target = demo.target.id;
+        let now = store.assignments_of_target(target).await.unwrap();
+        let lead = now
+            .iter()
+            .find(|a| a.role == AssignmentRole::Lead)
+            .unwrap()
+            .unit;
+        let regions: Vec<(UnitId, Decimal)> = now
+            .iter()
+            .filter_map(|a| a.quota.map(|q| (a.unit, q)))
+            .collect();
+        // A county never assigned before, under the first region.
+        let mut tx = store.begin(&Actor::new("office")).await.unwrap();
+        let county =
+            crate::support::unit(&mut tx, Some(regions[0].0), UnitKind::County, "新设县").await;
+        tx.commit().await.unwrap();
+        // Accepted figures for the first region, so the rebuild moves scores too.
+        let first = now.iter().find(|a| a.unit == regions[0].0).unwrap().clone();
+        let id = file_report(
+            &store,
+            &Actor::new("clerk"),
+            first.unit,
+            &june_input(&first, Decimal::from(5)),
+            FileAs::Submitted,
+        )
+        .await
+        .unwrap();
+        review_report(&store, &Actor::new("office"), id, &Decision::Accept)
+            .await
+            .unwrap();
+        let mut other = moved_split(target, lead, &regions, 1);
+        let last = other.shares.pop().unwrap();
+        other.shares.push(Share {
+            unit: county,
+            ..last
+        });
+        for (step, d) in [other, moved_split(target, lead, &regions, 0)]
+            .into_iter()
+            .enumerate()
+        {
+            assign(&store, &Actor::new("office"), &d).await.unwrap();
+            let kept = rollup_rows(&store).await;
+            rollup::recompute(&store, &Actor::new("office"))
+                .await
+                .unwrap();
+            same_rollup(
+                &kept,
+                &rollup_rows(&store).await,
+                &format!("{} step {step}", db.label),
+            );
+        }
+        db.finish().await;
+    }
+}
+
+/// The office dashboard kept current (issue #16 item 1): while eight office sessions accept
+/// (and return some of) the June reports of twelve shares, a split is saved again and readers
+/// load the dashboard through one [`OverviewCache`] — each load computing again only the
+/// targets whose change count moved — the dashboard it finally serves equals one computed
+/// whole from the records, and so does each one served after a single further write, on
+/// both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_dashboard_kept_current_equals_a_recompute() {
+    use minsheng_app::decomposition::assign;
+    use minsheng_app::overview::{OverviewCache, recompute};
+    for db in minsheng_store::testing::backends().await {
+        let store = db.store.clone();
+        let demo = crate::support::demo_share(&store).await;
+        let shares = shares(&store, 12).await;
+        let mut reports = Vec::new();
+        for (i, (a, t)) in shares.iter().enumerate() {
+            let value = (a.quota.unwrap_or(t.quantity.value) / Decimal::from(4)).round_dp(0)
+                + Decimal::from(i);
+            let id = file_report(
+                &store,
+                &Actor::new("clerk"),
+                a.unit,
+                &june_input(a, value),
+                FileAs::Submitted,
+            )
+            .await
+            .unwrap();
+            reports.push(id);
+        }
+        let key = (
+            demo.plan,
+            Period::parse("2023-06").unwrap(),
+            jiff::civil::date(2023, 7, 20),
+        );
+        let thresholds = Thresholds::default();
+        let cache = OverviewCache::default();
+        let dashboard = move |cache: OverviewCache, store: Store| async move {
+            let version = store.data_version().await.unwrap();
+            cache
+                .overview(&store, version, key, &Thresholds::default())
+                .await
+                .unwrap()
+        };
+        let before = dashboard(cache.clone(), store.clone()).await;
+        assert_eq!(
+            format!("{before:?}"),
+            format!("{:?}", recompute(&store, key, &thresholds).await.unwrap()),
+            "{}: the first dashboard",
+            db.label
+        );
+
+        let mut work = tokio::task::JoinSet::new();
+        for session in 0..8usize {
+            let store = store.clone();
+            let mut order = reports.clone();
+            order.rotate_left(session);
+            work.spawn(async move {
+                for (n, id) in order.into_iter().enumerate() {
+                    // Every fifth report of the list is returned instead, by whoever is first.
+                    let decision = if reports_returned(n, session) {
+                        Decision::Return("请核实".into())
+                    } else {
+                        Decision::Accept
+                    };
+                    match review_report(&store, &Actor::new("office"), id, &decision).await {
+                        Ok(()) | Err(AppError::Conflict { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            });
+        }
+        {
+            let store = store.clone();
+            let target = shares[0].1.id;
+            work.spawn(async move {
+                let now = store.assignments_of_target(target).await.unwrap();
+                let lead = now
+                    .iter()
+                    .find(|a| a.role == AssignmentRole::Lead)
+                    .unwrap()
+                    .unit;
+                let regions: Vec<(UnitId, Decimal)> = now
+                    .iter()
+                    .filter_map(|a| a.quota.map(|q| (a.unit, q)))
+                    .collect();
+                let d = moved_split(target, lead, &regions, 2);
+                assign(&store, &Actor::new("office"), &d).await.map(|_| ())
+            });
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut readers = tokio::task::JoinSet::new();
+        for _ in 0..3 {
+            let (cache, store, stop) = (cache.clone(), store.clone(), stop.clone());
+            readers.spawn(async move {
+                let mut reads = 0u32;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) || reads == 0 {
+                    dashboard(cache.clone(), store.clone()).await;
+                    reads += 1;
+                }
+                reads
+            });
+        }
+        while let Some(r) = work.join_next().await {
+            r.unwrap()
+                .unwrap_or_else(|e| panic!("{}: a review or save failed: {e:?}", db.label));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        while let Some(r) = readers.join_next().await {
+            assert!(r.unwrap() > 0);
+        }
+        let kept = dashboard(cache.clone(), store.clone()).await;
+        let whole = recompute(&store, key, &thresholds).await.unwrap();
+        assert_eq!(
+            format!("{kept:?}"),
+            format!("{whole:?}"),
+            "{}: kept current after the month-end",
+            db.label
+        );
+        assert_ne!(
+            format!("{kept:?}"),
+            format!("{before:?}"),
+            "{}: the accepts moved the dashboard",
+            db.label
+        );
+
+        // One write at a time: a report refiled and accepted, each seen on the next load.
+        let returned: Vec<ReportId> = {
+            let mut out = Vec::new();
+            for id in &reports {
+                if store.report(*id).await.unwrap().status == ReportStatus::Returned {
+                    out.push(*id);
+                }
+            }
+            out
+        };
+        assert!(!returned.is_empty(), "{}: some were returned", db.label);
+        // The share of a returned report files June again.
+        let first = store.report(returned[0]).await.unwrap().assignment;
+        let (a, t) = shares.iter().find(|(a, _)| a.id == first).unwrap();
+        let input = june_input(
+            a,
+            (a.quota.unwrap_or(t.quantity.value) / Decimal::from(2)).round_dp(0),
+        );
+        let may = file_report(
+            &store,
+            &Actor::new("clerk"),
+            a.unit,
+            &input,
+            FileAs::Submitted,
+        )
+        .await
+        .unwrap();
+        for step in 0..2 {
+            if step == 1 {
+                review_report(&store, &Actor::new("office"), may, &Decision::Accept)
+                    .await
+                    .unwrap();
+            }
+            let kept = dashboard(cache.clone(), store.clone()).await;
+            let whole = recompute(&store, key, &thresholds).await.unwrap();
+            assert_eq!(
+                format!("{kept:?}"),
+                format!("{whole:?}"),
+                "{}: step {step}",
+                db.label
+            );
+        }
+        db.finish().await;
+    }
+}
+
+/// Whether session `session` returns the `n`th report of its list.
+fn reports_returned(n: usize, session: usize) -> bool {
+    (n + session).is_multiple_of(5)
+}

@@ -144,6 +144,10 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 VALUES (2, 1, '招聘会场地不足,已协调解决')"
                 .into(),
         ],
+        14 => vec![
+            "INSERT INTO target_changes (target_id, changes) VALUES (1, 3)".into(),
+            "INSERT INTO minsheng_meta (key, value) VALUES ('structure_changes', '2')".into(),
+        ],
         _ => vec![],
     };
     sql

@@ -145,6 +145,11 @@ async fn usable(store: &Store, step: i64, what: &str) {
             [(TargetId(1), "招聘会场地不足,已协调解决".to_string())]
         );
     }
+    if step >= 14 {
+        let (structure, targets) = store.change_counts(PlanId(1)).await.unwrap();
+        assert_eq!(structure, 2, "{what}");
+        assert_eq!(targets.get(&TargetId(1)), Some(&3), "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx
