@@ -123,6 +123,9 @@ async fn a_new_plan_runs_from_its_first_day_through_the_pages() {
             .await
             .unwrap();
         click(&c, "#propose").await;
+        // Read the proposal's page, not the form it replaces (#sum-diff is on both).
+        arrived(&c, "by=population").await;
+        assert!(text(&c, "#notice").await.contains("按常住人口"));
         assert!(text(&c, "#sum-diff").await.contains("与目标相符"));
         // Proposing reloads the form: the lead is chosen again before saving.
         c.find(Locator::Id("lead"))
