@@ -93,6 +93,35 @@ pub fn write(view: &DecompositionView) -> Result<Vec<u8>, AppError> {
     book.save_to_buffer().map_err(|e| xlsx_error(&e))
 }
 
+/// A refusal of the file as a whole (line 0).
+fn whole_file(reason: String) -> AppError {
+    AppError::Rows(vec![RowRefusal {
+        line: 0,
+        field: "文件 / file".into(),
+        reason,
+    }])
+}
+
+/// The first sheet of a workbook (xlsx, xls, ods), or why it cannot be read.
+fn first_sheet(bytes: &[u8]) -> Result<calamine::Range<calamine::Data>, AppError> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| {
+            whole_file(format!(
+                "无法读取表格:{e} / not a spreadsheet that can be read"
+            ))
+        })?;
+    match book.worksheet_range_at(0) {
+        Some(Ok(r)) => Ok(r),
+        Some(Err(e)) => Err(whole_file(format!(
+            "无法读取工作表:{e} / cannot read the sheet"
+        ))),
+        None => Err(whole_file(
+            "表格中没有工作表 / the file has no sheet".into(),
+        )),
+    }
+}
+
 /// One cell's text as a person would read it; `None` for an empty cell.
 fn cell_text(d: &calamine::Data) -> Result<Option<String>, String> {
     use calamine::Data;
@@ -143,25 +172,7 @@ pub fn read_weights(
     view: &DecompositionView,
     bytes: &[u8],
 ) -> Result<Vec<(minsheng_domain::UnitId, u64)>, AppError> {
-    use calamine::Reader;
-    let whole = |reason: String| {
-        AppError::Rows(vec![RowRefusal {
-            line: 0,
-            field: "文件 / file".into(),
-            reason,
-        }])
-    };
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|e| {
-            whole(format!(
-                "无法读取表格:{e} / not a spreadsheet that can be read"
-            ))
-        })?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(r)) => r,
-        Some(Err(e)) => return Err(whole(format!("无法读取工作表:{e} / cannot read the sheet"))),
-        None => return Err(whole("表格中没有工作表 / the file has no sheet".into())),
-    };
+    let range = first_sheet(bytes)?;
     let (first, _) = range.start().unwrap_or((0, 0));
     let (last, _) = range.end().unwrap_or((0, 0));
     let mut refusals = Vec::new();
@@ -237,7 +248,7 @@ pub fn read_weights(
         return Err(AppError::Rows(refusals));
     }
     if found.is_empty() {
-        return Err(whole(
+        return Err(whole_file(
             "表格中没有找到地区名称(A列)和权重(B列) / no region names (column A) with weights (column B) were found"
                 .into(),
         ));
@@ -271,25 +282,7 @@ pub fn read_weights(
 /// sheet with any problem is refused as a whole ([`AppError::Rows`]); so is one that the
 /// split rule refuses ([`save`] names the row).
 pub fn read(view: &DecompositionView, bytes: &[u8]) -> Result<(Vec<Share>, Vec<u32>), AppError> {
-    use calamine::Reader;
-    let whole = |reason: String| {
-        AppError::Rows(vec![RowRefusal {
-            line: 0,
-            field: "文件 / file".into(),
-            reason,
-        }])
-    };
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|e| {
-            whole(format!(
-                "无法读取表格:{e} / not a spreadsheet that can be read"
-            ))
-        })?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(r)) => r,
-        Some(Err(e)) => return Err(whole(format!("无法读取工作表:{e} / cannot read the sheet"))),
-        None => return Err(whole("表格中没有工作表 / the file has no sheet".into())),
-    };
+    let range = first_sheet(bytes)?;
     let mut refusals = Vec::new();
     let mut shares: Vec<Share> = Vec::new();
     let mut lines: Vec<u32> = Vec::new();

@@ -652,13 +652,6 @@ async fn upload(
         }
     }
     let lang = p.chrome.lang;
-    let row_text = |line: usize| {
-        if line == 0 {
-            t.sheet_whole.to_string()
-        } else {
-            t.sheet_row.replace("{}", &line.to_string())
-        }
-    };
     let lead_id: Option<UnitId> = lead.trim().parse().ok();
     p.lead = lead.trim().to_string();
     let Some(lead_id) = lead_id else {
@@ -693,20 +686,32 @@ async fn upload(
             Ok(Redirect::to(&format!("/targets/{id}/decompose?notice=sheet")).into_response())
         }
         Err(AppError::Rows(rows)) => {
-            p.sheet_errors = rows
-                .into_iter()
-                .map(|r| {
-                    (
-                        row_text(r.line),
-                        Text::split(&r.field).for_page(lang),
-                        Text::split(&r.reason).for_page(lang),
-                    )
-                })
-                .collect();
+            p.sheet_errors = sheet_refusals(t, lang, rows);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A sheet's refusals as the page lists them: (row or "the file", column, reason).
+fn sheet_refusals(
+    t: &Msg,
+    lang: Lang,
+    rows: Vec<minsheng_app::RowRefusal>,
+) -> Vec<(String, String, String)> {
+    rows.into_iter()
+        .map(|r| {
+            (
+                if r.line == 0 {
+                    t.sheet_whole.to_string()
+                } else {
+                    t.sheet_row.replace("{}", &r.line.to_string())
+                },
+                Text::split(&r.field).for_page(lang),
+                Text::split(&r.reason).for_page(lang),
+            )
+        })
+        .collect()
 }
 
 /// `POST /targets/{id}/decompose/weights` (multipart, `file`): a column of weights by region
@@ -770,20 +775,7 @@ async fn upload_weights(
             Ok((StatusCode::OK, p).into_response())
         }
         Err(AppError::Rows(rows)) => {
-            p.weight_errors = rows
-                .into_iter()
-                .map(|r| {
-                    (
-                        if r.line == 0 {
-                            t.sheet_whole.to_string()
-                        } else {
-                            t.sheet_row.replace("{}", &r.line.to_string())
-                        },
-                        Text::split(&r.field).for_page(lang),
-                        Text::split(&r.reason).for_page(lang),
-                    )
-                })
-                .collect();
+            p.weight_errors = sheet_refusals(t, lang, rows);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
         Err(AppError::Invalid { field, reason }) => {
