@@ -178,6 +178,18 @@ pub async fn check(store: &Store, rows: &[HistoryRow]) -> Result<Vec<RowRefusal>
     Ok(errors)
 }
 
+/// How far an [`import`] has come, for a progress bar: every row checked, `n` rows written,
+/// the roll-up built (the commit follows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Every row checked; nothing written yet.
+    Checked,
+    /// This many rows written, inside the import's one transaction.
+    Written(usize),
+    /// The roll-up rebuilt from the rows; the commit follows.
+    RolledUp,
+}
+
 /// Imports the rows whole, or not at all: [`AppError::Rows`] lists the bad rows and nothing
 /// is written.
 pub async fn import(
@@ -185,14 +197,17 @@ pub async fn import(
     actor: &Actor,
     rows: &[HistoryRow],
     source: &str,
+    progress: &mut (dyn FnMut(Step) + Send),
 ) -> Result<usize, AppError> {
     let errors = check(store, rows).await?;
     if !errors.is_empty() {
         return Err(AppError::Rows(errors));
     }
+    progress(Step::Checked);
     let mut tx = store.begin(actor).await?;
     // Converted and written a chunk at a time, so a large import never holds two copies.
-    for chunk in rows.chunks(10_000) {
+    let mut written = 0;
+    for chunk in rows.chunks(50_000) {
         let imported: Vec<ImportedReport> = chunk
             .iter()
             .map(|r| ImportedReport {
@@ -212,9 +227,12 @@ pub async fn import(
             })
             .collect();
         tx.insert_reports_bulk(&imported).await?;
+        written += chunk.len();
+        progress(Step::Written(written));
     }
     tx.audit_import("report", rows.len(), source).await?;
     rollup::recompute_in(&mut tx).await?;
+    progress(Step::RolledUp);
     tx.commit().await?;
     Ok(rows.len())
 }

@@ -185,8 +185,36 @@ impl Store {
     }
 
     /// Loads the data set's reports into `plain_reports`, in one transaction.
+    /// The plain load a minsheng import is measured against: prepared multi-row INSERTs in one
+    /// transaction on SQLite, PostgreSQL's own `COPY` on PostgreSQL.
     pub async fn baseline_load_reports(&self, rows: &[PlainReport]) -> Result<(), StoreError> {
         const COLS: usize = 5;
+        if let crate::Backend::Postgres(p) = &self.backend {
+            let mut tx = p.begin().await?;
+            let mut copy = tx
+                .copy_in_raw("COPY plain_reports (assignment_id, period, cumulative_value, status, revision) FROM STDIN")
+                .await?;
+            let mut buf = String::new();
+            for chunk in rows.chunks(5_000) {
+                buf.clear();
+                for r in chunk {
+                    use std::fmt::Write;
+                    let _ = writeln!(
+                        buf,
+                        "{}\t{}\t{}\t{}\t{}",
+                        r.assignment_id,
+                        r.period,
+                        r.cumulative_value,
+                        r.status.code(),
+                        r.revision
+                    );
+                }
+                copy.send(buf.as_bytes()).await?;
+            }
+            copy.finish().await?;
+            tx.commit().await?;
+            return Ok(());
+        }
         crate::on_write!(self, p => {
             let mut tx = p.begin().await?;
             for chunk in rows.chunks(crate::bulk::PARAMS / COLS) {

@@ -143,7 +143,13 @@ impl Tx {
     /// Inserts many report rows as given (a history import or a unit's batch of filings);
     /// the caller records the import with [`Tx::audit_import`].
     pub async fn insert_reports_bulk(&mut self, rows: &[ImportedReport]) -> Result<(), StoreError> {
-        let (actor, now) = (self.actor.name().to_string(), self.now.to_sqlx());
+        let (actor, now) = (self.actor.name().to_string(), self.now);
+        if let crate::tx::TxInner::Postgres(t) = &mut self.inner {
+            // PostgreSQL's own bulk path: one COPY inside the caller's transaction, so a
+            // failure part-way leaves nothing behind.
+            return copy_reports(t, rows, &actor, now).await;
+        }
+        let now = now.to_sqlx();
         for chunk in rows.chunks(PARAMS / 11) {
             let mut sql = String::from(
                 "INSERT INTO reports (assignment_id, period, revision, cumulative, stage, funds_spent,
@@ -164,6 +170,73 @@ impl Tx {
             })?;
         }
         Ok(())
+    }
+}
+
+/// Rows sent to the server per COPY data message.
+const COPY_BATCH: usize = 5_000;
+
+/// Writes `rows` with `COPY reports FROM STDIN` (text format) on `conn`.
+async fn copy_reports(
+    conn: &mut sqlx::PgConnection,
+    rows: &[ImportedReport],
+    actor: &str,
+    now: jiff::Timestamp,
+) -> Result<(), StoreError> {
+    let mut copy = conn
+        .copy_in_raw(
+            "COPY reports (assignment_id, period, revision, cumulative, stage, funds_spent,
+                           narrative, status, filed_by, filed_at, return_reason) FROM STDIN",
+        )
+        .await?;
+    let mut buf = String::new();
+    for chunk in rows.chunks(COPY_BATCH) {
+        buf.clear();
+        for r in chunk {
+            let n = &r.report;
+            let cumulative = n.cumulative.map(dec_text);
+            let funds = n.funds_spent.map(dec_text);
+            let _ = write!(buf, "{}\t{}\t{}\t", n.assignment.0, n.period, n.revision);
+            copy_field(&mut buf, cumulative.as_deref());
+            buf.push('\t');
+            copy_field(&mut buf, n.stage.map(Stage::code));
+            buf.push('\t');
+            copy_field(&mut buf, funds.as_deref());
+            buf.push('\t');
+            copy_field(&mut buf, Some(&n.narrative));
+            buf.push('\t');
+            copy_field(&mut buf, Some(r.status.code()));
+            buf.push('\t');
+            copy_field(&mut buf, Some(actor));
+            let _ = write!(buf, "\t{}\t", r.filed_at.unwrap_or(now));
+            copy_field(&mut buf, r.return_reason.as_deref());
+            buf.push('\n');
+        }
+        if let Err(e) = copy.send(buf.as_bytes()).await {
+            // The connection is in COPY mode until told otherwise; the error is the caller's.
+            let _ = copy.abort("minsheng: a COPY data message failed").await;
+            return Err(e.into());
+        }
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+/// One field of COPY's text format: `\N` for none, else the text with backslash, tab, newline
+/// and carriage return escaped.
+fn copy_field(buf: &mut String, value: Option<&str>) {
+    let Some(v) = value else {
+        buf.push_str("\\N");
+        return;
+    };
+    for c in v.chars() {
+        match c {
+            '\\' => buf.push_str("\\\\"),
+            '\t' => buf.push_str("\\t"),
+            '\n' => buf.push_str("\\n"),
+            '\r' => buf.push_str("\\r"),
+            c => buf.push(c),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod dashboard;
 mod load;
+mod mixed;
 
 use anyhow::{Context, bail, ensure};
 use clap::{Args, Subcommand};
@@ -35,6 +36,8 @@ enum BenchWhat {
     Dashboard(dashboard::DashboardArgs),
     /// 正确性与负载:并发填报、审核与读取总览,核对无丢失、无重复、无 5xx、汇总等于重算 / load held: concurrent filing, accepting and dashboard reads through the HTTP API, checked for nothing lost or duplicated, no 5xx, a roll-up equal to a recompute
     Load(load::LoadArgs),
+    /// 月末读写混合:导入县级基准数据,稳定速率审核通过报告的同时用 wrk 压测总览,与无写入时比较 / month-end mix: import the county data, read the dashboard with wrk while reports are accepted at a steady rate, beside the same dashboard with no writes
+    Mixed(mixed::MixedArgs),
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +65,7 @@ pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchWhat::Rollup(a) => rollup(a).await,
         BenchWhat::Dashboard(a) => dashboard::run(a).await,
         BenchWhat::Load(a) => load::run(a).await,
+        BenchWhat::Mixed(a) => mixed::run(a).await,
     }
 }
 
@@ -376,11 +380,47 @@ pub(crate) async fn load_all(
             revision: r.revision,
         });
     }
-    let n = history::import(&store, actor, &rows, "reports.csv").await?;
+    // A progress bar (hidden when stderr is not a terminal) and each phase's time.
+    let bar = indicatif::ProgressBar::new(rows.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:12} [{bar:40}] {pos}/{len} {per_sec} {elapsed}",
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
+    bar.set_message("检查 checking");
+    let mut phases: Vec<(history::Step, Instant)> = Vec::new();
+    let n = history::import(&store, actor, &rows, "reports.csv", &mut |step| {
+        match step {
+            history::Step::Checked => bar.set_message("写入 writing"),
+            history::Step::Written(n) => bar.set_position(n as u64),
+            history::Step::RolledUp => bar.set_message("提交 commit"),
+        }
+        if !matches!(step, history::Step::Written(n) if n < rows.len()) {
+            phases.push((step, Instant::now()));
+        }
+    })
+    .await?;
+    bar.finish_and_clear();
     let import_s = t1.elapsed().as_secs_f64();
+    let at = |want: fn(&history::Step) -> bool| {
+        phases
+            .iter()
+            .find(|(s, _)| want(s))
+            .map(|(_, t)| t.duration_since(t1).as_secs_f64())
+            .unwrap_or(f64::NAN)
+    };
+    let (checked, written, rolled) = (
+        at(|s| *s == history::Step::Checked),
+        at(|s| matches!(s, history::Step::Written(_))),
+        at(|s| *s == history::Step::RolledUp),
+    );
     eprintln!(
-        "imported {n} reports in {import_s:.1} s ({:.0} rows/s, validation and roll-up rebuild included)",
-        n as f64 / import_s
+        "imported {n} reports in {import_s:.1} s ({:.0} rows/s, validation and roll-up rebuild included): checked {checked:.1} s, written {:.1} s, roll-up {:.1} s, commit {:.1} s",
+        n as f64 / import_s,
+        written - checked,
+        rolled - written,
+        import_s - rolled
     );
     Ok((store, loaded, reports, n, import_s))
 }
@@ -430,7 +470,9 @@ async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
             &loaded.assignments,
         )
         .await?;
+    let t_plain = Instant::now();
     store.baseline_load_reports(&reports).await?;
+    let plain_rate = reports.len() as f64 / t_plain.elapsed().as_secs_f64();
     store.baseline_index().await?;
     drop(reports);
     eprintln!(
@@ -559,6 +601,14 @@ async fn rollup(a: &RollupArgs) -> anyhow::Result<()> {
         ms(accept_p50),
         ms(accept_p99),
         peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    eprintln!(
+        "import: minsheng {rows_per_s:.0} rows/s (checked, written, roll-up built), plain load {plain_rate:.0} rows/s ({}), {:.0} % of it",
+        match store.backend() {
+            minsheng_store::BackendKind::Sqlite => "prepared INSERTs, one transaction",
+            _ => "COPY",
+        },
+        100.0 * rows_per_s / plain_rate
     );
     println!(
         "rollup: minsheng {x:.2} ms, plain SQL {y:.1} ms, ratio {:.1}; accept p50 {:.2} ms; import {rows_per_s:.0} rows/s",

@@ -354,3 +354,110 @@ async fn a_failed_write_leaves_nothing_behind() {
         db.finish().await;
     }
 }
+
+/// A history import's rows — PostgreSQL's `COPY`, SQLite's multi-row INSERTs — come back as
+/// written, whatever their texts hold (tabs, newlines, backslashes, a literal `\N`); and a
+/// write that fails part-way inside the transaction leaves nothing behind.
+#[tokio::test]
+async fn bulk_report_rows_round_trip_and_a_failed_write_leaves_nothing() {
+    for db in backends().await {
+        let s = seed(&db.store).await;
+        let store = &db.store;
+        let mut tx = store.begin(&Actor::new("office-admin")).await.unwrap();
+        let share = tx
+            .insert_assignment(&NewAssignment {
+                target: s.target,
+                unit: s.city,
+                role: AssignmentRole::Partner,
+                quota: Some(d("90000")),
+                budget: None,
+            })
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let texts = ["一\t二\n三", "C:\\路径\\N", "\\N", "回车\r结束", ""];
+        let filed = jiff::Timestamp::from_second(1_680_000_000).unwrap();
+        let rows: Vec<ImportedReport> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ImportedReport {
+                report: NewReport {
+                    assignment: share,
+                    period: Period::parse(&format!("2023-{:02}", i + 1)).unwrap(),
+                    revision: 1,
+                    cumulative: Some(d("1.50") * Decimal::from(i as i64 + 1)),
+                    stage: (i == 2).then_some(Stage::InProgress),
+                    funds_spent: (i == 1).then(|| d("12.30")),
+                    narrative: t.to_string(),
+                    status: if i == 4 {
+                        ReportStatus::Returned
+                    } else {
+                        ReportStatus::Accepted
+                    },
+                },
+                status: if i == 4 {
+                    ReportStatus::Returned
+                } else {
+                    ReportStatus::Accepted
+                },
+                filed_at: (i != 3).then_some(filed),
+                return_reason: (i == 4).then(|| "数字\t有误\\".to_string()),
+            })
+            .collect();
+        let mut tx = store.begin(&Actor::new("导入")).await.unwrap();
+        tx.insert_reports_bulk(&rows).await.unwrap();
+        tx.commit().await.unwrap();
+        let back = store.reports_of_assignment(share).await.unwrap();
+        assert_eq!(back.len(), texts.len(), "{}", db.label);
+        for (i, (r, t)) in back.iter().zip(texts).enumerate() {
+            assert_eq!(r.narrative, t, "{} row {i}", db.label);
+            assert_eq!(
+                r.cumulative,
+                Some(d("1.5") * Decimal::from(i as i64 + 1)),
+                "{}",
+                db.label
+            );
+            assert_eq!(r.stage, (i == 2).then_some(Stage::InProgress));
+            assert_eq!(r.funds_spent, (i == 1).then(|| d("12.3")));
+            assert_eq!(r.filed_by, "导入", "{}", db.label);
+            if i != 3 {
+                assert_eq!(r.filed_at, filed, "{} row {i}", db.label);
+            }
+            assert_eq!(
+                r.return_reason.as_deref(),
+                (i == 4).then_some("数字\t有误\\"),
+                "{}",
+                db.label
+            );
+        }
+
+        // The second batch's last row names an assignment that does not exist: the whole
+        // transaction is refused and the rows before it are not kept.
+        let mut bad: Vec<ImportedReport> = rows
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r.report.revision = 2;
+                r
+            })
+            .collect();
+        let mut ghost = bad[0].clone();
+        ghost.report.assignment = AssignmentId(share.0 + 1_000_000);
+        bad.push(ghost);
+        let mut tx = store.begin(&Actor::new("导入")).await.unwrap();
+        let failed = tx.insert_reports_bulk(&bad).await;
+        if failed.is_ok() {
+            // SQLite checks the foreign key at the statement on this schema too; either way
+            // the commit must not keep the rows.
+            assert!(tx.commit().await.is_err(), "{}", db.label);
+        } else {
+            drop(tx);
+        }
+        assert_eq!(
+            store.reports_of_assignment(share).await.unwrap().len(),
+            texts.len(),
+            "{}: a failed bulk write kept rows",
+            db.label
+        );
+    }
+}

@@ -46,14 +46,14 @@ const DB_FILE: &str = "minsheng-dashboard.db";
 
 /// What one wrk run measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Measured {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub(super) struct Measured {
+    pub(super) rps: f64,
+    pub(super) p50_ms: f64,
+    pub(super) p99_ms: f64,
 }
 
 /// `15s`, `2m`, `1h` or a number of seconds: what wrk's `-d` takes.
-fn check_duration(d: &str) -> anyhow::Result<()> {
+pub(super) fn check_duration(d: &str) -> anyhow::Result<()> {
     let digits = d.trim_end_matches(['s', 'm', 'h']);
     ensure!(
         !digits.is_empty()
@@ -113,10 +113,16 @@ fn parse_wrk(out: &str) -> anyhow::Result<Measured> {
     }
 }
 
-/// Runs wrk against `url` (with `cookie`, if any) and reads its report.
-async fn wrk(url: &str, cookie: Option<&str>, a: &DashboardArgs) -> anyhow::Result<Measured> {
+/// Runs wrk (`connections`, for `duration`) against `url` (with `cookie`, if any) and reads its
+/// report.
+pub(super) async fn wrk(
+    url: &str,
+    cookie: Option<&str>,
+    connections: u32,
+    duration: &str,
+) -> anyhow::Result<Measured> {
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", &format!("-c{}", a.connections), "-d", &a.duration])
+    cmd.args(["-t2", &format!("-c{connections}"), "-d", duration])
         .arg("--latency");
     if let Some(c) = cookie {
         cmd.args(["-H", &format!("Cookie: {c}")]);
@@ -143,7 +149,7 @@ async fn wrk(url: &str, cookie: Option<&str>, a: &DashboardArgs) -> anyhow::Resu
 }
 
 /// One HTTP/1.1 request over a fresh connection; the whole answer (head and body).
-async fn http(addr: SocketAddr, head: &str, body: &str) -> anyhow::Result<String> {
+pub(super) async fn http(addr: SocketAddr, head: &str, body: &str) -> anyhow::Result<String> {
     let mut s = TcpStream::connect(addr).await?;
     let req = format!(
         "{head}\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
@@ -156,12 +162,12 @@ async fn http(addr: SocketAddr, head: &str, body: &str) -> anyhow::Result<String
 }
 
 /// The status code of an HTTP answer.
-fn status_of(answer: &str) -> Option<u16> {
+pub(super) fn status_of(answer: &str) -> Option<u16> {
     answer.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The period of the first report in `dir/reports.csv`: the data set's year.
-fn first_period(dir: &std::path::Path) -> anyhow::Result<Period> {
+pub(super) fn first_period(dir: &std::path::Path) -> anyhow::Result<Period> {
     let path = dir.join("reports.csv");
     let mut r = csv::Reader::from_path(&path)
         .with_context(|| format!("无法读取 {} / cannot read it", path.display()))?;
@@ -176,11 +182,8 @@ fn first_period(dir: &std::path::Path) -> anyhow::Result<Period> {
     Period::parse(text).with_context(|| format!("reports.csv period “{text}”"))
 }
 
-/// Runs the command.
-pub async fn run(a: &DashboardArgs) -> anyhow::Result<()> {
-    check_duration(&a.duration)?;
-    ensure!(a.connections >= 1, "--connections 至少为 1 / at least 1");
-    // Fail before the long import when wrk is missing.
+/// Fails before a long import when wrk is missing.
+pub(super) fn need_wrk() -> anyhow::Result<()> {
     if let Err(e) = Command::new("wrk").arg("--version").output()
         && e.kind() == std::io::ErrorKind::NotFound
     {
@@ -188,6 +191,36 @@ pub async fn run(a: &DashboardArgs) -> anyhow::Result<()> {
             "找不到 wrk,请先安装:apt-get install -y wrk / wrk is not installed: apt-get install -y wrk"
         );
     }
+    Ok(())
+}
+
+/// Signs `name` in over HTTP like a person; the session cookie.
+pub(super) async fn sign_in(
+    addr: SocketAddr,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let answer = http(
+        addr,
+        "POST /login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin",
+        &format!("name={name}&password={password}"),
+    )
+    .await?;
+    answer
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, v)| v.trim().split(';').next())
+        .find(|c| c.starts_with("minsheng_session="))
+        .map(str::to_string)
+        .with_context(|| format!("登录失败 / sign-in failed:\n{answer}"))
+}
+
+/// Runs the command.
+pub async fn run(a: &DashboardArgs) -> anyhow::Result<()> {
+    check_duration(&a.duration)?;
+    ensure!(a.connections >= 1, "--connections 至少为 1 / at least 1");
+    need_wrk()?;
     let actor = Actor::system("bench");
     let password = "bench-office-password";
     let store = if a.reuse {
@@ -220,20 +253,7 @@ pub async fn run(a: &DashboardArgs) -> anyhow::Result<()> {
     let site = TcpListener::bind("127.0.0.1:0").await?;
     let site_addr = site.local_addr()?;
     let server = tokio::spawn(minsheng_web::serve(site, state));
-    let answer = http(
-        site_addr,
-        "POST /login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin",
-        &format!("name=bench-office&password={password}"),
-    )
-    .await?;
-    let cookie = answer
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .filter_map(|(_, v)| v.trim().split(';').next())
-        .find(|c| c.starts_with("minsheng_session="))
-        .map(str::to_string)
-        .with_context(|| format!("登录失败 / sign-in failed:\n{answer}"))?;
+    let cookie = sign_in(site_addr, "bench-office", password).await?;
 
     // The first request computes the dashboard; wrk then measures it as it is served again.
     let path = match &a.period {
@@ -263,14 +283,26 @@ pub async fn run(a: &DashboardArgs) -> anyhow::Result<()> {
         a.connections,
         a.duration
     );
-    let dashboard = wrk(&format!("http://{site_addr}{path}"), Some(&cookie), a).await?;
+    let dashboard = wrk(
+        &format!("http://{site_addr}{path}"),
+        Some(&cookie),
+        a.connections,
+        &a.duration,
+    )
+    .await?;
     server.abort();
 
     // The bare server: the same bytes as a constant page.
     let bare = TcpListener::bind("127.0.0.1:0").await?;
     let bare_addr = bare.local_addr()?;
     let bare_server = tokio::spawn(baseline::serve_constant(bare, page));
-    let constant = wrk(&format!("http://{bare_addr}/"), None, a).await?;
+    let constant = wrk(
+        &format!("http://{bare_addr}/"),
+        None,
+        a.connections,
+        &a.duration,
+    )
+    .await?;
     bare_server.abort();
     store.close().await;
 
