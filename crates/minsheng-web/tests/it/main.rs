@@ -20,4 +20,5 @@ mod problems;
 mod report_api;
 mod review_queue;
 mod support;
+mod two_servers;
 mod workflow;
