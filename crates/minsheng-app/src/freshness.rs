@@ -185,3 +185,119 @@ mod tests {
         assert_eq!(k.get(2, &"e"), None);
     }
 }
+
+/// Where a page's figures were read from; see [`Replica::reader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFrom {
+    /// The read replica, which had replayed the version the request is served at.
+    Replica,
+    /// The primary: no replica is configured.
+    Primary,
+    /// The primary, because the replica had not yet replayed the request's version.
+    PrimaryReplicaBehind,
+    /// The primary, because the replica could not be reached (tried again after
+    /// [`Replica::RETRY`]).
+    PrimaryReplicaDown,
+}
+
+impl ReadFrom {
+    /// How the `X-Minsheng-Read-From` header names it.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReadFrom::Replica => "replica",
+            ReadFrom::Primary => "primary",
+            ReadFrom::PrimaryReplicaBehind => "primary; replica behind",
+            ReadFrom::PrimaryReplicaDown => "primary; replica down",
+        }
+    }
+}
+
+/// A PostgreSQL hot standby that dashboards and the portal may read from (`serve --read-db`)
+/// while every write, session and permission goes to the primary.
+///
+/// A read is sent to the replica only when it has replayed at least the data version the
+/// request is served at ([`Freshness`]): one small read of the replica's version per page
+/// computed. A replica that lags is not read — the primary answers — so no page is ever older
+/// than the freshness promise. A replica that cannot be reached is not tried again for
+/// [`Replica::RETRY`], so it costs a page at most one refused connection
+/// ([`Replica::CONNECT_TIMEOUT`]) in that time.
+#[derive(Debug)]
+pub struct Replica {
+    url: String,
+    state: tokio::sync::Mutex<ReplicaState>,
+}
+
+#[derive(Debug)]
+enum ReplicaState {
+    /// Not opened yet, or dropped after a failure; `retry_at` says when to try again.
+    Closed {
+        retry_at: Option<Instant>,
+    },
+    Open(Store),
+}
+
+impl Replica {
+    /// How long a replica that failed is left alone.
+    pub const RETRY: Duration = Duration::from_secs(5);
+    /// How long a read waits for a connection to the replica.
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+    /// The replica at `url`, opened when first read from (a server starts even while its
+    /// replica is down).
+    pub fn new(url: &str) -> Replica {
+        Replica {
+            url: url.to_string(),
+            state: tokio::sync::Mutex::new(ReplicaState::Closed { retry_at: None }),
+        }
+    }
+
+    /// The store to read a page served at `version` from, and which it is.
+    pub async fn reader(&self, primary: &Store, version: i64) -> (Store, ReadFrom) {
+        let store = {
+            let mut state = self.state.lock().await;
+            match &*state {
+                ReplicaState::Open(s) => s.clone(),
+                ReplicaState::Closed { retry_at } => {
+                    if retry_at.is_some_and(|at| Instant::now() < at) {
+                        return (primary.clone(), ReadFrom::PrimaryReplicaDown);
+                    }
+                    let settings = minsheng_store::PoolSettings {
+                        acquire_timeout: Self::CONNECT_TIMEOUT,
+                        ..minsheng_store::PoolSettings::default()
+                    };
+                    match Store::open_configured(
+                        &self.url,
+                        minsheng_store::OpenMode::MustExist,
+                        settings,
+                    )
+                    .await
+                    {
+                        Ok(s) => {
+                            *state = ReplicaState::Open(s.clone());
+                            s
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "read replica unreachable; reading from the primary");
+                            *state = ReplicaState::Closed {
+                                retry_at: Some(Instant::now() + Self::RETRY),
+                            };
+                            return (primary.clone(), ReadFrom::PrimaryReplicaDown);
+                        }
+                    }
+                }
+            }
+        };
+        match store.data_version().await {
+            Ok(v) if v >= version => (store, ReadFrom::Replica),
+            Ok(_) => (primary.clone(), ReadFrom::PrimaryReplicaBehind),
+            Err(e) => {
+                tracing::warn!(error = %e, "read replica failed; reading from the primary");
+                *self.state.lock().await = ReplicaState::Closed {
+                    retry_at: Some(Instant::now() + Self::RETRY),
+                };
+                store.close().await;
+                (primary.clone(), ReadFrom::PrimaryReplicaDown)
+            }
+        }
+    }
+}

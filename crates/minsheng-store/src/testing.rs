@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+mod replica;
+pub use replica::StreamingReplica;
+
 /// The environment variable naming the PostgreSQL database tests may create schemas in.
 pub const POSTGRES_URL_VAR: &str = "MINSHENG_TEST_POSTGRES_URL";
 

@@ -281,7 +281,7 @@ async fn get_dashboard(
     State(st): State<AppState>,
     chrome: Chrome,
     QueryParams(q): QueryParams<PeriodParam>,
-) -> Result<Json<DashboardDto>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     chrome.may(Action::ViewDashboard)?;
     let period = Period::parse(&q.period).map_err(|e| invalid("period", e.to_string()))?;
     if !matches!(period, Period::Month { .. }) {
@@ -292,8 +292,13 @@ async fn get_dashboard(
             ),
         ));
     }
-    let d = rollup::dashboard(&st.store, period).await?;
-    Ok(Json(DashboardDto::from(&d)))
+    let version = st.caches.freshness.version(&st.store).await?;
+    let (reader, from) = st.reader(version).await;
+    let d = rollup::dashboard(&reader, period).await?;
+    Ok((
+        [(crate::office::READ_FROM, from.code())],
+        Json(DashboardDto::from(&d)),
+    ))
 }
 
 /// The signed-in account: its name, role and unit.

@@ -63,6 +63,9 @@ pub struct AppState {
     /// What this server keeps in memory between requests (one `Arc`: the state is cloned for
     /// every request).
     pub caches: std::sync::Arc<Caches>,
+    /// A PostgreSQL hot standby the dashboards and the portal read from when it has caught up
+    /// (`serve --read-db`); `None`: everything reads the primary.
+    pub replica: Option<std::sync::Arc<minsheng_app::freshness::Replica>>,
 }
 
 /// What a server keeps in memory between requests, each value for one data version
@@ -116,6 +119,19 @@ impl AppState {
             secure_cookies: true,
             trusted_proxies: std::sync::Arc::new([]),
             caches: Default::default(),
+            replica: None,
+        }
+    }
+
+    /// The store a dashboard or portal page served at data `version` reads its figures from:
+    /// the replica when one is configured and has replayed that version, else the primary.
+    pub(crate) async fn reader(&self, version: i64) -> (Store, minsheng_app::freshness::ReadFrom) {
+        match &self.replica {
+            Some(r) => r.reader(&self.store, version).await,
+            None => (
+                self.store.clone(),
+                minsheng_app::freshness::ReadFrom::Primary,
+            ),
         }
     }
 

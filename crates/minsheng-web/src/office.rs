@@ -156,24 +156,31 @@ async fn dashboard(
     if let Some(page) = st.caches.pages.get(version, &key) {
         return Ok(Html(page).into_response());
     }
-    let page = dashboard_page(&st, chrome, &q, version)
+    // The figures may come from a read replica that has caught up with `version`.
+    let (reader, from) = st.reader(version).await;
+    let page = dashboard_page(&st, &reader, chrome, &q, version)
         .await?
         .render()
         .map_err(|e| WebError::Internal(format!("dashboard template: {e}")))?;
     let page = Bytes::from(page);
     st.caches.pages.put(version, key, page.clone());
-    Ok(Html(page).into_response())
+    Ok(([(READ_FROM, from.code())], Html(page)).into_response())
 }
+
+/// The header that says where a computed page's figures were read from (the primary, or a
+/// read replica; see [`minsheng_app::freshness::Replica`]).
+pub(crate) const READ_FROM: &str = "x-minsheng-read-from";
 
 async fn dashboard_page(
     st: &AppState,
+    reader: &minsheng_app::Store,
     chrome: Chrome,
     q: &DashboardQuery,
     version: i64,
 ) -> Result<DashboardPage, WebError> {
     let lang = chrome.lang;
     let t = msg(lang);
-    let plans = st.caches.overviews.plans(&st.store, version).await?;
+    let plans = st.caches.overviews.plans(reader, version).await?;
     let plan = match q.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => {
             let id: PlanId = p.parse().map_err(|_| {
@@ -188,7 +195,7 @@ async fn dashboard_page(
                     .ok_or(WebError::NotFound)?,
             )
         }
-        None => overview::landing_plan(&st.store, &plans).await?,
+        None => overview::landing_plan(reader, &plans).await?,
     };
     let Some(plan) = plan else {
         return Ok(DashboardPage::empty(chrome, t));
@@ -196,12 +203,12 @@ async fn dashboard_page(
     let today = st.today();
     let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(_) => tracking::period_or_default(plan.year, q.period.as_deref(), today)?,
-        None => overview::landing_period(&st.store, plan, chrome.account()?, today).await?,
+        None => overview::landing_period(reader, plan, chrome.account()?, today).await?,
     };
     let o = st
         .caches
         .overviews
-        .overview(&st.store, version, (plan.id, period, today), &st.thresholds)
+        .overview(reader, version, (plan.id, period, today), &st.thresholds)
         .await?;
     let base = format!("plan={}&period={}", plan.id, period);
     let drill = drill(&o, q, lang)?;

@@ -10,11 +10,13 @@ use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::office::READ_FROM;
 use crate::tracking_rows::pct;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use minsheng_app::portal::{self, PublicPlan, PublicPlanSummary, PublicTarget};
 use minsheng_domain::{PlanId, Status, TargetKind};
@@ -39,12 +41,15 @@ struct IndexPage {
     plans: Vec<PublicPlanSummary>,
 }
 
-async fn index(State(st): State<AppState>, chrome: Chrome) -> Result<IndexPage, WebError> {
-    Ok(IndexPage {
+async fn index(State(st): State<AppState>, chrome: Chrome) -> Result<Response, WebError> {
+    let version = st.caches.freshness.version(&st.store).await?;
+    let (reader, from) = st.reader(version).await;
+    let page = IndexPage {
         t: words(chrome.lang),
         chrome,
-        plans: portal::published_plans(&st.store).await?,
-    })
+        plans: portal::published_plans(&reader).await?,
+    };
+    Ok(([(READ_FROM, from.code())], page).into_response())
 }
 
 /// One target's line, formatted for reading.
@@ -149,18 +154,14 @@ async fn plan(
     chrome: Chrome,
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
-) -> Result<PlanPage, WebError> {
+) -> Result<Response, WebError> {
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let lang = chrome.lang;
     let t = words(lang);
-    let pp: PublicPlan = portal::public_plan(
-        &st.store,
-        id,
-        q.period.as_deref(),
-        st.today(),
-        &st.thresholds,
-    )
-    .await?;
+    let version = st.caches.freshness.version(&st.store).await?;
+    let (reader, from) = st.reader(version).await;
+    let pp: PublicPlan =
+        portal::public_plan(&reader, id, q.period.as_deref(), st.today(), &st.thresholds).await?;
     let mut months: Vec<(String, String, bool)> = pp
         .months
         .iter()
@@ -218,7 +219,7 @@ async fn plan(
         })
         .collect();
     let bulletins = crate::bulletins::for_portal(&st, lang, id).await?;
-    Ok(PlanPage {
+    let page = PlanPage {
         t,
         bulletins,
         bt: crate::bulletins::words(lang),
@@ -239,5 +240,6 @@ async fn plan(
         regions,
         p: pp.summary,
         chrome,
-    })
+    };
+    Ok(([(READ_FROM, from.code())], page).into_response())
 }

@@ -27,6 +27,13 @@ pub struct ServerArgs {
     /// 监听地址 / address to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "MINSHENG_LISTEN", value_name = "ADDR")]
     pub listen: Option<String>,
+    /// 只读备库(PostgreSQL 热备):总览与公开页面在其追上时从此读取 / a PostgreSQL hot standby the dashboards and the portal read from when it has caught up
+    #[arg(
+        long = "read-db",
+        env = "MINSHENG_READ_DATABASE_URL",
+        value_name = "URL"
+    )]
+    pub read_db: Option<String>,
 }
 
 /// The resolved settings.
@@ -53,6 +60,11 @@ pub struct Config {
     /// The database connections (`[pool]` in minsheng.toml).
     #[serde(default)]
     pub pool: PoolConfig,
+    /// A PostgreSQL hot standby (`read_database_url`, or `--read-db`) that dashboards and
+    /// the portal read from whenever it has replayed the data version a page is served at;
+    /// the primary answers otherwise. Default none.
+    #[serde(default)]
+    pub read_database_url: Option<String>,
 }
 
 /// `[pool]`: how many database connections a server keeps and how long work waits for one,
@@ -179,6 +191,13 @@ impl std::fmt::Debug for Config {
                 &minsheng_store::redact_url(&self.database_url),
             )
             .field("listen", &self.listen)
+            .field(
+                "read_database_url",
+                &self
+                    .read_database_url
+                    .as_deref()
+                    .map(minsheng_store::redact_url),
+            )
             .finish()
     }
 }
@@ -192,6 +211,7 @@ impl Default for Config {
             secure_cookies: true,
             pool: PoolConfig::default(),
             trusted_proxies: Vec::new(),
+            read_database_url: None,
         }
     }
 }
@@ -303,8 +323,10 @@ mod tests {
             secure_cookies: true,
             pool: PoolConfig::default(),
             trusted_proxies: Vec::new(),
+            read_database_url: Some("postgres://r:hidden@standby/db".into()),
         };
         assert!(!format!("{cfg:?}").contains("secret"));
+        assert!(!format!("{cfg:?}").contains("hidden"));
     }
 
     #[test]

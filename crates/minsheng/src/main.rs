@@ -87,7 +87,10 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let cfg = config::load(cli.config.as_deref(), &args.db, &args.listen)?;
+            let mut cfg = config::load(cli.config.as_deref(), &args.db, &args.listen)?;
+            if args.read_db.is_some() {
+                cfg.read_database_url = args.read_db.clone();
+            }
             server::serve(&cfg).await
         }
         Command::Demo(args) => {

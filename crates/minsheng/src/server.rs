@@ -28,16 +28,22 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
     let store = Store::open_configured(&cfg.database_url, OpenMode::CreateIfMissing, pool).await?;
     migrate_if_needed(&store, &cfg.database_url).await?;
     let is_demo = demo::is_demo(&store).await?;
-    run(
-        listener,
+    let replica = cfg.read_database_url.as_deref().map(|url| {
+        info!(
+            "dashboards and the portal read from {} when it has caught up",
+            redact_url(url)
+        );
+        std::sync::Arc::new(minsheng_app::freshness::Replica::new(url))
+    });
+    let state = app_state(
         store,
         is_demo,
         thresholds,
         cfg.secure_cookies,
         trusted_proxies,
-        "minsheng 已启动 / minsheng is serving",
-    )
-    .await
+        replica,
+    );
+    run(listener, state, "minsheng 已启动 / minsheng is serving").await
 }
 
 /// `minsheng demo`: a fresh demo database, then serve it.
@@ -66,16 +72,8 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
         demo::DEMO_PASSWORD
     );
     // The demo serves plain HTTP on localhost: a Secure cookie would not come back.
-    run(
-        listener,
-        store,
-        true,
-        thresholds,
-        false,
-        trusted_proxies,
-        "演示已就绪 / demo ready",
-    )
-    .await
+    let state = app_state(store, true, thresholds, false, trusted_proxies, None);
+    run(listener, state, "演示已就绪 / demo ready").await
 }
 
 /// Brings the schema up to date only when it is behind: a database at this build's schema is
@@ -125,18 +123,15 @@ pub async fn migrate(cfg: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run(
-    listener: TcpListener,
+/// What the site serves with.
+fn app_state(
     store: Store,
     is_demo: bool,
     thresholds: minsheng_domain::Thresholds,
     secure_cookies: bool,
     trusted_proxies: std::sync::Arc<[minsheng_web::client::Cidr]>,
-    banner: &str,
-) -> anyhow::Result<()> {
-    let addr = listener.local_addr().context("listener address")?;
-    // The one line a person (or a test) waits for.
-    println!("{banner}: http://{addr}/  (Ctrl-C 退出 / to stop)");
+    replica: Option<std::sync::Arc<minsheng_app::freshness::Replica>>,
+) -> AppState {
     // A demo's invented data stands at one day: what is written while it is served is stamped
     // on that day too (the time of day runs on), so its pages never mix in today's date.
     let store = if is_demo {
@@ -144,8 +139,8 @@ async fn run(
     } else {
         store
     };
-    let state = AppState {
-        store: store.clone(),
+    AppState {
+        store,
         demo: is_demo,
         // A demo's invented data stands at one day; its pages count from that day.
         today: is_demo.then_some(demo::DEMO_AS_OF),
@@ -153,7 +148,15 @@ async fn run(
         secure_cookies,
         trusted_proxies,
         caches: Default::default(),
-    };
+        replica,
+    }
+}
+
+async fn run(listener: TcpListener, state: AppState, banner: &str) -> anyhow::Result<()> {
+    let addr = listener.local_addr().context("listener address")?;
+    // The one line a person (or a test) waits for.
+    println!("{banner}: http://{addr}/  (Ctrl-C 退出 / to stop)");
+    let store = state.store.clone();
     let served = minsheng_web::serve(listener, state).await;
     store.close().await;
     served.context("网站异常退出 / the server stopped with an error")

@@ -65,6 +65,7 @@ pub async fn demo_site(db: TestDb) -> Site {
         secure_cookies: false,
         trusted_proxies: Default::default(),
         caches: Default::default(),
+        replica: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -130,6 +131,7 @@ pub async fn fresh_site(db: TestDb, today: jiff::civil::Date) -> Site {
         secure_cookies: false,
         trusted_proxies: Default::default(),
         caches: Default::default(),
+        replica: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

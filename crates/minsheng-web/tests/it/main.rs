@@ -17,6 +17,7 @@ mod openapi;
 mod pages;
 mod portal;
 mod problems;
+mod replica;
 mod report_api;
 mod review_queue;
 mod support;

@@ -20,6 +20,7 @@ pub fn state(store: &Store, demo: bool) -> AppState {
         secure_cookies: false,
         trusted_proxies: Default::default(),
         caches: Default::default(),
+        replica: None,
     }
 }
 
