@@ -932,3 +932,93 @@ async fn a_read_only_database_answers_503_for_writes_and_keeps_reading() {
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue #16 item 6: two `minsheng serve` processes on one database, sharing no memory. A
+/// session signed in on one works on the other; a report accepted on one shows on the other's
+/// dashboard within the freshness promise (1 s); a sign-out on one ends the session on both.
+#[tokio::test]
+async fn two_serve_processes_share_sessions_and_show_each_others_writes_within_a_second() {
+    for db in backends().await {
+        demo::build(&db.store).await.unwrap();
+        let (mut a, addr_a) = start_serve(&db.url);
+        let (mut b, addr_b) = start_serve(&db.url);
+        let cookie = sign_in(&addr_a, "office").expect("office signs in on A");
+        let me = http(&addr_b, "GET", "/api/me", &cookie, None, None).unwrap();
+        assert_eq!(
+            me.status, 200,
+            "{}: the session works on B: {}",
+            db.label, me.body
+        );
+
+        let page = "/office?period=2023-09";
+        let before = http(&addr_b, "GET", page, &cookie, None, None).unwrap();
+        assert_eq!(before.status, 200, "{}", db.label);
+        let report = db
+            .store
+            .submitted_reports()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.period.to_string() == "2023-09")
+            .expect("a September report awaits review");
+        let accepted = http(
+            &addr_a,
+            "POST",
+            &format!("/api/reports/{}/accept", report.id),
+            &cookie,
+            Some(("application/json", "{}")),
+            None,
+        )
+        .unwrap();
+        assert_eq!(accepted.status, 200, "{}: {}", db.label, accepted.body);
+        let at = Instant::now();
+        let on_a = http(&addr_a, "GET", page, &cookie, None, None)
+            .unwrap()
+            .body;
+        assert_ne!(on_a, before.body, "{}: A shows its own accept", db.label);
+        loop {
+            let on_b = http(&addr_b, "GET", page, &cookie, None, None)
+                .unwrap()
+                .body;
+            if on_b == on_a {
+                break;
+            }
+            assert!(
+                at.elapsed() < Duration::from_millis(1500),
+                "{}: B still shows the page from before the accept after {:?}",
+                db.label,
+                at.elapsed()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+
+        // Signed out on B: A no longer knows the session, within the same promise.
+        let out = http(
+            &addr_b,
+            "POST",
+            "/logout",
+            &cookie,
+            Some(("application/x-www-form-urlencoded", "")),
+            None,
+        )
+        .unwrap();
+        assert!(out.status < 400, "{}: sign-out: {}", db.label, out.status);
+        let at = Instant::now();
+        loop {
+            let me = http(&addr_a, "GET", "/api/me", &cookie, None, None).unwrap();
+            if me.status == 401 {
+                break;
+            }
+            assert!(
+                at.elapsed() < Duration::from_millis(1500),
+                "{}: A still honours a session signed out on B ({})",
+                db.label,
+                me.status
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        kill(&mut a);
+        kill(&mut b);
+        db.finish().await;
+    }
+}
