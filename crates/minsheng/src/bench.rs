@@ -140,6 +140,9 @@ fn int(s: &str, what: &str) -> anyhow::Result<i64> {
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
+    if xs.is_empty() {
+        return Duration::ZERO;
+    }
     xs.sort();
     xs[xs.len() / 2]
 }
@@ -684,21 +687,27 @@ async fn kept_current(
             "总览增量与重算不一致 / the dashboard kept current differs from one computed whole"
         );
     }
+    let mut refused = Vec::new();
+    let owner = store.plan(plan).await?.owner;
     for t in store.targets(plan).await? {
         if out.split.len() >= runs {
             break;
         }
         let list = store.assignments_of_target(t.id).await?;
         let shares: Vec<&Assignment> = list.iter().filter(|a| a.quota.is_some()).collect();
-        let Some(lead) = list.iter().find(|a| a.role == AssignmentRole::Lead) else {
-            continue;
+        // The data set names no lead unit: the plan's owner leads, as an office would set
+        // when it first saves a split (the lead assignment is then written with it).
+        let (lead_unit, lead_budget) = match list.iter().find(|a| a.role == AssignmentRole::Lead)
+        {
+            Some(l) => (l.unit, l.budget),
+            None => (owner, None),
         };
         if shares.len() < 2 || shares[0].quota < Some(Decimal::ONE) {
             continue;
         }
         let d = Decomposition {
             target: t.id,
-            lead: lead.unit,
+            lead: lead_unit,
             partners: list
                 .iter()
                 .filter(|a| a.role == AssignmentRole::Partner && a.quota.is_none())
@@ -718,13 +727,26 @@ async fn kept_current(
                     budget: a.budget,
                 })
                 .collect(),
-            lead_budget: lead.budget,
+            lead_budget,
             accrual: None,
         };
         let t0 = Instant::now();
-        if assign(store, &Actor::new("bench-office"), &d).await.is_ok() {
-            out.split.push(t0.elapsed());
+        match assign(store, &Actor::new("bench-office"), &d).await {
+            Ok(_) => out.split.push(t0.elapsed()),
+            Err(e) => refused.push(format!("target {}: {e}", t.id)),
         }
+    }
+    ensure!(
+        !out.split.is_empty() || runs == 0,
+        "没有一个分解能保存 / no split could be saved: {}",
+        refused.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+    );
+    if !refused.is_empty() {
+        eprintln!(
+            "{} splits refused (first: {})",
+            refused.len(),
+            refused[0]
+        );
     }
     Ok(out)
 }
