@@ -34,6 +34,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use tracing::info;
 
+/// The starter text of the rules editor: the examples, commented.
+pub const STARTER_TEXT: &str = scoring::STARTER;
+
 /// The version of [`Scores`]' stored shape.
 pub const SCORES_VERSION: u32 = 1;
 
@@ -478,6 +481,18 @@ async fn assemble(store: &Store, plan: PlanId, year: i16) -> Result<AssessmentVi
         may_assess: false,
         unit_count,
     })
+}
+
+/// The year-end scores computed now from the stored rules and entries, whatever the
+/// assessment's status: for checking that what a sign-off kept is what they give.
+pub async fn recompute(store: &Store, plan: PlanId, year: i16) -> Result<Option<Scores>, AppError> {
+    let Some(a) = store.assessment(plan, year).await? else {
+        return Ok(None);
+    };
+    let rules = parse_rules(&a.rules)?;
+    let entries = store.assessment_entries(a.id).await?;
+    let g = gather(store, plan, year).await?;
+    Ok(Some(score(&g, &rules, &entries)?.0))
 }
 
 /// The refusal of a change to a signed-off assessment.

@@ -32,6 +32,6 @@ CREATE TABLE assessment_entries (
     points        TEXT NOT NULL,
     note          TEXT NOT NULL DEFAULT '',
     entered_by    TEXT NOT NULL,
-    entered_at    TEXT NOT NULL
+    entered_at    TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX assessment_entries_of ON assessment_entries (assessment_id, unit_id);
