@@ -842,10 +842,22 @@ pub async fn assessment(store: &Store) -> Result<(), AppError> {
         .filter(|u| tree.get(*u).is_some_and(|x| x.kind != UnitKind::Department))
         .collect();
     // Invented survey points, 7.5 to 9.6, for all but the last prefecture (still to enter).
-    for (i, u) in cities.iter().enumerate().take(cities.len().saturating_sub(1)) {
+    for (i, u) in cities
+        .iter()
+        .enumerate()
+        .take(cities.len().saturating_sub(1))
+    {
         let points = rust_decimal::Decimal::new(96 - 3 * i64::try_from(i).unwrap_or(0), 1);
-        scoring::enter_points(store, &office, plan, year, *u, "satisfaction", &points.to_string())
-            .await?;
+        scoring::enter_points(
+            store,
+            &office,
+            plan,
+            year,
+            *u,
+            "satisfaction",
+            &points.to_string(),
+        )
+        .await?;
     }
     if let Some(u) = cities.get(1) {
         scoring::add_misstatement(

@@ -193,7 +193,8 @@ pub struct AssessmentView {
     pub months: Vec<MonthScores>,
     /// What the office entered (for the office only).
     pub entries: Vec<Entry>,
-    /// The units an entry may be for: those holding a share in the plan, by name.
+    /// The units assessed, an entry may be for: those the year's issued bulletins rank, by
+    /// name.
     pub units: Vec<(UnitId, String)>,
     /// Whether the account may change it (the office, while a draft).
     pub may_assess: bool,
@@ -291,7 +292,8 @@ async fn months(store: &Store, plan: PlanId, year: i16) -> Result<Vec<(Month, St
 struct Gathered {
     months: Vec<(Month, String)>,
     plans_not_filed: BTreeMap<UnitId, usize>,
-    names: BTreeMap<UnitId, String>,
+    /// The units assessed: those the bulletins rank (the units holding shares), by name.
+    ranked: BTreeMap<UnitId, String>,
 }
 
 async fn gather(store: &Store, plan: PlanId, year: i16) -> Result<Gathered, AppError> {
@@ -310,25 +312,29 @@ async fn gather(store: &Store, plan: PlanId, year: i16) -> Result<Gathered, AppE
             *n += 1;
         }
     }
-    let tree = store.unit_tree().await?;
-    let names = plans_not_filed
-        .keys()
-        .filter_map(|u| tree.get(*u).map(|x| (*u, x.name.clone())))
-        .collect();
+    let mut ranked = BTreeMap::new();
+    for (m, _) in &months {
+        for u in &m.units {
+            ranked.insert(u.unit, u.name.clone());
+        }
+    }
     Ok(Gathered {
         months,
         plans_not_filed,
-        names,
+        ranked,
     })
 }
 
-/// What the office entered and the implementation plans not filed, per unit.
+/// What the office entered and the implementation plans not filed, per unit assessed (a unit
+/// the bulletins do not rank is not assessed).
 fn inputs(g: &Gathered, rules: &RuleSet, entries: &[Entry]) -> BTreeMap<UnitId, UnitInputs> {
     let mut out: BTreeMap<UnitId, UnitInputs> = BTreeMap::new();
     for (u, n) in &g.plans_not_filed {
-        out.entry(*u).or_default().plans_not_filed = *n;
+        if g.ranked.contains_key(u) {
+            out.entry(*u).or_default().plans_not_filed = *n;
+        }
     }
-    for e in entries {
+    for e in entries.iter().filter(|e| g.ranked.contains_key(&e.unit)) {
         let Some(rule) = rules.rule(&e.rule) else {
             continue;
         };
@@ -362,7 +368,7 @@ fn score(
 ) -> Result<(Scores, Vec<MonthScores>), AppError> {
     let only: Vec<Month> = g.months.iter().map(|(m, _)| m.clone()).collect();
     let given = inputs(g, rules, entries);
-    let year_end = scoring::year_end(rules, &only, &given, &g.names).map_err(overflow)?;
+    let year_end = scoring::year_end(rules, &only, &given, &g.ranked).map_err(overflow)?;
     let mut monthly = Vec::with_capacity(g.months.len());
     for (m, name) in &g.months {
         let list = scoring::monthly(rules, m).map_err(overflow)?;
@@ -432,16 +438,8 @@ pub async fn for_year(store: &Store, plan: PlanId, year: i16) -> Result<Assessme
 async fn assemble(store: &Store, plan: PlanId, year: i16) -> Result<AssessmentView, AppError> {
     let plan = store.plan(plan).await?;
     let stored = store.assessment(plan.id, year).await?;
-    let tree = store.unit_tree().await?;
-    let mut units: Vec<(UnitId, String)> = store
-        .placed_assignments_of_plan(plan.id)
-        .await?
-        .into_iter()
-        .map(|p| p.assignment.unit)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|u| (u, tree.get(u).map_or_else(|| u.to_string(), |x| x.name.clone())))
-        .collect();
+    let g = gather(store, plan.id, year).await?;
+    let mut units: Vec<(UnitId, String)> = g.ranked.iter().map(|(u, n)| (*u, n.clone())).collect();
     units.sort_by(|a, b| a.1.cmp(&b.1));
     let Some(a) = stored else {
         return Ok(AssessmentView {
@@ -460,7 +458,6 @@ async fn assemble(store: &Store, plan: PlanId, year: i16) -> Result<AssessmentVi
     };
     let rules = parse_rules(&a.rules)?;
     let entries = store.assessment_entries(a.id).await?;
-    let g = gather(store, plan.id, year).await?;
     let (computed, monthly) = score(&g, &rules, &entries)?;
     let scores = if a.status == AssessmentStatus::Signed {
         kept(&a)?
@@ -538,7 +535,12 @@ pub async fn save_rules(
     match tx.save_assessment_rules(plan.id, year, text).await {
         Ok(_) => {}
         Err(StoreError::Conflict { .. }) => {
-            return Err(signed_off(&plan, year, "修改考核细则", "changing the rules"));
+            return Err(signed_off(
+                &plan,
+                year,
+                "修改考核细则",
+                "changing the rules",
+            ));
         }
         Err(e) => return Err(e.into()),
     }
@@ -587,20 +589,16 @@ fn entry_refused(e: EntryError) -> AppError {
     }
 }
 
-/// Refuses a unit holding no share in the plan.
-async fn ensure_unit(store: &Store, plan: &Plan, unit: UnitId) -> Result<(), AppError> {
-    let holds = store
-        .placed_assignments_of_plan(plan.id)
-        .await?
-        .iter()
-        .any(|p| p.assignment.unit == unit);
-    if holds {
+/// Refuses a unit the year's issued bulletins do not rank: it is not assessed.
+async fn ensure_unit(store: &Store, plan: &Plan, year: i16, unit: UnitId) -> Result<(), AppError> {
+    let g = gather(store, plan.id, year).await?;
+    if g.ranked.contains_key(&unit) {
         return Ok(());
     }
     Err(AppError::Invalid {
         field: "unit".into(),
         reason: format!(
-            "单位 {unit} 在计划“{}”中没有承担任务,不参加考核 / unit {unit} holds no share in '{}'",
+            "单位 {unit} 不在“{}”{year}年已印发通报的排名中,不参加考核 / unit {unit} is ranked in no issued bulletin of '{}' for {year}: it is not assessed",
             plan.title, plan.title
         ),
     })
@@ -631,7 +629,7 @@ pub async fn enter_points(
     let (plan, a, rules) = draft(store, plan, year, "录入分值", "entering points").await?;
     let value = points("points", value)?;
     rules.check_hand(rule, value).map_err(entry_refused)?;
-    ensure_unit(store, &plan, unit).await?;
+    ensure_unit(store, &plan, year, unit).await?;
     let mut tx = store.begin(&Actor::new(&account.name)).await?;
     tx.set_hand_entry(a.id, unit, rule, value)
         .await
@@ -668,7 +666,7 @@ pub async fn add_misstatement(
         field: "note".into(),
         reason: e.to_string(),
     })?;
-    ensure_unit(store, &plan, unit).await?;
+    ensure_unit(store, &plan, year, unit).await?;
     let mut tx = store.begin(&Actor::new(&account.name)).await?;
     tx.add_misstatement(a.id, unit, &rule.id, value, note)
         .await
@@ -760,7 +758,10 @@ pub fn text(v: &AssessmentView) -> String {
         out.push_str("尚未制定考核细则 / no scoring rules yet\n");
         return out;
     };
-    out.push_str(&format!("依据通报月份 / months: {}\n\n", s.months.join(", ")));
+    out.push_str(&format!(
+        "依据通报月份 / months: {}\n\n",
+        s.months.join(", ")
+    ));
     out.push_str("名次\t单位\t总分");
     for c in &s.columns {
         out.push_str(&format!("\t{}", c.name));

@@ -21,7 +21,12 @@ fn col(i: usize) -> u16 {
     u16::try_from(i).unwrap_or(u16::MAX)
 }
 
-fn ranking(sheet: &mut Worksheet, v: &AssessmentView, s: &Scores, bold: &Format) -> Result<(), XlsxError> {
+fn ranking(
+    sheet: &mut Worksheet,
+    v: &AssessmentView,
+    s: &Scores,
+    bold: &Format,
+) -> Result<(), XlsxError> {
     sheet.set_name("考核排名")?;
     let title = format!(
         "{} {}年度考核({})",

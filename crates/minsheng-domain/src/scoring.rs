@@ -24,7 +24,8 @@
 //! ```
 //!
 //! The kinds ([`RuleKind`]): `completion`; `rank` (a table of points for the first places,
-//! then points per rank after it); `missing_report` (points for each report not filed);
+//! then points per rank after it); `missing_report` (points for each monthly report not
+//! filed: a month whose bulletin shows any of the unit's shares not reported);
 //! `implementation_plan` (points for each share without a filed 实施方案);
 //! `consecutive_last` (points each time a unit is last in `months` consecutive monthly
 //! bulletins); `misstatement` (a deduction between `min` and `max` the office enters by hand
@@ -115,8 +116,8 @@ pub enum RuleKind {
         /// The points stay within ±cap.
         cap: Option<Decimal>,
     },
-    /// `each` (≤ 0) for every report due and not filed (a share not reported in a month's
-    /// bulletin).
+    /// `each` (≤ 0) for every periodic report not filed: a month whose bulletin shows any of
+    /// the unit's shares not reported (the figure lists how many).
     MissingReport {
         /// Points per missing report.
         each: Decimal,
@@ -264,7 +265,9 @@ impl fmt::Display for RuleError {
             Problem::UnknownKey(k) => write!(f, "不认识的键 {k} / unknown key {k}"),
             Problem::Missing(k) => write!(f, "缺少 {k} / {k} is missing"),
             Problem::NotA(k, what) => write!(f, "{k} 应为{what} / {k} must be a {what}"),
-            Problem::OutOfRange(k, why) => write!(f, "{k} 超出范围:{why} / {k} out of range: {why}"),
+            Problem::OutOfRange(k, why) => {
+                write!(f, "{k} 超出范围:{why} / {k} out of range: {why}")
+            }
             Problem::UnknownKind(k) => write!(
                 f,
                 "未知的考核项 {k}(可用:{}) / unknown component {k} (known: {})",
@@ -285,7 +288,9 @@ impl fmt::Display for RuleError {
                 f,
                 "名次分值表须从高到低排列,之后每名的分值 then 不能为正 / the rank table must not rise, and then must not be positive"
             ),
-            Problem::Twice(k) => write!(f, "考核项 {k} 只能有一条 / only one {k} rule may be given"),
+            Problem::Twice(k) => {
+                write!(f, "考核项 {k} 只能有一条 / only one {k} rule may be given")
+            }
             Problem::WeightsSum { sum, expected } => write!(
                 f,
                 "各项权重之和为{sum},应为{expected} / the weights add up to {sum}, not {expected}"
@@ -337,14 +342,15 @@ then = -0.5          # 之后每后退一名-0.5
 id = "reports"
 name = "报告未报送"
 kind = "missing_report"
-each = -10           # 每缺报一次扣10分
+each = -10           # 每缺报一期月度报告扣10分
 cap = 30
 
 [[rule]]
 id = "impl_plan"
 name = "实施方案未报备"
 kind = "implementation_plan"
-each = -10
+each = -10           # 每项未报备扣10分
+cap = 20
 
 [[rule]]
 id = "last_place"
@@ -608,7 +614,9 @@ impl RuleSet {
     /// Checks a misstatement deduction (its size, a positive number of points): between the
     /// rule's `min` and `max`.
     pub fn check_misstatement(&self, points: Decimal) -> Result<&Rule, EntryError> {
-        let rule = self.misstatement_rule().ok_or(EntryError::NoMisstatementRule)?;
+        let rule = self
+            .misstatement_rule()
+            .ok_or(EntryError::NoMisstatementRule)?;
         let RuleKind::Misstatement { min, max, .. } = rule.kind else {
             return Err(EntryError::NoMisstatementRule);
         };
@@ -654,7 +662,9 @@ fn read_rule(t: &toml::Table, label: String, errors: &mut Vec<RuleError>) -> Opt
     let kind = match code.as_deref() {
         None => None,
         Some("completion") => {
-            let plan = r.num("plan", zero, hundred_k).unwrap_or(Decimal::ONE_HUNDRED);
+            let plan = r
+                .num("plan", zero, hundred_k)
+                .unwrap_or(Decimal::ONE_HUNDRED);
             let below = r.required("below", zero, hundred_k);
             let above = r.num("above", zero, hundred_k).unwrap_or_default();
             let above_until = r.num("above_until", zero, hundred_k).unwrap_or(plan);
@@ -937,10 +947,17 @@ impl Figure {
         match self {
             Figure::Base => "base".into(),
             Figure::Completion(Some(p), m) => {
-                format!("completion {}% ({} bulletin)", percent_text(*p), m.label_en())
+                format!(
+                    "completion {}% ({} bulletin)",
+                    percent_text(*p),
+                    m.label_en()
+                )
             }
             Figure::Completion(None, m) => {
-                format!("no completion in the {} bulletin, counted as 0%", m.label_en())
+                format!(
+                    "no completion in the {} bulletin, counted as 0%",
+                    m.label_en()
+                )
             }
             Figure::Rank(Some((r, n)), m) => format!("{r} of {n} ({} bulletin)", m.label_en()),
             Figure::Rank(None, m) => format!("not ranked in the {} bulletin", m.label_en()),
@@ -1084,7 +1101,12 @@ fn rank_points(c: &Calc<'_>, kind: &RuleKind, rank: usize) -> Result<Decimal, Ov
 }
 
 /// `each` × `n`, at most `cap` off.
-fn counted(c: &Calc<'_>, each: Decimal, n: usize, cap: Option<Decimal>) -> Result<Decimal, Overflow> {
+fn counted(
+    c: &Calc<'_>,
+    each: Decimal,
+    n: usize,
+    cap: Option<Decimal>,
+) -> Result<Decimal, Overflow> {
     Ok(within(c.mul(each, Decimal::from(n))?, cap))
 }
 
@@ -1103,12 +1125,16 @@ fn base_line(rules: &RuleSet) -> Line {
     }
 }
 
+/// A rule's line; its points kept to two decimals (分, as the office writes them down), so
+/// the total is the sum of the points shown.
 fn line(rule: &Rule, figure: Figure, points: Decimal) -> Line {
     Line {
         rule: rule.id.clone(),
         name: rule.name.clone(),
         figure,
-        points,
+        points: points
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize(),
     }
 }
 
@@ -1188,10 +1214,11 @@ fn month_line(r: &Rule, period: Period, u: &UnitMonth, ranked: usize) -> Result<
             } else {
                 vec![]
             };
+            let n = list.len();
             line(
                 r,
                 Figure::MissingReports(list),
-                c.add(r.weight, counted(&c, *each, u.missing_reports, *cap)?)?,
+                c.add(r.weight, counted(&c, *each, n, *cap)?)?,
             )
         }
         _ => line(r, Figure::Base, r.weight),
@@ -1257,7 +1284,8 @@ pub fn year_end(
                                 .map(|u| (m.period, u.missing_reports))
                         })
                         .collect();
-                    let n = list.iter().map(|(_, n)| n).sum();
+                    // One periodic report per month: a month with any share unreported.
+                    let n = list.len();
                     let points = c.add(r.weight, counted(&c, *each, n, *cap)?)?;
                     lines.push(line(r, Figure::MissingReports(list), points));
                 }
@@ -1266,7 +1294,11 @@ pub fn year_end(
                     let points = c.add(r.weight, counted(&c, *each, n, *cap)?)?;
                     lines.push(line(r, Figure::PlansNotFiled(n), points));
                 }
-                RuleKind::ConsecutiveLast { months: run, each, cap } => {
+                RuleKind::ConsecutiveLast {
+                    months: run,
+                    each,
+                    cap,
+                } => {
                     let mut streak = 0u32;
                     let mut hits = Vec::new();
                     for (m, last) in months.iter().zip(&lasts) {

@@ -175,8 +175,7 @@ async fn read_entries(conn: &mut Conn<'_>, id: i64) -> Result<Vec<Entry>, StoreE
     // language=SQL
     const SQL: &str = "SELECT id, unit_id, rule_key, points, note, entered_by, entered_at
                        FROM assessment_entries WHERE assessment_id = $1 ORDER BY unit_id, id";
-    let rows: Vec<EntryRow> =
-        on_conn!(conn, c => sqlx::query_as(SQL).bind(id).fetch_all(c).await)?;
+    let rows: Vec<EntryRow> = on_conn!(conn, c => sqlx::query_as(SQL).bind(id).fetch_all(c).await)?;
     rows.into_iter()
         .map(|r| {
             Ok(Entry {
@@ -369,8 +368,10 @@ impl Tx {
             "remove",
             "assessment",
             id,
-            Some(json!({ "entry_id": entry, "unit_id": unit, "rule": rule, "points": points,
-                         "note": note })),
+            Some(
+                json!({ "entry_id": entry, "unit_id": unit, "rule": rule, "points": points,
+                         "note": note }),
+            ),
             None,
         )
         .await

@@ -25,10 +25,19 @@ use msg::{AssessmentMsg, EN, ZH};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans/{id}/assessment", get(page))
-        .route("/plans/{id}/assessment/rules", get(rules_page).post(save_rules))
+        .route(
+            "/plans/{id}/assessment/rules",
+            get(rules_page).post(save_rules),
+        )
         .route("/plans/{id}/assessment/points", post(enter_points))
-        .route("/plans/{id}/assessment/misstatements", post(add_misstatement))
-        .route("/plans/{id}/assessment/entries/{entry}/remove", post(remove_entry))
+        .route(
+            "/plans/{id}/assessment/misstatements",
+            post(add_misstatement),
+        )
+        .route(
+            "/plans/{id}/assessment/entries/{entry}/remove",
+            post(remove_entry),
+        )
         .route("/plans/{id}/assessment/sign-off", post(sign_off))
         .route("/plans/{id}/assessment.xlsx", get(xlsx))
 }
@@ -231,9 +240,7 @@ impl Page {
                 .into_iter()
                 .map(|(id, name, max)| (id, name, points(max)))
                 .collect(),
-            misstatement: v
-                .misstatement_range()
-                .map(|(a, b)| (points(a), points(b))),
+            misstatement: v.misstatement_range().map(|(a, b)| (points(a), points(b))),
             choices: v.units.iter().map(|(u, n)| (u.0, n.clone())).collect(),
             entries: v
                 .entries
@@ -462,11 +469,10 @@ async fn save_rules(
     let me = chrome.may(Action::Assess)?.clone();
     let plan: PlanId = id_of(&id)?;
     match scoring::save_rules(&st.store, &me, plan, f.year, &f.rules).await {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/plans/{plan}/assessment?year={}&saved=1",
-            f.year
-        ))
-        .into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/plans/{plan}/assessment?year={}&saved=1", f.year))
+                .into_response(),
+        ),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let status = match e {
                 AppError::Conflict { .. } => StatusCode::CONFLICT,

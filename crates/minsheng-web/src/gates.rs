@@ -226,7 +226,11 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/plans/{id}/assessment/rules", Action::Assess),
     may("POST", "/plans/{id}/assessment/rules", Action::Assess),
     may("POST", "/plans/{id}/assessment/points", Action::Assess),
-    may("POST", "/plans/{id}/assessment/misstatements", Action::Assess),
+    may(
+        "POST",
+        "/plans/{id}/assessment/misstatements",
+        Action::Assess,
+    ),
     may(
         "POST",
         "/plans/{id}/assessment/entries/{entry}/remove",

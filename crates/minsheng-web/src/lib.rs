@@ -6,11 +6,11 @@
 #![deny(missing_docs)]
 
 mod api;
+mod assessment;
 mod assets;
 mod audit;
 mod auth;
 pub mod baseline;
-mod assessment;
 mod bulletins;
 mod charts;
 pub mod client;

@@ -53,7 +53,11 @@ pub async fn run(config_file: Option<&Path>, args: &AssessArgs) -> anyhow::Resul
     match &args.out {
         Some(out) => {
             std::fs::write(out, &bytes).with_context(|| {
-                format!("写入 {} 失败 / cannot write {}", out.display(), out.display())
+                format!(
+                    "写入 {} 失败 / cannot write {}",
+                    out.display(),
+                    out.display()
+                )
             })?;
             eprintln!(
                 "已写出 {}年度考核({}) → {} ({} 字节) / wrote {} bytes",
@@ -67,9 +71,7 @@ pub async fn run(config_file: Option<&Path>, args: &AssessArgs) -> anyhow::Resul
         None if args.format == Format::Text => {
             std::io::stdout().write_all(&bytes)?;
         }
-        None => anyhow::bail!(
-            "XLSX 与 HTML 须用 -o 指定输出文件 / XLSX and HTML need -o FILE"
-        ),
+        None => anyhow::bail!("XLSX 与 HTML 须用 -o 指定输出文件 / XLSX and HTML need -o FILE"),
     }
     Ok(())
 }

@@ -69,13 +69,22 @@ async fn the_office_assesses_the_year_from_the_issued_bulletins_and_signs_it_off
 
         // Nothing yet: the starter text, no scores.
         let v = scoring::view(store, &office(), plan, year).await.unwrap();
-        assert!(v.scores.is_none() && v.rules_text == scoring::STARTER_TEXT, "{l}");
+        assert!(
+            v.scores.is_none() && v.rules_text == scoring::STARTER_TEXT,
+            "{l}"
+        );
 
         // Rules with problems are refused, each named, and nothing is saved.
         let bad = "base = 100\n[[rule]]\nid = \"c\"\nname = \"C\"\nkind = \"bonus\"\n[[rule]]\nid = \"r\"\nname = \"R\"\nkind = \"rank\"\ntable = [1, 3]";
         let reason = invalid(scoring::save_rules(store, &office(), plan, year, bad).await);
-        assert!(reason.contains("规则 c:未知的考核项 bonus"), "{l}: {reason}");
-        assert!(reason.contains("规则 r:名次分值表须从高到低排列"), "{l}: {reason}");
+        assert!(
+            reason.contains("规则 c:未知的考核项 bonus"),
+            "{l}: {reason}"
+        );
+        assert!(
+            reason.contains("规则 r:名次分值表须从高到低排列"),
+            "{l}: {reason}"
+        );
         let weights = "weights_sum = 100\n[[rule]]\nid = \"c\"\nname = \"C\"\nkind = \"completion\"\nweight = 40\nbelow = 0.1";
         let reason = invalid(scoring::save_rules(store, &office(), plan, year, weights).await);
         assert!(reason.contains("各项权重之和为40,应为100"), "{l}: {reason}");
@@ -93,22 +102,39 @@ async fn the_office_assesses_the_year_from_the_issued_bulletins_and_signs_it_off
             .unwrap();
         // Entries: checked against the rules.
         let reason = invalid(
-            scoring::enter_points(store, &office(), plan, year, changchun, "satisfaction", "11")
-                .await,
+            scoring::enter_points(
+                store,
+                &office(),
+                plan,
+                year,
+                changchun,
+                "satisfaction",
+                "11",
+            )
+            .await,
         );
-        assert!(reason.contains("规则 satisfaction 的分值应在0至10之间"), "{l}: {reason}");
+        assert!(
+            reason.contains("规则 satisfaction 的分值应在0至10之间"),
+            "{l}: {reason}"
+        );
         invalid(scoring::enter_points(store, &office(), plan, year, changchun, "rank", "1").await);
-        invalid(
-            scoring::add_misstatement(store, &office(), plan, year, jilin, "3", "太少").await,
-        );
+        invalid(scoring::add_misstatement(store, &office(), plan, year, jilin, "3", "太少").await);
         invalid(scoring::add_misstatement(store, &office(), plan, year, jilin, "5", " ").await);
         scoring::enter_points(store, &office(), plan, year, changchun, "satisfaction", "9")
             .await
             .unwrap();
         // Entered again: replaced, not added.
-        scoring::enter_points(store, &office(), plan, year, changchun, "satisfaction", "9.5")
-            .await
-            .unwrap();
+        scoring::enter_points(
+            store,
+            &office(),
+            plan,
+            year,
+            changchun,
+            "satisfaction",
+            "9.5",
+        )
+        .await
+        .unwrap();
         scoring::add_misstatement(store, &office(), plan, year, jilin, "8", "5月报告虚报")
             .await
             .unwrap();
@@ -123,7 +149,9 @@ async fn the_office_assesses_the_year_from_the_issued_bulletins_and_signs_it_off
         let jl = s.units.iter().find(|u| u.unit == jilin.0).unwrap();
         assert_eq!(jl.points_of("misstatement"), d("-8"), "{l}");
         assert!(
-            jl.lines.iter().any(|x| x.figure_zh == "报告失实:5月报告虚报"),
+            jl.lines
+                .iter()
+                .any(|x| x.figure_zh == "报告失实:5月报告虚报"),
             "{l}"
         );
         // Every point is a line, and each line names its rule and its figure.
@@ -164,7 +192,11 @@ async fn the_office_assesses_the_year_from_the_issued_bulletins_and_signs_it_off
             "{l}"
         );
         let ranking = book.worksheet_range("考核排名").unwrap();
-        assert_eq!(ranking.get((3, 2)), Some(&Data::String("总分".into())), "{l}");
+        assert_eq!(
+            ranking.get((3, 2)),
+            Some(&Data::String("总分".into())),
+            "{l}"
+        );
         assert_eq!(ranking.get((4, 0)), Some(&Data::Float(1.0)), "{l}");
         let first_total = s.units[0].total.to_string().parse::<f64>().unwrap();
         assert_eq!(ranking.get((4, 2)), Some(&Data::Float(first_total)), "{l}");
@@ -175,7 +207,9 @@ async fn the_office_assesses_the_year_from_the_issued_bulletins_and_signs_it_off
         assert!(matches!(lines.get((1, 5)), Some(Data::Float(_))), "{l}");
 
         // Signed off: kept, and locked.
-        let kept = scoring::sign_off(store, &office(), plan, year).await.unwrap();
+        let kept = scoring::sign_off(store, &office(), plan, year)
+            .await
+            .unwrap();
         assert_eq!(&kept, s, "{l}: what was shown is what is kept");
         let a = store.assessment(plan, year).await.unwrap().unwrap();
         assert_eq!(a.status, AssessmentStatus::Signed, "{l}");
@@ -257,7 +291,10 @@ async fn many_sign_offs_and_entries_racing_sign_it_off_once_and_keep_a_recompute
         let a = store.assessment(plan, year).await.unwrap().unwrap();
         assert_eq!(a.status, AssessmentStatus::Signed, "{l}");
         let kept: Scores = serde_json::from_str(a.result.as_deref().unwrap()).unwrap();
-        let again = scoring::recompute(store, plan, year).await.unwrap().unwrap();
+        let again = scoring::recompute(store, plan, year)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(kept, again, "{l}: the kept scores are a recompute's");
         let view = scoring::view(store, &office(), plan, year).await.unwrap();
         assert_eq!(view.scores.as_ref(), Some(&kept), "{l}");

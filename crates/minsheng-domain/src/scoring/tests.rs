@@ -56,16 +56,14 @@ fn the_starter_text_is_a_valid_rule_set_of_every_kind() {
 
 #[test]
 fn completion_is_worth_its_weight_at_plan_less_short_more_above_capped() {
-    let set = one(
-        r#"id = "c"
+    let set = one(r#"id = "c"
 name = "完成率"
 kind = "completion"
 weight = 40
 below = 0.1
 above = 0.2
 above_until = 130
-cap = 10"#,
-    );
+cap = 10"#);
     let score = |c: &str| {
         let m = month(8, &[(1, Some(c), 0), (2, Some("0.1"), 0)]);
         monthly(&set, &m).unwrap()[0].points_of("c")
@@ -73,13 +71,20 @@ cap = 10"#,
     assert_eq!(score("1"), d("40"));
     // 92.5%: 7.5 points short, −0.75.
     assert_eq!(score("0.925"), d("39.25"));
+    // Points are kept to two decimals: 2/3 is 66.67% short 33.33 points, −3.333… → −3.33.
+    assert_eq!(score("0.6666666666666666666666666667"), d("36.67"));
     // 120%: +4; 130% and beyond: +6, no more.
     assert_eq!(score("1.2"), d("44"));
     assert_eq!(score("1.5"), d("46"));
     // 0%: −10 would be −10, the cap keeps it there; 10% → −9.
     let m = month(8, &[(1, Some("0"), 0), (2, Some("0.1"), 0)]);
     let s = monthly(&set, &m).unwrap();
-    let of = |u: i64| s.iter().find(|x| x.unit == UnitId(u)).unwrap().points_of("c");
+    let of = |u: i64| {
+        s.iter()
+            .find(|x| x.unit == UnitId(u))
+            .unwrap()
+            .points_of("c")
+    };
     assert_eq!(of(1), d("30"));
     assert_eq!(of(2), d("31"));
     // The line says what produced it.
@@ -121,7 +126,10 @@ fn the_rank_table_then_a_step_per_place() {
     assert_eq!(of(4).points_of("r"), d("-1"));
     assert_eq!(of(5).points_of("r"), d("0"));
     assert_eq!(of(4).lines[1].figure.zh(), "第4名/共4名(2023年6月通报)");
-    assert_eq!(of(5).lines[1].figure.en(), "not ranked in the June 2023 bulletin");
+    assert_eq!(
+        of(5).lines[1].figure.en(),
+        "not ranked in the June 2023 bulletin"
+    );
     // Places by total: 103, 101.5, 100 (unranked), 99.5, 99.
     assert_eq!(
         s.iter().map(|x| (x.unit.0, x.rank)).collect::<Vec<_>>(),
@@ -136,20 +144,40 @@ fn missing_reports_cost_each_within_the_cap_over_the_year() {
         month(1, &[(1, Some("0.1"), 1), (2, Some("0.1"), 0)]),
         month(2, &[(1, Some("0.2"), 0), (2, Some("0.2"), 0)]),
         month(3, &[(1, Some("0.3"), 2), (2, Some("0.3"), 1)]),
+        month(4, &[(1, Some("0.4"), 3), (2, Some("0.4"), 0)]),
     ];
+    // A month's report missing is one report, however many shares it leaves unreported.
     let m = monthly(&set, &months[2]).unwrap();
-    assert_eq!(m.iter().find(|x| x.unit == UnitId(1)).unwrap().points_of("m"), d("-20"));
-    let y = year_end(&set, &months, &BTreeMap::new(), &BTreeMap::new()).unwrap();
+    let of_month = |u: i64| {
+        m.iter()
+            .find(|x| x.unit == UnitId(u))
+            .unwrap()
+            .points_of("m")
+    };
+    assert_eq!((of_month(1), of_month(2)), (d("-10"), d("-10")));
+    let y = year_end(&set, &months[..3], &BTreeMap::new(), &BTreeMap::new()).unwrap();
     let of = |u: i64| y.iter().find(|x| x.unit == UnitId(u)).unwrap();
-    // Three missing, −30, capped at −25.
-    assert_eq!(of(1).points_of("m"), d("-25"));
-    assert_eq!(of(1).lines[1].figure.zh(), "2023年1月1项、2023年3月2项未报送");
+    assert_eq!(of(1).points_of("m"), d("-20"));
+    assert_eq!(
+        of(1).lines[1].figure.zh(),
+        "2023年1月1项、2023年3月2项未报送"
+    );
     assert_eq!(of(2).points_of("m"), d("-10"));
+    // Three months, −30, capped at −25.
+    let y = year_end(&set, &months, &BTreeMap::new(), &BTreeMap::new()).unwrap();
+    assert_eq!(
+        y.iter()
+            .find(|x| x.unit == UnitId(1))
+            .unwrap()
+            .points_of("m"),
+        d("-25")
+    );
 }
 
 #[test]
 fn last_place_in_consecutive_bulletins_costs_each_time_the_run_continues() {
-    let set = one("id = \"l\"\nname = \"末位\"\nkind = \"consecutive_last\"\nmonths = 2\neach = -2");
+    let set =
+        one("id = \"l\"\nname = \"末位\"\nkind = \"consecutive_last\"\nmonths = 2\neach = -2");
     let a = |m| month(m, &[(1, Some("0.9"), 0), (2, Some("0.1"), 0)]);
     let b = |m| month(m, &[(2, Some("0.9"), 0), (1, Some("0.1"), 0)]);
     // Unit 2 last in Jan, Feb, Mar; unit 1 in Apr; unit 2 again in May.
@@ -157,7 +185,10 @@ fn last_place_in_consecutive_bulletins_costs_each_time_the_run_continues() {
     let y = year_end(&set, &months, &BTreeMap::new(), &BTreeMap::new()).unwrap();
     let of = |u: i64| y.iter().find(|x| x.unit == UnitId(u)).unwrap();
     assert_eq!(of(2).points_of("l"), d("-4"));
-    assert_eq!(of(2).lines[1].figure.zh(), "连续2期末位:2023年2月、2023年3月");
+    assert_eq!(
+        of(2).lines[1].figure.zh(),
+        "连续2期末位:2023年2月、2023年3月"
+    );
     assert_eq!(of(1).points_of("l"), d("0"));
 }
 
@@ -183,11 +214,19 @@ fn hand_entries_misstatements_and_plans_not_filed() {
     assert_eq!(two.total, d("83"));
     let sum = two.lines.iter().fold(Decimal::ZERO, |a, l| a + l.points);
     assert_eq!(sum, two.total, "every point is a line");
-    assert!(two.lines.iter().any(|l| l.figure.zh() == "报告失实:3月报告虚报进度"));
+    assert!(
+        two.lines
+            .iter()
+            .any(|l| l.figure.zh() == "报告失实:3月报告虚报进度")
+    );
     let one = y.iter().find(|x| x.unit == UnitId(1)).unwrap();
     assert_eq!(one.points_of("satisfaction"), d("0"));
     assert_eq!(
-        one.lines.iter().find(|l| l.rule == "satisfaction").unwrap().figure,
+        one.lines
+            .iter()
+            .find(|l| l.rule == "satisfaction")
+            .unwrap()
+            .figure,
         Figure::Entered(None)
     );
     // The entries are checked against the rules.
@@ -222,7 +261,8 @@ fn one_rule_without_misstatement() -> RuleSet {
 
 #[test]
 fn a_misstatement_cap_trims_the_last_entries() {
-    let set = one("id = \"x\"\nname = \"失实\"\nkind = \"misstatement\"\nmin = 5\nmax = 10\ncap = 12");
+    let set =
+        one("id = \"x\"\nname = \"失实\"\nkind = \"misstatement\"\nmin = 5\nmax = 10\ncap = 12");
     let mut inputs = BTreeMap::new();
     inputs.insert(
         UnitId(1),
@@ -280,7 +320,9 @@ fn every_problem_names_its_rule_and_reason() {
         [(r("a"), Problem::DuplicateId)]
     );
     assert_eq!(
-        problems("[[rule]]\nid = \"m\"\nname = \"M\"\nkind = \"missing_report\"\neach = -10\ncap = -5"),
+        problems(
+            "[[rule]]\nid = \"m\"\nname = \"M\"\nkind = \"missing_report\"\neach = -10\ncap = -5"
+        ),
         [(r("m"), Problem::NegativeCap)]
     );
     assert_eq!(
@@ -305,10 +347,15 @@ fn every_problem_names_its_rule_and_reason() {
     );
     assert_eq!(
         problems("[[rule]]\nid = \"m\"\nname = \"M\"\nkind = \"missing_report\"\neach = 10"),
-        [(r("m"), Problem::OutOfRange("each".into(), "-1000 … 0".into()))]
+        [(
+            r("m"),
+            Problem::OutOfRange("each".into(), "-1000 … 0".into())
+        )]
     );
     assert_eq!(
-        problems("[[rule]]\nid = \"m\"\nname = \"M\"\nkind = \"missing_report\"\neach = -10\nper = 2"),
+        problems(
+            "[[rule]]\nid = \"m\"\nname = \"M\"\nkind = \"missing_report\"\neach = -10\nper = 2"
+        ),
         [(r("m"), Problem::UnknownKey("per".into()))]
     );
     assert_eq!(
@@ -330,8 +377,13 @@ fn every_problem_names_its_rule_and_reason() {
         [(r("d"), Problem::Twice("completion"))]
     );
     assert_eq!(
-        problems("[[rule]]\nid = \"l\"\nname = \"L\"\nkind = \"consecutive_last\"\neach = -2\nmonths = 1"),
-        [(r("l"), Problem::OutOfRange("months".into(), "2 … 12".into()))]
+        problems(
+            "[[rule]]\nid = \"l\"\nname = \"L\"\nkind = \"consecutive_last\"\neach = -2\nmonths = 1"
+        ),
+        [(
+            r("l"),
+            Problem::OutOfRange("months".into(), "2 … 12".into())
+        )]
     );
     // Several problems at once are all reported.
     assert_eq!(
@@ -339,9 +391,10 @@ fn every_problem_names_its_rule_and_reason() {
         3
     );
     // The message names the rule and the reason, in both languages.
-    let e = RuleSet::parse("[[rule]]\nid = \"rank\"\nname = \"R\"\nkind = \"rank\"\ntable = [1, 2]")
-        .unwrap_err()
-        .to_string();
+    let e =
+        RuleSet::parse("[[rule]]\nid = \"rank\"\nname = \"R\"\nkind = \"rank\"\ntable = [1, 2]")
+            .unwrap_err()
+            .to_string();
     assert!(e.starts_with("规则 rank:名次分值表须从高到低排列"), "{e}");
     assert!(e.contains("the rank table must not rise"), "{e}");
 }
@@ -352,7 +405,10 @@ fn decimals_are_read_exactly() {
     let RuleKind::Completion { below, above, .. } = &set.rules[0].kind else {
         panic!()
     };
-    assert_eq!((below.to_string().as_str(), above.to_string().as_str()), ("0.1", "0.2"));
+    assert_eq!(
+        (below.to_string().as_str(), above.to_string().as_str()),
+        ("0.1", "0.2")
+    );
 }
 
 proptest! {

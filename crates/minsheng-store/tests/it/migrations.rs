@@ -151,7 +151,11 @@ async fn usable(store: &Store, step: i64, what: &str) {
         assert_eq!(targets.get(&TargetId(1)), Some(&3), "{what}");
     }
     if step >= 15 {
-        let a = store.assessment(PlanId(1), 2023).await.unwrap().expect(what);
+        let a = store
+            .assessment(PlanId(1), 2023)
+            .await
+            .unwrap()
+            .expect(what);
         assert_eq!((a.rules.as_str(), a.revision), ("base = 100", 2), "{what}");
         let entries = store.assessment_entries(a.id).await.unwrap();
         assert_eq!(entries.len(), 1, "{what}");
