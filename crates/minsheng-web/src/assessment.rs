@@ -474,11 +474,11 @@ async fn save_rules(
                 .into_response(),
         ),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let status = match e {
-                AppError::Conflict { .. } => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            let (status, reason) = match e {
+                AppError::Conflict { reason } => (StatusCode::CONFLICT, reason),
+                AppError::Invalid { reason, .. } => (StatusCode::UNPROCESSABLE_ENTITY, reason),
+                other => return Err(other.into()),
             };
-            let reason = e.to_string();
             let v = view_of(&st, &chrome, plan, f.year).await?;
             let page = RulesPage {
                 t: words(chrome.lang),
