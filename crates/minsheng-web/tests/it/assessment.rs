@@ -1,8 +1,9 @@
 //! 考核 over HTTP on the demo with its bulletins issued, on both backends: the office finds
 //! the assessment from /office and the plan's bulletins, saves rules (422 naming the rule
 //! when wrong, the text kept), enters points, signs off (a second sign-off and any later
-//! change 409, naming the assessment); the XLSX downloads; a leader reads; a unit sees its own
-//! score from its workspace and may change nothing.
+//! change 409, naming the assessment); the page reads in English with the `lang=en` cookie;
+//! the XLSX downloads; a leader reads; a unit sees its own score from its workspace and may
+//! change nothing.
 
 use crate::support::{demo_sign_in, enc, get_as, post_as, state};
 use axum::http::StatusCode;
@@ -97,6 +98,16 @@ async fn the_office_writes_rules_enters_points_and_signs_off() {
             "{l}: the line shows its figure"
         );
         assert!(page.body.contains("id=\"sign-off-form\""), "{l}");
+        // In English: the page's words and the figures, not the Chinese ones.
+        let en = get_as(&st, &format!("{office}; lang=en"), &base).await;
+        assert!(
+            en.body.contains("Assessment scores") && en.body.contains("entered 8.5"),
+            "{l}"
+        );
+        assert!(
+            !en.body.contains("考核排名") && !en.body.contains("录入 8.5"),
+            "{l}"
+        );
         let xlsx = get_as(&st, &leader, &format!("{base}.xlsx")).await;
         assert_eq!(xlsx.status, StatusCode::OK, "{l}");
         assert!(xlsx.body.starts_with("PK"), "{l}");
