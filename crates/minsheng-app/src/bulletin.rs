@@ -257,6 +257,10 @@ pub struct Rank {
     pub mean: Option<Decimal>,
     /// Its shares behind, at risk or not reported.
     pub shortfalls: usize,
+    /// Its shares with no report for the period (counted by the assessment, 考核, as reports
+    /// missing); 0 in bulletins issued before it was kept.
+    #[serde(default)]
+    pub not_reported: usize,
 }
 
 impl Body {
@@ -476,6 +480,7 @@ pub fn compose(
         shares: r.summary.count,
         mean: r.summary.mean_score,
         shortfalls: Status::shortfalls().map(|s| r.summary.counts.get(s)).sum(),
+        not_reported: r.summary.counts.get(Status::NotReported),
     };
     let ranking: Vec<Rank> = t.ranking.iter().map(rank_of).collect();
     let (red, black) = honour_roll(&t.ranking, HONOUR_ROLL);
@@ -762,7 +767,7 @@ async fn view_of(
 }
 
 /// The frozen figures of an issued bulletin.
-async fn frozen(store: &Store, b: &Bulletin) -> Result<Body, AppError> {
+pub(crate) async fn frozen(store: &Store, b: &Bulletin) -> Result<Body, AppError> {
     let text = store.bulletin_snapshot(b.id).await?.ok_or_else(|| {
         AppError::Store(StoreError::Corrupt {
             table: "bulletins",
@@ -1026,7 +1031,7 @@ pub async fn public_bulletin(store: &Store, id: BulletinId) -> Result<BulletinVi
 }
 
 /// Decimals kept as exact text.
-mod dec {
+pub(crate) mod dec {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};
 

@@ -30,6 +30,8 @@ pub mod portal;
 pub(crate) mod queries;
 pub mod reporting;
 pub mod rollup;
+pub mod scoring;
+pub mod scoring_xlsx;
 pub mod split_sheet;
 pub mod target_detail;
 pub mod tracking;

@@ -152,11 +152,17 @@ pub enum Action {
     ViewBulletins,
     /// Draft a bulletin, write its opening, closing and reasons, and issue it with a 文号.
     IssueBulletin,
+    /// Read assessment scores (考核): the office and leaders of all every unit's, a unit (or
+    /// a leader of one) those of the units it sees.
+    ViewScores,
+    /// Write a plan's scoring rules, enter hand-entered points and misstatements, and sign
+    /// the assessment off.
+    Assess,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -176,6 +182,8 @@ impl Action {
         Action::Remind,
         Action::ViewBulletins,
         Action::IssueBulletin,
+        Action::ViewScores,
+        Action::Assess,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -192,7 +200,8 @@ impl Action {
             | Action::Decompose
             | Action::EscalateProblems
             | Action::Remind
-            | Action::IssueBulletin => (
+            | Action::IssueBulletin
+            | Action::Assess => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -202,6 +211,7 @@ impl Action {
             Action::HandleProblem => ("办理协调事项", "hand on or resolve problems"),
             Action::ViewAudit => ("查看审计记录", "see the audit trail"),
             Action::ViewBulletins => ("查看进展通报", "see the bulletins"),
+            Action::ViewScores => ("查看考核得分", "see the assessment scores"),
         };
         Refusal { zh, en }
     }
@@ -228,7 +238,8 @@ impl Account {
                 | Action::ViewReports
                 | Action::ViewProblems
                 | Action::ViewAudit
-                | Action::ViewBulletins,
+                | Action::ViewBulletins
+                | Action::ViewScores,
             ) => true,
             (Role::Office, Action::BrowsePlans | Action::ViewReviewQueue) => true,
             (Role::Office, Action::ViewDashboard) => true,
@@ -242,7 +253,8 @@ impl Account {
                 | Action::HandleProblem
                 | Action::EscalateProblems
                 | Action::Remind
-                | Action::IssueBulletin,
+                | Action::IssueBulletin
+                | Action::Assess,
             ) => true,
             (Role::Office, Action::FileReport | Action::FileImplementationPlan) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -259,7 +271,8 @@ impl Account {
                 | Action::HandleProblem
                 | Action::EscalateProblems
                 | Action::Remind
-                | Action::IssueBulletin,
+                | Action::IssueBulletin
+                | Action::Assess,
             ) => false,
             (
                 Role::Unit,
@@ -279,7 +292,8 @@ impl Account {
                 | Action::Decompose
                 | Action::EscalateProblems
                 | Action::Remind
-                | Action::IssueBulletin,
+                | Action::IssueBulletin
+                | Action::Assess,
             ) => false,
         };
         if allowed {
@@ -404,6 +418,8 @@ mod tests {
                     Remind,
                     ViewBulletins,
                     IssueBulletin,
+                    ViewScores,
+                    Assess,
                 ],
                 Role::Viewer => &[
                     ViewPlans,
@@ -414,6 +430,7 @@ mod tests {
                     ViewProblems,
                     ViewAudit,
                     ViewBulletins,
+                    ViewScores,
                 ],
                 Role::Unit => &[
                     ViewPlans,
@@ -425,6 +442,7 @@ mod tests {
                     HandleProblem,
                     ViewAudit,
                     ViewBulletins,
+                    ViewScores,
                 ],
             };
             let unit = (role == Role::Unit).then_some(2);

@@ -29,6 +29,7 @@ pub mod report;
 pub mod reporting;
 pub mod rollup;
 pub mod schedule;
+pub mod scoring;
 pub mod split;
 pub mod status;
 pub mod text;

@@ -27,6 +27,8 @@ pub enum TextField {
     LagReason,
     /// A bulletin's document number (文号).
     DocNo,
+    /// The office's note on a misstatement deduction (考核).
+    AssessmentNote,
 }
 
 impl TextField {
@@ -36,6 +38,7 @@ impl TextField {
             TextField::ProblemTitle => 200,
             TextField::FileName => 200,
             TextField::DocNo => 50,
+            TextField::AssessmentNote => 500,
             TextField::LagReason => 1_000,
             TextField::BulletinText => 5_000,
             TextField::Correction => 1_000,
@@ -59,6 +62,7 @@ impl TextField {
             TextField::BulletinText => "通报正文",
             TextField::LagReason => "滞后原因",
             TextField::DocNo => "文号",
+            TextField::AssessmentNote => "扣分说明",
         }
     }
 
@@ -76,6 +80,7 @@ impl TextField {
             TextField::BulletinText => "the bulletin's text",
             TextField::LagReason => "the reason for lagging",
             TextField::DocNo => "the document number",
+            TextField::AssessmentNote => "the note on a deduction",
         }
     }
 }

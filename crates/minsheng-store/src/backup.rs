@@ -220,6 +220,16 @@ pub const TABLES: &[Table] = &[
         cols![target_id: Int, period: Text, assignments: Int, actual: Text, quota: Text,
               reported: Int],
     ),
+    with_id(
+        "assessments",
+        cols![id: Int, plan_id: Int, year: Int, rules: Text, status: Text, revision: Int,
+              result: Text, updated_by: Text, updated_at: Time, signed_by: Text, signed_at: Time],
+    ),
+    with_id(
+        "assessment_entries",
+        cols![id: Int, assessment_id: Int, unit_id: Int, rule_key: Text, points: Text, note: Text,
+              entered_by: Text, entered_at: Time],
+    ),
     table(
         "target_changes",
         "target_id",

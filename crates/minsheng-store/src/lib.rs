@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod assessments;
 mod audit;
 pub mod backup;
 pub mod baseline;
@@ -42,6 +43,7 @@ mod workspace;
 mod writer;
 
 pub use accounts::{Failures, SignInRecord, StoredAccount};
+pub use assessments::{AssessmentStatus, Entry, StoredAssessment};
 pub use audit::audit_fields;
 pub use bulk::{AcceptedValue, ImportedReport};
 pub use bulletins::{DraftText, IssuedAs, ShareNarrative};

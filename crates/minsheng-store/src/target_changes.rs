@@ -43,7 +43,8 @@ impl Tx {
             return Ok(());
         }
         let sql = match entity {
-            "evidence" | "problem" | "user" => return Ok(()),
+            // An assessment (考核) reads issued bulletins; it changes no figure.
+            "evidence" | "problem" | "user" | "assessment" => return Ok(()),
             "report" => OF_REPORT,
             "assignment" | "schedule" | "milestones" => {
                 let named = [after, before]

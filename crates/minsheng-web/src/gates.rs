@@ -220,6 +220,24 @@ pub static ROUTES: &[Route] = &[
         Action::ViewBulletins,
     ),
     open("GET", "/public/bulletins/{id}"),
+    // 考核: the office writes rules, enters points and signs off; everyone signed in reads
+    // the scores of the units it sees.
+    may("GET", "/plans/{id}/assessment", Action::ViewScores),
+    may("GET", "/plans/{id}/assessment/rules", Action::Assess),
+    may("POST", "/plans/{id}/assessment/rules", Action::Assess),
+    may("POST", "/plans/{id}/assessment/points", Action::Assess),
+    may(
+        "POST",
+        "/plans/{id}/assessment/misstatements",
+        Action::Assess,
+    ),
+    may(
+        "POST",
+        "/plans/{id}/assessment/entries/{entry}/remove",
+        Action::Assess,
+    ),
+    may("POST", "/plans/{id}/assessment/sign-off", Action::Assess),
+    may("GET", "/plans/{id}/assessment.xlsx", Action::ViewScores),
     // The audit trail.
     may("GET", "/audit", Action::ViewAudit),
     may("GET", "/api/audit", Action::ViewAudit),

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod assessment;
 mod assets;
 mod audit;
 mod auth;
@@ -30,6 +31,7 @@ mod timeout;
 mod tracking_rows;
 mod workflow;
 
+pub use assessment::standalone_html as assessment_html;
 pub use bulletins::standalone_html as bulletins_html;
 pub use error::WebError;
 
@@ -227,6 +229,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(decompose::routes())
         .merge(bulletins::routes())
+        .merge(assessment::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

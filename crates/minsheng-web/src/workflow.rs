@@ -289,6 +289,7 @@ struct WorkspacePage {
     filed: Option<i64>,
     /// The issued bulletins that concern the unit.
     bulletins: Vec<crate::bulletins::Link>,
+    assessments: Vec<(String, String)>,
     bt: &'static crate::bulletins::msg::BulletinMsg,
 }
 
@@ -422,9 +423,11 @@ async fn workspace_page(
         .map(|m| (m.to_string(), period_label(&chrome, m), m == period))
         .collect();
     let bulletins = crate::bulletins::for_workspace(&st, &chrome).await?;
+    let assessments = crate::assessment::for_workspace(&st, &chrome).await?;
     Ok(WorkspacePage {
         t,
         bulletins,
+        assessments,
         bt: crate::bulletins::words(chrome.lang),
         unit: w.unit.name.clone(),
         period: period.to_string(),

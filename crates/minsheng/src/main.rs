@@ -3,6 +3,7 @@
 //!
 //! Only this crate reads the environment, parses flags and installs the tracing subscriber.
 
+mod assess;
 mod backup;
 mod bench;
 mod bulletin;
@@ -57,6 +58,10 @@ enum Command {
     /// 进展通报:某计划某期的通报写成 Word(公文格式)、Excel 或网页 / a plan's progress
     /// bulletin for a period, written as Word (official layout), Excel or HTML
     Bulletin(bulletin::BulletinArgs),
+    /// 考核:某计划某年度各单位的得分、排名与逐项明细,输出为文本、Excel 或网页 / a plan's
+    /// assessment for a year: each unit's score, place and line-by-line breakdown, as text,
+    /// Excel or HTML
+    Assess(assess::AssessArgs),
     /// 账号:新建、改密码、列出 / accounts: add, change a password, list
     #[command(subcommand)]
     User(user::UserCommand),
@@ -111,6 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Status(args) => status::run(cli.config.as_deref(), &args).await,
         Command::Bulletin(args) => bulletin::run(cli.config.as_deref(), &args).await,
+        Command::Assess(args) => assess::run(cli.config.as_deref(), &args).await,
         Command::User(cmd) => user::run(cli.config.as_deref(), cmd).await,
     }
 }

@@ -55,6 +55,8 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     let summary = demo::build(&store).await?;
     // January to August as the office would have sent them (invented, and labelled so).
     demo::issue_bulletins(&store, &thresholds).await?;
+    // The 2023 assessment from them, in draft: its rules and a few hand entries (invented).
+    demo::assessment(&store).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
         redact_url(&cfg.database_url),

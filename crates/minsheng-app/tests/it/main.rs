@@ -14,5 +14,6 @@ mod import;
 mod intake;
 mod reporting;
 mod rollup;
+mod scoring;
 mod support;
 mod tracking;

@@ -148,6 +148,17 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
             "INSERT INTO target_changes (target_id, changes) VALUES (1, 3)".into(),
             "INSERT INTO minsheng_meta (key, value) VALUES ('structure_changes', '2')".into(),
         ],
+        15 => vec![
+            "INSERT INTO assessments (plan_id, year, rules, status, revision, result, updated_by,
+                updated_at, signed_by, signed_at)
+                VALUES (1, 2023, 'base = 100', 'draft', 2, NULL, 'office',
+                '2023-12-20T01:00:00Z', NULL, NULL)"
+                .into(),
+            "INSERT INTO assessment_entries (assessment_id, unit_id, rule_key, points, note,
+                entered_by, entered_at)
+                VALUES (1, 2, 'satisfaction', '8.5', '', 'office', '2023-12-21T01:00:00Z')"
+                .into(),
+        ],
         _ => vec![],
     };
     sql

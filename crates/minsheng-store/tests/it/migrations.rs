@@ -150,6 +150,17 @@ async fn usable(store: &Store, step: i64, what: &str) {
         assert_eq!(structure, 2, "{what}");
         assert_eq!(targets.get(&TargetId(1)), Some(&3), "{what}");
     }
+    if step >= 15 {
+        let a = store
+            .assessment(PlanId(1), 2023)
+            .await
+            .unwrap()
+            .expect(what);
+        assert_eq!((a.rules.as_str(), a.revision), ("base = 100", 2), "{what}");
+        let entries = store.assessment_entries(a.id).await.unwrap();
+        assert_eq!(entries.len(), 1, "{what}");
+        assert_eq!(entries[0].points, "8.5".parse().unwrap(), "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

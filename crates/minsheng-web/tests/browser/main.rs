@@ -1066,3 +1066,167 @@ async fn the_office_issues_a_bulletin_and_downloads_it() {
     .await;
     site.db.finish().await;
 }
+
+/// Issue #14 item 2: from the dashboard the office opens the assessment, edits a rule (a
+/// wrong one refused, naming it), enters a satisfaction score, signs off and downloads the
+/// XLSX; the page fits a phone; a unit sees its own score from its workspace.
+#[tokio::test]
+async fn the_office_edits_a_rule_enters_a_score_signs_off_and_a_unit_sees_it() {
+    let site = demo_site(sqlite().await).await;
+    minsheng_app::demo::issue_bulletins(&site.db.store, &Default::default())
+        .await
+        .unwrap();
+    let changchun = site
+        .db
+        .store
+        .unit_by_name("长春市")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let base = site.base.clone();
+    with_browser(move |c| async move {
+        let site = harness::Site::at(&base);
+        sign_in(&c, &site, "office").await;
+        click(&c, "#office-assessment").await;
+        c.wait().for_element(Locator::Id("no-rules")).await.unwrap();
+        click(&c, "#edit-rules").await;
+        c.wait()
+            .for_element(Locator::Id("rules-form"))
+            .await
+            .unwrap();
+        let starter = c
+            .find(Locator::Id("rules"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(
+            starter.contains("kind = \"completion\""),
+            "the starter text"
+        );
+        let set = |text: String| {
+            let c = c.clone();
+            async move {
+                c.execute(
+                    "document.getElementById('rules').value = arguments[0];",
+                    vec![serde_json::json!(text)],
+                )
+                .await
+                .unwrap();
+            }
+        };
+        // A rule of an unknown kind: refused, named, the text kept.
+        set(starter.replace("kind = \"hand\"", "kind = \"survey\"")).await;
+        click(&c, "#save-rules").await;
+        assert!(
+            text(&c, "#rules-error")
+                .await
+                .contains("规则 satisfaction:未知的考核项 survey")
+        );
+        screenshot(&c, "assessment-rules-refused").await;
+        // The survey worth 20 points instead of 10.
+        set(starter.replace("max = 10\n", "max = 20\n")).await;
+        click(&c, "#save-rules").await;
+        arrived(&c, "saved=1").await;
+        c.wait().for_element(Locator::Id("ranking")).await.unwrap();
+        assert!(text(&c, "#points-rule").await.contains("0–20"));
+        c.find(Locator::Css(&format!(
+            "#points-unit option[value='{changchun}']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        c.find(Locator::Id("points-value"))
+            .await
+            .unwrap()
+            .send_keys("18.5")
+            .await
+            .unwrap();
+        click(&c, "#enter-points").await;
+        arrived(&c, "entered=1").await;
+        let line = content(
+            &c,
+            &format!("#unit-{changchun} tr[data-rule='satisfaction']"),
+        )
+        .await;
+        assert!(line.contains("18.5"), "{line}");
+        screenshot(&c, "assessment-draft").await;
+        click(&c, "#sign-off-button").await;
+        arrived(&c, "signed=1").await;
+        assert!(text(&c, "#assessment-status").await.contains("已签发"));
+        assert!(c.find(Locator::Id("sign-off-form")).await.is_err());
+        screenshot(&c, "assessment-signed").await;
+        let href = c
+            .find(Locator::Id("download-xlsx"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, ctype, magic, len) = fetch_in_page(&c, &href).await;
+        assert_eq!(status, 200, "{href}");
+        assert!(ctype.contains("spreadsheetml"), "{href}: {ctype}");
+        assert_eq!(magic, "PK", "{href} is a zip");
+        assert!(len > 4000, "{href}: {len} bytes");
+        // On a phone nothing scrolls sideways (the ranking scrolls inside itself).
+        let here = c.current_url().await.unwrap();
+        c.set_window_size(375, 900).await.unwrap();
+        c.goto(here.as_str()).await.unwrap();
+        c.wait().for_element(Locator::Id("ranking")).await.unwrap();
+        screenshot(&c, "assessment-375").await;
+        let (page, window) = page_width(&c).await;
+        assert!(
+            page <= window,
+            "the assessment scrolls sideways at 375 px: {page} > {window}"
+        );
+        c.set_window_size(1280, 1000).await.unwrap();
+        sign_out(&c).await;
+        // The unit: its own score and breakdown, from its workspace.
+        sign_in(&c, &site, "220100").await;
+        click(&c, "a.ws-assessment").await;
+        let total = text(&c, "#my-total").await;
+        assert!(!total.is_empty());
+        assert_eq!(
+            c.find_all(Locator::Css("tr.score-row"))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let line = content(
+            &c,
+            &format!("#unit-{changchun} tr[data-rule='satisfaction']"),
+        )
+        .await;
+        assert!(line.contains("18.5"), "{line}");
+        screenshot(&c, "assessment-unit").await;
+        c.set_window_size(375, 900).await.unwrap();
+        c.refresh().await.unwrap();
+        c.wait().for_element(Locator::Id("my-total")).await.unwrap();
+        screenshot(&c, "assessment-unit-375").await;
+        let (page, window) = page_width(&c).await;
+        assert!(page <= window, "{page} > {window}");
+        c.set_window_size(1280, 1000).await.unwrap();
+    })
+    .await;
+    site.db.finish().await;
+}
+
+/// The text of the first element matching `css`, shown or not (a line inside a closed
+/// breakdown).
+async fn content(c: &fantoccini::Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}

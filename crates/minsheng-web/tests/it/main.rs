@@ -1,6 +1,7 @@
 //! The pages, driven in-process through the router (no port bound), on each backend.
 
 mod api;
+mod assessment;
 mod audit;
 mod auth;
 mod bulletins;

@@ -1,5 +1,6 @@
 //! The binary as a person runs it, and the tidy checks that guard the crate boundaries.
 
+mod assess_cli;
 mod backup_cli;
 mod bulletin_cli;
 mod cli;
