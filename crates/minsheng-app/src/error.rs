@@ -113,7 +113,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { entity, id } => AppError::NotFound { what: entity, id },
-            e @ StoreError::Conflict { .. } => AppError::Conflict {
+            e @ (StoreError::Conflict { .. } | StoreError::PlanClosed { .. }) => AppError::Conflict {
                 reason: e.to_string(),
             },
             e if e.is_unavailable() => AppError::Unavailable(e),

@@ -152,11 +152,14 @@ pub enum Action {
     ViewBulletins,
     /// Draft a bulletin, write its opening, closing and reasons, and issue it with a 文号.
     IssueBulletin,
+    /// Close a plan at year end: carry each unfinished target over into a later plan or close
+    /// it with a reason (年终结转).
+    ClosePlan,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -176,6 +179,7 @@ impl Action {
         Action::Remind,
         Action::ViewBulletins,
         Action::IssueBulletin,
+        Action::ClosePlan,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -192,7 +196,8 @@ impl Action {
             | Action::Decompose
             | Action::EscalateProblems
             | Action::Remind
-            | Action::IssueBulletin => (
+            | Action::IssueBulletin
+            | Action::ClosePlan => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -242,7 +247,8 @@ impl Account {
                 | Action::HandleProblem
                 | Action::EscalateProblems
                 | Action::Remind
-                | Action::IssueBulletin,
+                | Action::IssueBulletin
+                | Action::ClosePlan,
             ) => true,
             (Role::Office, Action::FileReport | Action::FileImplementationPlan) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -259,7 +265,8 @@ impl Account {
                 | Action::HandleProblem
                 | Action::EscalateProblems
                 | Action::Remind
-                | Action::IssueBulletin,
+                | Action::IssueBulletin
+                | Action::ClosePlan,
             ) => false,
             (
                 Role::Unit,
@@ -279,7 +286,8 @@ impl Account {
                 | Action::Decompose
                 | Action::EscalateProblems
                 | Action::Remind
-                | Action::IssueBulletin,
+                | Action::IssueBulletin
+                | Action::ClosePlan,
             ) => false,
         };
         if allowed {
@@ -404,6 +412,7 @@ mod tests {
                     Remind,
                     ViewBulletins,
                     IssueBulletin,
+                    ClosePlan,
                 ],
                 Role::Viewer => &[
                     ViewPlans,

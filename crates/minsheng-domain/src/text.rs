@@ -27,6 +27,8 @@ pub enum TextField {
     LagReason,
     /// A bulletin's document number (文号).
     DocNo,
+    /// Why an unfinished target is closed at year end rather than carried over (结项原因).
+    CloseReason,
 }
 
 impl TextField {
@@ -39,7 +41,7 @@ impl TextField {
             TextField::LagReason => 1_000,
             TextField::BulletinText => 5_000,
             TextField::Correction => 1_000,
-            TextField::ReturnReason | TextField::Resolution => 2_000,
+            TextField::ReturnReason | TextField::Resolution | TextField::CloseReason => 2_000,
             TextField::Measures => 4_000,
             TextField::ProblemDescription | TextField::Narrative => 10_000,
         }
@@ -59,6 +61,7 @@ impl TextField {
             TextField::BulletinText => "通报正文",
             TextField::LagReason => "滞后原因",
             TextField::DocNo => "文号",
+            TextField::CloseReason => "结项原因",
         }
     }
 
@@ -76,6 +79,7 @@ impl TextField {
             TextField::BulletinText => "the bulletin's text",
             TextField::LagReason => "the reason for lagging",
             TextField::DocNo => "the document number",
+            TextField::CloseReason => "the reason for closing",
         }
     }
 }

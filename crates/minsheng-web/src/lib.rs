@@ -29,6 +29,7 @@ pub mod session;
 mod timeout;
 mod tracking_rows;
 mod workflow;
+mod year_end;
 
 pub use bulletins::standalone_html as bulletins_html;
 pub use error::WebError;
@@ -211,6 +212,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(decompose::routes())
         .merge(bulletins::routes())
+        .merge(year_end::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

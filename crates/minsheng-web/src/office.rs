@@ -399,6 +399,9 @@ struct TargetPage {
     problems: Vec<ProblemLine>,
     /// `plan=…&period=…` for links back to the dashboard (shown only to those who see it).
     q: String,
+    /// Its links across years: carried over from, carried into, closed — (label, link or
+    /// empty, text).
+    year_links: Vec<(&'static str, String, String)>,
 }
 
 impl TargetPage {
@@ -410,6 +413,35 @@ impl TargetPage {
 fn money(d: Option<Decimal>, lang: Lang) -> String {
     d.map(|d| lang.amount(d, "元"))
         .unwrap_or_else(|| "—".into())
+}
+
+/// A target's links across years, for its page (the target is read already).
+async fn year_links(
+    st: &AppState,
+    id: TargetId,
+    lang: Lang,
+) -> Result<Vec<(&'static str, String, String)>, WebError> {
+    use minsheng_domain::Disposition;
+    let ye = crate::year_end::words(lang);
+    let l = minsheng_app::year_end::links(&st.store, id).await?;
+    let mut out = Vec::new();
+    if let Some((from, _, year)) = l.carried_from {
+        out.push((ye.carried_from, format!("/targets/{from}"), format!("{year} · #{from}")));
+    }
+    if let Some((c, next)) = l.closure {
+        match (c.disposition, c.next_target) {
+            (Disposition::CarriedOver, Some(n)) => {
+                let year = next.map(|(_, y)| y.to_string()).unwrap_or_default();
+                out.push((ye.carried_into, format!("/targets/{n}"), format!("{year} · #{n}")));
+            }
+            _ => out.push((
+                ye.closed_reason,
+                String::new(),
+                c.reason.unwrap_or_default(),
+            )),
+        }
+    }
+    Ok(out)
 }
 
 fn stage_label(s: Stage, lang: Lang) -> &'static str {
@@ -436,6 +468,7 @@ async fn target_page(
     .await?;
     let lang = chrome.lang;
     let t = msg(lang);
+    let year_links = year_links(&st, id, lang).await?;
     let people = crate::auth::people(&st).await?;
     let who = |name: &str| crate::auth::person(&people, name, lang);
     let target = &d.one.tracking.target;
@@ -578,6 +611,7 @@ async fn target_page(
         echarts_path: ECHARTS_PATH,
         units,
         problems,
+        year_links,
         d,
         chrome,
     })
