@@ -170,7 +170,8 @@ pub async fn of_plan(
 ) -> Result<Option<DiffView>, AppError> {
     let new = visibility::plan(store, Some(viewer), plan).await?;
     let choices = earlier_plans(store, viewer, new.year, new.kind, Some(new.id)).await?;
-    let Some(old) = against_plan(store, viewer, &choices, against, Some(new.id), new.year).await? else {
+    let Some(old) = against_plan(store, viewer, &choices, against, Some(new.id), new.year).await?
+    else {
         return Ok(None);
     };
     let (old_entries, old_ids) = entries_of_plan(store, old.id).await?;

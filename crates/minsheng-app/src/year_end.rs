@@ -19,8 +19,7 @@ use crate::tracking::{self, TargetTracking};
 use jiff::civil::Date;
 use minsheng_domain::plan_diff::Change;
 use minsheng_domain::year_end::{
-    Decision, Disposition, NextPlan, Outcome, Unfinished, YearEndError, check_closing,
-    remainder,
+    Decision, Disposition, NextPlan, Outcome, Unfinished, YearEndError, check_closing, remainder,
 };
 use minsheng_domain::*;
 use minsheng_store::{CarriedTarget, Closure, NewTarget, PlanClosing, Store};

@@ -410,10 +410,7 @@ mod tests {
             remainder(&road(Some(d("2200.5")))),
             Ok(Quantity::new(d("799.5"), "公里"))
         );
-        assert_eq!(
-            remainder(&road(None)),
-            Ok(Quantity::new(d("3000"), "公里"))
-        );
+        assert_eq!(remainder(&road(None)), Ok(Quantity::new(d("3000"), "公里")));
         assert_eq!(remainder(&rate()), Ok(Quantity::new(d("95"), "%")));
         assert!(matches!(
             remainder(&road(Some(d("3000")))),
@@ -453,7 +450,10 @@ mod tests {
             },
         );
         let ok = check_closing(PlanId(1), 2023, NEXT, &unfinished, &d).unwrap();
-        assert_eq!(ok[0].carried, Some(Quantity::new("1000".parse().unwrap(), "公里")));
+        assert_eq!(
+            ok[0].carried,
+            Some(Quantity::new("1000".parse().unwrap(), "公里"))
+        );
         assert_eq!(ok[1].disposition, Disposition::Closed);
         // Into itself, an earlier year, a closed plan, or nowhere: refused.
         let same = NextPlan {
@@ -492,7 +492,10 @@ mod tests {
         let e = check_closing(PlanId(1), 2023, NEXT, &unfinished, &d).unwrap_err();
         assert_eq!(e.len(), 2);
         assert!(e.contains(&YearEndError::NotUnfinished { target: 99 }));
-        assert!(e.iter().any(|x| matches!(x, YearEndError::NoDecision { .. })));
+        assert!(
+            e.iter()
+                .any(|x| matches!(x, YearEndError::NoDecision { .. }))
+        );
     }
 
     #[test]

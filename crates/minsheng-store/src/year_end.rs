@@ -152,10 +152,8 @@ impl Store {
                             JOIN sections s ON s.id = i.section_id
                             JOIN plans p ON p.id = s.plan_id
                             WHERE t.id = $1";
-        let from: Option<(i64, i64, i64)> =
-            crate::on_pool!(self, p => sqlx::query_as(FROM).bind(target.0).fetch_optional(p).await)?;
-        let sql =
-            format!("SELECT {CLOSURE_COLUMNS} FROM target_closures WHERE target_id = $1");
+        let from: Option<(i64, i64, i64)> = crate::on_pool!(self, p => sqlx::query_as(FROM).bind(target.0).fetch_optional(p).await)?;
+        let sql = format!("SELECT {CLOSURE_COLUMNS} FROM target_closures WHERE target_id = $1");
         let closure: Option<ClosureRow> = crate::on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(target.0).fetch_optional(p).await)?;
         let closure = match closure {
@@ -310,8 +308,10 @@ impl Tx {
             "target",
             new.0,
             Some(json!({ "carried_from": null })),
-            Some(json!({ "carried_from": what.from.0, "value": dec_text(target.quantity.value),
-                         "unit": target.quantity.unit })),
+            Some(
+                json!({ "carried_from": what.from.0, "value": dec_text(target.quantity.value),
+                         "unit": target.quantity.unit }),
+            ),
         )
         .await?;
         self.insert_closure(plan, what.from, Disposition::CarriedOver, None, Some(new))

@@ -593,8 +593,7 @@ impl PreviewPage {
         };
         let kind = PlanKind::from_code(p.kind.trim()).unwrap_or(PlanKind::Livelihood);
         let draft = minsheng_app::import::PlanDraft::from_extraction(&p.extraction, year);
-        let view =
-            minsheng_app::plan_diff::of_draft(&st.store, me, &draft, kind, against).await?;
+        let view = minsheng_app::plan_diff::of_draft(&st.store, me, &draft, kind, against).await?;
         self.diff = view
             .as_ref()
             .map(|v| crate::year_end::diff_panel(v, self.chrome.lang));

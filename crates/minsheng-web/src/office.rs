@@ -426,13 +426,21 @@ async fn year_links(
     let l = minsheng_app::year_end::links(&st.store, id).await?;
     let mut out = Vec::new();
     if let Some((from, _, year)) = l.carried_from {
-        out.push((ye.carried_from, format!("/targets/{from}"), format!("{year} · #{from}")));
+        out.push((
+            ye.carried_from,
+            format!("/targets/{from}"),
+            format!("{year} · #{from}"),
+        ));
     }
     if let Some((c, next)) = l.closure {
         match (c.disposition, c.next_target) {
             (Disposition::CarriedOver, Some(n)) => {
                 let year = next.map(|(_, y)| y.to_string()).unwrap_or_default();
-                out.push((ye.carried_into, format!("/targets/{n}"), format!("{year} · #{n}")));
+                out.push((
+                    ye.carried_into,
+                    format!("/targets/{n}"),
+                    format!("{year} · #{n}"),
+                ));
             }
             _ => out.push((
                 ye.closed_reason,

@@ -301,8 +301,7 @@ async fn close(
     match year_end::close(&st.store, &me, plan, &form, today, &st.thresholds).await {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{plan}/close")).into_response()),
         Err(AppError::Invalid { reason, .. }) => {
-            let v =
-                year_end::view(&st.store, &me, plan, form.next, today, &st.thresholds).await?;
+            let v = year_end::view(&st.store, &me, plan, form.next, today, &st.thresholds).await?;
             let page = close_page_of(chrome, &v, Some(&sent), Some(reason));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

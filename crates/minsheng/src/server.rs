@@ -49,6 +49,9 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     let summary = demo::build(&store).await?;
     // January to August as the office would have sent them (invented, and labelled so).
     demo::issue_bulletins(&store, &thresholds).await?;
+    // Next year's plan (invented, and labelled so), for the plan diff and the year-end closing
+    // of 2023, which is left open for a visitor to close.
+    demo::import_next_year(&store).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
         redact_url(&cfg.database_url),

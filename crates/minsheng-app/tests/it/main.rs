@@ -16,3 +16,4 @@ mod reporting;
 mod rollup;
 mod support;
 mod tracking;
+mod year_end;
