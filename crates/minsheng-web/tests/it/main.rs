@@ -21,3 +21,4 @@ mod report_api;
 mod review_queue;
 mod support;
 mod workflow;
+mod year_end;
