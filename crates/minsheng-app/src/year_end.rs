@@ -62,8 +62,9 @@ pub struct CloseView {
     pub next_choices: Vec<Plan>,
     /// The plan proposed (or chosen) to carry into.
     pub next: Option<Plan>,
-    /// Once closed: what became of each unfinished target, with its tracking line.
-    pub closures: Vec<(Closure, Option<TargetTracking>)>,
+    /// Once closed: what became of each unfinished target, with its tracking line and, when
+    /// it was carried over, where to (the new target's plan year and phrase).
+    pub closures: Vec<(Closure, Option<TargetTracking>, Option<(i16, String)>)>,
 }
 
 /// What the office sent: the plan to carry into and a decision per unfinished target.
@@ -86,9 +87,18 @@ pub struct ClosedPlan {
     pub closed: usize,
 }
 
-/// The month a plan's closing takes its figures at.
-fn period_of(plan: &Plan, today: Date) -> Period {
-    tracking::default_period(plan.year, today)
+/// The month a plan's closing takes its figures at: the latest month with accepted figures up
+/// to the last one due (December once the year is over), so that what was achieved is what the
+/// office accepted, not reports still awaiting review; the month due when nothing is accepted.
+pub async fn closing_period(store: &Store, plan: &Plan, today: Date) -> Result<Period, AppError> {
+    let due = tracking::default_period(plan.year, today);
+    Ok(store
+        .months_with_accepted_data(plan.id)
+        .await?
+        .into_iter()
+        .filter(|m| *m <= due)
+        .max()
+        .unwrap_or(due))
 }
 
 /// The open plans of a later year than `plan`, nearest first, of the same kind first.
@@ -140,7 +150,7 @@ pub async fn view(
     ensure(account, Action::ClosePlan)?;
     let plan = store.plan(plan).await?;
     let closing = store.plan_closing(plan.id).await?;
-    let period = period_of(&plan, today);
+    let period = closing_period(store, &plan, today).await?;
     let t = tracking::tracking(store, plan.id, period, today, thresholds).await?;
     let items: HashMap<ItemId, Item> = store
         .items(plan.id)
@@ -198,15 +208,15 @@ pub async fn view(
             .collect();
         (lines, Vec::new())
     } else {
-        let closures = store
-            .closures_of_plan(plan.id)
-            .await?
-            .into_iter()
-            .map(|c| {
-                let line = by_target.get(&c.target).map(|l| (*l).clone());
-                (c, line)
-            })
-            .collect();
+        let mut closures = Vec::new();
+        for c in store.closures_of_plan(plan.id).await? {
+            let line = by_target.get(&c.target).map(|l| (*l).clone());
+            let to = links(store, c.target)
+                .await?
+                .carried_into
+                .map(|(_, year, phrase)| (year, phrase));
+            closures.push((c, line, to));
+        }
         (Vec::new(), closures)
     };
     Ok(CloseView {
@@ -243,7 +253,7 @@ pub async fn close(
         let plan = store.plan(plan).await?;
         // The counts first: the figures read after them are at least as new.
         let (_, counts) = store.change_counts(plan.id).await?;
-        let period = period_of(&plan, today);
+        let period = closing_period(store, &plan, today).await?;
         let t = tracking::tracking(store, plan.id, period, today, thresholds).await?;
         let items: HashMap<ItemId, Item> = store
             .items(plan.id)
@@ -384,11 +394,32 @@ pub async fn is_closed(store: &Store, plan: PlanId) -> Result<bool, AppError> {
     Ok(store.plan_closing(plan).await?.state == PlanState::Closed)
 }
 
+/// A target's links across years, as its page shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct YearLinks {
+    /// The earlier target it continues: its id, its plan's year, its phrase.
+    pub carried_from: Option<(TargetId, i16, String)>,
+    /// The later target it was carried over into: its id, its plan's year, its phrase.
+    pub carried_into: Option<(TargetId, i16, String)>,
+    /// Why it was closed, when it was closed with a reason.
+    pub closed: Option<String>,
+}
+
 /// A target's links across years — the target it was carried over from, and what became of
 /// it when its plan was closed — for a caller who already reads the target.
-pub async fn links(
-    store: &Store,
-    target: TargetId,
-) -> Result<minsheng_store::TargetLinks, AppError> {
-    Ok(store.target_links(target).await?)
+pub async fn links(store: &Store, target: TargetId) -> Result<YearLinks, AppError> {
+    let l = store.target_links(target).await?;
+    let mut out = YearLinks::default();
+    if let Some((from, _, year)) = l.carried_from {
+        out.carried_from = Some((from, year, store.target(from).await?.phrase));
+    }
+    if let Some((c, next)) = l.closure {
+        match (c.disposition, c.next_target, next) {
+            (Disposition::CarriedOver, Some(n), Some((_, year))) => {
+                out.carried_into = Some((n, year, store.target(n).await?.phrase));
+            }
+            _ => out.closed = c.reason,
+        }
+    }
+    Ok(out)
 }

@@ -421,33 +421,26 @@ async fn year_links(
     id: TargetId,
     lang: Lang,
 ) -> Result<Vec<(&'static str, String, String)>, WebError> {
-    use minsheng_domain::Disposition;
     let ye = crate::year_end::words(lang);
     let l = minsheng_app::year_end::links(&st.store, id).await?;
+    let year = |y: i16| lang.pick(format!("{y}年"), format!("{y}"));
     let mut out = Vec::new();
-    if let Some((from, _, year)) = l.carried_from {
+    if let Some((from, y, phrase)) = l.carried_from {
         out.push((
             ye.carried_from,
             format!("/targets/{from}"),
-            format!("{year} · #{from}"),
+            format!("{} · {phrase}", year(y)),
         ));
     }
-    if let Some((c, next)) = l.closure {
-        match (c.disposition, c.next_target) {
-            (Disposition::CarriedOver, Some(n)) => {
-                let year = next.map(|(_, y)| y.to_string()).unwrap_or_default();
-                out.push((
-                    ye.carried_into,
-                    format!("/targets/{n}"),
-                    format!("{year} · #{n}"),
-                ));
-            }
-            _ => out.push((
-                ye.closed_reason,
-                String::new(),
-                c.reason.unwrap_or_default(),
-            )),
-        }
+    if let Some((to, y, phrase)) = l.carried_into {
+        out.push((
+            ye.carried_into,
+            format!("/targets/{to}"),
+            format!("{} · {phrase}", year(y)),
+        ));
+    }
+    if let Some(reason) = l.closed {
+        out.push((ye.closed_reason, String::new(), reason));
     }
     Ok(out)
 }

@@ -171,7 +171,7 @@ fn close_page_of(
     let closed_rows = v
         .closures
         .iter()
-        .map(|(c, line)| ClosedRow {
+        .map(|(c, line, to)| ClosedRow {
             target: c.target.0,
             phrase: line
                 .as_ref()
@@ -183,7 +183,15 @@ fn close_page_of(
                 .unwrap_or_default(),
             outcome: lang.pick(c.disposition.label_zh(), c.disposition.label_en()),
             reason: c.reason.clone().unwrap_or_default(),
-            next: c.next_target.map(|n| (n.0, format!("#{n}"))),
+            next: c.next_target.map(|n| {
+                let label = to
+                    .as_ref()
+                    .map(|(y, phrase)| {
+                        format!("{} · {phrase}", lang.pick(format!("{y}年"), y.to_string()))
+                    })
+                    .unwrap_or_else(|| format!("#{n}"));
+                (n.0, label)
+            }),
         })
         .collect();
     ClosePage {

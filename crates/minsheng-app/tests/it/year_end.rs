@@ -71,7 +71,7 @@ fn unfinished_of(l: &tracking::TargetTracking) -> Unfinished {
 
 /// Every carried target holds what a recompute of the closed plan's final figures says.
 async fn carried_equal_a_recompute(store: &Store, plan: &Plan, label: &str) -> usize {
-    let period = tracking::default_period(plan.year, TODAY);
+    let period = year_end::closing_period(store, plan, TODAY).await.unwrap();
     let t = tracking::tracking(store, plan.id, period, TODAY, &Thresholds::default())
         .await
         .unwrap();
