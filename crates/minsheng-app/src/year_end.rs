@@ -335,7 +335,7 @@ pub async fn close(
 /// Every refusal of a closing at once, one a line.
 fn refusal(refused: &[YearEndError]) -> AppError {
     AppError::Invalid {
-        field: "年终结转 / year end".into(),
+        field: "decisions".into(),
         reason: refused
             .iter()
             .map(ToString::to_string)

@@ -207,6 +207,7 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/plans/{id}/close", Action::ClosePlan),
     may("POST", "/plans/{id}/close", Action::ClosePlan),
     may("GET", "/plans/{id}/diff", Action::ViewPlans),
+    may("POST", "/api/plans/{id}/close", Action::ClosePlan),
     may("GET", "/bulletins", Action::ViewBulletins),
     may("GET", "/plans/{id}/bulletins", Action::ViewBulletins),
     may("POST", "/plans/{id}/bulletins", Action::IssueBulletin),

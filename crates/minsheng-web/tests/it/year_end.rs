@@ -4,7 +4,7 @@
 //! on the targets' pages, is told 409 closing again; a unit is refused the page. The plan diff
 //! page (2024 against 2023) and the editor's preview of the 2024 text show what changed.
 
-use crate::support::{demo_sign_in, enc, get_as, post_as, state};
+use crate::support::{demo_sign_in, enc, get_as, json_as, post_as, state};
 use axum::http::StatusCode;
 use minsheng_app::demo;
 use minsheng_domain::Plan;
@@ -172,6 +172,61 @@ async fn the_diff_page_and_the_preview_show_what_changed() {
         assert_eq!(p.status, StatusCode::OK, "{l}");
         assert!(p.body.contains("id=\"plan-diff\""), "{l}");
         assert!(p.body.contains("id=\"count-new\""), "{l}");
+        db.finish().await;
+    }
+}
+
+/// The closing over JSON: the same use-case, the same refusals.
+#[tokio::test]
+async fn the_api_closes_a_plan_once() {
+    for db in backends().await {
+        let l = &db.label;
+        let (y2023, y2024) = two_years(&db.store).await;
+        let st = state(&db.store, true);
+        let office = demo_sign_in(&st, "office").await;
+        let cc = demo_sign_in(&st, "220100").await;
+        let v = minsheng_app::year_end::view(
+            &db.store,
+            &minsheng_domain::Account {
+                id: minsheng_domain::UserId(1),
+                name: "office".into(),
+                role: minsheng_domain::Role::Office,
+                unit: None,
+            },
+            y2023.id,
+            None,
+            demo::DEMO_AS_OF,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+        let decisions: Vec<serde_json::Value> = v
+            .lines
+            .iter()
+            .map(|x| {
+                if x.propose_carry {
+                    serde_json::json!({"target": x.line.target.id.0, "disposition": "carried_over"})
+                } else {
+                    serde_json::json!({"target": x.line.target.id.0, "disposition": "closed",
+                                       "reason": "标准调整"})
+                }
+            })
+            .collect();
+        let uri = format!("/api/plans/{}/close", y2023.id);
+        let body = serde_json::json!({"next": y2024.id.0, "decisions": decisions});
+        let (s, _) = json_as(&st, &cc, "POST", &uri, Some(body.clone())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{l}");
+        let bad = serde_json::json!({"next": y2024.id.0,
+            "decisions": [{"target": v.lines[0].line.target.id.0, "disposition": "later"}]});
+        let (s, e) = json_as(&st, &office, "POST", &uri, Some(bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {e}");
+        assert_eq!(e["errors"][0]["field"], "decisions", "{l}");
+        let (s, done) = json_as(&st, &office, "POST", &uri, Some(body.clone())).await;
+        assert_eq!(s, StatusCode::OK, "{l}: {done}");
+        assert_eq!(done["plan"], y2023.id.0, "{l}");
+        assert!(!done["carried"].as_array().unwrap().is_empty(), "{l}");
+        let (s, e) = json_as(&st, &office, "POST", &uri, Some(body)).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {e}");
         db.finish().await;
     }
 }
