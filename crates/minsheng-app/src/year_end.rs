@@ -64,8 +64,12 @@ pub struct CloseView {
     pub next: Option<Plan>,
     /// Once closed: what became of each unfinished target, with its tracking line and, when
     /// it was carried over, where to (the new target's plan year and phrase).
-    pub closures: Vec<(Closure, Option<TargetTracking>, Option<(i16, String)>)>,
+    pub closures: Vec<ClosedLine>,
 }
+
+/// One target of a closed plan: what became of it, its tracking line, and — carried over —
+/// the new target's plan year and phrase.
+pub type ClosedLine = (Closure, Option<TargetTracking>, Option<(i16, String)>);
 
 /// What the office sent: the plan to carry into and a decision per unfinished target.
 #[derive(Debug, Clone, Default)]
