@@ -228,6 +228,56 @@ impl Tx {
         check_open(PlanId(plan), state).map_err(|e| StoreError::PlanClosed { plan: e.plan.0 })
     }
 
+    /// Refuses writing reports in bulk (an imported year of history) to a closed plan: the
+    /// plans of `assignments`, share-locked on PostgreSQL as [`Tx::check_plan_open`] does.
+    pub(crate) async fn check_plans_open_of_assignments(
+        &mut self,
+        assignments: &[i64],
+    ) -> Result<(), StoreError> {
+        if assignments.is_empty() {
+            return Ok(());
+        }
+        let mut ids: Vec<i64> = assignments.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        // Our own integers, written into the text (an import names more than a statement may
+        // bind).
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let plans_sql = format!(
+            "SELECT DISTINCT s.plan_id FROM assignments a JOIN targets t ON t.id = a.target_id
+             JOIN items i ON i.id = t.item_id JOIN sections s ON s.id = i.section_id
+             WHERE a.id IN ({list})"
+        );
+        let plans: Vec<i64> = crate::on_tx!(self, c => sqlx::query_scalar(sqlx::AssertSqlSafe(plans_sql))
+            .fetch_all(&mut *c).await)?;
+        if plans.is_empty() {
+            return Ok(());
+        }
+        let list = plans
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let lock = match self.inner {
+            TxInner::Postgres(_) => " FOR SHARE",
+            TxInner::Sqlite(_) => "",
+        };
+        let states_sql =
+            format!("SELECT id, state FROM plans WHERE id IN ({list}) ORDER BY id{lock}");
+        let states: Vec<(i64, String)> = crate::on_tx!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(states_sql))
+            .fetch_all(&mut *c).await)?;
+        for (plan, state) in states {
+            let state = PlanState::from_code(&state).ok_or_else(|| StoreError::Corrupt {
+                table: "plans",
+                column: "state",
+                value: state.clone(),
+            })?;
+            check_open(PlanId(plan), state)
+                .map_err(|e| StoreError::PlanClosed { plan: e.plan.0 })?;
+        }
+        Ok(())
+    }
+
     /// Closes `plan`: one conditional `UPDATE … WHERE state = 'open'`, audited. A plan closed
     /// already is [`StoreError::Conflict`] ("已关闭"), nothing written.
     pub async fn close_plan(&mut self, plan: PlanId) -> Result<(), StoreError> {

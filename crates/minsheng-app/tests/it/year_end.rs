@@ -215,6 +215,25 @@ async fn closing_carries_over_and_closes_with_reasons() {
         )
         .await;
         assert!(matches!(split, Err(AppError::Conflict { .. })), "{l}");
+        // Nor a year of history imported into it.
+        let history = minsheng_app::history::import(
+            store,
+            &Actor::new("office"),
+            &[minsheng_app::history::HistoryRow {
+                line: 1,
+                assignment: share.id,
+                period: Period::parse("2023-11").unwrap(),
+                value: share.quota.unwrap(),
+                status: ReportStatus::Accepted,
+                revision: 1,
+            }],
+            "test",
+        )
+        .await;
+        assert!(
+            matches!(&history, Err(AppError::Conflict { reason }) if reason.contains("已关闭")),
+            "{l}: {history:?}"
+        );
         // The view of a closed plan says what became of each target.
         let v = year_end::view(store, &office(), y2023.id, None, TODAY, &th)
             .await
