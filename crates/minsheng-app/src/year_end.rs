@@ -35,9 +35,13 @@ pub struct CloseLine {
     pub item_text: String,
     /// What a carry-over would create in the next plan, or why it cannot.
     pub remainder: Result<Quantity, YearEndError>,
-    /// Carrying over is what the page proposes (a count with something left); otherwise the
-    /// office decides.
+    /// Carrying over is what the page proposes: a count with something left that the next
+    /// plan does not list again (what it lists again is taken up there, see
+    /// `proposed_reason`); a level is left to the office.
     pub propose_carry: bool,
+    /// The reason the page proposes for closing a target the next plan lists again
+    /// ("已列入2024年计划第3项…"); empty otherwise.
+    pub proposed_reason: String,
     /// The same commitment in the next plan, as the plan diff matches it: its item number,
     /// phrase and how its figure changed.
     pub continued: Option<(u32, String, Change)>,
@@ -198,14 +202,23 @@ pub async fn view(
                 let remainder = remainder(&unfinished_of(l));
                 let counts = l.target.kind == TargetKind::Quantity
                     && l.target.accrual() == Accrual::Cumulative;
+                let again = continued.get(&l.target.id).cloned();
+                let proposed_reason = match (&again, &next) {
+                    (Some((no, phrase, _)), Some(n)) => format!(
+                        "已列入{}年计划第{no}项「{phrase}」,不再单独结转 / taken up by item {no} of the {} plan",
+                        n.year, n.year
+                    ),
+                    _ => String::new(),
+                };
                 CloseLine {
                     item_text: items
                         .get(&l.target.item)
                         .map(|i| i.text.clone())
                         .unwrap_or_default(),
-                    propose_carry: counts && remainder.is_ok(),
+                    propose_carry: counts && remainder.is_ok() && again.is_none(),
+                    proposed_reason,
                     remainder,
-                    continued: continued.get(&l.target.id).cloned(),
+                    continued: again,
                     line: l.clone(),
                 }
             })

@@ -138,7 +138,7 @@ fn close_page_of(
             let target = &l.line.target;
             let (carry, reason) = sent
                 .and_then(|s| s.get(&target.id.0).cloned())
-                .unwrap_or((l.propose_carry, String::new()));
+                .unwrap_or((l.propose_carry, l.proposed_reason.clone()));
             CloseRow {
                 target: target.id.0,
                 item: t.item_no(l.line.item_no),

@@ -40,13 +40,18 @@ async fn two_years(store: &Store) -> (Plan, Plan) {
     (y2023, y2024)
 }
 
-/// Carry over every unfinished count with something left, close the rest with a reason.
+/// As the page proposes: carry over every unfinished count with something left that 2024
+/// does not list again, close the rest with a reason (the one proposed, or one of ours).
 fn decide(v: &year_end::CloseView) -> BTreeMap<TargetId, Decision> {
     v.lines
         .iter()
         .map(|l| {
             let d = if l.propose_carry {
                 Decision::CarryOver
+            } else if !l.proposed_reason.is_empty() {
+                Decision::Close {
+                    reason: l.proposed_reason.clone(),
+                }
             } else {
                 Decision::Close {
                     reason: format!("{}:标准已调整,不再单列", l.line.target.phrase),
@@ -135,6 +140,17 @@ async fn closing_carries_over_and_closes_with_reasons() {
             let (_, phrase, change) = road.continued.clone().unwrap();
             assert!(phrase.contains("4000公里"), "{l}: {phrase}");
             assert_eq!(change, Change::Raised, "{l}");
+            // Taken up by 2024: the page proposes closing it, naming where it went.
+            assert!(!road.propose_carry, "{l}");
+            assert!(road.proposed_reason.contains("已列入2024年计划"), "{l}");
+        }
+        // A count 2024 drops (客运班线) is proposed for carrying over.
+        let dropped = v
+            .lines
+            .iter()
+            .find(|x| x.line.target.phrase.contains("客运班线"));
+        if let Some(d) = dropped {
+            assert!(d.continued.is_none() && d.propose_carry, "{l}");
         }
 
         let decisions = decide(&v);

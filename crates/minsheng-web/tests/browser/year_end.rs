@@ -93,6 +93,8 @@ async fn the_office_imports_next_year_sees_the_diff_and_closes_the_year() {
             .await
             .unwrap();
         assert!(text(&c, "#next-plan").await.contains("2024"));
+        // What the page proposes before the office touches it.
+        screenshot(&c, "yearend-close-proposed").await;
         fits_a_phone(&c, "yearend-close-375").await;
         // One target carried over, every other closed with a reason.
         let carried: i64 = c
