@@ -339,6 +339,7 @@ pub async fn set_schedule(
     minsheng_domain::implementation::check_deadline(&points, &milestones, goal.deadline)
         .map_err(|e| invalid("schedule", e.to_string()))?;
     let mut tx = store.begin(actor).await?;
+    tx.lock_assignment(assignment).await?;
     tx.set_schedule(assignment, &points).await?;
     tx.set_milestones(assignment, &milestones).await?;
     tx.commit().await?;

@@ -16,6 +16,13 @@ use tracing::info;
 /// The plan text the demo is built from: the seed document exactly as published.
 pub const JILIN_2023: &str = include_str!("../../../corpus/jilin-2023.txt");
 
+/// The demo's next year: a 2024 plan **invented** from the 2023 text (no real 2024 text was
+/// found to keep: the search of public pages for 吉林省2024年民生实事 on 2026-12-07 turned up
+/// only reports that the 2023 list was completed), with items renumbered and reworded, some
+/// figures raised or lowered, some dropped and some new — what the plan diff and the year-end
+/// carry-over are shown on. Its title and first paragraph say it is invented.
+pub const JILIN_2024_INVENTED: &str = include_str!("../demo/jilin-2024-invented.txt");
+
 /// The key in the database's facts table that marks a demo database.
 pub const DEMO_MARK: &str = "demo";
 
@@ -704,6 +711,42 @@ fn city_quotas(q: &Quantity, accrual: Accrual) -> Vec<Option<rust_decimal::Decim
         // A count that cannot be divided so stays with its lead.
         None => vec![None; PREFECTURES.len()],
     }
+}
+
+/// Imports the demo's 2024 plan ([`JILIN_2024_INVENTED`]) through the extractor, as the 2023
+/// plan is, confirmed but not published (it is invented): next year's plan, which the 2023
+/// plan's year-end closing carries into and the plan diff compares. Run by `minsheng demo`
+/// after [`build`] and [`issue_bulletins`]; the 2023 plan is left open for a visitor to close.
+pub async fn import_next_year(store: &Store) -> Result<Imported, AppError> {
+    let province = store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.kind == UnitKind::Province)
+        .ok_or_else(|| AppError::Invalid {
+            field: "database".into(),
+            reason: "演示数据中没有省级单位 / the demo has no province".into(),
+        })?;
+    let opts = ImportOptions {
+        owner: province.id,
+        kind: PlanKind::Livelihood,
+        status: PlanStatus::Confirmed,
+        default_year: Some(2024),
+    };
+    let mut extraction = minsheng_extract::extract(JILIN_2024_INVENTED);
+    // The title as read, labelled: every page that names the plan says it is invented.
+    extraction.title = Some(format!(
+        "{}(演示用虚构文本 / invented for the demo)",
+        extraction
+            .title
+            .as_deref()
+            .unwrap_or("关于2024年全省民生实事安排的意见")
+    ));
+    let mut tx = store.begin(&Actor::system("demo")).await?;
+    let imported = write_plan(&mut tx, JILIN_2024_INVENTED, extraction, &opts).await?;
+    tx.commit().await?;
+    info!(plan.id = %imported.plan, "Imported the demo's invented 2024 plan");
+    Ok(imported)
 }
 
 /// Issues the demo plan's monthly bulletins for January to August (issue #14 item 5), as the

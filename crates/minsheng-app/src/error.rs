@@ -113,9 +113,11 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { entity, id } => AppError::NotFound { what: entity, id },
-            e @ StoreError::Conflict { .. } => AppError::Conflict {
-                reason: e.to_string(),
-            },
+            e @ (StoreError::Conflict { .. } | StoreError::PlanClosed { .. }) => {
+                AppError::Conflict {
+                    reason: e.to_string(),
+                }
+            }
             e if e.is_unavailable() => AppError::Unavailable(e),
             other => AppError::Store(other),
         }

@@ -26,6 +26,7 @@ pub mod implementation;
 pub mod import;
 pub mod intake;
 pub mod overview;
+pub mod plan_diff;
 pub mod portal;
 pub(crate) mod queries;
 pub mod reporting;
@@ -38,6 +39,7 @@ pub mod tracking;
 mod turns;
 pub mod visibility;
 pub mod workspace;
+pub mod year_end;
 
 pub use error::{AppError, RowRefusal};
 pub use minsheng_store::Store;

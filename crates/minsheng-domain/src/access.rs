@@ -158,11 +158,14 @@ pub enum Action {
     /// Write a plan's scoring rules, enter hand-entered points and misstatements, and sign
     /// the assessment off.
     Assess,
+    /// Close a plan at year end: carry each unfinished target over into a later plan or close
+    /// it with a reason (年终结转).
+    ClosePlan,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -184,6 +187,7 @@ impl Action {
         Action::IssueBulletin,
         Action::ViewScores,
         Action::Assess,
+        Action::ClosePlan,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -201,7 +205,8 @@ impl Action {
             | Action::EscalateProblems
             | Action::Remind
             | Action::IssueBulletin
-            | Action::Assess => (
+            | Action::Assess
+            | Action::ClosePlan => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -254,7 +259,8 @@ impl Account {
                 | Action::EscalateProblems
                 | Action::Remind
                 | Action::IssueBulletin
-                | Action::Assess,
+                | Action::Assess
+                | Action::ClosePlan,
             ) => true,
             (Role::Office, Action::FileReport | Action::FileImplementationPlan) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -272,7 +278,8 @@ impl Account {
                 | Action::EscalateProblems
                 | Action::Remind
                 | Action::IssueBulletin
-                | Action::Assess,
+                | Action::Assess
+                | Action::ClosePlan,
             ) => false,
             (
                 Role::Unit,
@@ -293,7 +300,8 @@ impl Account {
                 | Action::EscalateProblems
                 | Action::Remind
                 | Action::IssueBulletin
-                | Action::Assess,
+                | Action::Assess
+                | Action::ClosePlan,
             ) => false,
         };
         if allowed {
@@ -420,6 +428,7 @@ mod tests {
                     IssueBulletin,
                     ViewScores,
                     Assess,
+                    ClosePlan,
                 ],
                 Role::Viewer => &[
                     ViewPlans,

@@ -21,6 +21,7 @@ pub mod ids;
 pub mod implementation;
 pub mod period;
 pub mod plan;
+pub mod plan_diff;
 pub mod problem;
 pub mod progress;
 pub mod quantity;
@@ -34,6 +35,7 @@ pub mod split;
 pub mod status;
 pub mod text;
 pub mod unit;
+pub mod year_end;
 
 pub use access::{Account, AccountError, Action, Refusal, Role, check_account};
 pub use assessment::{Assessment, assess, assess_stage};
@@ -75,3 +77,4 @@ pub use status::{
 };
 pub use text::{TextField, TooLong, check_length};
 pub use unit::{OrgUnit, UnitKind, UnitTree};
+pub use year_end::{Disposition, PlanClosed, PlanState, check_open};

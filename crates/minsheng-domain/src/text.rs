@@ -29,6 +29,8 @@ pub enum TextField {
     DocNo,
     /// The office's note on a misstatement deduction (考核).
     AssessmentNote,
+    /// Why an unfinished target is closed at year end rather than carried over (结项原因).
+    CloseReason,
 }
 
 impl TextField {
@@ -42,7 +44,7 @@ impl TextField {
             TextField::LagReason => 1_000,
             TextField::BulletinText => 5_000,
             TextField::Correction => 1_000,
-            TextField::ReturnReason | TextField::Resolution => 2_000,
+            TextField::ReturnReason | TextField::Resolution | TextField::CloseReason => 2_000,
             TextField::Measures => 4_000,
             TextField::ProblemDescription | TextField::Narrative => 10_000,
         }
@@ -63,6 +65,7 @@ impl TextField {
             TextField::LagReason => "滞后原因",
             TextField::DocNo => "文号",
             TextField::AssessmentNote => "扣分说明",
+            TextField::CloseReason => "结项原因",
         }
     }
 
@@ -81,6 +84,7 @@ impl TextField {
             TextField::LagReason => "the reason for lagging",
             TextField::DocNo => "the document number",
             TextField::AssessmentNote => "the note on a deduction",
+            TextField::CloseReason => "the reason for closing",
         }
     }
 }

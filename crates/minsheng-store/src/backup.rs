@@ -127,7 +127,8 @@ pub const TABLES: &[Table] = &[
     with_id(
         "plans",
         cols![id: Int, year: Int, title: Text, owner_unit_id: Int, kind: Text, status: Text,
-              source_text: Text, declared_sections: Int, declared_items: Int, created_at: Time],
+              source_text: Text, declared_sections: Int, declared_items: Int, created_at: Time,
+              state: Text, closed_by: Text, closed_at: Time],
     ),
     with_id(
         "sections",
@@ -142,8 +143,10 @@ pub const TABLES: &[Table] = &[
         "targets",
         cols![id: Int, item_id: Int, seq: Int, value: Text, unit: Text, cmp: Text, phrase: Text,
               span_start: Int, span_end: Int, implicit: Bool, delta: Bool, deadline: Date,
-              baseline: Text, kind: Text, accrual: Text],
+              baseline: Text, kind: Text, accrual: Text, carried_from: Int],
     ),
+    // A target carried over is created after the one it continues, so its `carried_from`
+    // always names a smaller id: rows in id order restore without a second pass.
     with_id(
         "assignments",
         cols![id: Int, target_id: Int, unit_id: Int, role: Text, quota: Text, budget: Text],
@@ -194,6 +197,12 @@ pub const TABLES: &[Table] = &[
                   created_by: Text, created_at: Time, issued_by: Text, issued_at: Time],
         )
     },
+    table(
+        "target_closures",
+        "target_id",
+        cols![target_id: Int, plan_id: Int, disposition: Text, reason: Text, next_target_id: Int,
+              closed_by: Text, closed_at: Time],
+    ),
     table(
         "bulletin_reasons",
         "bulletin_id, target_id",

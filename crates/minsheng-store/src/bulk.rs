@@ -143,6 +143,9 @@ impl Tx {
     /// Inserts many report rows as given (a history import or a unit's batch of filings);
     /// the caller records the import with [`Tx::audit_import`].
     pub async fn insert_reports_bulk(&mut self, rows: &[ImportedReport]) -> Result<(), StoreError> {
+        // A closed plan's figures are final: an import into one is refused, nothing written.
+        let assignments: Vec<i64> = rows.iter().map(|r| r.report.assignment.0).collect();
+        self.check_plans_open_of_assignments(&assignments).await?;
         let (actor, now) = (self.actor.name().to_string(), self.now);
         if let crate::tx::TxInner::Postgres(t) = &mut self.inner {
             // PostgreSQL's own bulk path: one COPY inside the caller's transaction, so a

@@ -116,6 +116,15 @@ pub enum StoreError {
         /// The state it is in now.
         found: String,
     },
+    /// A write to a plan closed at year end (the domain's rule,
+    /// `minsheng_domain::year_end::check_open`): nothing was written.
+    #[error(
+        "计划 {plan} 已关闭(年终结转),不再接受填报、分解或修改 / plan {plan} is closed at year end: it takes no more reports, splits or edits"
+    )]
+    PlanClosed {
+        /// The plan.
+        plan: i64,
+    },
     /// The database could not take the work in time (every connection busy, a lock held too
     /// long): nothing was written, and the same request may be tried again.
     #[error(
@@ -154,6 +163,7 @@ impl StoreError {
             | StoreError::NotFound { .. }
             | StoreError::Duplicate { .. }
             | StoreError::Conflict { .. }
+            | StoreError::PlanClosed { .. }
             | StoreError::Backup(_) => true,
             StoreError::Integrity { by_database, .. } => !by_database,
             StoreError::Unreachable { .. }

@@ -41,6 +41,7 @@ mod unit_weights;
 mod units;
 mod workspace;
 mod writer;
+mod year_end;
 
 pub use accounts::{Failures, SignInRecord, StoredAccount};
 pub use assessments::{AssessmentStatus, Entry, StoredAssessment};
@@ -63,6 +64,7 @@ pub use tx::Tx;
 pub use unit_weights::{POPULATION, WeightName};
 pub use units::NewUnit;
 pub use workspace::{PlacedAssignment, QueuePage, QueueQuery, QueuedReport};
+pub use year_end::{CARRY_SECTION, CarriedTarget, Closure, PlanClosing, TargetLinks};
 
 use sqlx::{PgPool, SqlitePool};
 

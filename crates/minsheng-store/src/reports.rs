@@ -382,6 +382,9 @@ impl Tx {
     /// one writer already excludes every other), so two writes that read the assignment's
     /// reports and write from what they read — two filings, two accepts — run one after the
     /// other and each sees the other's commit.
+    ///
+    /// A write that locks an assignment changes its plan's figures: a plan closed at year end
+    /// refuses it ([`StoreError::PlanClosed`], [`Tx::check_plan_open`]).
     pub async fn lock_assignment(&mut self, id: AssignmentId) -> Result<(), StoreError> {
         // language=SQL
         const SQL: &str = "SELECT id FROM assignments WHERE id = $1 FOR UPDATE";
@@ -397,7 +400,7 @@ impl Tx {
                 });
             }
         }
-        Ok(())
+        self.check_plan_open(None, Some(id)).await
     }
 
     /// Assigns a targetimpl Tx {

@@ -444,6 +444,7 @@ impl Tx {
     /// (PostgreSQL; on SQLite the one writer already excludes every other): two changes of one
     /// target's split run one after the other, and an accept on one of its shares (which locks
     /// its assignment first) either committed before or waits until this transaction ends.
+    /// A plan closed at year end refuses it ([`StoreError::PlanClosed`]).
     pub async fn lock_target_and_assignments(
         &mut self,
         target: TargetId,
@@ -468,7 +469,8 @@ impl Tx {
                 .fetch_all(&mut **t)
                 .await?;
         }
-        Ok(())
+        // A change of the split changes the plan's figures: refused once it is closed.
+        self.check_plan_open(Some(target), None).await
     }
 
     /// The accepted reports of one target's assignments, by assignment, period and revision.

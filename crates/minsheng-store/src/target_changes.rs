@@ -107,12 +107,6 @@ impl Store {
     ) -> Result<(i64, HashMap<TargetId, i64>), StoreError> {
         // language=SQL
         const STRUCTURE: &str = "SELECT value FROM minsheng_meta WHERE key = 'structure_changes'";
-        // language=SQL
-        const TARGETS: &str = "SELECT c.target_id, c.changes FROM target_changes c
-                               JOIN targets t ON t.id = c.target_id
-                               JOIN items i ON i.id = t.item_id
-                               JOIN sections s ON s.id = i.section_id
-                               WHERE s.plan_id = $1";
         let structure: Option<String> =
             on_pool!(self, p => sqlx::query_scalar(STRUCTURE).fetch_optional(p).await)?;
         let structure = match structure {
@@ -123,11 +117,33 @@ impl Store {
                 value: v.clone(),
             })?,
         };
-        let rows: Vec<(i64, i64)> =
-            on_pool!(self, p => sqlx::query_as(TARGETS).bind(plan.0).fetch_all(p).await)?;
-        Ok((
-            structure,
-            rows.into_iter().map(|(t, n)| (TargetId(t), n)).collect(),
-        ))
+        Ok((structure, read_target_counts(&mut self.conn(), plan).await?))
     }
+}
+
+impl Tx {
+    /// The change count of each of `plan`'s targets that has one, read inside the
+    /// transaction: a write that computed from figures read before it began checks, under its
+    /// locks, that they have not moved since (a closing at year end).
+    pub async fn target_change_counts(
+        &mut self,
+        plan: PlanId,
+    ) -> Result<HashMap<TargetId, i64>, StoreError> {
+        read_target_counts(&mut self.conn(), plan).await
+    }
+}
+
+async fn read_target_counts(
+    conn: &mut crate::Conn<'_>,
+    plan: PlanId,
+) -> Result<HashMap<TargetId, i64>, StoreError> {
+    // language=SQL
+    const TARGETS: &str = "SELECT c.target_id, c.changes FROM target_changes c
+                           JOIN targets t ON t.id = c.target_id
+                           JOIN items i ON i.id = t.item_id
+                           JOIN sections s ON s.id = i.section_id
+                           WHERE s.plan_id = $1";
+    let rows: Vec<(i64, i64)> =
+        crate::on_conn!(conn, c => sqlx::query_as(TARGETS).bind(plan.0).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|(t, n)| (TargetId(t), n)).collect())
 }

@@ -20,6 +20,7 @@ pub(crate) mod dto;
 mod implementation;
 mod problems;
 mod reporting;
+mod year_end;
 
 use crate::AppState;
 use crate::auth::Chrome;
@@ -402,6 +403,7 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
         ))
         .routes(routes!(decomposition::put_schedule))
         .routes(routes!(audit::get_audit))
+        .routes(routes!(year_end::close_plan))
         .merge(reporting::routes())
         .merge(implementation::routes())
         .split_for_parts();

@@ -241,7 +241,10 @@ async fn preview(
         return Ok(refused(vec![e.clone()], &owners));
     }
     match intake::propose(&st.store, &me, &f.text, &f.kind, &f.year, &f.owner).await {
-        Ok(p) => Ok(PreviewPage::new(chrome, &p).into_response()),
+        Ok(p) => Ok(PreviewPage::new(chrome, &p)
+            .with_diff(&st, &me, &p, None)
+            .await?
+            .into_response()),
         Err(PreviewError::Refused(errors)) => {
             let owners = intake::owner_choices(&st.store, &me).await?;
             Ok(refused(errors, &owners))
@@ -256,11 +259,14 @@ async fn confirm(
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let me = chrome.may(Action::EditPlan)?.clone();
+    let against = against_of(&pairs);
     match intake::confirm_plan(&st.store, &me, intake_form(pairs)).await {
         Ok(imported) => Ok(Redirect::to(&format!("/plans/{}", imported.plan)).into_response()),
         Err(ConfirmError::Refused(p)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            PreviewPage::new(chrome, &p),
+            PreviewPage::new(chrome, &p)
+                .with_diff(&st, &me, &p, against)
+                .await?,
         )
             .into_response()),
         Err(ConfirmError::App(e)) => Err(e.into()),
@@ -274,13 +280,17 @@ async fn revise(
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let me = chrome.may(Action::EditPlan)?.clone();
+    let against = against_of(&pairs);
     let p = intake::revise(&st.store, &me, intake_form(pairs)).await?;
     let status = if p.errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, PreviewPage::new(chrome, &p)).into_response())
+    let page = PreviewPage::new(chrome, &p)
+        .with_diff(&st, &me, &p, against)
+        .await?;
+    Ok((status, page).into_response())
 }
 
 async fn publish(
@@ -485,6 +495,10 @@ struct PreviewPage {
     /// What an empty deadline field means: the last day of the plan's year.
     deadline_placeholder: String,
     to_fix: usize,
+    /// The plan against the latest earlier plan (or the one chosen), matched by meaning.
+    diff: Option<crate::year_end::DiffPanel>,
+    /// The diff's words, named as `plan_diff_table.html` reads them.
+    ye: &'static crate::year_end::msg::YearEndMsg,
 }
 
 impl PreviewPage {
@@ -558,9 +572,41 @@ impl PreviewPage {
             new_item_target: target_id(TargetRef::Added(new_item, 0)),
             deadline_placeholder,
             to_fix: p.errors.len(),
+            diff: None,
+            ye: crate::year_end::words(lang),
             chrome,
         }
     }
+
+    /// The page with the text compared against an earlier plan in the system (`against`, or
+    /// the latest earlier one of its kind): nothing when the year is not settled yet or there
+    /// is no earlier plan.
+    async fn with_diff(
+        mut self,
+        st: &AppState,
+        me: &minsheng_domain::Account,
+        p: &Proposal,
+        against: Option<PlanId>,
+    ) -> Result<PreviewPage, WebError> {
+        let Ok(year) = p.year.trim().parse::<i16>() else {
+            return Ok(self);
+        };
+        let kind = PlanKind::from_code(p.kind.trim()).unwrap_or(PlanKind::Livelihood);
+        let draft = minsheng_app::import::PlanDraft::from_extraction(&p.extraction, year);
+        let view = minsheng_app::plan_diff::of_draft(&st.store, me, &draft, kind, against).await?;
+        self.diff = view
+            .as_ref()
+            .map(|v| crate::year_end::diff_panel(v, self.chrome.lang));
+        Ok(self)
+    }
+}
+
+/// The plan chosen to compare against on the preview's form (`against`), if any.
+fn against_of(pairs: &[(String, String)]) -> Option<PlanId> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "against")
+        .and_then(|(_, v)| v.trim().parse().ok())
 }
 
 /// What the preview's parts are built from.

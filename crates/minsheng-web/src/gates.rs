@@ -203,6 +203,11 @@ pub static ROUTES: &[Route] = &[
     may("POST", "/api/problems/{id}/resolve", Action::HandleProblem),
     may("POST", "/problems/escalate", Action::EscalateProblems),
     // 进展通报: the office drafts and issues; whoever may read them reads them.
+    // Year end: closing a plan, and the plan diff.
+    may("GET", "/plans/{id}/close", Action::ClosePlan),
+    may("POST", "/plans/{id}/close", Action::ClosePlan),
+    may("GET", "/plans/{id}/diff", Action::ViewPlans),
+    may("POST", "/api/plans/{id}/close", Action::ClosePlan),
     may("GET", "/bulletins", Action::ViewBulletins),
     may("GET", "/plans/{id}/bulletins", Action::ViewBulletins),
     may("POST", "/plans/{id}/bulletins", Action::IssueBulletin),

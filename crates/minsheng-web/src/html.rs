@@ -102,6 +102,10 @@ async fn index(State(st): State<AppState>, chrome: Chrome) -> Result<IndexPage, 
 struct PlanPage {
     chrome: Chrome,
     t: &'static PlansMsg,
+    /// The year-end words (the diff and closing links, the closed state).
+    ye: &'static crate::year_end::msg::YearEndMsg,
+    /// Whether the plan is closed at year end.
+    closed: bool,
     o: PlanOutline,
     /// What the document claims about itself that its content does not bear out.
     mismatches: Vec<String>,
@@ -143,7 +147,10 @@ async fn plan(
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let o = visibility::plan_outline(&st.store, Some(me), id).await?;
     let t = words(chrome.lang);
+    let closed = minsheng_app::year_end::is_closed(&st.store, id).await?;
     Ok(PlanPage {
+        ye: crate::year_end::words(chrome.lang),
+        closed,
         chrome,
         t,
         mismatches: mismatches(t, &o),

@@ -30,6 +30,7 @@ pub mod session;
 mod timeout;
 mod tracking_rows;
 mod workflow;
+mod year_end;
 
 pub use assessment::standalone_html as assessment_html;
 pub use bulletins::standalone_html as bulletins_html;
@@ -230,6 +231,7 @@ pub fn router(state: AppState) -> Router {
         .merge(decompose::routes())
         .merge(bulletins::routes())
         .merge(assessment::routes())
+        .merge(year_end::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -406,6 +406,9 @@ struct TargetPage {
     problems: Vec<ProblemLine>,
     /// `plan=…&period=…` for links back to the dashboard (shown only to those who see it).
     q: String,
+    /// Its links across years: carried over from, carried into, closed — (label, link or
+    /// empty, text).
+    year_links: Vec<(&'static str, String, String)>,
 }
 
 impl TargetPage {
@@ -417,6 +420,36 @@ impl TargetPage {
 fn money(d: Option<Decimal>, lang: Lang) -> String {
     d.map(|d| lang.amount(d, "元"))
         .unwrap_or_else(|| "—".into())
+}
+
+/// A target's links across years, for its page (the target is read already).
+async fn year_links(
+    st: &AppState,
+    id: TargetId,
+    lang: Lang,
+) -> Result<Vec<(&'static str, String, String)>, WebError> {
+    let ye = crate::year_end::words(lang);
+    let l = minsheng_app::year_end::links(&st.store, id).await?;
+    let year = |y: i16| lang.pick(format!("{y}年"), format!("{y}"));
+    let mut out = Vec::new();
+    if let Some((from, y, phrase)) = l.carried_from {
+        out.push((
+            ye.carried_from,
+            format!("/targets/{from}"),
+            format!("{} · {phrase}", year(y)),
+        ));
+    }
+    if let Some((to, y, phrase)) = l.carried_into {
+        out.push((
+            ye.carried_into,
+            format!("/targets/{to}"),
+            format!("{} · {phrase}", year(y)),
+        ));
+    }
+    if let Some(reason) = l.closed {
+        out.push((ye.closed_reason, String::new(), reason));
+    }
+    Ok(out)
 }
 
 fn stage_label(s: Stage, lang: Lang) -> &'static str {
@@ -443,6 +476,7 @@ async fn target_page(
     .await?;
     let lang = chrome.lang;
     let t = msg(lang);
+    let year_links = year_links(&st, id, lang).await?;
     let people = crate::auth::people(&st).await?;
     let who = |name: &str| crate::auth::person(&people, name, lang);
     let target = &d.one.tracking.target;
@@ -585,6 +619,7 @@ async fn target_page(
         echarts_path: ECHARTS_PATH,
         units,
         problems,
+        year_links,
         d,
         chrome,
     })

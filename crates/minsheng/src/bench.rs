@@ -697,8 +697,7 @@ async fn kept_current(
         let shares: Vec<&Assignment> = list.iter().filter(|a| a.quota.is_some()).collect();
         // The data set names no lead unit: the plan's owner leads, as an office would set
         // when it first saves a split (the lead assignment is then written with it).
-        let (lead_unit, lead_budget) = match list.iter().find(|a| a.role == AssignmentRole::Lead)
-        {
+        let (lead_unit, lead_budget) = match list.iter().find(|a| a.role == AssignmentRole::Lead) {
             Some(l) => (l.unit, l.budget),
             None => (owner, None),
         };
@@ -739,14 +738,15 @@ async fn kept_current(
     ensure!(
         !out.split.is_empty() || runs == 0,
         "没有一个分解能保存 / no split could be saved: {}",
-        refused.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+        refused
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     if !refused.is_empty() {
-        eprintln!(
-            "{} splits refused (first: {})",
-            refused.len(),
-            refused[0]
-        );
+        eprintln!("{} splits refused (first: {})", refused.len(), refused[0]);
     }
     Ok(out)
 }

@@ -57,6 +57,9 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     demo::issue_bulletins(&store, &thresholds).await?;
     // The 2023 assessment from them, in draft: its rules and a few hand entries (invented).
     demo::assessment(&store).await?;
+    // Next year's plan (invented, and labelled so), for the plan diff and the year-end closing
+    // of 2023, which is left open for a visitor to close.
+    demo::import_next_year(&store).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
         redact_url(&cfg.database_url),

@@ -17,3 +17,4 @@ mod rollup;
 mod scoring;
 mod support;
 mod tracking;
+mod year_end;

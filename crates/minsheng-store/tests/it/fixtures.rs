@@ -159,6 +159,16 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 VALUES (1, 2, 'satisfaction', '8.5', '', 'office', '2023-12-21T01:00:00Z')"
                 .into(),
         ],
+        16 => vec![
+            "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end, implicit,
+                delta, deadline, baseline, kind, accrual, carried_from) VALUES (2, 3, '20000', '人', 'ge',
+                '结转:城镇新增就业2万人', NULL, NULL, FALSE, FALSE, '2024-12-31', NULL, 'quantity', NULL, 1)".into(),
+            "INSERT INTO target_closures (target_id, plan_id, disposition, reason, next_target_id, closed_by,
+                closed_at) VALUES (1, 1, 'carried_over', NULL, 4, 'office', '2024-01-10T08:00:00Z')".into(),
+            "INSERT INTO target_closures (target_id, plan_id, disposition, reason, next_target_id, closed_by,
+                closed_at) VALUES (2, 1, 'closed', '政策调整,不再实施', NULL, 'office', '2024-01-10T08:00:00Z')".into(),
+            "UPDATE plans SET state = 'closed', closed_by = 'office', closed_at = '2024-01-10T08:00:00Z' WHERE id = 1".into(),
+        ],
         _ => vec![],
     };
     sql

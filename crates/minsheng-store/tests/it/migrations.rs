@@ -161,6 +161,23 @@ async fn usable(store: &Store, step: i64, what: &str) {
         assert_eq!(entries.len(), 1, "{what}");
         assert_eq!(entries[0].points, "8.5".parse().unwrap(), "{what}");
     }
+    if step >= 16 {
+        let closing = store.plan_closing(PlanId(1)).await.unwrap();
+        assert_eq!(closing.state, PlanState::Closed, "{what}");
+        let closures = store.closures_of_plan(PlanId(1)).await.unwrap();
+        assert_eq!(closures.len(), 2, "{what}");
+        assert_eq!(closures[0].next_target, Some(TargetId(4)), "{what}");
+        let links = store.target_links(TargetId(4)).await.unwrap();
+        assert_eq!(
+            links.carried_from,
+            Some((TargetId(1), PlanId(1), 2023)),
+            "{what}"
+        );
+    } else if step >= 1 {
+        // Plans written before 0016 are open.
+        let closing = store.plan_closing(PlanId(1)).await.unwrap();
+        assert_eq!(closing.state, PlanState::Open, "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

@@ -14,9 +14,11 @@ use utoipa::ToSchema;
 mod audit;
 mod implementation;
 mod reporting;
+mod year_end;
 pub use audit::*;
 pub use implementation::*;
 pub use reporting::*;
+pub use year_end::*;
 
 fn dec(d: Decimal) -> String {
     d.normalize().to_string()

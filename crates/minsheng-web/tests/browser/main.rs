@@ -6,6 +6,7 @@
 
 mod first_day;
 mod harness;
+mod year_end;
 
 use fantoccini::Locator;
 use harness::{demo_site, page_width, screenshot, sign_in, sign_out, text, with_browser};

@@ -24,3 +24,4 @@ mod review_queue;
 mod support;
 mod two_servers;
 mod workflow;
+mod year_end;
