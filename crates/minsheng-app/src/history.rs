@@ -234,5 +234,7 @@ pub async fn import(
     rollup::recompute_in(&mut tx).await?;
     progress(Step::RolledUp);
     tx.commit().await?;
+    // The planner must know the rows are there before the first dashboard asks for them.
+    store.refresh_statistics().await?;
     Ok(rows.len())
 }
