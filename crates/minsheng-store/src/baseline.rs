@@ -184,20 +184,17 @@ impl Store {
         })
     }
 
-    /// Loads the data set's reports into `plain_reports`, in one transaction.
-    /// The plain load a minsheng import is measured against: prepared multi-row INSERTs in one
+    /// Loads the data set's reports into `plain_reports`, in one transaction: the plain load a minsheng import is measured against: prepared multi-row INSERTs in one
     /// transaction on SQLite, PostgreSQL's own `COPY` on PostgreSQL.
     pub async fn baseline_load_reports(&self, rows: &[PlainReport]) -> Result<(), StoreError> {
         const COLS: usize = 5;
         if let crate::Backend::Postgres(p) = &self.backend {
             let mut tx = p.begin().await?;
-            let mut copy = tx
-                .copy_in_raw("COPY plain_reports (assignment_id, period, cumulative_value, status, revision) FROM STDIN")
-                .await?;
-            let mut buf = String::new();
-            for chunk in rows.chunks(5_000) {
-                buf.clear();
-                for r in chunk {
+            crate::bulk::copy_in(
+                &mut tx,
+                "COPY plain_reports (assignment_id, period, cumulative_value, status, revision) FROM STDIN",
+                rows,
+                |buf, r| {
                     use std::fmt::Write;
                     let _ = writeln!(
                         buf,
@@ -208,10 +205,9 @@ impl Store {
                         r.status.code(),
                         r.revision
                     );
-                }
-                copy.send(buf.as_bytes()).await?;
-            }
-            copy.finish().await?;
+                },
+            )
+            .await?;
             tx.commit().await?;
             return Ok(());
         }

@@ -179,41 +179,22 @@ impl Tx {
 /// Rows sent to the server per COPY data message.
 const COPY_BATCH: usize = 5_000;
 
-/// Writes `rows` with `COPY reports FROM STDIN` (text format) on `conn`.
-async fn copy_reports(
+/// Runs `statement` (a `COPY … FROM STDIN` in text format) on `conn`, sending each of `rows` as
+/// the line `line` writes (tab-separated fields, [`copy_field`] for text, ending in `\n`), a
+/// batch at a time. On a failed send the COPY is aborted and the error returned; the caller's
+/// transaction then keeps nothing.
+pub(crate) async fn copy_in<T>(
     conn: &mut sqlx::PgConnection,
-    rows: &[ImportedReport],
-    actor: &str,
-    now: jiff::Timestamp,
+    statement: &str,
+    rows: &[T],
+    line: impl Fn(&mut String, &T),
 ) -> Result<(), StoreError> {
-    let mut copy = conn
-        .copy_in_raw(
-            "COPY reports (assignment_id, period, revision, cumulative, stage, funds_spent,
-                           narrative, status, filed_by, filed_at, return_reason) FROM STDIN",
-        )
-        .await?;
+    let mut copy = conn.copy_in_raw(statement).await?;
     let mut buf = String::new();
     for chunk in rows.chunks(COPY_BATCH) {
         buf.clear();
         for r in chunk {
-            let n = &r.report;
-            let cumulative = n.cumulative.map(dec_text);
-            let funds = n.funds_spent.map(dec_text);
-            let _ = write!(buf, "{}\t{}\t{}\t", n.assignment.0, n.period, n.revision);
-            copy_field(&mut buf, cumulative.as_deref());
-            buf.push('\t');
-            copy_field(&mut buf, n.stage.map(Stage::code));
-            buf.push('\t');
-            copy_field(&mut buf, funds.as_deref());
-            buf.push('\t');
-            copy_field(&mut buf, Some(&n.narrative));
-            buf.push('\t');
-            copy_field(&mut buf, Some(r.status.code()));
-            buf.push('\t');
-            copy_field(&mut buf, Some(actor));
-            let _ = write!(buf, "\t{}\t", r.filed_at.unwrap_or(now));
-            copy_field(&mut buf, r.return_reason.as_deref());
-            buf.push('\n');
+            line(&mut buf, r);
         }
         if let Err(e) = copy.send(buf.as_bytes()).await {
             // The connection is in COPY mode until told otherwise; the error is the caller's.
@@ -223,6 +204,40 @@ async fn copy_reports(
     }
     copy.finish().await?;
     Ok(())
+}
+
+/// Writes `rows` with `COPY reports FROM STDIN` on `conn`.
+async fn copy_reports(
+    conn: &mut sqlx::PgConnection,
+    rows: &[ImportedReport],
+    actor: &str,
+    now: jiff::Timestamp,
+) -> Result<(), StoreError> {
+    copy_in(
+        conn,
+        "COPY reports (assignment_id, period, revision, cumulative, stage, funds_spent,
+                       narrative, status, filed_by, filed_at, return_reason) FROM STDIN",
+        rows,
+        |buf, r| {
+            let n = &r.report;
+            let _ = write!(buf, "{}\t{}\t{}\t", n.assignment.0, n.period, n.revision);
+            copy_field(buf, n.cumulative.map(dec_text).as_deref());
+            buf.push('\t');
+            copy_field(buf, n.stage.map(Stage::code));
+            buf.push('\t');
+            copy_field(buf, n.funds_spent.map(dec_text).as_deref());
+            buf.push('\t');
+            copy_field(buf, Some(&n.narrative));
+            buf.push('\t');
+            copy_field(buf, Some(r.status.code()));
+            buf.push('\t');
+            copy_field(buf, Some(actor));
+            let _ = write!(buf, "\t{}\t", r.filed_at.unwrap_or(now));
+            copy_field(buf, r.return_reason.as_deref());
+            buf.push('\n');
+        },
+    )
+    .await
 }
 
 /// One field of COPY's text format: `\N` for none, else the text with backslash, tab, newline

@@ -293,11 +293,10 @@ async fn get_dashboard(
             ),
         ));
     }
-    let version = st.caches.freshness.version(&st.store).await?;
-    let (reader, from) = st.reader(version).await;
+    let (reader, from) = st.current_reader().await?;
     let d = rollup::dashboard(&reader, period).await?;
     Ok((
-        [(crate::office::READ_FROM, from.code())],
+        [(crate::READ_FROM, from.code())],
         Json(DashboardDto::from(&d)),
     ))
 }

@@ -126,6 +126,14 @@ impl AppState {
         }
     }
 
+    /// [`AppState::reader`] at the version a request is served at now.
+    pub(crate) async fn current_reader(
+        &self,
+    ) -> Result<(Store, minsheng_app::freshness::ReadFrom), minsheng_app::AppError> {
+        let version = self.caches.freshness.version(&self.store).await?;
+        Ok(self.reader(version).await)
+    }
+
     /// The store a dashboard or portal page served at data `version` reads its figures from:
     /// the replica when one is configured and has replayed that version, else the primary.
     pub(crate) async fn reader(&self, version: i64) -> (Store, minsheng_app::freshness::ReadFrom) {
@@ -143,6 +151,10 @@ impl AppState {
         self.today.unwrap_or_else(minsheng_app::clock::today)
     }
 }
+
+/// The header that says where a computed page's figures were read from (the primary, or a
+/// read replica; see [`minsheng_app::freshness::Replica`]).
+pub(crate) const READ_FROM: &str = "x-minsheng-read-from";
 
 /// What pages may load: only this site's own scripts, styles and images; no inline script,
 /// no framing, forms posting only here.

@@ -164,12 +164,8 @@ async fn dashboard(
         .map_err(|e| WebError::Internal(format!("dashboard template: {e}")))?;
     let page = Bytes::from(page);
     st.caches.pages.put(version, key, page.clone());
-    Ok(([(READ_FROM, from.code())], Html(page)).into_response())
+    Ok(([(crate::READ_FROM, from.code())], Html(page)).into_response())
 }
-
-/// The header that says where a computed page's figures were read from (the primary, or a
-/// read replica; see [`minsheng_app::freshness::Replica`]).
-pub(crate) const READ_FROM: &str = "x-minsheng-read-from";
 
 async fn dashboard_page(
     st: &AppState,

@@ -7,10 +7,10 @@
 mod msg;
 
 use crate::AppState;
+use crate::READ_FROM;
 use crate::auth::Chrome;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::office::READ_FROM;
 use crate::tracking_rows::pct;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -42,8 +42,7 @@ struct IndexPage {
 }
 
 async fn index(State(st): State<AppState>, chrome: Chrome) -> Result<Response, WebError> {
-    let version = st.caches.freshness.version(&st.store).await?;
-    let (reader, from) = st.reader(version).await;
+    let (reader, from) = st.current_reader().await?;
     let page = IndexPage {
         t: words(chrome.lang),
         chrome,
@@ -158,8 +157,7 @@ async fn plan(
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let lang = chrome.lang;
     let t = words(lang);
-    let version = st.caches.freshness.version(&st.store).await?;
-    let (reader, from) = st.reader(version).await;
+    let (reader, from) = st.current_reader().await?;
     let pp: PublicPlan =
         portal::public_plan(&reader, id, q.period.as_deref(), st.today(), &st.thresholds).await?;
     let mut months: Vec<(String, String, bool)> = pp

@@ -173,8 +173,9 @@ impl StreamingReplica {
         }
     }
 
-    /// Runs one of the server programs (`cmd` starts with its name), as `postgres` when root.
-    fn pg(&self, cmd: &str) -> Output {
+    /// One of the server programs (`cmd` starts with its name) as a shell command, run as
+    /// `postgres` when root.
+    fn command(&self, cmd: &str) -> Command {
         let full = format!("{}/{cmd}", self.bin.display());
         let mut c = if self.as_postgres {
             let mut c = Command::new("su");
@@ -185,7 +186,13 @@ impl StreamingReplica {
             c.args(["-c", &full]);
             c
         };
-        self.must(c.current_dir(&self.dir), cmd)
+        c.current_dir(&self.dir);
+        c
+    }
+
+    /// Runs one of the server programs; it must succeed.
+    fn pg(&self, cmd: &str) -> Output {
+        self.must(&mut self.command(cmd), cmd)
     }
 
     fn must(&self, c: &mut Command, what: &str) -> Output {
@@ -204,18 +211,9 @@ impl Drop for StreamingReplica {
     fn drop(&mut self) {
         for d in [self.standby_dir(), self.primary_dir()] {
             if d.join("postmaster.pid").exists() {
-                let full = format!(
-                    "{}/pg_ctl -D {} -m immediate -w stop",
-                    self.bin.display(),
-                    d.display()
-                );
-                let _ = if self.as_postgres {
-                    Command::new("su")
-                        .args(["postgres", "-s", "/bin/sh", "-c", &full])
-                        .output()
-                } else {
-                    Command::new("sh").args(["-c", &full]).output()
-                };
+                let _ = self
+                    .command(&format!("pg_ctl -D {} -m immediate -w stop", d.display()))
+                    .output();
             }
         }
         let _ = std::fs::remove_dir_all(&self.dir);

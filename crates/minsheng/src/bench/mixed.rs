@@ -28,7 +28,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
 
 /// Arguments of `minsheng bench mixed`.
 #[derive(Debug, Args)]
@@ -74,7 +73,6 @@ async fn writer(
     rate: u32,
     stop: Arc<std::sync::atomic::AtomicBool>,
 ) -> anyhow::Result<Accepts> {
-    let out = Arc::new(Mutex::new(Accepts::default()));
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let mut sent = Vec::new();
@@ -83,7 +81,7 @@ async fn writer(
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             break;
         }
-        let (out, cookie) = (out.clone(), cookie.clone());
+        let cookie = cookie.clone();
         sent.push(tokio::spawn(async move {
             let t = Instant::now();
             let answer = http(
@@ -94,20 +92,19 @@ async fn writer(
                 "",
             )
             .await;
-            let took = t.elapsed();
             let status = answer.as_deref().ok().and_then(status_of).unwrap_or(0);
-            let mut o = out.lock().await;
-            o.answers.push((status, took));
-            if status == 200 {
-                o.acknowledged.push(id);
-            }
+            (id, status, t.elapsed())
         }));
     }
+    let mut out = Accepts::default();
     for s in sent {
-        s.await?;
+        let (id, status, took) = s.await?;
+        out.answers.push((status, took));
+        if status == 200 {
+            out.acknowledged.push(id);
+        }
     }
-    let out = Arc::try_unwrap(out).map_err(|_| anyhow::anyhow!("writer still shared"))?;
-    Ok(out.into_inner())
+    Ok(out)
 }
 
 /// Runs the command.
