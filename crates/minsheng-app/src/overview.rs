@@ -71,6 +71,7 @@ impl Overview {
         self.tracking
             .targets
             .iter()
+            .map(Arc::as_ref)
             .filter(move |t| t.section_no == no)
     }
 
@@ -79,6 +80,7 @@ impl Overview {
         self.tracking
             .targets
             .iter()
+            .map(Arc::as_ref)
             .filter(move |t| t.status == status)
     }
 
@@ -125,13 +127,16 @@ pub fn overview(t: Tracking, sections: Vec<Section>) -> Overview {
         .into_iter()
         .map(|section| SectionProgress {
             progress: progress(
-                t.targets.iter().filter(|x| x.section_no == section.no),
+                t.targets
+                    .iter()
+                    .map(Arc::as_ref)
+                    .filter(|x| x.section_no == section.no),
                 period,
             ),
             section,
         })
         .collect();
-    let overall = progress(t.targets.iter(), period);
+    let overall = progress(t.targets.iter().map(Arc::as_ref), period);
     let mut lagging: Vec<usize> = t
         .targets
         .iter()
@@ -148,11 +153,11 @@ pub fn overview(t: Tracking, sections: Vec<Section>) -> Overview {
             .then_with(|| a.cmp(&b))
     });
     Overview {
+        awaiting_review: t.awaiting_review,
         tracking: t,
         sections,
         overall,
         lagging,
-        awaiting_review: 0,
     }
 }
 
@@ -300,6 +305,8 @@ pub async fn recompute(
 ) -> Result<Overview, AppError> {
     let t = tracking::tracking(store, plan, period, today, thresholds).await?;
     let mut o = overview(t, store.sections(plan).await?);
+    // Counted here by a query of its own, not from the parts, so that a comparison with the
+    // dashboard kept current checks the parts' count too.
     o.awaiting_review = store.awaiting_review_count(plan, period).await?;
     Ok(o)
 }
@@ -390,9 +397,9 @@ impl OverviewCache {
             Some(b) => b,
             None => Basis::whole(store, key, thresholds, counts).await?,
         };
-        let mut o = basis.overview(key.1, key.2);
-        o.awaiting_review = store.awaiting_review_count(key.0, key.1).await?;
-        let o = Arc::new(o);
+        // The reports awaiting review are counted by the targets' parts, kept current with
+        // them (every filing and review moves its target's count): no query over the plan.
+        let o = Arc::new(basis.overview(key.1, key.2));
         *latest = Some(Computed {
             at,
             overview: o.clone(),

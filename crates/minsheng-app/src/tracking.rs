@@ -12,7 +12,8 @@ use minsheng_domain::schedule::{Milestone, MilestoneSchedule, PointSchedule, Sch
 use minsheng_domain::*;
 use minsheng_store::Store;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// One target's line in the office's view.
 #[derive(Debug, Clone)]
@@ -46,8 +47,8 @@ pub struct Tracking {
     pub period: Period,
     /// The day it is computed for (reporting due dates are judged against it).
     pub today: Date,
-    /// Every target, in document order.
-    pub targets: Vec<TargetTracking>,
+    /// Every target, in document order (each line shared with the part it came from).
+    pub targets: Vec<Arc<TargetTracking>>,
     /// Targets by status.
     pub target_counts: StatusCounts,
     /// Shares by status, and their mean score.
@@ -56,6 +57,9 @@ pub struct Tracking {
     pub ranking: Vec<UnitRank>,
     /// Reports expected by `today` for the months up to the period, received, on time.
     pub completeness: Completeness,
+    /// Reports of the period filed and waiting for review, on any of the plan's assignments:
+    /// they count only once accepted.
+    pub awaiting_review: i64,
 }
 
 /// One target's part of a plan's tracking: its line, the assignments that carry it and their
@@ -63,12 +67,14 @@ pub struct Tracking {
 /// ([`crate::overview::OverviewCache`]) computes again for a target whose records changed.
 #[derive(Debug, Clone)]
 pub struct TargetPart {
-    /// The target's line.
-    pub line: TargetTracking,
+    /// The target's line (shared with the [`Tracking`]s assembled from it, not copied).
+    pub line: Arc<TargetTracking>,
     /// The assignments that carry it (its shares with a quota, else its lead).
     pub carriers: Vec<Assignment>,
     /// Their reporting completeness.
     pub completeness: Completeness,
+    /// Reports of the period waiting for review on any of the target's assignments.
+    pub awaiting_review: i64,
 }
 
 /// Computes the office's view of `plan` at `period` as of `today`, holding progress to
@@ -164,16 +170,11 @@ pub async fn part_of_target(
     for r in store.report_figures_of_target(target.id).await? {
         records.reports.entry(r.assignment).or_default().push(r);
     }
-    let own = |a: &AssignmentId| assignments.iter().any(|x| x.id == *a);
-    for (a, p) in store.schedules_of_plan(plan.id).await? {
-        if own(&a) {
-            records.points.entry(a).or_default().push(p);
-        }
+    for (a, p) in store.schedules_of_target(target.id).await? {
+        records.points.entry(a).or_default().push(p);
     }
-    for (a, m) in store.milestones_of_plan(plan.id).await? {
-        if own(&a) {
-            records.milestones.entry(a).or_default().push(m);
-        }
+    for (a, m) in store.milestones_of_target(target.id).await? {
+        records.milestones.entry(a).or_default().push(m);
     }
     let months = months_up_to(plan.year, period);
     let at = At {
@@ -200,12 +201,19 @@ fn part(
     at: &At<'_>,
     today: Date,
 ) -> Result<TargetPart, AppError> {
+    let awaiting_review = list
+        .iter()
+        .filter_map(|a| records.reports.get(&a.id))
+        .flatten()
+        .filter(|r| r.period == at.period && r.status == ReportStatus::Submitted)
+        .count();
     let (line, carriers) = track_target(target, place, list, records, at)?;
     let completeness = completeness_of(&carriers, at.months, &records.reports, today);
     Ok(TargetPart {
-        line,
+        line: Arc::new(line),
         carriers,
         completeness,
+        awaiting_review: i64::try_from(awaiting_review).unwrap_or(i64::MAX),
     })
 }
 
@@ -219,12 +227,12 @@ pub fn assemble(
     tree: &UnitTree,
 ) -> Tracking {
     let mut target_counts = StatusCounts::default();
-    let mut all_shares: Vec<Assessment> = Vec::new();
     let mut units: Vec<UnitId> = Vec::new();
     let mut completeness = Completeness::default();
+    let mut awaiting_review = 0i64;
     for p in parts {
         target_counts.add(p.line.status);
-        all_shares.extend(p.line.shares.iter().cloned());
+        awaiting_review = awaiting_review.saturating_add(p.awaiting_review);
         units.extend(p.carriers.iter().map(|a| a.unit));
         completeness.expected += p.completeness.expected;
         completeness.received += p.completeness.received;
@@ -234,9 +242,11 @@ pub fn assemble(
     }
     units.sort();
     units.dedup();
-    let ranking = rank_units(tree, &units, &all_shares);
+    // The shares are read where the parts keep them, never copied into one list.
+    let all_shares = || parts.iter().flat_map(|p| p.line.shares.iter());
+    let ranking = rank_units(tree, &units, all_shares());
     Tracking {
-        shares: summarize(all_shares.iter()),
+        shares: summarize(all_shares()),
         plan,
         period,
         today,
@@ -244,6 +254,7 @@ pub fn assemble(
         target_counts,
         ranking,
         completeness,
+        awaiting_review,
     }
 }
 
@@ -434,6 +445,7 @@ fn track_target(
         .collect();
     // Every assignment is assessed (the lead's own level can stand for a rate); the
     // shares are the ones ranked and counted for completeness.
+    let carrying: HashSet<AssignmentId> = carriers.iter().map(|a| a.id).collect();
     let mut assessed = Vec::with_capacity(list.len());
     let mut shares = Vec::with_capacity(carriers.len());
     for a in list {
@@ -478,7 +490,7 @@ fn track_target(
                 s
             }
         };
-        if carriers.iter().any(|c| c.id == a.id) {
+        if carrying.contains(&a.id) {
             shares.push(assessment.clone());
         }
         assessed.push(assessment);

@@ -191,8 +191,11 @@ pub async fn view(
         .iter()
         .filter(|l| l.status == Status::Done)
         .count();
-    let by_target: HashMap<TargetId, &TargetTracking> =
-        t.targets.iter().map(|l| (l.target.id, l)).collect();
+    let by_target: HashMap<TargetId, &TargetTracking> = t
+        .targets
+        .iter()
+        .map(|l| (l.target.id, l.as_ref()))
+        .collect();
     let (lines, closures) = if closing.state == PlanState::Open {
         let lines = t
             .targets
@@ -219,7 +222,7 @@ pub async fn view(
                     proposed_reason,
                     remainder,
                     continued: again,
-                    line: l.clone(),
+                    line: TargetTracking::clone(l),
                 }
             })
             .collect();
@@ -282,7 +285,7 @@ pub async fn close(
             .targets
             .iter()
             .filter(|l| l.status != Status::Done)
-            .map(|l| (unfinished_of(l), l))
+            .map(|l| (unfinished_of(l), l.as_ref()))
             .collect();
 
         let mut tx = store.begin(&actor).await?;

@@ -281,7 +281,11 @@ pub fn combine_rankings<'a>(
 }
 
 /// Ranks `units` by the mean score of the assessments within each; see the module docs.
-pub fn rank_units(tree: &UnitTree, units: &[UnitId], rows: &[Assessment]) -> Vec<UnitRank> {
+pub fn rank_units<'a>(
+    tree: &UnitTree,
+    units: &[UnitId],
+    rows: impl IntoIterator<Item = &'a Assessment>,
+) -> Vec<UnitRank> {
     // Each row is filed once under every ranked unit it lies within (itself and its
     // ancestors, as `summarize_within` counts it), walking each row's unit up the tree once:
     // rows × depth, not units × rows × depth (a county-scale plan ranks ~100 units over ~7,000
@@ -289,7 +293,7 @@ pub fn rank_units(tree: &UnitTree, units: &[UnitId], rows: &[Assessment]) -> Vec
     let ranked: std::collections::HashSet<UnitId> = units.iter().copied().collect();
     let mut above: std::collections::HashMap<UnitId, Vec<UnitId>> =
         std::collections::HashMap::new();
-    let mut within: std::collections::HashMap<UnitId, Vec<&Assessment>> =
+    let mut within: std::collections::HashMap<UnitId, Vec<&'a Assessment>> =
         std::collections::HashMap::new();
     for r in rows {
         let chain = above.entry(r.unit).or_insert_with(|| {

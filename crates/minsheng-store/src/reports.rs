@@ -243,12 +243,22 @@ impl Store {
                            JOIN sections s ON s.id = i.section_id WHERE s.plan_id = $1";
         let rows: Vec<(i64, String, String)> =
             on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
-        rows.into_iter()
-            .map(|(a, period, expected)| {
-                let point = crate::rows::SchedulePointRow::new(period, expected).into_domain()?;
-                Ok((AssignmentId(a), point))
-            })
-            .collect()
+        schedule_points(rows)
+    }
+
+    /// Every schedule point of one target's assignments: what a dashboard kept current reads
+    /// again when that target changed, whatever the size of its plan.
+    pub async fn schedules_of_target(
+        &self,
+        target: TargetId,
+    ) -> Result<Vec<(AssignmentId, SchedulePoint)>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT p.assignment_id, p.period, p.expected
+                           FROM schedule_points p JOIN assignments a ON a.id = p.assignment_id
+                           WHERE a.target_id = $1";
+        let rows: Vec<(i64, String, String)> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(target.0).fetch_all(p).await)?;
+        schedule_points(rows)
     }
 
     /// Every milestone of a plan's assignments, by assignment and date.
@@ -264,19 +274,21 @@ impl Store {
                            WHERE s.plan_id = $1 ORDER BY m.assignment_id, m.due, m.id";
         let rows: Vec<PlanMilestoneRow> =
             on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
-        rows.into_iter()
-            .map(|r| {
-                let a = AssignmentId(r.assignment_id);
-                let m = MilestoneRow {
-                    due: r.due,
-                    name: r.name,
-                    value: r.value,
-                    stage: r.stage,
-                }
-                .into_domain()?;
-                Ok((a, m))
-            })
-            .collect()
+        plan_milestones(rows)
+    }
+
+    /// Every milestone of one target's assignments, by assignment and date.
+    pub async fn milestones_of_target(
+        &self,
+        target: TargetId,
+    ) -> Result<Vec<(AssignmentId, Milestone)>, StoreError> {
+        // language=SQL
+        const SQL: &str = "SELECT m.assignment_id, m.due, m.name, m.value, m.stage
+                           FROM schedule_milestones m JOIN assignments a ON a.id = m.assignment_id
+                           WHERE a.target_id = $1 ORDER BY m.assignment_id, m.due, m.id";
+        let rows: Vec<PlanMilestoneRow> =
+            on_pool!(self, p => sqlx::query_as(SQL).bind(target.0).fetch_all(p).await)?;
+        plan_milestones(rows)
     }
 
     /// How many report revisions there are in each status.
@@ -707,4 +719,35 @@ impl Tx {
             .await?;
         Ok(ReportId(id))
     }
+}
+
+/// Schedule points as read (assignment, period, expected) into the domain's.
+fn schedule_points(
+    rows: Vec<(i64, String, String)>,
+) -> Result<Vec<(AssignmentId, SchedulePoint)>, StoreError> {
+    rows.into_iter()
+        .map(|(a, period, expected)| {
+            let point = crate::rows::SchedulePointRow::new(period, expected).into_domain()?;
+            Ok((AssignmentId(a), point))
+        })
+        .collect()
+}
+
+/// Milestones as read with their assignment into the domain's.
+fn plan_milestones(
+    rows: Vec<PlanMilestoneRow>,
+) -> Result<Vec<(AssignmentId, Milestone)>, StoreError> {
+    rows.into_iter()
+        .map(|r| {
+            let a = AssignmentId(r.assignment_id);
+            let m = MilestoneRow {
+                due: r.due,
+                name: r.name,
+                value: r.value,
+                stage: r.stage,
+            }
+            .into_domain()?;
+            Ok((a, m))
+        })
+        .collect()
 }

@@ -726,6 +726,14 @@ async fn the_dashboard_kept_current_equals_a_recompute() {
             "{}: the first dashboard",
             db.label
         );
+        // The dashboard kept current counts the reports awaiting review from its targets'
+        // parts, the recompute by a query of its own: the twelve just filed are among them.
+        assert!(
+            before.awaiting_review >= 12,
+            "{}: {} awaiting review",
+            db.label,
+            before.awaiting_review
+        );
 
         let mut work = tokio::task::JoinSet::new();
         for session in 0..8usize {

@@ -331,7 +331,11 @@ impl From<&Tracking> for TrackingDto {
             today: t.today.to_string(),
             target_counts: StatusCountsDto::from(&t.target_counts),
             mean_score: t.shares.mean_score.map(|d| dec(d.round_dp(6))),
-            targets: t.targets.iter().map(TargetTrackingDto::from).collect(),
+            targets: t
+                .targets
+                .iter()
+                .map(|x| TargetTrackingDto::from(x.as_ref()))
+                .collect(),
             ranking: t
                 .ranking
                 .iter()
