@@ -36,6 +36,9 @@ pub enum DiagnosticCode {
     Truncated,
     /// No numbered item was found at all.
     NoItems,
+    /// A figure in a project's paragraph is neither its investment, a date, a capacity
+    /// nor its output value ("附近30公里内将集聚50%的项目配套供应商").
+    ProjectFigureUnplaced,
 }
 
 impl DiagnosticCode {
@@ -52,6 +55,7 @@ impl DiagnosticCode {
             Self::ItemWithoutTarget => "item-without-target",
             Self::Truncated => "truncated",
             Self::NoItems => "no-items",
+            Self::ProjectFigureUnplaced => "project-figure-unplaced",
         }
     }
 
@@ -65,7 +69,10 @@ impl DiagnosticCode {
             | Self::NumberingGap
             | Self::NumberingDuplicate
             | Self::NoItems => Severity::Warning,
-            Self::JoinedLines | Self::ItemWithoutTarget | Self::Truncated => Severity::Info,
+            Self::JoinedLines
+            | Self::ItemWithoutTarget
+            | Self::Truncated
+            | Self::ProjectFigureUnplaced => Severity::Info,
         }
     }
 }

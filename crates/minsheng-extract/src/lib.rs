@@ -87,11 +87,13 @@
 #![deny(missing_docs)]
 
 pub mod diagnostic;
+pub mod goals;
 pub mod leads;
 pub mod narrative;
 pub mod normalize;
 pub mod numerals;
 pub mod outline;
+pub mod projects;
 pub mod standards;
 pub mod table;
 pub mod targets;
@@ -108,6 +110,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 pub use diagnostic::{Diagnostic, DiagnosticCode, Severity};
+pub use goals::Goal;
+pub use projects::{Capacity, Milestone, ProjectDate, ProjectDraft, ProjectFigure, Qualifier};
 pub use table::render_table;
 
 use normalize::{Compact, fold, squeeze};
@@ -135,6 +139,12 @@ pub struct Extraction {
     pub sections: Vec<Section>,
     /// Figures outside numbered items.
     pub narrative: Vec<NarrativeFigure>,
+    /// Major projects named in the prose, with their investment, dates and capacities
+    /// (see [`projects`]). Their figures are also in `narrative`.
+    pub projects: Vec<ProjectDraft>,
+    /// Targets with a deadline after the plan's year (see [`goals`]), derived from
+    /// `narrative`, which keeps them too.
+    pub goals: Vec<Goal>,
     /// What looks wrong.
     pub diagnostics: Vec<Diagnostic>,
     /// Whether the text stops in the middle of its last item.
@@ -328,6 +338,7 @@ pub fn extract(text: &str) -> Extraction {
         .flat_map(|s| s.items.iter().map(ItemDraft::end))
         .max();
     let before_title = title_span.map_or(0, |t| t.start);
+    let mut prose: Vec<Span> = Vec::new();
     for &line in outline.preamble.iter().chain(&outline.loose) {
         let printed = &text[line.start..line.end];
         let after_body = body_end.is_some_and(|e| line.start >= e);
@@ -340,6 +351,7 @@ pub fn extract(text: &str) -> Extraction {
             continue;
         }
         narrative::figures(text, line, &exclude, &mut x.narrative);
+        prose.push(line);
     }
     // Progress and remark columns of a table.
     if let Some(cols) = &outline.columns {
@@ -367,8 +379,20 @@ pub fn extract(text: &str) -> Extraction {
             .retain(|f| !(matches!(f.unit.as_str(), "件" | "项") && f.value == Decimal::from(n)));
     }
 
+    // Projects in the prose, then the goals outside them.
+    let mut project_diags = Vec::new();
+    for &line in &prose {
+        projects::read(text, line, &mut x.projects, &mut project_diags);
+    }
+    x.goals = goals::read(text, &x.narrative, x.year, &x.projects);
+
     x.truncated = is_truncated(text, &outline);
     x.diagnostics = diagnose(text, &x, &outline, &declared_spans);
+    if !project_diags.is_empty() {
+        x.diagnostics.extend(project_diags);
+        x.diagnostics.sort_by_key(|d| (d.span.start, d.code));
+        diagnostic::locate(text, &mut x.diagnostics);
+    }
     x
 }
 
@@ -622,6 +646,12 @@ fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> 
                 && let Ok(y) = n.value.trunc().to_i32().ok_or(())
                 && (1949..=2100).contains(&y)
             {
+                // "到2025年", "2025年前": a deadline, the year of a goal, not of the plan.
+                let deadline =
+                    (i > 0 && matches!(s[i - 1], '到' | '至')) || s.get(i + 5) == Some(&'前');
+                if deadline {
+                    continue;
+                }
                 if s.get(i + 5).is_some_and(char::is_ascii_digit) {
                     date_year = date_year.or(Some(y));
                     continue;
