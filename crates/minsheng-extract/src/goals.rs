@@ -65,18 +65,16 @@ fn subject(phrase: &str, value: Decimal) -> String {
         a = k + 1;
     }
     let mut head: String = printed[a..at].iter().collect();
-    for w in ["其中"] {
-        if let Some(rest) = head.strip_prefix(w) {
-            head = rest.to_string();
-        }
+    if let Some(rest) = head.strip_prefix("其中") {
+        head = rest.to_string();
     }
+    // The modal after the subject ("总产值将达到"), never its first character.
     if let Some(w) = MODALS
         .iter()
         .find(|w| head.get(3..).is_some_and(|t| t.contains(*w)))
+        && let Some(k) = head.find(*w)
     {
-        if let Some(k) = head.find(w) {
-            head.replace_range(k..k + w.len(), "");
-        }
+        head.replace_range(k..k + w.len(), "");
     }
     loop {
         let before = head.len();

@@ -381,6 +381,7 @@ pub fn extract(text: &str) -> Extraction {
 
     // Projects in the prose, then the goals outside them.
     let mut project_diags = Vec::new();
+    projects::read_table(text, &outline, x.year, &mut x.projects, &mut project_diags);
     for &line in &prose {
         projects::read(text, line, &mut x.projects, &mut project_diags);
     }

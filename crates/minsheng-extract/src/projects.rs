@@ -42,9 +42,10 @@
 use rust_decimal::Decimal;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::normalize::Compact;
+use crate::normalize::{Compact, squeeze};
+use crate::outline::Outline;
 use crate::targets::{self, Found};
-use crate::{Cmp, Span};
+use crate::{Cmp, Span, numerals};
 
 /// A project named in the text, with what the text says it costs, when it is due and
 /// what it will make.
@@ -297,14 +298,7 @@ const MILESTONES: &[(&str, Milestone)] = &[
 ];
 
 fn starts(s: &[char], i: usize, w: &str) -> bool {
-    let mut k = i;
-    for c in w.chars() {
-        if s.get(k) != Some(&c) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(w.chars()).all(|(k, c)| s.get(k) == Some(&c))
 }
 
 fn find(s: &[char], w: &str) -> Option<usize> {
@@ -353,7 +347,12 @@ fn name_from(s: &[char], p: usize, b: usize) -> Option<(usize, usize)> {
             }
             let name = &s[p..end];
             // "民生社会事业项目363个": a class of projects counted, not one project.
-            let digits = s[end..b].iter().take_while(|c| c.is_ascii_digit()).count();
+            let digits = s
+                .get(end..b)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
             let counted = digits > 0 && matches!(s.get(end + digits), Some('个' | '项'));
             let ok = name.len() >= 5
                 && !counted
@@ -660,6 +659,215 @@ fn place(c: &Compact, a: usize, f: &Found, draft: &mut ProjectDraft, diags: &mut
             draft.name
         ),
     ));
+}
+
+/// The columns of a project list (序号 项目名称 建设内容 总投资 年度计划投资 建设年限 责任单位).
+struct TableColumns {
+    name: usize,
+    content: Option<usize>,
+    investment: Option<usize>,
+    annual: Option<usize>,
+    period: Option<usize>,
+}
+
+impl TableColumns {
+    fn find(names: &[String]) -> Option<Self> {
+        let at = |words: &[&str]| {
+            names
+                .iter()
+                .position(|n| words.iter().any(|w| n.contains(w)))
+        };
+        let name = at(&["项目名称"]).or_else(|| at(&["名称"]))?;
+        let investment = at(&["总投资", "投资总额"]);
+        let annual = names
+            .iter()
+            .position(|n| n.contains("投资") && !n.contains("总") && !n.contains("累计"));
+        let period = at(&["年限", "起止", "建设期", "工期", "建设周期"]);
+        if investment.is_none() && period.is_none() {
+            return None;
+        }
+        Some(Self {
+            name,
+            content: at(&["建设内容", "规模", "内容"]),
+            investment,
+            annual,
+            period,
+        })
+    }
+}
+
+/// The multiplier a column name states: "总投资(亿元)" → 1e8, "(万元)" → 1e4.
+fn header_scale(name: &str) -> (Decimal, &'static str) {
+    if name.contains("亿元") {
+        (Decimal::from(100_000_000), "亿元")
+    } else if name.contains("万元") {
+        (Decimal::from(10_000), "万元")
+    } else {
+        (Decimal::ONE, "元")
+    }
+}
+
+/// A money cell: "350" under "总投资(亿元)", or "350亿元" written out.
+fn money(c: &Compact, header: &str, by: Option<String>) -> Option<ProjectFigure> {
+    let cell = c.text.as_str();
+    let q = numerals::parse(cell)?;
+    let (value, printed) = if q.unit.is_empty() {
+        let (scale, unit) = header_scale(header);
+        (
+            q.value.checked_mul(scale)?,
+            format!("{}{unit}", squeeze(cell)),
+        )
+    } else if q.unit == "元" {
+        (q.value, squeeze(cell))
+    } else {
+        return None;
+    };
+    Some(ProjectFigure {
+        value: value.normalize(),
+        unit: "元".into(),
+        printed,
+        cmp: q.cmp,
+        by,
+        phrase: c.text.clone(),
+        span: c.span(0, c.len()),
+    })
+}
+
+/// "2023-2025", "2023年—2025年", "2023.3-2024.12", "2024": the start and completion periods.
+fn period_cell(s: &[char]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= s.len() {
+        let year_here = s[i..i + 4].iter().all(char::is_ascii_digit)
+            && (i == 0 || !s[i - 1].is_ascii_digit())
+            && !s.get(i + 4).is_some_and(char::is_ascii_digit);
+        if !year_here {
+            i += 1;
+            continue;
+        }
+        let year: String = s[i..i + 4].iter().collect();
+        let mut j = i + 4;
+        if matches!(s.get(j), Some('.' | '年')) {
+            j += 1;
+        }
+        let digits = s[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let month: u32 = s[j..j + digits]
+            .iter()
+            .filter_map(|c| c.to_digit(10))
+            .fold(0, |a, d| a.saturating_mul(10).saturating_add(d));
+        if (1..=2).contains(&digits) && (1..=12).contains(&month) {
+            out.push(format!("{year}-{month:02}"));
+            i = j + digits;
+        } else {
+            out.push(year);
+            i += 4;
+        }
+    }
+    out
+}
+
+fn cell(text: &str, cells: &[Vec<Span>], k: usize) -> Compact {
+    let mut c = Compact::new();
+    for &sp in cells.get(k).map_or(&[][..], Vec::as_slice) {
+        c.push_span(text, sp);
+    }
+    c
+}
+
+/// Projects in the rows of a project list, when the table has a name column and a
+/// 总投资 or 建设年限 column. A money column gives its unit in its name ("总投资(亿元)")
+/// or in the cell; a 年度计划投资 column is for the year its name states or the plan's year;
+/// 建设年限 "2023-2025" is 开工 2023 and 竣工 2025; the 建设内容 column's figures are read as
+/// in a paragraph. A cell that should hold an amount but does not becomes a diagnostic.
+pub fn read_table(
+    text: &str,
+    outline: &Outline,
+    plan_year: Option<i32>,
+    out: &mut Vec<ProjectDraft>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(cols) = &outline.columns else { return };
+    let Some(t) = TableColumns::find(&cols.names) else {
+        return;
+    };
+    let header = |k: Option<usize>| k.and_then(|k| cols.names.get(k)).map_or("", String::as_str);
+    let annual_year = {
+        let h: Vec<char> = header(t.annual).chars().collect();
+        year_in(&h).or(plan_year.map(|y| y.to_string()))
+    };
+    let rows = outline.sections.iter().flat_map(|s| &s.items);
+    for row in rows {
+        let Some(cells) = &row.cells else { continue };
+        if cells.len() != cols.count {
+            continue;
+        }
+        let name = cell(text, cells, t.name);
+        if name.is_empty() {
+            continue;
+        }
+        let mut draft = ProjectDraft {
+            name: name.text.clone(),
+            span: name.span(0, name.len()),
+            extent: Span {
+                start: row.start,
+                end: row.end(),
+            },
+            investment: None,
+            annual_investment: Vec::new(),
+            dates: Vec::new(),
+            capacities: Vec::new(),
+            output_value: Vec::new(),
+        };
+        for (k, by) in [(t.investment, None), (t.annual, annual_year.clone())] {
+            let Some(k) = k else { continue };
+            let c = cell(text, cells, k);
+            if c.is_empty() {
+                continue;
+            }
+            match money(&c, header(Some(k)), by) {
+                Some(f) if Some(k) == t.investment => draft.investment = Some(f),
+                Some(f) => draft.annual_investment.push(f),
+                None => diags.push(Diagnostic::new(
+                    DiagnosticCode::ProjectFigureUnplaced,
+                    c.span(0, c.len()),
+                    format!(
+                        "项目“{}”的“{}”栏读不出金额:{}",
+                        draft.name,
+                        header(Some(k)),
+                        c.text
+                    ),
+                    format!(
+                        "project “{}”: no amount in column “{}”: {}",
+                        draft.name,
+                        header(Some(k)),
+                        c.text
+                    ),
+                )),
+            }
+        }
+        if let Some(k) = t.period {
+            let c = cell(text, cells, k);
+            let periods = period_cell(&c.folded);
+            let (first, last) = (periods.first(), periods.last());
+            for (m, by) in [(Milestone::Start, first), (Milestone::Completion, last)] {
+                if let Some(by) = by {
+                    draft.dates.push(ProjectDate {
+                        milestone: m,
+                        by: by.clone(),
+                        phrase: c.text.clone(),
+                        span: c.span(0, c.len()),
+                    });
+                }
+            }
+        }
+        if let Some(k) = t.content {
+            let c = cell(text, cells, k);
+            for f in targets::scan_chars(&c.folded) {
+                place(&c, 0, &f, &mut draft, diags);
+            }
+        }
+        out.push(draft);
+    }
 }
 
 /// Whether `span` lies inside the sentences read as some project's.

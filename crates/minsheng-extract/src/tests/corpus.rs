@@ -94,6 +94,16 @@ fn corpus_scores() {
             }
             Some(f1) => assert!(f1 >= 0.95, "{name}: target F1 {f1}\n{s}"),
         }
+        // Projects and goals, where the gold annotates them.
+        for (what, c, goal) in [
+            ("projects", s.projects, 0.95),
+            ("project figures", s.project_figures, 0.9),
+            ("goals", s.goals, 0.95),
+        ] {
+            if let Some(f1) = c.f1() {
+                assert!(f1 >= goal, "{name}: {what} F1 {f1}\n{s}");
+            }
+        }
         if KNOWN_GAPS.iter().any(|(n, _)| n == name) {
             continue;
         }
