@@ -66,6 +66,11 @@
 //! prefix    ::= 约 | 近 (approx) | 不超过 | 压缩至 | 控制在 (le) | 不少于 | 超过 | 达到 (ge)
 //! suffix    ::= 以上 | 余 | 多 (ge) | 以内 | 内 | 以下 (le) | 左右 (approx)
 //! loose     ::= any other line → narrative figures (kind: target | actual | capacity)
+//! project   ::= a loose sentence opening with a project's name, and the sentences after it
+//!               that go on about it; or a row of a 项目名称 | 总投资 | 建设年限 table
+//!               → a project draft (see `projects`)
+//! goal      ::= a narrative target with a deadline after the plan's year, outside any
+//!               project → a goal, 其中 parts linked to their whole (see `goals`)
 //! ```
 //!
 //! The item level is the most frequent marker kind below 一、; 一、 headings above
