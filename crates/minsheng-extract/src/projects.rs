@@ -585,6 +585,7 @@ pub fn read(text: &str, line: Span, out: &mut Vec<ProjectDraft>, diags: &mut Vec
             || !d.capacities.is_empty()
             || !d.output_value.is_empty();
         if any {
+            check(&o.draft, diags);
             out.push(o.draft.clone());
         }
     }
@@ -866,7 +867,95 @@ pub fn read_table(
                 place(&c, 0, &f, &mut draft, diags);
             }
         }
+        check(&draft, diags);
         out.push(draft);
+    }
+}
+
+impl Milestone {
+    /// The order milestones come in: 签约, 开工, then 竣工 and 投产 (either first), 达产.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Signing => 0,
+            Self::Start => 1,
+            Self::Completion | Self::Production => 2,
+            Self::FullProduction => 3,
+        }
+    }
+}
+
+/// The first and last month a period covers, as `year * 12 + month - 1`: "2024" → Jan–Dec
+/// 2024, "2024-06" → June, "2024-Q2" → April–June.
+fn months(by: &str) -> Option<(i64, i64)> {
+    let year: i64 = by.get(..4)?.parse().ok()?;
+    let base = year * 12;
+    match by.get(4..) {
+        Some("") => Some((base, base + 11)),
+        Some(rest) => {
+            let rest = rest.strip_prefix('-')?;
+            if let Some(q) = rest.strip_prefix('Q') {
+                let q: i64 = q.parse().ok()?;
+                Some((base + 3 * (q - 1), base + 3 * q - 1))
+            } else {
+                let m: i64 = rest.parse().ok()?;
+                Some((base + m - 1, base + m - 1))
+            }
+        }
+        None => None,
+    }
+}
+
+/// Warnings where a draft contradicts itself; the draft is kept as read.
+fn check(d: &ProjectDraft, diags: &mut Vec<Diagnostic>) {
+    if let Some(total) = &d.investment {
+        for a in d.annual_investment.iter().filter(|a| a.value > total.value) {
+            diags.push(Diagnostic::new(
+                DiagnosticCode::ProjectInconsistent,
+                a.span,
+                format!(
+                    "项目“{}”的年度投资{}超过总投资{}",
+                    d.name, a.printed, total.printed
+                ),
+                format!(
+                    "project “{}”: annual investment {} exceeds the total investment {}",
+                    d.name, a.printed, total.printed
+                ),
+            ));
+        }
+    }
+    for (k, a) in d.dates.iter().enumerate() {
+        for b in &d.dates[k + 1..] {
+            let (early, late) = match a.milestone.rank().cmp(&b.milestone.rank()) {
+                std::cmp::Ordering::Less => (a, b),
+                std::cmp::Ordering::Greater => (b, a),
+                std::cmp::Ordering::Equal => continue,
+            };
+            let (Some((first, _)), Some((_, last))) = (months(&early.by), months(&late.by)) else {
+                continue;
+            };
+            if last < first {
+                diags.push(Diagnostic::new(
+                    DiagnosticCode::ProjectInconsistent,
+                    late.span,
+                    format!(
+                        "项目“{}”的{}日期{}早于{}日期{}",
+                        d.name,
+                        late.milestone.as_zh(),
+                        late.by,
+                        early.milestone.as_zh(),
+                        early.by
+                    ),
+                    format!(
+                        "project “{}”: {} date {} is before the {} date {}",
+                        d.name,
+                        late.milestone.as_str(),
+                        late.by,
+                        early.milestone.as_str(),
+                        early.by
+                    ),
+                ));
+            }
+        }
     }
 }
 
@@ -896,6 +985,14 @@ mod tests {
         assert_eq!(p("2026年投产").as_deref(), Some("2026"));
         assert_eq!(p("2026年13月").as_deref(), Some("2026"));
         assert_eq!(p("206年"), None);
+    }
+
+    #[test]
+    fn months_of_periods() {
+        assert_eq!(months("2024"), Some((2024 * 12, 2024 * 12 + 11)));
+        assert_eq!(months("2024-06"), Some((2024 * 12 + 5, 2024 * 12 + 5)));
+        assert_eq!(months("2024-Q2"), Some((2024 * 12 + 3, 2024 * 12 + 5)));
+        assert_eq!(months("20x4"), None);
     }
 
     #[test]

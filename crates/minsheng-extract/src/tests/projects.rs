@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use crate::normalize::squeeze;
 
-/// Extracts `input` and renders its projects, goals and `project-figure-unplaced`
-/// diagnostics. Also checks that every phrase is the squeezed text of its span.
+/// Extracts `input` and renders its projects, goals and `project-figure-unplaced` and
+/// `project-inconsistent` diagnostics. Also checks that every phrase is the squeezed text of its span.
 fn check_projects(input: &str) -> String {
     let x = crate::extract(input);
     super::assert_spans(input, &x);
@@ -74,7 +74,13 @@ fn check_projects(input: &str) -> String {
     let codes: Vec<String> = x
         .diagnostics
         .iter()
-        .filter(|d| d.code == crate::DiagnosticCode::ProjectFigureUnplaced)
+        .filter(|d| {
+            matches!(
+                d.code,
+                crate::DiagnosticCode::ProjectFigureUnplaced
+                    | crate::DiagnosticCode::ProjectInconsistent
+            )
+        })
         .map(|d| format!("{}@{}:{}", d.code.as_str(), d.line, d.column))
         .collect();
     if !codes.is_empty() {
@@ -172,4 +178,9 @@ fn multi_year_goals_with_parent() {
     G3 2025 一汽红旗推出全新车型 17 "款" ge «一汽红旗将推出全新车型17款»
     G4 2025 新能源车 15 "款" ge ⊂3 «其中新能源车达15款»
     "#);
+}
+
+#[test]
+fn contradictions_are_warned_and_kept() {
+    insta::assert_snapshot!(check_projects("序号|项目名称|总投资(亿元)|年度计划投资(亿元)|建设年限|责任单位\n1|白城风电项目|30|45|2025-2023|白城市政府\n2|通化医药产业园项目|12|3|2023-2024|通化市政府"), @"");
 }
