@@ -182,5 +182,17 @@ fn multi_year_goals_with_parent() {
 
 #[test]
 fn contradictions_are_warned_and_kept() {
-    insta::assert_snapshot!(check_projects("序号|项目名称|总投资(亿元)|年度计划投资(亿元)|建设年限|责任单位\n1|白城风电项目|30|45|2025-2023|白城市政府\n2|通化医药产业园项目|12|3|2023-2024|通化市政府"), @"");
+    insta::assert_snapshot!(check_projects("序号|项目名称|总投资(亿元)|年度计划投资(亿元)|建设年限|责任单位\n1|白城风电项目|30|45|2025-2023|白城市政府\n2|通化医药产业园项目|12|3|2023-2024|通化市政府"), @r#"
+    P 白城风电项目
+      investment 3000000000 "元" ge [30亿元] «30»
+      annual 4500000000 "元" ge [45亿元] «45»
+      start 2025 «2025-2023»
+      completion 2023 «2025-2023»
+    P 通化医药产业园项目
+      investment 1200000000 "元" ge [12亿元] «12»
+      annual 300000000 "元" ge [3亿元] «3»
+      start 2023 «2023-2024»
+      completion 2024 «2023-2024»
+    ! project-inconsistent@2:13 project-inconsistent@2:16
+    "#);
 }
