@@ -108,13 +108,14 @@ pub fn read(
     projects: &[ProjectDraft],
 ) -> Vec<Goal> {
     let mut out: Vec<Goal> = Vec::new();
+    let extents = projects::extents(projects);
     for f in narrative {
         if f.kind != FigureKind::Target {
             continue;
         }
         let Some(by) = &f.by else { continue };
         let Some(year) = year_of(by) else { continue };
-        if plan_year.is_some_and(|y| year <= y) || projects::within(projects, f.span) {
+        if plan_year.is_some_and(|y| year <= y) || projects::within(&extents, f.span) {
             continue;
         }
         let start = sentence_start(text, f.span.start.min(text.len()));
@@ -124,12 +125,16 @@ pub fn read(
             .and_then(|before| before.rfind("其中"))
             .map(|k| start + k)
             .and_then(|qizhong| {
-                out.iter().rposition(|g| {
-                    g.span.start >= start
-                        && g.span.end <= qizhong
-                        && g.unit == f.unit
-                        && g.parent.is_none()
-                })
+                // Goals are in text order: look back no further than the sentence.
+                let mut k = out.len();
+                while k > 0 && out[k - 1].span.start >= start {
+                    k -= 1;
+                    let g = &out[k];
+                    if g.span.end <= qizhong && g.unit == f.unit && g.parent.is_none() {
+                        return Some(k);
+                    }
+                }
+                None
             });
         out.push(Goal {
             by: by.clone(),

@@ -343,7 +343,9 @@ pub fn extract(text: &str) -> Extraction {
         .flat_map(|s| s.items.iter().map(ItemDraft::end))
         .max();
     let before_title = title_span.map_or(0, |t| t.start);
-    let mut prose: Vec<Span> = Vec::new();
+    // Projects in a list, then in the prose (read with the narrative, line by line).
+    let mut project_diags = Vec::new();
+    projects::read_table(text, &outline, x.year, &mut x.projects, &mut project_diags);
     for &line in outline.preamble.iter().chain(&outline.loose) {
         let printed = &text[line.start..line.end];
         let after_body = body_end.is_some_and(|e| line.start >= e);
@@ -355,8 +357,12 @@ pub fn extract(text: &str) -> Extraction {
         if line.end <= before_title || (after_body && !sentence) || is_chrome(printed) {
             continue;
         }
-        narrative::figures(text, line, &exclude, &mut x.narrative);
-        prose.push(line);
+        let Some(c) = narrative::prepare(text, line) else {
+            continue;
+        };
+        let found = targets::scan_chars(&c.folded);
+        narrative::figures_in(&c, &found, &exclude, &mut x.narrative);
+        projects::read(&c, &found, &mut x.projects, &mut project_diags);
     }
     // Progress and remark columns of a table.
     if let Some(cols) = &outline.columns {
@@ -384,21 +390,11 @@ pub fn extract(text: &str) -> Extraction {
             .retain(|f| !(matches!(f.unit.as_str(), "件" | "项") && f.value == Decimal::from(n)));
     }
 
-    // Projects in the prose, then the goals outside them.
-    let mut project_diags = Vec::new();
-    projects::read_table(text, &outline, x.year, &mut x.projects, &mut project_diags);
-    for &line in &prose {
-        projects::read(text, line, &mut x.projects, &mut project_diags);
-    }
+    // The goals: narrative targets due after the plan's year, outside any project.
     x.goals = goals::read(text, &x.narrative, x.year, &x.projects);
 
     x.truncated = is_truncated(text, &outline);
-    x.diagnostics = diagnose(text, &x, &outline, &declared_spans);
-    if !project_diags.is_empty() {
-        x.diagnostics.extend(project_diags);
-        x.diagnostics.sort_by_key(|d| (d.span.start, d.code));
-        diagnostic::locate(text, &mut x.diagnostics);
-    }
+    x.diagnostics = diagnose(text, &x, &outline, &declared_spans, project_diags);
     x
 }
 
@@ -778,9 +774,10 @@ fn diagnose(
     x: &Extraction,
     outline: &Outline,
     declared_spans: &[Span],
+    found_before: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     use DiagnosticCode as C;
-    let mut out = Vec::new();
+    let mut out = found_before;
     let n_items: usize = x.sections.iter().map(|s| s.items.len()).sum();
     let whole = Span {
         start: 0,

@@ -302,7 +302,11 @@ fn starts(s: &[char], i: usize, w: &str) -> bool {
 }
 
 fn find(s: &[char], w: &str) -> Option<usize> {
-    (0..s.len()).find(|&i| starts(s, i, w))
+    // Decode the word once; compare its first character before the rest.
+    let mut chars = w.chars();
+    let first = chars.next()?;
+    let rest = chars.as_str();
+    (0..s.len()).find(|&i| s[i] == first && starts(s, i + 1, rest))
 }
 
 fn has(s: &[char], words: &[&str]) -> bool {
@@ -317,7 +321,24 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '!' | '?' | ';' | '；')
 }
 
+/// Whether `a` `b` are the first two characters of a suffix (项目 工厂 工程 基地 电站 电厂
+/// 产业园 生产线).
+fn suffix_pair(a: char, b: char) -> bool {
+    matches!(
+        (a, b),
+        ('项', '目')
+            | ('工', '厂' | '程')
+            | ('基', '地')
+            | ('电', '站' | '厂')
+            | ('产', '业' | '线')
+    )
+}
+
 fn suffix_at(s: &[char], i: usize) -> Option<usize> {
+    // Most characters open no suffix: test the first one before the words.
+    if !matches!(s.get(i), Some('项' | '工' | '基' | '电' | '产' | '生')) {
+        return None;
+    }
     SUFFIXES
         .iter()
         .find(|w| starts(s, i, w))
@@ -399,18 +420,20 @@ fn name_in(s: &[char], a: usize, b: usize) -> Option<(usize, usize)> {
     None
 }
 
-/// Sentences of a line: (start, end) char ranges, the end past its punctuation.
-fn sentences(s: &[char]) -> Vec<(usize, usize)> {
+/// Sentences of a line in one pass: (start, end, holds a suffix's first two characters).
+fn sentences(s: &[char]) -> Vec<(usize, usize, bool)> {
     let mut out = Vec::new();
-    let mut a = 0;
+    let (mut a, mut suffix) = (0, false);
     for (i, &c) in s.iter().enumerate() {
         if is_sentence_end(c) {
-            out.push((a, i + 1));
-            a = i + 1;
+            out.push((a, i + 1, suffix));
+            (a, suffix) = (i + 1, false);
+        } else if !suffix && s.get(i + 1).is_some_and(|&n| suffix_pair(c, n)) {
+            suffix = true;
         }
     }
     if a < s.len() {
-        out.push((a, s.len()));
+        out.push((a, s.len(), suffix));
     }
     out
 }
@@ -456,7 +479,17 @@ fn dates(c: &Compact, a: usize, b: usize, out: &mut Vec<ProjectDate>) {
     let s = &c.folded;
     let mut i = a;
     while i < b {
-        let Some(&(w, kind)) = MILESTONES.iter().find(|(w, _)| starts(s, i, w)) else {
+        // Most characters open no milestone word: test the first one before the words.
+        let opens = matches!(
+            s[i],
+            '建' | '竣' | '投' | '并' | '签' | '开' | '动' | '完' | '达'
+        );
+        let word = if opens {
+            MILESTONES.iter().find(|(w, _)| starts(s, i, w))
+        } else {
+            None
+        };
+        let Some(&(w, kind)) = word else {
             i += 1;
             continue;
         };
@@ -530,20 +563,28 @@ struct Open {
     ranges: Vec<(usize, usize)>,
 }
 
-/// Projects in one loose line; figures whose role is unclear become diagnostics.
-pub fn read(text: &str, line: Span, out: &mut Vec<ProjectDraft>, diags: &mut Vec<Diagnostic>) {
-    let Some(raw) = text.get(line.start..line.end) else {
-        return;
-    };
-    if !SUFFIXES.iter().any(|w| raw.contains(w)) {
+/// Projects in one prepared loose line (its figures `found` scanned once for the narrative
+/// and here); figures whose role is unclear become diagnostics.
+pub fn read(
+    c: &Compact,
+    found: &[Found],
+    out: &mut Vec<ProjectDraft>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Most lines name no project: the substring search is vectorised, a pass over the
+    // characters is not.
+    if !SUFFIXES.iter().any(|w| c.text.contains(w)) {
         return;
     }
-    let c = Compact::from_span(text, line);
     let s = &c.folded;
     let mut open: Vec<Open> = Vec::new();
     let mut current: Option<usize> = None;
-    for (a, b) in sentences(s) {
-        if let Some((ns, ne)) = name_in(s, a, b) {
+    for (a, b, suffix) in sentences(s) {
+        if !suffix && current.is_none() {
+            continue;
+        }
+        let named = if suffix { name_in(s, a, b) } else { None };
+        if let Some((ns, ne)) = named {
             open.push(Open {
                 draft: ProjectDraft {
                     name: c.slice(ns, ne).to_string(),
@@ -570,13 +611,12 @@ pub fn read(text: &str, line: Span, out: &mut Vec<ProjectDraft>, diags: &mut Vec
     if open.is_empty() {
         return;
     }
-    let found = targets::scan_chars(s);
     for o in &mut open {
         for &(a, b) in &o.ranges {
             for f in found.iter().filter(|f| f.start >= a && f.start < b) {
-                place(&c, a, f, &mut o.draft, diags);
+                place(c, a, f, &mut o.draft, diags);
             }
-            dates(&c, a, b, &mut o.draft.dates);
+            dates(c, a, b, &mut o.draft.dates);
         }
         let d = &o.draft;
         let any = d.investment.is_some()
@@ -959,12 +999,20 @@ fn check(d: &ProjectDraft, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether `span` lies inside the sentences read as some project's.
+/// The extents of `projects`, sorted, for [`within`]. Extents never overlap: a list's rows
+/// are items and a paragraph's sentences are loose lines.
 #[must_use]
-pub fn within(projects: &[ProjectDraft], span: Span) -> bool {
-    projects
-        .iter()
-        .any(|p| p.extent.start <= span.start && span.end <= p.extent.end)
+pub fn extents(projects: &[ProjectDraft]) -> Vec<Span> {
+    let mut v: Vec<Span> = projects.iter().map(|p| p.extent).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Whether `span` lies inside one of the sorted `extents`.
+#[must_use]
+pub fn within(extents: &[Span], span: Span) -> bool {
+    let k = extents.partition_point(|e| e.start <= span.start);
+    k > 0 && span.end <= extents[k - 1].end
 }
 
 #[cfg(test)]
