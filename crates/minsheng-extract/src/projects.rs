@@ -571,11 +571,6 @@ pub fn read(
     out: &mut Vec<ProjectDraft>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    // Most lines name no project: the substring search is vectorised, a pass over the
-    // characters is not.
-    if !SUFFIXES.iter().any(|w| c.text.contains(w)) {
-        return;
-    }
     let s = &c.folded;
     let mut open: Vec<Open> = Vec::new();
     let mut current: Option<usize> = None;
