@@ -79,3 +79,12 @@ fn long_line(b: Bencher<'_, '_>, n: usize) {
     b.counter(BytesCount::of_str(&text))
         .bench(|| minsheng_extract::extract(divan::black_box(&text)));
 }
+
+/// An ordinary plan with no project paragraph (chengdu-2023): what the project and goal
+/// readers cost a plan they find nothing in.
+#[divan::bench]
+fn plan_without_projects(b: Bencher<'_, '_>) {
+    const PLAN: &str = include_str!("../../../corpus/chengdu-2023.txt");
+    b.counter(BytesCount::of_str(PLAN))
+        .bench(|| minsheng_extract::extract(divan::black_box(PLAN)));
+}

@@ -36,6 +36,12 @@ pub enum DiagnosticCode {
     Truncated,
     /// No numbered item was found at all.
     NoItems,
+    /// A figure in a project's paragraph is neither its investment, a date, a capacity
+    /// nor its output value ("附近30公里内将集聚50%的项目配套供应商").
+    ProjectFigureUnplaced,
+    /// A project's figures contradict each other: a year's investment above its 总投资,
+    /// a milestone dated before the one it follows (投产 before 开工, 建设年限 2025-2023).
+    ProjectInconsistent,
 }
 
 impl DiagnosticCode {
@@ -52,6 +58,8 @@ impl DiagnosticCode {
             Self::ItemWithoutTarget => "item-without-target",
             Self::Truncated => "truncated",
             Self::NoItems => "no-items",
+            Self::ProjectFigureUnplaced => "project-figure-unplaced",
+            Self::ProjectInconsistent => "project-inconsistent",
         }
     }
 
@@ -64,8 +72,12 @@ impl DiagnosticCode {
             | Self::SectionItems
             | Self::NumberingGap
             | Self::NumberingDuplicate
-            | Self::NoItems => Severity::Warning,
-            Self::JoinedLines | Self::ItemWithoutTarget | Self::Truncated => Severity::Info,
+            | Self::NoItems
+            | Self::ProjectInconsistent => Severity::Warning,
+            Self::JoinedLines
+            | Self::ItemWithoutTarget
+            | Self::Truncated
+            | Self::ProjectFigureUnplaced => Severity::Info,
         }
     }
 }

@@ -12,7 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Cmp, Extraction, FigureKind};
+use crate::{Cmp, Extraction, FigureKind, Milestone, ProjectFigure, Qualifier};
 
 /// A decimal that serializes as a JSON integer when whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -112,9 +112,168 @@ pub struct Document {
     pub truncated: bool,
     /// Sections.
     pub sections: Vec<Section>,
-    /// Figures outside items.
-    #[serde(default)]
-    pub narrative: Vec<Figure>,
+    /// Figures outside items; absent (`None`) when the document's narrative is not
+    /// annotated, and then not scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<Vec<Figure>>,
+    /// Major projects; absent when not annotated (not scored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<Project>>,
+    /// Multi-year goals; absent when not annotated (not scored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goals: Option<Vec<Goal>>,
+}
+
+/// `milestone` as the schema spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoldMilestone {
+    /// 签约
+    Signing,
+    /// 开工
+    Start,
+    /// 竣工
+    Completion,
+    /// 投产
+    Production,
+    /// 达产
+    FullProduction,
+}
+
+impl From<Milestone> for GoldMilestone {
+    fn from(m: Milestone) -> Self {
+        match m {
+            Milestone::Signing => Self::Signing,
+            Milestone::Start => Self::Start,
+            Milestone::Completion => Self::Completion,
+            Milestone::Production => Self::Production,
+            Milestone::FullProduction => Self::FullProduction,
+        }
+    }
+}
+
+/// `qualifier` as the schema spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoldQualifier {
+    /// Nothing said.
+    Stated,
+    /// 规划
+    Planned,
+    /// 可达
+    Reachable,
+    /// 极限
+    Peak,
+    /// 设计
+    Design,
+}
+
+impl From<Qualifier> for GoldQualifier {
+    fn from(q: Qualifier) -> Self {
+        match q {
+            Qualifier::Stated => Self::Stated,
+            Qualifier::Planned => Self::Planned,
+            Qualifier::Reachable => Self::Reachable,
+            Qualifier::Peak => Self::Peak,
+            Qualifier::Design => Self::Design,
+        }
+    }
+}
+
+/// A major project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    /// The name as printed, white space removed.
+    pub name: String,
+    /// 总投资.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investment: Option<Amount>,
+    /// A year's planned investment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annual_investment: Vec<Amount>,
+    /// Planned milestone dates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dates: Vec<Date>,
+    /// Capacities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacities: Vec<CapacityFigure>,
+    /// Annual output value or sales.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub output_value: Vec<Amount>,
+}
+
+/// An amount of a project (investment, output value).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amount {
+    /// Value in base units.
+    pub value: Value,
+    /// Unit ("元").
+    pub unit: String,
+    /// Comparison.
+    pub cmp: GoldCmp,
+    /// The year it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Clause.
+    pub phrase: String,
+    /// Either reading is acceptable.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
+}
+
+/// A planned milestone date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Date {
+    /// Which milestone.
+    pub milestone: GoldMilestone,
+    /// When, in digits ("2024-12").
+    pub by: String,
+    /// Clause.
+    pub phrase: String,
+}
+
+/// A capacity of a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityFigure {
+    /// Value.
+    pub value: Value,
+    /// Unit.
+    pub unit: String,
+    /// Comparison.
+    pub cmp: GoldCmp,
+    /// 规划, 可达, 极限, 设计 or nothing.
+    pub qualifier: GoldQualifier,
+    /// 一期, 二期… when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// Clause.
+    pub phrase: String,
+    /// Either reading is acceptable.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
+}
+
+/// A multi-year goal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    /// Deadline in digits ("2025").
+    pub by: String,
+    /// What is measured.
+    pub subject: String,
+    /// Value.
+    pub value: Value,
+    /// Unit.
+    pub unit: String,
+    /// Comparison.
+    pub cmp: GoldCmp,
+    /// Clause.
+    pub phrase: String,
+    /// The subject of the goal this one is part of (其中).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Either reading is acceptable.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
 }
 
 /// Declared counts.
@@ -241,19 +400,39 @@ impl Document {
                         .collect(),
                 })
                 .collect(),
-            narrative: x
-                .narrative
-                .iter()
-                .map(|f| Figure {
-                    value: Value(f.value),
-                    unit: f.unit.clone(),
-                    cmp: f.cmp.into(),
-                    kind: f.kind.into(),
-                    by: f.by.clone(),
-                    phrase: f.phrase.clone(),
-                    optional: false,
-                })
-                .collect(),
+            narrative: Some(
+                x.narrative
+                    .iter()
+                    .map(|f| Figure {
+                        value: Value(f.value),
+                        unit: f.unit.clone(),
+                        cmp: f.cmp.into(),
+                        kind: f.kind.into(),
+                        by: f.by.clone(),
+                        phrase: f.phrase.clone(),
+                        optional: false,
+                    })
+                    .collect(),
+            ),
+            projects: Some(x.projects.iter().map(project).collect()),
+            goals: Some(
+                x.goals
+                    .iter()
+                    .map(|g| Goal {
+                        by: g.by.clone(),
+                        subject: g.subject.clone(),
+                        value: Value(g.value),
+                        unit: g.unit.clone(),
+                        cmp: g.cmp.into(),
+                        phrase: g.phrase.clone(),
+                        parent: g
+                            .parent
+                            .and_then(|k| x.goals.get(k))
+                            .map(|p| p.subject.clone()),
+                        optional: false,
+                    })
+                    .collect(),
+            ),
         }
     }
 
@@ -269,5 +448,47 @@ impl Document {
     #[must_use]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn amount(f: &ProjectFigure) -> Amount {
+    Amount {
+        value: Value(f.value),
+        unit: f.unit.clone(),
+        cmp: f.cmp.into(),
+        by: f.by.clone(),
+        phrase: f.phrase.clone(),
+        optional: false,
+    }
+}
+
+fn project(p: &crate::ProjectDraft) -> Project {
+    Project {
+        name: p.name.clone(),
+        investment: p.investment.as_ref().map(amount),
+        annual_investment: p.annual_investment.iter().map(amount).collect(),
+        dates: p
+            .dates
+            .iter()
+            .map(|d| Date {
+                milestone: d.milestone.into(),
+                by: d.by.clone(),
+                phrase: d.phrase.clone(),
+            })
+            .collect(),
+        capacities: p
+            .capacities
+            .iter()
+            .map(|c| CapacityFigure {
+                value: Value(c.value),
+                unit: c.unit.clone(),
+                cmp: c.cmp.into(),
+                qualifier: c.qualifier.into(),
+                phase: c.phase.clone(),
+                phrase: c.phrase.clone(),
+                optional: false,
+            })
+            .collect(),
+        output_value: p.output_value.iter().map(amount).collect(),
     }
 }

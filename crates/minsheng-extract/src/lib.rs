@@ -66,6 +66,11 @@
 //! prefix    ::= 约 | 近 (approx) | 不超过 | 压缩至 | 控制在 (le) | 不少于 | 超过 | 达到 (ge)
 //! suffix    ::= 以上 | 余 | 多 (ge) | 以内 | 内 | 以下 (le) | 左右 (approx)
 //! loose     ::= any other line → narrative figures (kind: target | actual | capacity)
+//! project   ::= a loose sentence opening with a project's name, and the sentences after it
+//!               that go on about it; or a row of a 项目名称 | 总投资 | 建设年限 table
+//!               → a project draft (see `projects`)
+//! goal      ::= a narrative target with a deadline after the plan's year, outside any
+//!               project → a goal, 其中 parts linked to their whole (see `goals`)
 //! ```
 //!
 //! The item level is the most frequent marker kind below 一、; 一、 headings above
@@ -87,11 +92,13 @@
 #![deny(missing_docs)]
 
 pub mod diagnostic;
+pub mod goals;
 pub mod leads;
 pub mod narrative;
 pub mod normalize;
 pub mod numerals;
 pub mod outline;
+pub mod projects;
 pub mod standards;
 pub mod table;
 pub mod targets;
@@ -108,6 +115,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 pub use diagnostic::{Diagnostic, DiagnosticCode, Severity};
+pub use goals::Goal;
+pub use projects::{Capacity, Milestone, ProjectDate, ProjectDraft, ProjectFigure, Qualifier};
 pub use table::render_table;
 
 use normalize::{Compact, fold, squeeze};
@@ -135,6 +144,12 @@ pub struct Extraction {
     pub sections: Vec<Section>,
     /// Figures outside numbered items.
     pub narrative: Vec<NarrativeFigure>,
+    /// Major projects named in the prose, with their investment, dates and capacities
+    /// (see [`projects`]). Their figures are also in `narrative`.
+    pub projects: Vec<ProjectDraft>,
+    /// Targets with a deadline after the plan's year (see [`goals`]), derived from
+    /// `narrative`, which keeps them too.
+    pub goals: Vec<Goal>,
     /// What looks wrong.
     pub diagnostics: Vec<Diagnostic>,
     /// Whether the text stops in the middle of its last item.
@@ -328,6 +343,9 @@ pub fn extract(text: &str) -> Extraction {
         .flat_map(|s| s.items.iter().map(ItemDraft::end))
         .max();
     let before_title = title_span.map_or(0, |t| t.start);
+    // Projects in a list, then in the prose (read with the narrative, line by line).
+    let mut project_diags = Vec::new();
+    projects::read_table(text, &outline, x.year, &mut x.projects, &mut project_diags);
     for &line in outline.preamble.iter().chain(&outline.loose) {
         let printed = &text[line.start..line.end];
         let after_body = body_end.is_some_and(|e| line.start >= e);
@@ -339,7 +357,12 @@ pub fn extract(text: &str) -> Extraction {
         if line.end <= before_title || (after_body && !sentence) || is_chrome(printed) {
             continue;
         }
-        narrative::figures(text, line, &exclude, &mut x.narrative);
+        let Some(c) = narrative::prepare(text, line) else {
+            continue;
+        };
+        let found = targets::scan_chars(&c.folded);
+        narrative::figures_in(&c, &found, &exclude, &mut x.narrative);
+        projects::read(&c, &found, &mut x.projects, &mut project_diags);
     }
     // Progress and remark columns of a table.
     if let Some(cols) = &outline.columns {
@@ -367,8 +390,11 @@ pub fn extract(text: &str) -> Extraction {
             .retain(|f| !(matches!(f.unit.as_str(), "件" | "项") && f.value == Decimal::from(n)));
     }
 
+    // The goals: narrative targets due after the plan's year, outside any project.
+    x.goals = goals::read(text, &x.narrative, x.year, &x.projects);
+
     x.truncated = is_truncated(text, &outline);
-    x.diagnostics = diagnose(text, &x, &outline, &declared_spans);
+    x.diagnostics = diagnose(text, &x, &outline, &declared_spans, project_diags);
     x
 }
 
@@ -622,6 +648,12 @@ fn find_year(text: &str, preamble: &[Span], title: Option<Span>) -> Option<i32> 
                 && let Ok(y) = n.value.trunc().to_i32().ok_or(())
                 && (1949..=2100).contains(&y)
             {
+                // "到2025年", "2025年前": a deadline, the year of a goal, not of the plan.
+                let deadline =
+                    (i > 0 && matches!(s[i - 1], '到' | '至')) || s.get(i + 5) == Some(&'前');
+                if deadline {
+                    continue;
+                }
                 if s.get(i + 5).is_some_and(char::is_ascii_digit) {
                     date_year = date_year.or(Some(y));
                     continue;
@@ -742,9 +774,10 @@ fn diagnose(
     x: &Extraction,
     outline: &Outline,
     declared_spans: &[Span],
+    found_before: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     use DiagnosticCode as C;
-    let mut out = Vec::new();
+    let mut out = found_before;
     let n_items: usize = x.sections.iter().map(|s| s.items.len()).sum();
     let whole = Span {
         start: 0,

@@ -110,20 +110,32 @@ fn classify(s: &[char], f: &Found) -> FigureKind {
     FigureKind::Actual
 }
 
-/// Figures in one loose line, skipping those that overlap `exclude` spans.
-pub fn figures(text: &str, line: Span, exclude: &[Span], out: &mut Vec<NarrativeFigure>) {
-    let Some(raw) = text.get(line.start..line.end) else {
-        return;
-    };
+/// One loose line made compact, when it writes a number at all (else it states no figure).
+#[must_use]
+pub fn prepare(text: &str, line: Span) -> Option<Compact> {
+    let raw = text.get(line.start..line.end)?;
     if !raw.chars().any(|c| {
         let c = crate::normalize::fold(c);
         c.is_ascii_digit() || crate::numerals::is_cnum(c)
     }) {
-        return;
+        return None;
     }
-    let c = Compact::from_span(text, line);
+    Some(Compact::from_span(text, line))
+}
+
+/// Figures in one loose line, skipping those that overlap `exclude` spans.
+pub fn figures(text: &str, line: Span, exclude: &[Span], out: &mut Vec<NarrativeFigure>) {
+    let Some(c) = prepare(text, line) else {
+        return;
+    };
+    let found = targets::scan_chars(&c.folded);
+    figures_in(&c, &found, exclude, out);
+}
+
+/// Figures of a prepared line whose figures `found` were scanned once for every reader.
+pub fn figures_in(c: &Compact, found: &[Found], exclude: &[Span], out: &mut Vec<NarrativeFigure>) {
     let s = &c.folded;
-    for f in targets::scan_chars(s) {
+    for f in found {
         if f.implicit {
             continue;
         }
@@ -134,7 +146,7 @@ pub fn figures(text: &str, line: Span, exclude: &[Span], out: &mut Vec<Narrative
         {
             continue;
         }
-        let kind = classify(s, &f);
+        let kind = classify(s, f);
         let by = if kind == FigureKind::Target {
             deadline(s, f.start)
         } else {
@@ -143,7 +155,7 @@ pub fn figures(text: &str, line: Span, exclude: &[Span], out: &mut Vec<Narrative
         let (a, b) = f.phrase;
         out.push(NarrativeFigure {
             value: f.value,
-            unit: f.unit,
+            unit: f.unit.clone(),
             cmp: f.cmp,
             kind,
             by,

@@ -132,6 +132,8 @@ pub struct Columns {
     pub extra: Vec<usize>,
     /// Number of columns after 序号.
     pub count: usize,
+    /// The column names after 序号, white space removed ("总投资(亿元)").
+    pub names: Vec<String>,
 }
 
 /// The outline of a document.
@@ -790,6 +792,7 @@ fn heading(text: &str, content: Span) -> (Option<String>, Option<u32>, Option<Sp
 fn header_columns(cells: &[String]) -> Columns {
     let mut cols = Columns {
         count: cells.len(),
+        names: cells.to_vec(),
         ..Columns::default()
     };
     let has = |name: &str, words: &[&str]| words.iter().any(|w| name.contains(w));

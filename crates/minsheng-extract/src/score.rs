@@ -9,7 +9,14 @@
 //! * `cmp` accuracy over matched target pairs;
 //! * lead units: set F1 over items;
 //! * sections (`no`, `title`, `declared_items`) and `declared`: right or wrong;
-//! * narrative: precision/recall/F1 by the same value-and-unit rule.
+//! * narrative: precision/recall/F1 by the same value-and-unit rule, when the gold
+//!   annotates it (`narrative` present);
+//! * projects, when the gold annotates them: precision/recall on names (white space
+//!   removed, exact); their figures matched inside each pair of projects, kind by kind
+//!   (investment, annual investment, output value, capacities by value and unit; dates
+//!   by milestone and period); an unmatched project's figures are all false or missed;
+//! * goals, when the gold annotates them: matched by value, unit and `by`; over the
+//!   matched pairs, how many agree on the subject and on the parent's subject.
 //!
 //! When the gold is `truncated`, extracted items after the last gold item (by
 //! section, then item number), and sections after the last gold section, are ignored.
@@ -19,7 +26,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::gold::{Document, GoldCmp, Item, Value};
+use crate::gold::{Amount, Document, GoldCmp, Item, Project, Value};
 
 /// Counts for precision, recall and F1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -84,6 +91,20 @@ pub struct Score {
     pub leads: Counts,
     /// Narrative figures.
     pub narrative: Counts,
+    /// Whether the gold annotates projects (else the next two are empty).
+    pub projects_scored: bool,
+    /// Projects by name.
+    pub projects: Counts,
+    /// Figures and dates of projects.
+    pub project_figures: Counts,
+    /// Whether the gold annotates goals.
+    pub goals_scored: bool,
+    /// Goals by value, unit and deadline.
+    pub goals: Counts,
+    /// Matched goals whose subject agrees.
+    pub goal_subject_agree: usize,
+    /// Matched goals whose parent (by subject, or none) agrees.
+    pub goal_parent_agree: usize,
     /// Sections (no, title, declared count) all read right.
     pub sections_correct: bool,
     /// `declared` read right.
@@ -319,19 +340,162 @@ pub fn score(gold: &Document, got: &Document) -> Score {
     s.title_correct = gold.title == got.title;
     s.year_correct = gold.year == got.year;
 
-    // Narrative.
-    let figs = |d: &Document| -> Vec<(Value, String, GoldCmp, bool)> {
-        d.narrative
+    // Narrative, when annotated.
+    if let Some(gold_narrative) = &gold.narrative {
+        let g: Vec<Fig<'_>> = gold_narrative
             .iter()
-            .map(|f| (f.value, f.unit.clone(), f.cmp, f.optional))
-            .collect()
-    };
-    let g = figs(gold);
-    let e = figs(got);
-    let g: Vec<Fig<'_>> = g.iter().map(|f| (f.0, f.1.as_str(), f.2, f.3)).collect();
-    let e: Vec<Fig<'_>> = e.iter().map(|f| (f.0, f.1.as_str(), f.2, f.3)).collect();
-    s.narrative = match_figures(&e, &g).0;
+            .map(|f| (f.value, f.unit.as_str(), f.cmp, f.optional))
+            .collect();
+        let e: Vec<Fig<'_>> = got
+            .narrative
+            .iter()
+            .flatten()
+            .map(|f| (f.value, f.unit.as_str(), f.cmp, f.optional))
+            .collect();
+        s.narrative = match_figures(&e, &g).0;
+    }
+    if let Some(gold_projects) = &gold.projects {
+        s.projects_scored = true;
+        let got_projects = got.projects.as_deref().unwrap_or_default();
+        (s.projects, s.project_figures) = score_projects(gold_projects, got_projects);
+    }
+    if let Some(gold_goals) = &gold.goals {
+        s.goals_scored = true;
+        score_goals(gold_goals, got.goals.as_deref().unwrap_or_default(), &mut s);
+    }
     s
+}
+
+fn amounts(a: &[Amount]) -> Vec<Fig<'_>> {
+    a.iter()
+        .map(|f| (f.value, f.unit.as_str(), f.cmp, f.optional))
+        .collect()
+}
+
+/// Every figure and date of a project, as (counted, optional) for an unmatched one.
+fn project_size(p: &Project) -> usize {
+    let amounts = p
+        .investment
+        .iter()
+        .chain(&p.annual_investment)
+        .chain(&p.output_value)
+        .filter(|a| !a.optional)
+        .count();
+    amounts + p.capacities.iter().filter(|c| !c.optional).count() + p.dates.len()
+}
+
+/// The figures of a matched pair of projects, kind by kind.
+fn project_pair(gold: &Project, got: &Project) -> Counts {
+    let mut c = Counts::default();
+    let kinds: [(Vec<Fig<'_>>, Vec<Fig<'_>>); 4] = [
+        (
+            amounts(got.investment.as_slice()),
+            amounts(gold.investment.as_slice()),
+        ),
+        (
+            amounts(&got.annual_investment),
+            amounts(&gold.annual_investment),
+        ),
+        (amounts(&got.output_value), amounts(&gold.output_value)),
+        (
+            got.capacities
+                .iter()
+                .map(|f| (f.value, f.unit.as_str(), f.cmp, f.optional))
+                .collect(),
+            gold.capacities
+                .iter()
+                .map(|f| (f.value, f.unit.as_str(), f.cmp, f.optional))
+                .collect(),
+        ),
+    ];
+    for (e, g) in &kinds {
+        c.add(match_figures(e, g).0);
+    }
+    let mut left: Vec<_> = got.dates.iter().collect();
+    for d in &gold.dates {
+        if let Some(k) = left
+            .iter()
+            .position(|x| x.milestone == d.milestone && x.by == d.by)
+        {
+            left.remove(k);
+            c.tp += 1;
+        } else {
+            c.fn_ += 1;
+        }
+    }
+    c.fp += left.len();
+    c
+}
+
+fn score_projects(gold: &[Project], got: &[Project]) -> (Counts, Counts) {
+    let key = |n: &str| n.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut names = Counts::default();
+    let mut figures = Counts::default();
+    let mut used = vec![false; got.len()];
+    for g in gold {
+        let m = (0..got.len()).find(|&k| !used[k] && key(&got[k].name) == key(&g.name));
+        match m {
+            Some(k) => {
+                used[k] = true;
+                names.tp += 1;
+                figures.add(project_pair(g, &got[k]));
+            }
+            None => {
+                names.fn_ += 1;
+                figures.fn_ += project_size(g);
+            }
+        }
+    }
+    for (k, e) in got.iter().enumerate() {
+        if !used[k] {
+            names.fp += 1;
+            figures.fp += project_size(e);
+        }
+    }
+    (names, figures)
+}
+
+fn score_goals(gold: &[crate::gold::Goal], got: &[crate::gold::Goal], s: &mut Score) {
+    let required: Vec<&crate::gold::Goal> = gold.iter().filter(|g| !g.optional).collect();
+    let optional: Vec<&crate::gold::Goal> = gold.iter().filter(|g| g.optional).collect();
+    let same = |e: &crate::gold::Goal, g: &crate::gold::Goal| {
+        e.by == g.by && matches((e.value, &e.unit), (g.value, &g.unit))
+    };
+    let edges: Vec<Vec<usize>> = got
+        .iter()
+        .map(|e| {
+            (0..required.len())
+                .filter(|&j| same(e, required[j]))
+                .collect()
+        })
+        .collect();
+    let partner = max_matching(&edges, required.len());
+    let mut leftover = Vec::new();
+    for (i, p) in partner.iter().enumerate() {
+        match p {
+            Some(j) => {
+                s.goals.tp += 1;
+                let g = required[*j];
+                s.goal_subject_agree += usize::from(got[i].subject == g.subject);
+                s.goal_parent_agree += usize::from(got[i].parent == g.parent);
+            }
+            None => leftover.push(i),
+        }
+    }
+    s.goals.fn_ = required.len() - s.goals.tp;
+    let edges2: Vec<Vec<usize>> = leftover
+        .iter()
+        .map(|&i| {
+            (0..optional.len())
+                .filter(|&j| same(&got[i], optional[j]))
+                .collect()
+        })
+        .collect();
+    let neutral = max_matching(&edges2, optional.len())
+        .iter()
+        .filter(|p| p.is_some())
+        .count();
+    s.goals.fp = leftover.len() - neutral;
 }
 
 fn num(v: Option<f64>) -> String {
@@ -362,6 +526,34 @@ impl fmt::Display for Score {
                 num(Some(c.precision())),
                 num(c.recall()),
                 num(c.f1())
+            )?;
+        }
+        let mut rows = Vec::new();
+        if self.projects_scored {
+            rows.push(("projects", self.projects));
+            rows.push(("proj figs", self.project_figures));
+        }
+        if self.goals_scored {
+            rows.push(("goals", self.goals));
+        }
+        for (name, c) in rows {
+            writeln!(
+                f,
+                "  {:<10} {:>5} {:>5} {:>5}  {} {}  {}",
+                name,
+                c.tp,
+                c.fp,
+                c.fn_,
+                num(Some(c.precision())),
+                num(c.recall()),
+                num(c.f1())
+            )?;
+        }
+        if self.goals_scored && self.goals.tp > 0 {
+            writeln!(
+                f,
+                "  goal subjects {}/{}  goal parents {}/{}",
+                self.goal_subject_agree, self.goals.tp, self.goal_parent_agree, self.goals.tp
             )?;
         }
         let yes = |b: bool| if b { "ok" } else { "WRONG" };

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use crate::Extraction;
 
 /// One line per target (section, item, value, unit, cmp, phrase), then one line per
-/// narrative figure, then the diagnostics with line:column.
+/// narrative figure, the projects (a line each, then one per figure and date), the
+/// goals, then the diagnostics with line:column.
 #[must_use]
 pub fn render_table(x: &Extraction) -> String {
     let mut out = String::new();
@@ -59,6 +60,57 @@ pub fn render_table(x: &Extraction) -> String {
                 f.kind.as_str(),
                 f.by.as_deref().unwrap_or("-"),
                 f.phrase
+            );
+        }
+    }
+    for p in &x.projects {
+        let _ = writeln!(out, "project: {}", p.name);
+        let figures = p
+            .investment
+            .iter()
+            .map(|f| ("总投资", f))
+            .chain(p.annual_investment.iter().map(|f| ("年度投资", f)))
+            .chain(p.output_value.iter().map(|f| ("年产值", f)));
+        for (what, f) in figures {
+            let by = f.by.as_deref().unwrap_or("-");
+            let _ = writeln!(
+                out,
+                "  {what}  {}  {}  {}  {by}  {}",
+                f.value.normalize(),
+                f.unit,
+                f.cmp.as_str(),
+                f.phrase
+            );
+        }
+        for c in &p.capacities {
+            let _ = writeln!(
+                out,
+                "  产能  {}  {}  {}  {}  {}  {}",
+                c.value.normalize(),
+                c.unit,
+                c.cmp.as_str(),
+                c.qualifier.as_str(),
+                c.phase.as_deref().unwrap_or("-"),
+                c.phrase
+            );
+        }
+        for d in &p.dates {
+            let _ = writeln!(out, "  {}  {}  {}", d.milestone.as_zh(), d.by, d.phrase);
+        }
+    }
+    if !x.goals.is_empty() {
+        let _ = writeln!(out, "goals: by  subject  value  unit  cmp  parent  phrase");
+        for g in &x.goals {
+            let parent = g.parent.map_or("-".to_string(), |k| k.to_string());
+            let _ = writeln!(
+                out,
+                "  {}  {}  {}  {}  {}  {parent}  {}",
+                g.by,
+                g.subject,
+                g.value.normalize(),
+                g.unit,
+                g.cmp.as_str(),
+                g.phrase
             );
         }
     }

@@ -3,6 +3,7 @@
 mod check;
 #[cfg(feature = "serde")]
 mod corpus;
+mod projects;
 mod props;
 
 use crate::Extraction;
@@ -18,6 +19,15 @@ pub(crate) fn all_spans(x: &Extraction) -> Vec<crate::Span> {
         }
     }
     v.extend(x.narrative.iter().map(|f| f.span));
+    for p in &x.projects {
+        v.extend([p.span, p.extent]);
+        v.extend(p.investment.iter().map(|f| f.span));
+        v.extend(p.annual_investment.iter().map(|f| f.span));
+        v.extend(p.output_value.iter().map(|f| f.span));
+        v.extend(p.dates.iter().map(|d| d.span));
+        v.extend(p.capacities.iter().map(|c| c.span));
+    }
+    v.extend(x.goals.iter().map(|g| g.span));
     v.extend(x.diagnostics.iter().map(|d| d.span));
     v
 }

@@ -26,5 +26,22 @@ fuzz_target!(|data: &[u8]| {
     for d in &x.diagnostics {
         assert!(ok(d.span));
     }
+    for p in &x.projects {
+        assert!(ok(p.span) && ok(p.extent));
+        let amounts = p.investment.iter().chain(&p.annual_investment).chain(&p.output_value);
+        for f in amounts {
+            assert!(ok(f.span));
+        }
+        for c in &p.capacities {
+            assert!(ok(c.span));
+        }
+        for d in &p.dates {
+            assert!(ok(d.span));
+        }
+    }
+    for g in &x.goals {
+        assert!(ok(g.span));
+        assert!(g.parent.is_none_or(|k| k < x.goals.len()));
+    }
     let _ = minsheng_extract::render_table(&x);
 });

@@ -17,6 +17,7 @@ fn corpus_dir() -> PathBuf {
 
 /// Documents never tuned on: scored, never asserted.
 const HELD_OUT: &[&str] = &[
+    "cinic-2024",
     "langao-2023",
     "lanzhou-2019",
     "linan-2022",
@@ -93,6 +94,16 @@ fn corpus_scores() {
             }
             Some(f1) => assert!(f1 >= 0.95, "{name}: target F1 {f1}\n{s}"),
         }
+        // Projects and goals, where the gold annotates them.
+        for (what, c, goal) in [
+            ("projects", s.projects, 0.95),
+            ("project figures", s.project_figures, 0.9),
+            ("goals", s.goals, 0.95),
+        ] {
+            if let Some(f1) = c.f1() {
+                assert!(f1 >= goal, "{name}: {what} F1 {f1}\n{s}");
+            }
+        }
         if KNOWN_GAPS.iter().any(|(n, _)| n == name) {
             continue;
         }
@@ -156,19 +167,32 @@ fn item_without_optional(gold: &Document) {
     assert_eq!((s.leads.tp, s.leads.fn_), (0, 1));
 }
 
+fn add(a: &mut Counts, b: Counts) {
+    a.tp += b.tp;
+    a.fp += b.fp;
+    a.fn_ += b.fn_;
+}
+
 /// Sums of item and target counts over `scores`.
 fn micro(scores: &[(String, Score)]) -> (Counts, Counts) {
     let mut items = Counts::default();
     let mut targets = Counts::default();
     for (_, s) in scores {
-        items.tp += s.items.tp;
-        items.fp += s.items.fp;
-        items.fn_ += s.items.fn_;
-        targets.tp += s.targets.tp;
-        targets.fp += s.targets.fp;
-        targets.fn_ += s.targets.fn_;
+        add(&mut items, s.items);
+        add(&mut targets, s.targets);
     }
     (items, targets)
+}
+
+/// Sums of project, project-figure and goal counts over the documents that annotate them.
+fn micro_projects(scores: &[(String, Score)]) -> [Counts; 3] {
+    let mut out = [Counts::default(); 3];
+    for (_, s) in scores {
+        add(&mut out[0], s.projects);
+        add(&mut out[1], s.project_figures);
+        add(&mut out[2], s.goals);
+    }
+    out
 }
 
 fn f(x: Option<f64>) -> String {
@@ -218,6 +242,16 @@ fn held_out_scores() {
             f(Some(targets.precision())),
             f(targets.recall()),
             f(targets.f1()),
+        );
+        let [projects, figures, goals] = micro_projects(scores);
+        println!(
+            "  {label}: projects P {} R {}; project figures P {} R {}; goals P {} R {}",
+            f(Some(projects.precision())),
+            f(projects.recall()),
+            f(Some(figures.precision())),
+            f(figures.recall()),
+            f(Some(goals.precision())),
+            f(goals.recall()),
         );
     }
 }

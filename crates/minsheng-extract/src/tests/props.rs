@@ -24,6 +24,14 @@ const CORPUS: &[&str] = &[
     include_str!("../../../../corpus/xiamen-2025.txt"),
     include_str!("../../../../corpus/yuanjiang-2023.txt"),
     include_str!("../../../../corpus/yunnan-2025.txt"),
+    include_str!("../../../../corpus/ningbo-2019.txt"),
+    include_str!("../../../../corpus/sichuan-2024.txt"),
+    include_str!("../../../../corpus/cinic-2024.txt"),
+    include_str!("../../../../corpus/hubei-2023.txt"),
+    // A project list, for the table reader (no corpus document has one).
+    "序号|项目名称|建设内容|总投资(亿元)|2023年计划投资(亿元)|建设年限|责任单位\n\
+     1|长春国际影都项目|建设影视拍摄基地,年接待游客500万人次|120|20|2021-2025|长春市政府\n\
+     2|吉林石化转型升级项目|新建年产120万吨乙烯装置|339.1|100|2022.6-2024.12|吉林石化公司\n",
 ];
 
 /// Renders `n` in Chinese numerals (the oracle for the parser).
