@@ -926,3 +926,20 @@ pub async fn edit_form(
     };
     Ok((plan, input, p.revision))
 }
+
+/// Whether `target` is a project's (so its report form carries the project part), with what
+/// `report` said beside its figure when it is a report on it: for the report form.
+pub async fn report_part(
+    store: &Store,
+    target: TargetId,
+    report: Option<ReportId>,
+) -> Result<Option<(Project, Option<ProjectReport>)>, AppError> {
+    let Some(project) = store.project_of_target(target).await? else {
+        return Ok(None);
+    };
+    let extra = match report {
+        Some(r) => store.project_report(r).await?,
+        None => None,
+    };
+    Ok(Some((project, extra)))
+}
