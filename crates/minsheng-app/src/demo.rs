@@ -13,6 +13,8 @@ use minsheng_store::{NewAssignment, NewUnit, Store, Tx};
 use std::collections::HashMap;
 use tracing::info;
 
+pub mod projects;
+
 /// The plan text the demo is built from: the seed document exactly as published.
 pub const JILIN_2023: &str = include_str!("../../../corpus/jilin-2023.txt");
 

@@ -28,6 +28,7 @@ pub mod intake;
 pub mod overview;
 pub mod plan_diff;
 pub mod portal;
+pub mod projects;
 pub(crate) mod queries;
 pub mod reporting;
 pub mod rollup;

@@ -104,15 +104,51 @@ pub async fn file_report(
     input: &ReportInput,
     file_as: FileAs,
 ) -> Result<ReportId, AppError> {
+    file_report_with(store, actor, as_unit, input, None, file_as).await
+}
+
+/// [`file_report`] with what a report on a major project carries beside its figure
+/// (形象进度, milestones reached, a revised 总投资): checked by
+/// [`crate::projects`]' rules in the same transaction and recorded with the report, applied
+/// to the project only when the report is accepted.
+pub async fn file_report_with(
+    store: &Store,
+    actor: &Actor,
+    as_unit: UnitId,
+    input: &ReportInput,
+    project: Option<&crate::projects::ProjectReportInput>,
+    file_as: FileAs,
+) -> Result<ReportId, AppError> {
     // Who holds what is read before the writer is taken (a permission, checked as of the
     // request, like the session's); everything the write itself depends on is read inside.
     let tree = store.unit_tree().await?;
     let (st, actor, input) = (store.clone(), actor.clone(), input.clone());
+    let project = project.cloned();
     store
         .writing(async move {
             let mut tx = st.begin(&actor).await?;
             let checked = check_request(&mut tx, &tree, as_unit, &input, file_as).await?;
+            let extra = match &project {
+                Some(p) => {
+                    let today = crate::clock::date_in_beijing(tx.now());
+                    Some(
+                        crate::projects::check_report(
+                            &mut tx,
+                            &checked.target,
+                            checked.value,
+                            p,
+                            today,
+                        )
+                        .await?,
+                    )
+                }
+                None => None,
+            };
             let filed = file_checked(&mut tx, &input, file_as, checked).await?;
+            if let Some(mut extra) = extra {
+                extra.report = filed.id;
+                tx.set_project_report(&extra).await?;
+            }
             tx.commit().await?;
             Ok(filed.id)
         })
@@ -540,6 +576,8 @@ async fn review_in(
         // The roll-up follows in the same transaction: an accept and its effect on the
         // dashboards are one change.
         crate::rollup::apply_accept(&mut tx, &moved).await?;
+        // A project report's milestones pass review with its figure.
+        crate::projects::on_accept(&mut tx, &moved).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -452,6 +452,19 @@ pub async fn save_report(
     file_as: FileAs,
     today: Date,
 ) -> Result<ReportId, AppError> {
+    save_report_with(store, account, input, None, file_as, today).await
+}
+
+/// [`save_report`] for a report on a major project's investment, with the milestones
+/// reached and 形象进度 ([`reporting::file_report_with`]).
+pub async fn save_report_with(
+    store: &Store,
+    account: &Account,
+    input: &ReportInput,
+    project: Option<&crate::projects::ProjectReportInput>,
+    file_as: FileAs,
+    today: Date,
+) -> Result<ReportId, AppError> {
     let placed = store.placed_assignment(input.assignment).await?;
     let tree = store.unit_tree().await?;
     ensure_can_report_for(account, &tree, placed.assignment.unit)?;
@@ -463,7 +476,15 @@ pub async fn save_report(
             "更正数据须在情况说明中写明原因 / a correction needs its reason in the narrative",
         ));
     }
-    reporting::file_report(store, &Actor::new(&account.name), unit, input, file_as).await
+    reporting::file_report_with(
+        store,
+        &Actor::new(&account.name),
+        unit,
+        input,
+        project,
+        file_as,
+    )
+    .await
 }
 
 /// A report awaiting review, as the queue shows it.

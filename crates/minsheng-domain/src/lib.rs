@@ -24,6 +24,7 @@ pub mod plan;
 pub mod plan_diff;
 pub mod problem;
 pub mod progress;
+pub mod project;
 pub mod quantity;
 pub mod reminders;
 pub mod report;

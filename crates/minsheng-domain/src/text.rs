@@ -31,13 +31,18 @@ pub enum TextField {
     AssessmentNote,
     /// Why an unfinished target is closed at year end rather than carried over (结项原因).
     CloseReason,
+    /// A project's name, owner, place or 包保领导 (a line).
+    ProjectField,
+    /// A project report's 形象进度.
+    Progress,
 }
 
 impl TextField {
     /// The most characters (Unicode scalar values) the field may hold.
     pub fn max_chars(self) -> usize {
         match self {
-            TextField::ProblemTitle => 200,
+            TextField::ProblemTitle | TextField::ProjectField => 200,
+            TextField::Progress => 2_000,
             TextField::FileName => 200,
             TextField::DocNo => 50,
             TextField::AssessmentNote => 500,
@@ -66,6 +71,8 @@ impl TextField {
             TextField::DocNo => "文号",
             TextField::AssessmentNote => "扣分说明",
             TextField::CloseReason => "结项原因",
+            TextField::ProjectField => "项目信息",
+            TextField::Progress => "形象进度",
         }
     }
 
@@ -85,6 +92,8 @@ impl TextField {
             TextField::DocNo => "the document number",
             TextField::AssessmentNote => "the note on a deduction",
             TextField::CloseReason => "the reason for closing",
+            TextField::ProjectField => "the project field",
+            TextField::Progress => "the physical progress",
         }
     }
 }

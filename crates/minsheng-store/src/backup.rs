@@ -204,6 +204,29 @@ pub const TABLES: &[Table] = &[
               closed_by: Text, closed_at: Time],
     ),
     table(
+        "projects",
+        "item_id",
+        cols![item_id: Int, name: Text, code: Text, owner: Text, responsible_unit_id: Int,
+              leader: Text, region_unit_id: Int, place: Text, industry: Text,
+              total_investment: Text, invested_before: Text, start_year: Int, end_year: Int,
+              investment_target_id: Int, revision: Int],
+    ),
+    table(
+        "project_milestones",
+        "item_id, kind",
+        cols![item_id: Int, kind: Text, planned: Date, actual: Date],
+    ),
+    table(
+        "project_reports",
+        "report_id",
+        cols![report_id: Int, item_id: Int, progress: Text, revised_total: Text],
+    ),
+    table(
+        "project_report_milestones",
+        "report_id, kind",
+        cols![report_id: Int, kind: Text, actual: Date],
+    ),
+    table(
         "bulletin_reasons",
         "bulletin_id, target_id",
         cols![bulletin_id: Int, target_id: Int, reason: Text],

@@ -28,6 +28,7 @@ mod implementation_plans;
 mod plans;
 mod portal;
 mod problems;
+mod projects;
 mod report_reminders;
 mod reports;
 mod rollup;
@@ -55,6 +56,7 @@ pub use error::StoreError;
 pub use idempotency::KeyState;
 pub use plans::{NewItem, NewPlan, NewSection, NewTarget, TargetChange};
 pub use problems::{Escalation, NewProblem};
+pub use projects::ProjectReport;
 pub use report_reminders::ReportReminder;
 pub use reports::{NewAssignment, NewReport};
 pub use rollup::{

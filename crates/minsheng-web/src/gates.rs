@@ -204,6 +204,14 @@ pub static ROUTES: &[Route] = &[
     may("POST", "/problems/escalate", Action::EscalateProblems),
     // 进展通报: the office drafts and issues; whoever may read them reads them.
     // Year end: closing a plan, and the plan diff.
+    // Major projects (重大项目调度).
+    may("GET", "/projects", Action::ViewDashboard),
+    may("GET", "/plans/{id}/projects", Action::ViewDashboard),
+    may("GET", "/plans/{id}/projects/new", Action::EditPlan),
+    may("POST", "/plans/{id}/projects/new", Action::EditPlan),
+    may("GET", "/projects/{id}", Action::ViewPlans),
+    may("GET", "/projects/{id}/edit", Action::EditPlan),
+    may("POST", "/projects/{id}/edit", Action::EditPlan),
     may("GET", "/plans/{id}/close", Action::ClosePlan),
     may("POST", "/plans/{id}/close", Action::ClosePlan),
     may("GET", "/plans/{id}/diff", Action::ViewPlans),

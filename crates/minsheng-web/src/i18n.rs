@@ -139,6 +139,8 @@ pub struct Common {
     pub nav_chase: &'static str,
     /// The menu's link to the bulletins (进展通报).
     pub nav_bulletins: &'static str,
+    /// The menu's link to the major-projects dashboard.
+    pub nav_projects: &'static str,
     /// The link to a plan's assessment scores (考核).
     pub nav_assessment: &'static str,
     /// Navigation: the problems board.
@@ -190,6 +192,7 @@ pub static ZH: Common = Common {
     nav_review: "审核",
     nav_chase: "催报",
     nav_bulletins: "通报",
+    nav_projects: "重大项目",
     nav_assessment: "考核得分",
     nav_problems: "协调事项",
     nav_workspace: "我的任务",
@@ -221,6 +224,7 @@ pub static EN: Common = Common {
     nav_review: "Review",
     nav_chase: "Chase",
     nav_bulletins: "Bulletins",
+    nav_projects: "Projects",
     nav_assessment: "Assessment scores",
     nav_problems: "Problems",
     nav_workspace: "My assignments",

@@ -36,6 +36,13 @@ pub(crate) struct Fields {
     pub correction: Option<String>,
     /// `draft` or `submit`.
     pub action: String,
+    /// A project report's 形象进度.
+    pub progress: String,
+    /// A project report's revised 总投资, in 亿元.
+    pub revised_total: String,
+    /// Milestones reached, by kind: `reached_started=2023-06-20`.
+    #[serde(flatten)]
+    pub reached: std::collections::BTreeMap<String, String>,
 }
 
 impl Fields {
@@ -55,6 +62,9 @@ impl Fields {
             narrative: narrative.to_string(),
             correction: correction.map(|_| "1".to_string()),
             action: String::new(),
+            progress: String::new(),
+            revised_total: String::new(),
+            reached: Default::default(),
         }
     }
 }
@@ -179,6 +189,43 @@ pub(crate) fn read_report(
         )),
         _ => Err(errors),
     }
+}
+
+/// Reads the project part of the report form (形象进度, a revised 总投资 in 亿元, the
+/// milestones reached as `reached_{kind}` dates), or the field and message of what cannot be
+/// read.
+pub(crate) fn read_project_part(
+    f: &Fields,
+    lang: Lang,
+) -> Result<minsheng_app::projects::ProjectReportInput, (&'static str, String)> {
+    let t = msg(lang);
+    let revised_total = number(&f.revised_total)
+        .map_err(|e| ("revised_total", not_a_number(t, &e)))?
+        .map(|v| {
+            v.checked_mul(Decimal::from(100_000_000i64))
+                .ok_or(("revised_total", t.not_a_number.to_string()))
+        })
+        .transpose()?;
+    let mut milestones = Vec::new();
+    for k in minsheng_domain::project::MilestoneKind::ALL {
+        let Some(v) = f.reached.get(&format!("reached_{}", k.code())) else {
+            continue;
+        };
+        match v.trim() {
+            "" => {}
+            d => {
+                let date = d
+                    .parse()
+                    .map_err(|_| ("reached", format!("{}: {d}", k.label_zh())))?;
+                milestones.push((k, date));
+            }
+        }
+    }
+    Ok(minsheng_app::projects::ProjectReportInput {
+        progress: f.progress.trim().to_string(),
+        revised_total,
+        milestones,
+    })
 }
 
 /// Reads fields sent to the JSON API by the form's rules: what to file, or each field that

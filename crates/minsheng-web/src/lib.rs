@@ -26,6 +26,7 @@ mod input;
 mod office;
 mod portal;
 mod problems;
+mod projects;
 pub mod session;
 mod timeout;
 mod tracking_rows;
@@ -244,6 +245,7 @@ pub fn router(state: AppState) -> Router {
         .merge(bulletins::routes())
         .merge(assessment::routes())
         .merge(year_end::routes())
+        .merge(projects::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

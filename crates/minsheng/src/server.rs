@@ -60,6 +60,10 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     // Next year's plan (invented, and labelled so), for the plan diff and the year-end closing
     // of 2023, which is left open for a visitor to close.
     demo::import_next_year(&store).await?;
+    // The three new-energy-vehicle projects of the seed's own text as a major-projects plan,
+    // with invented reports (labelled 演示数据): one on pace, one whose 投产 slipped, one with
+    // an open 用地 problem.
+    demo::projects::major_projects(&store, &demo::projects::seed_projects()).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
         redact_url(&cfg.database_url),

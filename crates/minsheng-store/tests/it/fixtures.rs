@@ -169,6 +169,21 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 closed_at) VALUES (2, 1, 'closed', '政策调整,不再实施', NULL, 'office', '2024-01-10T08:00:00Z')".into(),
             "UPDATE plans SET state = 'closed', closed_by = 'office', closed_at = '2024-01-10T08:00:00Z' WHERE id = 1".into(),
         ],
+        17 => vec![
+            "INSERT INTO projects (item_id, name, code, owner, responsible_unit_id, leader,
+                region_unit_id, place, industry, total_investment, invested_before, start_year,
+                end_year, investment_target_id, revision) VALUES (2, '奥迪一汽新能源汽车项目', NULL,
+                '奥迪一汽新能源汽车有限公司', 2, '专班', 2, '长春汽开区', 'C', '35000000000', '0',
+                2022, 2024, 1, 1)".into(),
+            "INSERT INTO project_milestones (item_id, kind, planned, actual)
+                VALUES (2, 'started', '2022-06-01', '2022-06-20')".into(),
+            "INSERT INTO project_milestones (item_id, kind, planned, actual)
+                VALUES (2, 'production', '2024-12-31', NULL)".into(),
+            "INSERT INTO project_reports (report_id, item_id, progress, revised_total)
+                VALUES (1, 2, '主体结构完工', NULL)".into(),
+            "INSERT INTO project_report_milestones (report_id, kind, actual)
+                VALUES (1, 'started', '2022-06-20')".into(),
+        ],
         _ => vec![],
     };
     sql

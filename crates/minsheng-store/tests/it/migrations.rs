@@ -178,6 +178,20 @@ async fn usable(store: &Store, step: i64, what: &str) {
         let closing = store.plan_closing(PlanId(1)).await.unwrap();
         assert_eq!(closing.state, PlanState::Open, "{what}");
     }
+    if step >= 17 {
+        let p = store.project(ItemId(2)).await.unwrap();
+        assert_eq!(p.name, "奥迪一汽新能源汽车项目", "{what}");
+        assert_eq!(p.total_investment, "35000000000".parse().unwrap(), "{what}");
+        let ms = store.project_milestones(ItemId(2)).await.unwrap();
+        assert_eq!(ms.len(), 2, "{what}");
+        assert_eq!(ms[0].actual, Some(jiff::civil::date(2022, 6, 20)), "{what}");
+        let r = store
+            .project_report(ReportId(1))
+            .await
+            .unwrap()
+            .expect(what);
+        assert_eq!(r.milestones.len(), 1, "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

@@ -152,6 +152,7 @@ pub(crate) async fn post_report(
         narrative: body.narrative,
         correction: body.correction.then(|| "1".to_string()),
         action: body.action,
+        ..Fields::default()
     };
     let (input, file_as) = read_fields(&fields, &form, chrome.lang).map_err(|errors| {
         ApiError(WebError::Fields(

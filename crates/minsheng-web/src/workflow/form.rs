@@ -20,6 +20,7 @@ use minsheng_app::AppError;
 use minsheng_app::accounts::People;
 use minsheng_app::reporting::{EVIDENCE_TYPES, FileAs};
 use minsheng_app::workspace::{self, ReportForm};
+use minsheng_domain::project::MilestoneKind;
 use minsheng_domain::{AssignmentId, ReportId, ReportStatus, Stage, TargetKind, goal::Accrual};
 
 /// The form field a use-case's refusal belongs beside.
@@ -30,6 +31,13 @@ fn field_of(app_field: &str) -> &'static str {
         "funds_spent" => "spent",
         "narrative" => "narrative",
         "correction" => "correction",
+        f if f == "progress"
+            || f == "revised_total"
+            || f == "reached"
+            || f.starts_with("milestones") =>
+        {
+            "project"
+        }
         _ => "form",
     }
 }
@@ -62,6 +70,82 @@ pub(super) struct FormPage {
     floor: Option<String>,
     note: Option<&'static str>,
     revisions: Vec<RevisionRow>,
+    project: Option<ProjectPart>,
+}
+
+/// The project part of the form, for a report on a major project's investment: 形象进度,
+/// milestones reached, a revised 总投资.
+pub(super) struct ProjectPart {
+    t: &'static crate::projects::msg::ProjectsMsg,
+    name: String,
+    id: i64,
+    progress: String,
+    revised_total: String,
+    kinds: Vec<(&'static str, &'static str, String)>,
+}
+
+/// The project part shown with what `f` holds (typed, or read back from the latest
+/// revision), when the form's target is a project's.
+async fn project_part(
+    st: &AppState,
+    chrome: &Chrome,
+    form: &ReportForm,
+    typed: Option<&Fields>,
+) -> Result<Option<ProjectPart>, WebError> {
+    let part = minsheng_app::projects::report_part(
+        &st.store,
+        form.placed.target.id,
+        form.latest().map(|r| r.id),
+    )
+    .await?;
+    let Some((project, extra)) = part else {
+        return Ok(None);
+    };
+    let lang = chrome.lang;
+    let stored = |k: MilestoneKind| {
+        extra
+            .as_ref()
+            .and_then(|e| e.milestones.iter().find(|(m, _)| *m == k))
+            .map(|(_, d)| d.to_string())
+            .unwrap_or_default()
+    };
+    let kinds = MilestoneKind::ALL
+        .iter()
+        .map(|k| {
+            let value = match typed {
+                Some(f) => f
+                    .reached
+                    .get(&format!("reached_{}", k.code()))
+                    .cloned()
+                    .unwrap_or_default(),
+                None => stored(*k),
+            };
+            (k.code(), lang.pick(k.label_zh(), k.label_en()), value)
+        })
+        .collect();
+    let (progress, revised_total) = match typed {
+        Some(f) => (f.progress.clone(), f.revised_total.clone()),
+        None => (
+            extra
+                .as_ref()
+                .map(|e| e.progress.clone())
+                .unwrap_or_default(),
+            extra
+                .as_ref()
+                .and_then(|e| e.revised_total)
+                .and_then(|v| v.checked_div(rust_decimal::Decimal::from(100_000_000i64)))
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default(),
+        ),
+    };
+    Ok(Some(ProjectPart {
+        t: crate::projects::words(lang),
+        name: project.name,
+        id: project.item.0,
+        progress,
+        revised_total,
+        kinds,
+    }))
 }
 
 impl FormPage {
@@ -137,6 +221,7 @@ impl FormPage {
             }),
             note: None,
             revisions,
+            project: None,
             chrome,
         }
     }
@@ -164,7 +249,9 @@ pub(super) async fn page(
     let form = workspace::report_form(&st.store, &me, assignment, period, today).await?;
     let values = form.latest().map(Fields::of).unwrap_or_default();
     let people = crate::auth::people(&st).await?;
+    let project = project_part(&st, &chrome, &form, None).await?;
     let mut page = FormPage::new(chrome, &people, &form, values, FieldErrors::default());
+    page.project = project;
     page.note = match (q.saved, q.attached) {
         (Some(_), _) => Some(page.t.saved_ok),
         (None, Some(_)) => Some(page.t.evidence_attached),
@@ -188,10 +275,34 @@ pub(super) async fn post(
     let period = period_of(q.period.as_deref(), today)?;
     // The form as it stands; this also checks that the account reports for the assignment.
     let form = workspace::report_form(&st.store, &me, assignment, period, today).await?;
-    let errors = match input::read_report(&f, &form, chrome.lang) {
+    let project = project_part(&st, &chrome, &form, Some(&f)).await?;
+    let extra = match project {
+        Some(_) => Some(input::read_project_part(&f, chrome.lang)),
+        None => None,
+    };
+    let read = match (input::read_report(&f, &form, chrome.lang), extra) {
+        (Err(errors), _) => Err(errors),
+        (Ok(_), Some(Err((field, message)))) => {
+            let mut errors = FieldErrors::default();
+            errors.put(field_of(field), message);
+            Err(errors)
+        }
+        (Ok((input, file_as)), Some(Ok(extra))) => Ok((input, file_as, Some(extra))),
+        (Ok((input, file_as)), None) => Ok((input, file_as, None)),
+    };
+    let errors = match read {
         Err(errors) => errors,
-        Ok((input, file_as)) => {
-            match workspace::save_report(&st.store, &me, &input, file_as, today).await {
+        Ok((input, file_as, extra)) => {
+            match workspace::save_report_with(
+                &st.store,
+                &me,
+                &input,
+                extra.as_ref(),
+                file_as,
+                today,
+            )
+            .await
+            {
                 Ok(report) => {
                     let to = match file_as {
                         FileAs::Submitted => format!("/workspace?period={period}&filed={report}"),
@@ -211,7 +322,9 @@ pub(super) async fn post(
         }
     };
     let people = crate::auth::people(&st).await?;
-    let page = FormPage::new(chrome, &people, &form, f, errors);
+    let project = project_part(&st, &chrome, &form, Some(&f)).await?;
+    let mut page = FormPage::new(chrome, &people, &form, f, errors);
+    page.project = project;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

@@ -6,6 +6,7 @@
 
 mod first_day;
 mod harness;
+mod projects;
 mod year_end;
 
 use fantoccini::Locator;
