@@ -28,6 +28,7 @@ pub mod intake;
 pub mod overview;
 pub mod plan_diff;
 pub mod portal;
+pub mod project_drafts;
 pub mod projects;
 pub(crate) mod queries;
 pub mod reporting;

@@ -653,7 +653,7 @@ async fn lines(
     let by_target: HashMap<TargetId, TargetTracking> = tracked
         .targets
         .into_iter()
-        .map(|t| (t.target.id, t))
+        .map(|t| (t.target.id, std::sync::Arc::unwrap_or_clone(t)))
         .collect();
     let mut milestones = store.project_milestones_of_plan(plan.id).await?;
     let targets = store.targets(plan.id).await?;

@@ -3,9 +3,11 @@
 //! `major_projects` plan, with **invented** (演示数据) annual plans, dates and monthly reports:
 //! one on pace, one whose 投产 slipped, one with an open 用地 problem on the problems board.
 //!
-//! [`seed_projects`] types the three projects' figures from the text for now; the extractor's
-//! project drafts can replace it ([`major_projects`] takes any list, and puts each project
-//! under the demo tree's units itself, since a draft names none).
+//! [`seed_projects`] reads the three projects **with the extractor** (its project drafts,
+//! proposed as the office's input by [`crate::project_drafts::propose`]): the names, 总投资,
+//! the planned 投产 date and the capacities are the text's; what the text does not say is
+//! filled in from [`invented_projects`] and labelled ([`major_projects`] takes any list, and
+//! puts each project under the demo tree's units itself, since a draft names none).
 
 use super::{DEMO_AS_OF, JILIN_2023};
 use crate::coordination::{ProblemInput, raise_problem};
@@ -47,12 +49,53 @@ fn yi(v: i64) -> Decimal {
     Decimal::from(v) * Decimal::from(100_000_000i64)
 }
 
-/// The three projects as the seed's text gives them: 总投资约350亿元 and 2024年底投产 and
-/// 规划年产量超过15万辆 (奥迪一汽); 一期年产能可达到15GWh (一汽弗迪); 整车产能可达20万辆, 极限
-/// 产能可达30万辆, 年产值400亿元, 2021年6月落成 (红旗繁荣工厂). Everything the text does not say —
-/// the other totals, this year's plans, the other dates, owners, codes — is invented, and the
-/// names say so. Units are placeholders: [`major_projects`] sets them.
+/// The seed's projects as the extractor reads them from its text, each completed from
+/// [`invented_projects`] (matched by name) with what the text does not say; a project the
+/// extractor reads that the invented list does not know gets invented placeholders of its own.
+/// Units are placeholders: [`major_projects`] sets them.
 pub fn seed_projects() -> Vec<NewProject> {
+    let invented = invented_projects();
+    minsheng_extract::extract(JILIN_2023)
+        .projects
+        .iter()
+        .map(|draft| {
+            let read = crate::project_drafts::propose(draft, 2023, UnitId(0));
+            let mut p = invented
+                .iter()
+                .find(|i| i.name.starts_with(&read.name) || read.name.starts_with(&i.name))
+                .cloned()
+                .unwrap_or_else(|| NewProject {
+                    owner: format!("{INVENTED}{}", read.name),
+                    leader: Some(format!("{INVENTED}项目专班")),
+                    industry: "C".into(),
+                    total_investment: yi(10),
+                    annual_investment: Some(Decimal::from(50_000)),
+                    ..read.clone()
+                });
+            // What the text says wins over what was invented.
+            p.name = read.name;
+            if read.total_investment > Decimal::ZERO {
+                p.total_investment = read.total_investment;
+            }
+            for m in read.milestones {
+                p.milestones.retain(|x| x.kind != m.kind);
+                p.milestones.push(m);
+            }
+            p.milestones.sort_by_key(|m| m.kind);
+            p.start_year = p.start_year.min(read.start_year);
+            p.end_year = p.end_year.max(read.end_year);
+            p.capacities = read.capacities;
+            p
+        })
+        .collect()
+}
+
+/// The three projects with everything the seed's text does not say — the other totals, this
+/// year's plans, the other dates, owners, codes — invented, and the names say so; the text's
+/// own figures (总投资约350亿元, 2024年底投产, 规划年产量超过15万辆 for 奥迪一汽; 一期年产能可达到
+/// 15GWh for 一汽弗迪; 整车产能可达20万辆, 极限产能可达30万辆, 年产值400亿元 for 红旗繁荣工厂)
+/// are typed here too, but [`seed_projects`] takes them from the extractor.
+pub fn invented_projects() -> Vec<NewProject> {
     let base = |name: &str, owner: &str, total: i64| NewProject {
         name: name.into(),
         code: None,
