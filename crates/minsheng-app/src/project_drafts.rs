@@ -12,11 +12,15 @@
 //! qualifier and the comparison words taken out ("规划年产量超过15万辆" → 年产量), or 产能
 //! when nothing is left.
 
+use crate::accounts::ensure;
+use crate::error::AppError;
 use crate::projects::{Capacity, NewProject};
 use minsheng_domain::project::{MilestoneKind, ProjectMilestone};
-use minsheng_domain::{Period, UnitId};
+use minsheng_domain::{Account, Action, Period, PlanId, PlanKind, UnitId};
 use minsheng_extract::{Milestone, ProjectDraft, Qualifier};
+use minsheng_store::Store;
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 
 /// The office's milestone for the extractor's.
 pub fn milestone_kind(m: Milestone) -> MilestoneKind {
@@ -142,6 +146,71 @@ pub fn propose(draft: &ProjectDraft, year: i16, placeholder: UnitId) -> NewProje
         milestones,
         capacities,
     }
+}
+
+/// A project the plan's own text proposes: its place among the text's project drafts (what
+/// the form's link names) and the office's input made from it.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// Its place among the drafts the extractor reads from the plan's text.
+    pub draft: usize,
+    /// The input proposed; the units are [`UnitId`] 0 until the office chooses them.
+    pub input: NewProject,
+}
+
+/// The projects the text of `plan` (a `major_projects` plan, as pasted into the plan editor)
+/// proposes and the plan does not hold yet (by name), for the office ([`Action::EditPlan`]):
+/// each becomes a project only when the office completes and saves it through
+/// [`crate::projects::create`], with its checks. Another kind of plan proposes none.
+pub async fn proposals(
+    store: &Store,
+    account: &Account,
+    plan: PlanId,
+) -> Result<Vec<Proposal>, AppError> {
+    ensure(account, Action::EditPlan)?;
+    let plan = store.plan(plan).await?;
+    if plan.kind != PlanKind::MajorProjects {
+        return Ok(Vec::new());
+    }
+    let held: HashSet<String> = store
+        .projects_of_plan(plan.id)
+        .await?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    Ok(minsheng_extract::extract(&plan.source_text)
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(draft, d)| Proposal {
+            draft,
+            input: propose(d, plan.year, UnitId(0)),
+        })
+        .filter(|p| !held.contains(&p.input.name))
+        .collect())
+}
+
+/// The `draft`th project the text of `plan` proposes, whether or not the plan holds it.
+pub async fn proposal(
+    store: &Store,
+    account: &Account,
+    plan: PlanId,
+    draft: usize,
+) -> Result<NewProject, AppError> {
+    ensure(account, Action::EditPlan)?;
+    let plan = store.plan(plan).await?;
+    let not_found = AppError::NotFound {
+        what: "项目草案 / project draft",
+        id: i64::try_from(draft).unwrap_or(i64::MAX),
+    };
+    if plan.kind != PlanKind::MajorProjects {
+        return Err(not_found);
+    }
+    minsheng_extract::extract(&plan.source_text)
+        .projects
+        .get(draft)
+        .map(|d| propose(d, plan.year, UnitId(0)))
+        .ok_or(not_found)
 }
 
 #[cfg(test)]

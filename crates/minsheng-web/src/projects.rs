@@ -155,6 +155,8 @@ struct DashboardPage {
     rows: Vec<Row>,
     groups: Vec<(&'static str, &'static str, Vec<GroupRow>)>,
     editable: bool,
+    /// The projects the plan's text proposes, for the office: (draft, name, what was read).
+    proposed: Vec<(usize, String, String)>,
 }
 
 /// `GET /plans/{id}/projects?period=2023-06`: the projects dashboard.
@@ -169,6 +171,15 @@ async fn dashboard(
     let d = projects::dashboard(&st.store, &me, plan, q.period.as_deref(), st.today()).await?;
     let lang = chrome.lang;
     let t = words(lang);
+    let proposed = if chrome.can(Action::EditPlan) {
+        minsheng_app::project_drafts::proposals(&st.store, &me, plan)
+            .await?
+            .into_iter()
+            .map(|p| (p.draft, p.input.name.clone(), proposed_line(lang, &p.input)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let tree = st.store.unit_tree().await.map_err(AppError::from)?;
     let name = |u: UnitId| {
         tree.get(u)
@@ -249,8 +260,43 @@ async fn dashboard(
             ),
         ],
         editable: chrome.can(Action::EditPlan),
+        proposed,
         chrome,
     })
+}
+
+/// What was read of a proposed project, in a line: 总投资, planned milestones, capacities.
+fn proposed_line(lang: Lang, p: &NewProject) -> String {
+    let mut parts = Vec::new();
+    if p.total_investment > Decimal::ZERO {
+        let total = p
+            .total_investment
+            .checked_div(Decimal::from(YI))
+            .map(dec_text)
+            .unwrap_or_default();
+        parts.push(lang.pick(
+            format!("总投资{total}亿元"),
+            format!("total {total} (100M yuan)"),
+        ));
+    }
+    for m in &p.milestones {
+        if let Some(d) = m.planned {
+            parts.push(format!(
+                "{} {d}",
+                lang.pick(m.kind.label_zh(), m.kind.label_en())
+            ));
+        }
+    }
+    for c in &p.capacities {
+        parts.push(format!(
+            "{}{}{}{}",
+            c.qualifier.as_deref().unwrap_or(""),
+            c.what,
+            dec_text(c.value),
+            c.unit
+        ));
+    }
+    parts.join(" · ")
 }
 
 /// A milestone on the timeline.
@@ -689,19 +735,42 @@ enum FormTarget {
     Edit(ItemId, i64),
 }
 
-/// `GET /plans/{id}/projects/new`: the office's form for a new project.
+/// Which of the plan text's projects the new-project form starts from.
+#[derive(serde::Deserialize)]
+struct DraftQuery {
+    draft: Option<usize>,
+}
+
+/// `GET /plans/{id}/projects/new`: the office's form for a new project; `?draft=N`, the
+/// plan text's `N`th project as the extractor read it, the units left for the office.
 async fn new_page(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
+    Query(q): Query<DraftQuery>,
 ) -> Result<FormPage, WebError> {
-    chrome.may(Action::EditPlan)?;
+    let me = chrome.may(Action::EditPlan)?.clone();
     let plan = PlanId(id_of(&id)?);
     let p = st.store.plan(plan).await.map_err(AppError::from)?;
-    let mut v = Values::default();
-    v.0.insert("start_year".into(), p.year.to_string());
-    v.0.insert("end_year".into(), p.year.to_string());
-    v.0.insert("industry".into(), "C".into());
+    let mut v = match q.draft {
+        Some(n) => {
+            let mut v =
+                values_of(&minsheng_app::project_drafts::proposal(&st.store, &me, plan, n).await?);
+            // The text names no unit: the office chooses them.
+            v.0.remove("responsible");
+            v.0.remove("region");
+            v
+        }
+        None => {
+            let mut v = Values::default();
+            v.0.insert("start_year".into(), p.year.to_string());
+            v.0.insert("end_year".into(), p.year.to_string());
+            v
+        }
+    };
+    if v.0.get("industry").is_none_or(String::is_empty) {
+        v.0.insert("industry".into(), "C".into());
+    }
     FormPage::new(&st, chrome, FormTarget::New(plan), v, None).await
 }
 

@@ -12,6 +12,7 @@ mod freshness;
 mod implementation;
 mod import;
 mod intake;
+mod project_drafts;
 mod projects;
 mod reporting;
 mod rollup;
