@@ -499,6 +499,11 @@ struct PreviewPage {
     diff: Option<crate::year_end::DiffPanel>,
     /// The diff's words, named as `plan_diff_table.html` reads them.
     ye: &'static crate::year_end::msg::YearEndMsg,
+    /// For a major-projects plan, the projects read from the text (name, what was read),
+    /// proposed on the plan's projects page once it is confirmed.
+    projects: Vec<(String, String)>,
+    /// Their words.
+    pw: &'static crate::projects::msg::ProjectsMsg,
 }
 
 impl PreviewPage {
@@ -574,6 +579,25 @@ impl PreviewPage {
             to_fix: p.errors.len(),
             diff: None,
             ye: crate::year_end::words(lang),
+            projects: if p.kind.trim() == PlanKind::MajorProjects.code() {
+                let year = p.year.trim().parse::<i16>().unwrap_or(0);
+                p.extraction
+                    .projects
+                    .iter()
+                    .map(|d| {
+                        let input = minsheng_app::project_drafts::propose(
+                            d,
+                            year,
+                            minsheng_domain::UnitId(0),
+                        );
+                        let line = crate::projects::proposed_line(lang, &input);
+                        (input.name, line)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            pw: crate::projects::words(lang),
             chrome,
         }
     }

@@ -266,7 +266,7 @@ async fn dashboard(
 }
 
 /// What was read of a proposed project, in a line: 总投资, planned milestones, capacities.
-fn proposed_line(lang: Lang, p: &NewProject) -> String {
+pub(crate) fn proposed_line(lang: Lang, p: &NewProject) -> String {
     let mut parts = Vec::new();
     if p.total_investment > Decimal::ZERO {
         let total = p

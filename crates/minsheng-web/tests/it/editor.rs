@@ -190,6 +190,26 @@ async fn the_jilin_text_pasted_is_proposed_beside_it_with_every_phrase_highlight
         assert_eq!(get_field(&fields, "cmp-0-0-0"), "ge");
         assert_eq!(get_field(&fields, "text"), JILIN_2023.replace("\r\n", "\n"));
 
+        // A livelihood list proposes no projects; the same text as a major-projects plan
+        // lists the three projects its article reads as, with what was read of each.
+        assert!(!page.contains("id=\"editor-projects\""));
+        let owner = province(&st.store).await;
+        let form = format!(
+            "text={}&kind=major_projects&year=2023&owner={owner}",
+            enc(JILIN_2023)
+        );
+        let projects = post_as(&st, &office, "/plans/new/preview", &form).await;
+        assert_eq!(projects.status, StatusCode::OK, "{}", db.label);
+        let panel = &projects.body[projects.body.find("id=\"editor-projects\"").unwrap()..];
+        let panel = &panel[..panel.find("</div>").unwrap()];
+        assert_eq!(
+            panel.matches("class=\"editor-project\"").count(),
+            3,
+            "{panel}"
+        );
+        assert!(panel.contains("<b>奥迪一汽新能源汽车项目</b>"), "{panel}");
+        assert!(panel.contains("总投资350亿元"), "{panel}");
+
         // English: the same proposal in the other language.
         let en = format!("{office}; lang=en");
         let p = preview_jilin(&st, &en).await;
