@@ -18,6 +18,7 @@ mod openapi;
 mod pages;
 mod portal;
 mod problems;
+mod projects;
 mod replica;
 mod report_api;
 mod review_queue;
