@@ -3,11 +3,11 @@
 //! the pages'.
 
 use super::dto::{ErrorsDto, Oc4idsPackage, Oc4idsProject, Oc4idsPublisher, ProjectDto};
-use super::{ApiError, path_id};
+use super::{ApiError, QueryParams, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use minsheng_app::AppError;
 use minsheng_app::projects;
 use minsheng_domain::{Action, ItemId, PlanId, UnitId};
@@ -15,25 +15,24 @@ use minsheng_domain::{Action, ItemId, PlanId, UnitId};
 /// The period asked for (`?period=2023-06`), or the default month.
 #[derive(Debug, serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
-pub(crate) struct PeriodParam {
+pub(crate) struct ProjectPeriod {
     /// A month of the plan's year (`2023-06`); the latest month due when absent.
     period: Option<String>,
 }
 
 /// A major-projects plan's projects with their figures at the period (the dashboard's).
 #[utoipa::path(get, path = "/api/plans/{id}/projects", tag = "projects",
-    params(("id" = i64, Path, description = "plan id"), PeriodParam),
+    params(("id" = i64, Path, description = "plan id"), ProjectPeriod),
     security(("session" = [])),
     responses((status = 200, body = Vec<ProjectDto>), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto, description = "不是重大项目计划,或期间有误 / not a major-projects plan, or a bad period"),
-        (status = 400, body = ErrorsDto, description = "查询参数有误 / a bad query"),
-        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
+        (status = 422, body = ErrorsDto, description = "不是重大项目计划,或期间、查询参数有误 / not a major-projects plan, or a bad period or query"),
+                (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn list_projects(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
-    Query(q): Query<PeriodParam>,
+    QueryParams(q): QueryParams<ProjectPeriod>,
 ) -> Result<Json<Vec<ProjectDto>>, ApiError> {
     let me = chrome.may(Action::ViewDashboard)?.clone();
     let plan: PlanId = path_id(&id)?;
@@ -43,18 +42,17 @@ pub(crate) async fn list_projects(
 
 /// One project with its figures at the period.
 #[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",
-    params(("id" = i64, Path, description = "project (plan item) id"), PeriodParam),
+    params(("id" = i64, Path, description = "project (plan item) id"), ProjectPeriod),
     security(("session" = [])),
     responses((status = 200, body = ProjectDto), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto, description = "期间有误 / a bad period"),
-        (status = 400, body = ErrorsDto, description = "查询参数有误 / a bad query"),
-        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
+        (status = 422, body = ErrorsDto, description = "期间或查询参数有误 / a bad period or query"),
+                (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn get_project(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
-    Query(q): Query<PeriodParam>,
+    QueryParams(q): QueryParams<ProjectPeriod>,
 ) -> Result<Json<ProjectDto>, ApiError> {
     let me = chrome.may(Action::ViewPlans)?.clone();
     let item: ItemId = path_id(&id)?;
@@ -67,18 +65,17 @@ pub(crate) async fn get_project(
 /// milestones with due and met dates, its financial and physical progress, its public
 /// authority and location.
 #[utoipa::path(get, path = "/api/plans/{id}/oc4ids.json", tag = "projects",
-    params(("id" = i64, Path, description = "plan id"), PeriodParam),
+    params(("id" = i64, Path, description = "plan id"), ProjectPeriod),
     security(("session" = [])),
     responses((status = 200, body = Oc4idsPackage), (status = 401, body = ErrorsDto),
         (status = 403, body = ErrorsDto), (status = 404, body = ErrorsDto),
-        (status = 422, body = ErrorsDto, description = "不是重大项目计划,或期间有误 / not a major-projects plan, or a bad period"),
-        (status = 400, body = ErrorsDto, description = "查询参数有误 / a bad query"),
-        (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
+        (status = 422, body = ErrorsDto, description = "不是重大项目计划,或期间、查询参数有误 / not a major-projects plan, or a bad period or query"),
+                (status = 500, body = ErrorsDto, description = "内部错误(附报告编号) / internal error, with a report id")))]
 pub(crate) async fn oc4ids(
     State(st): State<AppState>,
     chrome: Chrome,
     Path(id): Path<String>,
-    Query(q): Query<PeriodParam>,
+    QueryParams(q): QueryParams<ProjectPeriod>,
 ) -> Result<Json<Oc4idsPackage>, ApiError> {
     let me = chrome.may(Action::ViewDashboard)?.clone();
     let plan: PlanId = path_id(&id)?;
