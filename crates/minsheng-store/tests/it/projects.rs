@@ -136,7 +136,9 @@ async fn a_project_is_kept_changed_from_its_revision_and_audited() {
             ("project_milestones", "accept"),
         ] {
             assert!(
-                actions.iter().any(|(e, a)| (e.as_str(), a.as_str()) == want),
+                actions
+                    .iter()
+                    .any(|(e, a)| (e.as_str(), a.as_str()) == want),
                 "{}: {want:?} in {actions:?}",
                 db.label
             );
