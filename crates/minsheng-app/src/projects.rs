@@ -943,3 +943,34 @@ pub async fn report_part(
     };
     Ok(Some((project, extra)))
 }
+
+/// The latest accepted 形象进度 of each project of a dashboard (for the OC4IDS export's
+/// physical progress), by project.
+pub async fn latest_progress(
+    store: &Store,
+    dashboard: &Dashboard,
+) -> Result<HashMap<ItemId, String>, AppError> {
+    let mut out = HashMap::new();
+    for l in &dashboard.lines {
+        let Some(target) = l.project.investment_target else {
+            continue;
+        };
+        let accepted: HashMap<ReportId, Period> = store
+            .reports_of_target(target)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == ReportStatus::Accepted && r.period <= dashboard.period)
+            .map(|r| (r.id, r.period))
+            .collect();
+        let latest = store
+            .project_reports(l.project.item)
+            .await?
+            .into_iter()
+            .filter(|e| accepted.contains_key(&e.report) && !e.progress.is_empty())
+            .max_by_key(|e| (accepted[&e.report], e.report));
+        if let Some(e) = latest {
+            out.insert(l.project.item, e.progress);
+        }
+    }
+    Ok(out)
+}

@@ -861,12 +861,11 @@ pub fn light_rank(c: Colour) -> u8 {
 }
 
 fn days_between(from: Date, to: Date) -> i32 {
-    // Whole days from `from` to `to`; saturating for the far ends of the calendar.
-    let a = i64::from(from.year()) * 372 + i64::from(from.month()) * 31 + i64::from(from.day());
-    let b = i64::from(to.year()) * 372 + i64::from(to.month()) * 31 + i64::from(to.day());
+    // Whole days from `from` to `to` (a span in days by default); saturating if ever refused.
     match from.until(to) {
         Ok(span) => span.get_days(),
-        Err(_) => i32::try_from(b - a).unwrap_or(if b > a { i32::MAX } else { i32::MIN }),
+        Err(_) if to > from => i32::MAX,
+        Err(_) => i32::MIN,
     }
 }
 

@@ -19,6 +19,7 @@ mod decomposition;
 pub(crate) mod dto;
 mod implementation;
 mod problems;
+mod projects;
 mod reporting;
 mod year_end;
 
@@ -49,6 +50,7 @@ use utoipa_axum::routes;
     modifiers(&SessionCookie),
     tags(
         (name = "plans", description = "计划与目标 / plans and their targets"),
+        (name = "projects", description = "重大项目调度与 OC4IDS 导出 / major projects and their OC4IDS export"),
         (name = "tracking", description = "跟踪调度 / progress, status and roll-up"),
         (name = "accounts", description = "账号 / the signed-in account"),
         (name = "problems", description = "协调事项 / coordination matters"),
@@ -403,6 +405,9 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
         .routes(routes!(decomposition::put_schedule))
         .routes(routes!(audit::get_audit))
         .routes(routes!(year_end::close_plan))
+        .routes(routes!(projects::list_projects))
+        .routes(routes!(projects::get_project))
+        .routes(routes!(projects::oc4ids))
         .merge(reporting::routes())
         .merge(implementation::routes())
         .split_for_parts();

@@ -439,7 +439,7 @@ mod tests {
         ) {
             let kind = if stage_item { TargetKind::Stage } else { TargetKind::Quantity };
             let form = form(kind);
-            let fields = Fields { value, stage, spent, narrative, correction, action };
+            let fields = Fields { value, stage, spent, narrative, correction, action, ..Fields::default() };
             match read_fields(&fields, &form, Lang::Zh) {
                 Ok((input, file_as)) => {
                     prop_assert_eq!(input.assignment, AssignmentId(7));

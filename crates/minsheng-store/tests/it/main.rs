@@ -9,5 +9,6 @@ mod fixtures;
 mod migrations;
 mod opening;
 mod problems;
+mod projects;
 mod schema;
 mod story;

@@ -13,10 +13,12 @@ use utoipa::ToSchema;
 
 mod audit;
 mod implementation;
+mod projects;
 mod reporting;
 mod year_end;
 pub use audit::*;
 pub use implementation::*;
+pub use projects::*;
 pub use reporting::*;
 pub use year_end::*;
 

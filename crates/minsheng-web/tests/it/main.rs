@@ -19,6 +19,7 @@ mod pages;
 mod portal;
 mod problems;
 mod project_proposals;
+mod projects;
 mod replica;
 mod report_api;
 mod review_queue;
