@@ -60,6 +60,8 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     // Next year's plan (invented, and labelled so), for the plan diff and the year-end closing
     // of 2023, which is left open for a visitor to close.
     demo::import_next_year(&store).await?;
+    // The 到2025年 goals of the seed's article, with invented yearly and quarterly reports.
+    demo::multi_year_goals(&store).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
         redact_url(&cfg.database_url),

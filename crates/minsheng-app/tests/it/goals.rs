@@ -579,3 +579,35 @@ async fn many_clients_file_and_accept_goal_reports_at_once() {
         db.finish().await;
     }
 }
+
+/// The demo's goals from the seed's text: 总产值 on its path, 整车产量 behind it (yellow), the
+/// parts under their parents, every report accepted.
+#[tokio::test]
+async fn the_demo_goals_one_on_its_path_one_behind() {
+    for db in minsheng_store::testing::backends().await {
+        let (store, l) = (&db.store, db.label);
+        minsheng_app::demo::build_with(store, false).await.unwrap();
+        let built = minsheng_app::demo::multi_year_goals(store).await.unwrap();
+        assert_eq!(built.targets.len(), 5, "{l}");
+        let v = goals::view(store, &office(), built.plan).await.unwrap();
+        let of = |i: usize| {
+            v.goals
+                .iter()
+                .find(|g| g.target.id == built.targets[i])
+                .unwrap()
+        };
+        assert_eq!(of(0).status, Status::OnTrack, "{l}: 总产值 on its path");
+        assert_eq!(of(0).latest.map(|(p, _)| p), Some(p("2024-Q3")), "{l}");
+        assert!(of(0).forecast.unwrap().meets, "{l}");
+        assert_eq!(of(2).status, Status::Lagging, "{l}: 整车产量 behind");
+        assert!(!of(2).forecast.unwrap().meets, "{l}");
+        assert_eq!(of(2).depth, 1, "{l}");
+        assert_eq!(of(4).stored.parent, Some(built.targets[3]), "{l}");
+        let reported: usize = v.goals.iter().map(|g| g.reported.len()).sum();
+        assert_eq!(reported, built.reports, "{l}");
+        assert!(
+            store.submitted_reports().await.unwrap().is_empty(),
+            "{l}: every report accepted"
+        );
+    }
+}

@@ -15,7 +15,6 @@ pub(crate) struct GoalsMsg {
     pub no_base: &'static str,
     pub path: &'static str,
     pub frequency: &'static str,
-    pub status: &'static str,
     pub latest: &'static str,
     pub expected: &'static str,
     pub gap: &'static str,
@@ -43,7 +42,6 @@ pub(crate) struct GoalsMsg {
     pub back: &'static str,
     pub filed: &'static str,
     pub saved: &'static str,
-    pub points_label: &'static str,
 }
 
 pub(crate) static ZH: GoalsMsg = GoalsMsg {
@@ -58,7 +56,6 @@ pub(crate) static ZH: GoalsMsg = GoalsMsg {
     no_base: "未填基期值(路径从首次报送值起算)",
     path: "路径",
     frequency: "报送频次",
-    status: "状态",
     latest: "最新报送",
     expected: "路径应达",
     gap: "与路径相差",
@@ -86,7 +83,6 @@ pub(crate) static ZH: GoalsMsg = GoalsMsg {
     back: "返回目标进展",
     filed: "报告已报送,待办公室审核。",
     saved: "路径已保存。",
-    points_label: "节点",
 };
 
 pub(crate) static EN: GoalsMsg = GoalsMsg {
@@ -101,7 +97,6 @@ pub(crate) static EN: GoalsMsg = GoalsMsg {
     no_base: "no base value (the path starts from the first report)",
     path: "Path",
     frequency: "Reporting",
-    status: "Status",
     latest: "Latest report",
     expected: "Path expects",
     gap: "Against the path",
@@ -129,5 +124,4 @@ pub(crate) static EN: GoalsMsg = GoalsMsg {
     back: "Back to the goals",
     filed: "Report filed; it awaits the office's review.",
     saved: "Path saved.",
-    points_label: "Points",
 };
