@@ -95,11 +95,10 @@ impl Frequency {
 
     /// Whether a report for `period` is of this frequency (the year's figure always is).
     pub fn takes(self, period: Period) -> bool {
-        match (self, period) {
-            (_, Period::Year(_)) => true,
-            (Frequency::Quarterly, Period::Quarter { .. }) => true,
-            _ => false,
-        }
+        matches!(
+            (self, period),
+            (_, Period::Year(_)) | (Frequency::Quarterly, Period::Quarter { .. })
+        )
     }
 
     /// The periods of this frequency in `year`, in order.

@@ -157,15 +157,14 @@ impl Store {
 
     /// Every goal of a plan, by target.
     pub async fn goals_of_plan(&self, plan: PlanId) -> Result<Vec<StoredGoal>, StoreError> {
-        let sql = format!(
-            "SELECT g.target_id, g.parent_target_id, g.base_year, g.base_value, g.path_kind,
-                    g.frequency, g.revision
+        // language=SQL
+        const SQL: &str = "SELECT g.target_id, g.parent_target_id, g.base_year, g.base_value,
+                    g.path_kind, g.frequency, g.revision
              FROM goals g JOIN targets t ON t.id = g.target_id
              JOIN items i ON i.id = t.item_id JOIN sections s ON s.id = i.section_id
-             WHERE s.plan_id = $1 ORDER BY g.target_id"
-        );
-        let rows: Vec<GoalRow> = crate::on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(plan.0).fetch_all(p).await)?;
+             WHERE s.plan_id = $1 ORDER BY g.target_id";
+        let rows: Vec<GoalRow> =
+            crate::on_pool!(self, p => sqlx::query_as(SQL).bind(plan.0).fetch_all(p).await)?;
         // language=SQL
         const POINTS: &str = "SELECT gp.target_id, gp.period, gp.value FROM goal_points gp
              JOIN targets t ON t.id = gp.target_id

@@ -244,6 +244,9 @@ async fn goals_are_written_reported_on_their_periods_and_held_to_their_path() {
     }
 }
 
+/// A change to the seed's input that makes it wrong.
+type Change = Box<dyn Fn(&mut GoalPlanInput)>;
+
 #[tokio::test]
 async fn bad_goals_and_paths_are_refused_with_the_field_and_nothing_saved() {
     for db in minsheng_store::testing::backends().await {
@@ -251,7 +254,7 @@ async fn bad_goals_and_paths_are_refused_with_the_field_and_nothing_saved() {
         let l = &db.label;
         let (province, city) = units(store).await;
         let audits = store.audit_count().await.unwrap();
-        let cases: Vec<(&str, Box<dyn Fn(&mut GoalPlanInput)>)> = vec![
+        let cases: Vec<(&str, Change)> = vec![
             (
                 "goals[1].deadline",
                 Box::new(|i| i.goals[0].deadline_year = 2022),
@@ -438,9 +441,9 @@ async fn many_clients_file_and_accept_goal_reports_at_once() {
         let l = db.label;
         let (province, city) = units(&store).await;
         let mut input = seed(province, city);
-        for i in 0..5 {
+        for i in 0..5u32 {
             let mut g = goal(&format!("目标{i}"), "1000", "亿元", "", None);
-            g.path.frequency = if i % 2 == 0 {
+            g.path.frequency = if i.is_multiple_of(2) {
                 Frequency::Quarterly
             } else {
                 Frequency::Yearly
@@ -450,7 +453,7 @@ async fn many_clients_file_and_accept_goal_reports_at_once() {
         }
         let written = goals::create_plan(&store, &office(), &input).await.unwrap();
         let periods_of = |i: usize| -> Vec<&'static str> {
-            let quarterly = i == 0 || (i >= 3 && (i - 3) % 2 == 0);
+            let quarterly = i == 0 || (i >= 3 && (i - 3).is_multiple_of(2));
             if quarterly {
                 vec!["2023", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2024"]
             } else {
