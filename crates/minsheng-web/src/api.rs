@@ -17,6 +17,7 @@
 mod audit;
 mod decomposition;
 pub(crate) mod dto;
+mod goals;
 mod implementation;
 mod problems;
 mod reporting;
@@ -403,6 +404,8 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
         .routes(routes!(decomposition::put_schedule))
         .routes(routes!(audit::get_audit))
         .routes(routes!(year_end::close_plan))
+        .routes(routes!(goals::get_goals))
+        .routes(routes!(goals::put_path))
         .merge(reporting::routes())
         .merge(implementation::routes())
         .split_for_parts();

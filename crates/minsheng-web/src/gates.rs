@@ -207,6 +207,8 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/plans/{id}/goals", Action::ViewPlans),
     may("GET", "/goals/{id}/path", Action::Decompose),
     may("POST", "/goals/{id}/path", Action::Decompose),
+    may("GET", "/api/plans/{id}/goals", Action::ViewPlans),
+    may("PUT", "/api/goals/{id}/path", Action::Decompose),
     // Year end: closing a plan, and the plan diff.
     may("GET", "/plans/{id}/close", Action::ClosePlan),
     may("POST", "/plans/{id}/close", Action::ClosePlan),

@@ -12,10 +12,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 mod audit;
+mod goals;
 mod implementation;
 mod reporting;
 mod year_end;
 pub use audit::*;
+pub use goals::*;
 pub use implementation::*;
 pub use reporting::*;
 pub use year_end::*;

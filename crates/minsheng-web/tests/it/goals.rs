@@ -149,3 +149,79 @@ async fn the_goals_page_the_path_form_and_a_quarterly_report() {
         assert!(back.body.contains("待审核"), "{l}: awaiting review");
     }
 }
+
+/// The JSON API: a plan's goals with path, reported values and status; a path set (a bad one
+/// refused naming the field, a stale one 409, a unit 403).
+#[tokio::test]
+async fn the_goals_api_lists_goals_and_sets_a_path() {
+    use crate::support::json_as;
+    use serde_json::json;
+    for db in backends().await {
+        let l = db.label;
+        demo::build(&db.store).await.unwrap();
+        let built = demo::multi_year_goals(&db.store).await.unwrap();
+        let st = state(&db.store, true);
+        let office = demo_sign_in(&st, "office").await;
+        let cc = demo_sign_in(&st, "220100").await;
+        let (status, v) = json_as(
+            &st,
+            &office,
+            "GET",
+            &format!("/api/plans/{}/goals", built.plan),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{l}: {v}");
+        let goals = v["goals"].as_array().unwrap();
+        assert_eq!(goals.len(), 5, "{l}");
+        assert_eq!(goals[0]["status"], "on_track", "{l}");
+        assert_eq!(goals[0]["frequency"], "quarterly", "{l}");
+        assert_eq!(goals[0]["reported"].as_array().unwrap().len(), 4, "{l}");
+        assert_eq!(goals[0]["forecast"]["meets"], true, "{l}");
+        let vehicles = goals
+            .iter()
+            .find(|g| g["target"] == built.targets[2].0)
+            .unwrap();
+        assert_eq!(vehicles["colour"], "yellow", "{l}");
+        assert_eq!(vehicles["parent"], built.targets[0].0, "{l}");
+        // A livelihood plan has no goals page.
+        let (status, _) = json_as(&st, &office, "GET", "/api/plans/1/goals", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{l}");
+
+        let uri = format!("/api/goals/{}/path", built.targets[3].0);
+        let bad = json!({"revision": 1, "kind": "points", "frequency": "yearly",
+            "base_year": 2022, "base_value": "0",
+            "points": [{"period": "2024", "value": "11"}, {"period": "2023", "value": "6"}]});
+        let (status, v) = json_as(&st, &office, "PUT", &uri, Some(bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {v}");
+        assert_eq!(v["errors"][0]["field"], "points[2].period", "{l}: {v}");
+        let good = json!({"revision": 1, "kind": "points", "frequency": "yearly",
+            "base_year": 2022, "base_value": "0",
+            "points": [{"period": "2023", "value": "4"}, {"period": "2024", "value": "9"}]});
+        let (status, _) = json_as(&st, &cc, "PUT", &uri, Some(good.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{l}");
+        let (status, v) = json_as(&st, &office, "PUT", &uri, Some(good.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{l}: {v}");
+        assert_eq!(v["revision"], 2, "{l}");
+        let (status, _) = json_as(&st, &office, "PUT", &uri, Some(good)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{l}: stale");
+        let (_, v) = json_as(
+            &st,
+            &office,
+            "GET",
+            &format!("/api/plans/{}/goals", built.plan),
+            None,
+        )
+        .await;
+        let models = v["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["target"] == built.targets[3].0)
+            .unwrap()
+            .clone();
+        assert_eq!(models["path_kind"], "points", "{l}");
+        // On the office's points (4 in 2023, 9 in 2024), 5 and 9 are on the path.
+        assert_eq!(models["status"], "on_track", "{l}: {models}");
+    }
+}
