@@ -21,6 +21,13 @@ async fn the_goals_page_the_path_form_and_a_quarterly_report() {
         let cc = demo_sign_in(&st, "220100").await;
         let plan = built.plan;
 
+        let dashboard = get_as(&st, &office, "/office").await;
+        assert!(
+            dashboard
+                .body
+                .contains(&format!("href=\"/plans/{plan}/goals\"")),
+            "{l}: the office's dashboard links the goals"
+        );
         let plan_page = get_as(&st, &office, &format!("/plans/{plan}")).await;
         assert!(plan_page.body.contains("id=\"goals-link\""), "{l}");
         let page = get_as(&st, &office, &format!("/plans/{plan}/goals")).await;
