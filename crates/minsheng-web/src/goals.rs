@@ -174,25 +174,14 @@ fn row_of(g: &GoalView, lang: Lang, today: jiff::civil::Date) -> GoalRow {
             .gap
             .map(|gap| {
                 let gap = gap.round_dp(1);
+                let way = if gap.is_sign_negative() {
+                    t.behind
+                } else {
+                    t.ahead
+                };
                 lang.pick(
-                    format!(
-                        "{}{}个百分点",
-                        if gap.is_sign_negative() {
-                            "落后"
-                        } else {
-                            "领先"
-                        },
-                        gap.abs()
-                    ),
-                    format!(
-                        "{} points {}",
-                        gap.abs(),
-                        if gap.is_sign_negative() {
-                            "behind"
-                        } else {
-                            "ahead"
-                        }
-                    ),
+                    format!("{way}{}{}", gap.abs(), t.points_word),
+                    format!("{} {} {way}", gap.abs(), t.points_word),
                 )
             })
             .unwrap_or_default(),
