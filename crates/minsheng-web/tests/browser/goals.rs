@@ -30,6 +30,13 @@ async fn the_office_sets_a_path_and_a_unit_reports_a_quarter() {
         let light = text(&c, &format!("#goal-{vehicles} .goal-status")).await;
         assert!(light.contains("滞后"), "整车产量 behind its path: {light}");
         screenshot(&c, "goals").await;
+        c.execute(
+            &format!("document.getElementById('goal-{vehicles}').scrollIntoView();"),
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&c, "goals-behind").await;
         c.set_window_size(375, 812).await.unwrap();
         let (scroll, inner) = page_width(&c).await;
         screenshot(&c, "goals-375").await;
