@@ -973,3 +973,183 @@ mod tests {
         );
     }
 }
+
+/// What the demo's multi-year plan holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoGoals {
+    /// The plan.
+    pub plan: minsheng_domain::PlanId,
+    /// Its goals' targets, in the order of [`goal_inputs`].
+    pub targets: Vec<TargetId>,
+    /// The invented reports filed and accepted.
+    pub reports: usize,
+}
+
+/// The 到2025年 goals of the seed's article (issue #15 item 2), typed from its text
+/// ([`JILIN_2023`]: "到2025年,长春国际汽车城总产值将达到11000亿元以上,其中,汽车产业要达到10000亿元
+/// 以上,整车产量要达到400万辆以上" and "2025年前,一汽红旗将推出全新车型17款,其中新能源车达15款"),
+/// each reported by 长春市 (`lead`). The base of 总产值 (2022年 8000亿元) is **invented**, and
+/// so are the paths' frequencies. To be replaced by the extractor's goal drafts.
+pub fn goal_inputs(lead: UnitId) -> Vec<crate::goals::GoalInput> {
+    use crate::goals::GoalInput;
+    use minsheng_domain::Cmp;
+    use minsheng_domain::path::{Base, Frequency, PathInput, PathKind};
+    let goal =
+        |subject: &str, value: i64, unit: &str, phrase: &str, parent: Option<usize>| GoalInput {
+            deadline_year: 2025,
+            subject: subject.into(),
+            value: value.into(),
+            unit: unit.into(),
+            cmp: Cmp::Ge,
+            phrase: phrase.into(),
+            parent,
+            lead: Some(lead),
+            path: PathInput::default(),
+        };
+    let mut total = goal(
+        "长春国际汽车城总产值",
+        11_000,
+        "亿元",
+        "长春国际汽车城总产值将达到11000亿元以上",
+        None,
+    );
+    total.path = PathInput {
+        kind: PathKind::Linear,
+        base: Some((
+            Base {
+                year: 2022,
+                value: 8_000.into(),
+            },
+            "亿元".into(),
+        )),
+        points: Vec::new(),
+        frequency: Frequency::Quarterly,
+    };
+    let industry = goal(
+        "长春国际汽车城汽车产业产值",
+        10_000,
+        "亿元",
+        "汽车产业要达到10000亿元以上",
+        Some(0),
+    );
+    let mut vehicles = goal(
+        "长春国际汽车城整车产量",
+        4_000_000,
+        "辆",
+        "整车产量要达到400万辆以上",
+        Some(0),
+    );
+    vehicles.path.frequency = Frequency::Quarterly;
+    let mut models = goal(
+        "一汽红旗推出全新车型",
+        17,
+        "款",
+        "一汽红旗将推出全新车型17款",
+        None,
+    );
+    models.path.base = Some((
+        Base {
+            year: 2022,
+            value: 0.into(),
+        },
+        "款".into(),
+    ));
+    let mut electric = goal(
+        "一汽红旗推出全新车型",
+        15,
+        "款",
+        "其中新能源车达15款",
+        Some(3),
+    );
+    electric.path.base = models.path.base.clone();
+    vec![total, industry, vehicles, models, electric]
+}
+
+/// The demo's invented reports on the goals of [`goal_inputs`]: (goal, period, value) — 2023's
+/// annual figures, then 2024 by quarter for the quarterly goals. 总产值 keeps to its path,
+/// 整车产量 falls behind (yellow), the 红旗 models lag a little.
+const GOAL_REPORTS: [(usize, &str, i64); 13] = [
+    (0, "2023", 9_050),
+    (0, "2024-Q1", 9_300),
+    (0, "2024-Q2", 9_520),
+    (0, "2024-Q3", 9_800),
+    (1, "2023", 8_300),
+    (2, "2023", 3_000_000),
+    (2, "2024-Q1", 3_020_000),
+    (2, "2024-Q2", 2_960_000),
+    (2, "2024-Q3", 2_900_000),
+    (3, "2023", 5),
+    (3, "2024", 9),
+    (4, "2023", 4),
+    (4, "2024", 8),
+];
+
+/// Writes the demo's multi-year plan (长春国际汽车城 and 一汽红旗 2023–2025, from
+/// [`goal_inputs`]) as the office, then files and accepts the invented reports of
+/// [`GOAL_REPORTS`] as 长春市 and the office, each narrative labelled 演示数据. Run by
+/// `minsheng demo` after [`import_next_year`].
+pub async fn multi_year_goals(store: &Store) -> Result<DemoGoals, AppError> {
+    use crate::reporting::{Decision, FileAs, ReportInput, file_report, review_report};
+    let changchun = store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.name == "长春市")
+        .ok_or_else(|| AppError::Invalid {
+            field: "database".into(),
+            reason: "演示数据中没有长春市 / the demo has no 长春市".into(),
+        })?;
+    let province = changchun.parent.ok_or_else(|| AppError::Invalid {
+        field: "database".into(),
+        reason: "长春市没有上级单位 / 长春市 has no parent".into(),
+    })?;
+    let office = minsheng_domain::Account {
+        id: minsheng_domain::UserId(0),
+        name: "office".into(),
+        role: Role::Office,
+        unit: None,
+    };
+    let written = crate::goals::create_plan(
+        store,
+        &office,
+        &crate::goals::GoalPlanInput {
+            title: "长春国际汽车城与一汽红旗2023—2025年目标(基期值与报送数据为演示用虚构)".into(),
+            start_year: 2023,
+            owner: province,
+            source_text: JILIN_2023.into(),
+            goals: goal_inputs(changchun.id),
+        },
+    )
+    .await?;
+    let mut reports = 0;
+    for (goal, period, value) in GOAL_REPORTS {
+        let id = file_report(
+            store,
+            &Actor::new(changchun.code.clone().unwrap_or_else(|| "220100".into())),
+            changchun.id,
+            &ReportInput {
+                assignment: written.assignments[goal],
+                period: minsheng_domain::Period::parse(period).map_err(|e| AppError::Invalid {
+                    field: "period".into(),
+                    reason: e.to_string(),
+                })?,
+                value: Some(value.into()),
+                value_unit: None,
+                stage: None,
+                funds_spent: None,
+                narrative: "【演示数据,虚构】按统计口径报送的当期数。".into(),
+                correction: None,
+            },
+            FileAs::Submitted,
+        )
+        .await?;
+        review_report(store, &Actor::new("office"), id, &Decision::Accept).await?;
+        reports += 1;
+    }
+    info!(plan.id = %written.plan, "Built the demo's multi-year goals with {reports} invented reports");
+    Ok(DemoGoals {
+        plan: written.plan,
+        targets: written.targets,
+        reports,
+    })
+}

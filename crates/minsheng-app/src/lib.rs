@@ -20,6 +20,7 @@ pub mod decomposition;
 pub mod demo;
 mod error;
 pub mod freshness;
+pub mod goals;
 pub mod history;
 pub mod idempotency;
 pub mod implementation;

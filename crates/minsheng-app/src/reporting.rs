@@ -297,7 +297,17 @@ async fn check_request(
         ));
     }
     let (target, plan_year) = tx.target_with_year(assignment.target).await?;
-    if input.period.year() != plan_year {
+    if let Some(goal) = tx.goal(target.id).await? {
+        // A multi-year goal: reported at its frequency, over its years (its plan's first to
+        // its deadline's), not in one plan year.
+        minsheng_domain::path::check_report_period(
+            goal.frequency,
+            plan_year,
+            target.deadline,
+            input.period,
+        )
+        .map_err(|e| invalid(&e.field(), e.to_string()))?;
+    } else if input.period.year() != plan_year {
         return Err(invalid(
             "period",
             format!(

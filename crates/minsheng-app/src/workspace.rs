@@ -162,7 +162,25 @@ fn invalid(field: &str, reason: impl Into<String>) -> AppError {
 }
 
 /// A report is for a month of its plan's year that has begun by `today`.
-fn check_period(placed: &PlacedAssignment, period: Period, today: Date) -> Result<(), AppError> {
+/// The period rule of the report form: a month of the plan's year that has begun; for a
+/// multi-year goal ([`minsheng_domain::path`]), a period of its frequency (a year, or a quarter
+/// too) within its years that has begun.
+async fn check_period(
+    store: &Store,
+    placed: &PlacedAssignment,
+    period: Period,
+    today: Date,
+) -> Result<(), AppError> {
+    if let Some(goal) = store.goal(placed.target.id).await? {
+        minsheng_domain::path::check_report_period(
+            goal.frequency,
+            placed.year,
+            placed.target.deadline,
+            period,
+        )
+        .map_err(|e| invalid("period", e.to_string()))?;
+        return check_begun(period, today);
+    }
     if !matches!(period, Period::Month { .. }) {
         return Err(invalid(
             "period",
@@ -183,6 +201,10 @@ fn check_period(placed: &PlacedAssignment, period: Period, today: Date) -> Resul
             ),
         ));
     }
+    check_begun(period, today)
+}
+
+fn check_begun(period: Period, today: Date) -> Result<(), AppError> {
     if period.first_day() > today {
         return Err(invalid(
             "period",
@@ -409,7 +431,7 @@ pub async fn report_form(
     let placed = store.placed_assignment(assignment).await?;
     let tree = store.unit_tree().await?;
     ensure_can_report_for(account, &tree, placed.assignment.unit)?;
-    check_period(&placed, period, today)?;
+    check_period(store, &placed, period, today).await?;
     let history = store.reports_of_assignment(assignment).await?;
     let floor = history
         .iter()
@@ -469,7 +491,7 @@ pub async fn save_report_with(
     let tree = store.unit_tree().await?;
     ensure_can_report_for(account, &tree, placed.assignment.unit)?;
     let unit = own_unit(account)?;
-    check_period(&placed, input.period, today)?;
+    check_period(store, &placed, input.period, today).await?;
     if input.correction.is_some() && input.narrative.trim().is_empty() {
         return Err(invalid(
             "narrative",

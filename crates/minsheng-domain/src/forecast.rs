@@ -32,8 +32,21 @@ pub struct Forecast {
 /// Forecasts `goal` from `history` (`(months into the year, value)`, any order); `tolerance`
 /// is the `approx` tolerance. See the module docs.
 pub fn forecast(goal: &Goal, history: &[(i8, Decimal)], tolerance: Decimal) -> Option<Forecast> {
+    let history: Vec<(i32, Decimal)> = history.iter().map(|&(m, v)| (i32::from(m), v)).collect();
+    forecast_to(goal, &history, i32::from(goal.deadline_months()), tolerance)
+}
+
+/// Forecasts `goal` at month `at` from `history` (`(month, value)`, months counted from any
+/// origin where the goal's baseline stands, any order): [`forecast`]'s rule for a goal whose
+/// months run over more than one year (a multi-year goal's [`Path`](crate::path::Path)).
+pub fn forecast_to(
+    goal: &Goal,
+    history: &[(i32, Decimal)],
+    at: i32,
+    tolerance: Decimal,
+) -> Option<Forecast> {
     let &(_, latest) = history.iter().max_by_key(|(m, _)| *m)?;
-    let value = trend(goal, history, latest)?;
+    let value = trend(goal, history, at, latest)?;
     let value = match goal.accrual {
         Accrual::Cumulative => value.max(latest),
         Accrual::Level => value,
@@ -47,8 +60,8 @@ pub fn forecast(goal: &Goal, history: &[(i8, Decimal)], tolerance: Decimal) -> O
 
 /// The trend's value at the deadline, or `None` when it cannot be held in a `Decimal` (stored
 /// values near its limits): no forecast rather than a wrong one.
-fn trend(goal: &Goal, history: &[(i8, Decimal)], latest: Decimal) -> Option<Decimal> {
-    let target_month = Decimal::from(goal.deadline_months());
+fn trend(goal: &Goal, history: &[(i32, Decimal)], at: i32, latest: Decimal) -> Option<Decimal> {
+    let target_month = Decimal::from(at);
     let n = Decimal::from(history.len());
     let mut sx = Decimal::ZERO;
     let mut sy = Decimal::ZERO;

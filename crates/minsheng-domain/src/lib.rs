@@ -19,6 +19,7 @@ pub mod forecast;
 pub mod goal;
 pub mod ids;
 pub mod implementation;
+pub mod path;
 pub mod period;
 pub mod plan;
 pub mod plan_diff;
@@ -47,7 +48,7 @@ pub use assignment::{
 pub use audit::{Actor, AuditEvent};
 pub use bulletin::{Bucket, Bulletin, BulletinStatus, DocNo, DocNoError, honour_roll};
 pub use effective::{accepted_history, effective_report, is_reported, value_at};
-pub use forecast::{Forecast, forecast};
+pub use forecast::{Forecast, forecast, forecast_to};
 pub use goal::{Accrual, Goal};
 pub use ids::*;
 pub use implementation::{
@@ -74,7 +75,7 @@ pub use schedule::{
 pub use split::{SplitError, check_split};
 pub use status::{
     Colour, Status, Thresholds, ThresholdsError, classify_gap, quantitative_status, stage_score,
-    stage_status,
+    stage_status, status_against,
 };
 pub use text::{TextField, TooLong, check_length};
 pub use unit::{OrgUnit, UnitKind, UnitTree};

@@ -331,6 +331,23 @@ pub fn quantitative_status(
     actual: Option<Decimal>,
     thresholds: &Thresholds,
 ) -> Status {
+    let expected = schedule
+        .expected(goal, period)
+        .or_else(|| Schedule::Linear.expected(goal, period));
+    status_against(goal, period, actual, expected, thresholds)
+}
+
+/// The status of a quantitative goal at the end of `period` against a given expected value
+/// (`None`: the goal itself): the rule of [`quantitative_status`] with the expectation
+/// computed elsewhere — by a schedule within one year, or by a multi-year goal's
+/// [`Path`](crate::path::Path).
+pub fn status_against(
+    goal: &Goal,
+    period: Period,
+    actual: Option<Decimal>,
+    expected: Option<Decimal>,
+    thresholds: &Thresholds,
+) -> Status {
     let Some(actual) = actual else {
         return Status::NotReported;
     };
@@ -353,11 +370,7 @@ pub fn quantitative_status(
         };
         schedule_gap(&either_way, actual, goal.value)
     } else {
-        let expected = schedule
-            .expected(goal, period)
-            .or_else(|| Schedule::Linear.expected(goal, period))
-            .unwrap_or(goal.value);
-        schedule_gap(goal, actual, expected)
+        schedule_gap(goal, actual, expected.unwrap_or(goal.value))
     };
     classify_gap(gap, thresholds)
 }

@@ -227,6 +227,17 @@ pub const TABLES: &[Table] = &[
         cols![report_id: Int, kind: Text, actual: Date],
     ),
     table(
+        "goals",
+        "target_id",
+        cols![target_id: Int, parent_target_id: Int, base_year: Int, base_value: Text,
+              path_kind: Text, frequency: Text, revision: Int],
+    ),
+    table(
+        "goal_points",
+        "target_id, period",
+        cols![target_id: Int, period: Text, value: Text],
+    ),
+    table(
         "bulletin_reasons",
         "bulletin_id, target_id",
         cols![bulletin_id: Int, target_id: Int, reason: Text],

@@ -17,6 +17,7 @@
 mod audit;
 mod decomposition;
 pub(crate) mod dto;
+mod goals;
 mod implementation;
 mod problems;
 mod projects;
@@ -408,6 +409,8 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
         .routes(routes!(projects::list_projects))
         .routes(routes!(projects::get_project))
         .routes(routes!(projects::oc4ids))
+        .routes(routes!(goals::get_goals))
+        .routes(routes!(goals::put_path))
         .merge(reporting::routes())
         .merge(implementation::routes())
         .split_for_parts();

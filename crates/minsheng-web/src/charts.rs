@@ -11,6 +11,7 @@
 //! per month) and the forecast to the deadline (dotted).
 
 mod msg;
+pub(crate) mod path;
 
 use crate::i18n::Lang;
 use minsheng_app::target_detail::Trajectory;

@@ -203,6 +203,12 @@ pub static ROUTES: &[Route] = &[
     may("POST", "/api/problems/{id}/resolve", Action::HandleProblem),
     may("POST", "/problems/escalate", Action::EscalateProblems),
     // 进展通报: the office drafts and issues; whoever may read them reads them.
+    // Multi-year goals: a plan's goals against their paths, the office's path form.
+    may("GET", "/plans/{id}/goals", Action::ViewPlans),
+    may("GET", "/goals/{id}/path", Action::Decompose),
+    may("POST", "/goals/{id}/path", Action::Decompose),
+    may("GET", "/api/plans/{id}/goals", Action::ViewPlans),
+    may("PUT", "/api/goals/{id}/path", Action::Decompose),
     // Year end: closing a plan, and the plan diff.
     // Major projects (重大项目调度).
     may("GET", "/projects", Action::ViewDashboard),

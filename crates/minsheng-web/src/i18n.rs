@@ -181,6 +181,8 @@ pub struct Common {
     pub decomposition_status: &'static str,
     /// The link to a plan's implementation plans filed.
     pub implementation_status: &'static str,
+    /// The link to a multi-year plan's goals page.
+    pub goals: &'static str,
 }
 
 /// 简体中文.
@@ -213,6 +215,7 @@ pub static ZH: Common = Common {
     decompose: "分解任务",
     decomposition_status: "任务分解情况",
     implementation_status: "实施方案报送情况",
+    goals: "中长期目标进展",
 };
 
 /// English.
@@ -245,6 +248,7 @@ pub static EN: Common = Common {
     decompose: "Decompose",
     decomposition_status: "Decomposition status",
     implementation_status: "Implementation plans",
+    goals: "Multi-year goals",
 };
 
 #[cfg(test)]

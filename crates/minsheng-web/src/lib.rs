@@ -18,6 +18,7 @@ mod decompose;
 mod editor;
 mod error;
 pub mod gates;
+mod goals;
 mod highlight;
 mod html;
 pub mod i18n;
@@ -246,6 +247,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assessment::routes())
         .merge(year_end::routes())
         .merge(projects::routes())
+        .merge(goals::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -101,6 +101,8 @@ struct DashboardPage {
     /// `plan=1&period=2023-09`: the query every drill-down link carries.
     q: String,
     plans: Vec<(PlanId, String, bool)>,
+    /// The multi-year plans, each linked to its goals page.
+    goal_plans: Vec<(PlanId, String)>,
     months: Vec<(String, String, bool)>,
     period: String,
     overall: String,
@@ -245,6 +247,11 @@ async fn dashboard_page(
         plan_title: plan.title.clone(),
         q: base,
         plans: plan_options,
+        goal_plans: plans
+            .iter()
+            .filter(|p| p.kind == minsheng_domain::PlanKind::MultiYearGoals)
+            .map(|p| (p.id, p.title.clone()))
+            .collect(),
         months: month_options(plan.year, period, lang),
         period: period_label(period, lang),
         overall: pct(o.overall.completion),
@@ -316,6 +323,7 @@ impl DashboardPage {
             plan_title: String::new(),
             q: String::new(),
             plans: Vec::new(),
+            goal_plans: Vec::new(),
             months: Vec::new(),
             period: String::new(),
             overall: String::new(),

@@ -83,6 +83,20 @@ pub(crate) fn month_of(q: Option<&str>, today: jiff::civil::Date) -> Result<Peri
     }
 }
 
+/// The period of a report form: a month (2023-09), or — for a multi-year goal reported by
+/// year or quarter — a year (2024) or a quarter (2024-Q2); without one, the current reporting
+/// month. Whether the assignment takes that period is the use-case's to say.
+fn form_period_of(q: Option<&str>, today: jiff::civil::Date) -> Result<Period, WebError> {
+    match q
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(Period::parse)
+    {
+        Some(Ok(p @ (Period::Year(_) | Period::Quarter { .. }))) => Ok(p),
+        _ => period_of(q, today),
+    }
+}
+
 /// The month asked for, or the current reporting month; anything else is a bad request.
 fn period_of(q: Option<&str>, today: jiff::civil::Date) -> Result<Period, WebError> {
     month_of(q, today).map_err(WebError::BadRequest)

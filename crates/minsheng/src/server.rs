@@ -64,6 +64,8 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
     // with invented reports (labelled 演示数据): one on pace, one whose 投产 slipped, one with
     // an open 用地 problem.
     demo::projects::major_projects(&store, &demo::projects::seed_projects()).await?;
+    // The 到2025年 goals of the seed's article, with invented yearly and quarterly reports.
+    demo::multi_year_goals(&store).await?;
     info!(
         "Demo database {} holds {} sections, {} items, {} targets, {} assignments",
         redact_url(&cfg.database_url),

@@ -9,6 +9,7 @@ mod coordination;
 mod decomposition;
 mod demo;
 mod freshness;
+mod goals;
 mod implementation;
 mod import;
 mod intake;

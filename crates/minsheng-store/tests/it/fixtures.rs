@@ -184,6 +184,26 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
             "INSERT INTO project_report_milestones (report_id, kind, actual)
                 VALUES (1, 'started', '2022-06-20')".into(),
         ],
+        18 => vec![
+            "INSERT INTO plans (year, title, owner_unit_id, kind, status, source_text, declared_sections,
+                declared_items, created_at) VALUES (2023, '长春国际汽车城2023—2025年目标', 1, 'multi_year_goals',
+                'confirmed', '到2025年,总产值将达到11000亿元以上', NULL, NULL, '2023-02-01T08:00:00Z')".into(),
+            "INSERT INTO sections (plan_id, position, no, title, declared_items) VALUES (2, 0, 1, NULL, NULL)".into(),
+            "INSERT INTO items (section_id, position, no, text, leads, span_start, span_end)
+                VALUES (2, 0, 1, '到2025年,总产值将达到11000亿元以上', '长春市', NULL, NULL)".into(),
+            "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end, implicit,
+                delta, deadline, baseline, kind, accrual) VALUES (3, 1, '11000', '亿元', 'ge',
+                '总产值将达到11000亿元以上', NULL, NULL, FALSE, FALSE, '2025-12-31', '8000', 'quantity', 'level')".into(),
+            "INSERT INTO targets (item_id, seq, value, unit, cmp, phrase, span_start, span_end, implicit,
+                delta, deadline, baseline, kind, accrual) VALUES (3, 2, '10000', '亿元', 'ge',
+                '汽车产业要达到10000亿元以上', NULL, NULL, FALSE, FALSE, '2025-12-31', NULL, 'quantity', 'level')".into(),
+            "INSERT INTO goals (target_id, parent_target_id, base_year, base_value, path_kind, frequency, revision)
+                VALUES (5, NULL, 2022, '8000', 'points', 'quarterly', 2)".into(),
+            "INSERT INTO goals (target_id, parent_target_id, base_year, base_value, path_kind, frequency, revision)
+                VALUES (6, 5, NULL, NULL, 'linear', 'yearly', 1)".into(),
+            "INSERT INTO goal_points (target_id, period, value) VALUES (5, '2024-Q2', '9500')".into(),
+            "INSERT INTO goal_points (target_id, period, value) VALUES (5, '2023', '8500')".into(),
+        ],
         _ => vec![],
     };
     sql

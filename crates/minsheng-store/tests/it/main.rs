@@ -6,6 +6,7 @@ mod baseline;
 mod bulletins;
 mod data_version;
 mod fixtures;
+mod goals;
 mod migrations;
 mod opening;
 mod problems;

@@ -192,6 +192,29 @@ async fn usable(store: &Store, step: i64, what: &str) {
             .expect(what);
         assert_eq!(r.milestones.len(), 1, "{what}");
     }
+    if step >= 18 {
+        let goals = store.goals_of_plan(PlanId(2)).await.unwrap();
+        assert_eq!(goals.len(), 2, "{what}");
+        assert_eq!(
+            goals[0].kind,
+            minsheng_domain::path::PathKind::Points,
+            "{what}"
+        );
+        assert_eq!(goals[0].revision, 2, "{what}");
+        let periods: Vec<String> = goals[0]
+            .points
+            .iter()
+            .map(|p| p.period.to_string())
+            .collect();
+        assert_eq!(periods, ["2023", "2024-Q2"], "{what}: points by period");
+        assert_eq!(goals[1].parent, Some(TargetId(5)), "{what}");
+        assert_eq!(
+            goals[1].frequency,
+            minsheng_domain::path::Frequency::Yearly,
+            "{what}"
+        );
+        assert_eq!(store.goal(TargetId(1)).await.unwrap(), None, "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

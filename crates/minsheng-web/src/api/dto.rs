@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 mod audit;
+mod goals;
 mod implementation;
 mod projects;
 mod reporting;
 mod year_end;
 pub use audit::*;
+pub use goals::*;
 pub use implementation::*;
 pub use projects::*;
 pub use reporting::*;

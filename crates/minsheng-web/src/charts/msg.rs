@@ -8,6 +8,9 @@ pub(crate) struct ChartMsg {
     pub actual: &'static str,
     pub forecast: &'static str,
     pub months: [&'static str; 12],
+    pub path_title: &'static str,
+    pub path_expected: &'static str,
+    pub path_actual: &'static str,
 }
 
 pub(crate) static ZH: ChartMsg = ChartMsg {
@@ -18,6 +21,9 @@ pub(crate) static ZH: ChartMsg = ChartMsg {
     months: [
         "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
     ],
+    path_title: "目标路径与报送值",
+    path_expected: "目标路径",
+    path_actual: "报送值",
 };
 
 pub(crate) static EN: ChartMsg = ChartMsg {
@@ -28,4 +34,7 @@ pub(crate) static EN: ChartMsg = ChartMsg {
     months: [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ],
+    path_title: "Path and reported values",
+    path_expected: "Path",
+    path_actual: "Reported",
 };

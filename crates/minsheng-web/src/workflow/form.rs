@@ -4,7 +4,7 @@
 
 use super::msg::Msg;
 use super::{
-    EvidenceRow, RevisionRow, amount, form_href, id_of, period_label, period_of, quota, words,
+    EvidenceRow, RevisionRow, amount, form_href, form_period_of, id_of, period_label, quota, words,
 };
 use crate::AppState;
 use crate::auth::Chrome;
@@ -21,7 +21,9 @@ use minsheng_app::accounts::People;
 use minsheng_app::reporting::{EVIDENCE_TYPES, FileAs};
 use minsheng_app::workspace::{self, ReportForm};
 use minsheng_domain::project::MilestoneKind;
-use minsheng_domain::{AssignmentId, ReportId, ReportStatus, Stage, TargetKind, goal::Accrual};
+use minsheng_domain::{
+    AssignmentId, Period, ReportId, ReportStatus, Stage, TargetKind, goal::Accrual,
+};
 
 /// The form field a use-case's refusal belongs beside.
 fn field_of(app_field: &str) -> &'static str {
@@ -178,7 +180,7 @@ impl FormPage {
         FormPage {
             t,
             action: form_href(form.placed.assignment.id, form.period),
-            workspace: format!("/workspace?period={}", form.period),
+            workspace: back_href(form.period, form.placed.plan),
             no: format!("{}.{}", form.placed.section_no, form.placed.item_no),
             target: target.phrase.clone(),
             deadline: target.deadline.to_string(),
@@ -245,7 +247,7 @@ pub(super) async fn page(
     let me = chrome.account()?.clone();
     let today = st.today();
     let assignment: AssignmentId = id_of(&id)?;
-    let period = period_of(q.period.as_deref(), today)?;
+    let period = form_period_of(q.period.as_deref(), today)?;
     let form = workspace::report_form(&st.store, &me, assignment, period, today).await?;
     let values = form.latest().map(Fields::of).unwrap_or_default();
     let people = crate::auth::people(&st).await?;
@@ -260,6 +262,15 @@ pub(super) async fn page(
     Ok(page)
 }
 
+/// Where the form leads back to: the workspace of its month, or — a year or a quarter, a
+/// multi-year goal's report — the plan's goals page.
+fn back_href(period: Period, plan: minsheng_domain::PlanId) -> String {
+    match period {
+        Period::Month { .. } => format!("/workspace?period={period}"),
+        _ => format!("/plans/{plan}/goals"),
+    }
+}
+
 /// `POST /workspace/assignments/{id}/report?period=…`: saves a draft or submits; refused
 /// input comes back in the form with 422.
 pub(super) async fn post(
@@ -272,7 +283,7 @@ pub(super) async fn post(
     let me = chrome.account()?.clone();
     let today = st.today();
     let assignment: AssignmentId = id_of(&id)?;
-    let period = period_of(q.period.as_deref(), today)?;
+    let period = form_period_of(q.period.as_deref(), today)?;
     // The form as it stands; this also checks that the account reports for the assignment.
     let form = workspace::report_form(&st.store, &me, assignment, period, today).await?;
     let project = project_part(&st, &chrome, &form, Some(&f)).await?;
@@ -305,7 +316,15 @@ pub(super) async fn post(
             {
                 Ok(report) => {
                     let to = match file_as {
-                        FileAs::Submitted => format!("/workspace?period={period}&filed={report}"),
+                        FileAs::Submitted => format!(
+                            "{}{}filed={report}",
+                            back_href(period, form.placed.plan),
+                            if matches!(period, Period::Month { .. }) {
+                                "&"
+                            } else {
+                                "?"
+                            }
+                        ),
                         FileAs::Draft => {
                             format!("{}&saved={report}", form_href(assignment, period))
                         }

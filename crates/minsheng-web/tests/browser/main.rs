@@ -5,6 +5,7 @@
 //! Screenshots of the main pages are saved to `screenshots/` at the repository root.
 
 mod first_day;
+mod goals;
 mod harness;
 mod projects;
 mod year_end;

@@ -10,6 +10,7 @@ mod editor;
 mod english;
 mod extremes;
 mod gates;
+mod goals;
 mod implementation_api;
 mod limits;
 mod month_end;
