@@ -983,105 +983,68 @@ pub struct DemoGoals {
     pub targets: Vec<TargetId>,
     /// The invented reports filed and accepted.
     pub reports: usize,
+    /// What each goal measures, in the order of `targets`.
+    pub subjects: Vec<String>,
 }
 
-/// The 到2025年 goals of the seed's article (issue #15 item 2), typed from its text
-/// ([`JILIN_2023`]: "到2025年,长春国际汽车城总产值将达到11000亿元以上,其中,汽车产业要达到10000亿元
-/// 以上,整车产量要达到400万辆以上" and "2025年前,一汽红旗将推出全新车型17款,其中新能源车达15款"),
-/// each reported by 长春市 (`lead`). The base of 总产值 (2022年 8000亿元) is **invented**, and
-/// so are the paths' frequencies. To be replaced by the extractor's goal drafts.
+impl DemoGoals {
+    /// The target of the first goal whose subject contains `subject` ("整车产量").
+    pub fn target(&self, subject: &str) -> Option<TargetId> {
+        let i = self.subjects.iter().position(|s| s.contains(subject))?;
+        self.targets.get(i).copied()
+    }
+}
+
+/// The 到2025年 goals of the seed's article (issue #15 item 2) **as the extractor reads them**
+/// from its text ([`JILIN_2023`]: "到2025年,长春国际汽车城总产值将达到11000亿元以上,其中,汽车产业要达到
+/// 10000亿元以上,整车产量要达到400万辆以上" and "2025年前,一汽红旗将推出全新车型17款,其中新能源车
+/// 达15款", by [`crate::goals::from_extraction`]), each reported by 长春市 (`lead`). The bases
+/// (总产值 8000亿元 and 0 models in 2022) and the quarterly reporting of 总产值 and 整车产量 are
+/// **invented**, matched to the goals by what they measure.
 pub fn goal_inputs(lead: UnitId) -> Vec<crate::goals::GoalInput> {
-    use crate::goals::GoalInput;
-    use minsheng_domain::Cmp;
-    use minsheng_domain::path::{Base, Frequency, PathInput, PathKind};
-    let goal =
-        |subject: &str, value: i64, unit: &str, phrase: &str, parent: Option<usize>| GoalInput {
-            deadline_year: 2025,
-            subject: subject.into(),
-            value: value.into(),
-            unit: unit.into(),
-            cmp: Cmp::Ge,
-            phrase: phrase.into(),
-            parent,
-            lead: Some(lead),
-            path: PathInput::default(),
+    use minsheng_domain::path::{Base, Frequency};
+    let mut goals =
+        crate::goals::from_extraction(&minsheng_extract::extract(JILIN_2023).goals, Some(lead));
+    for g in &mut goals {
+        let base = |value: i64| {
+            Some((
+                Base {
+                    year: 2022,
+                    value: value.into(),
+                },
+                g.unit.clone(),
+            ))
         };
-    let mut total = goal(
-        "长春国际汽车城总产值",
-        11_000,
-        "亿元",
-        "长春国际汽车城总产值将达到11000亿元以上",
-        None,
-    );
-    total.path = PathInput {
-        kind: PathKind::Linear,
-        base: Some((
-            Base {
-                year: 2022,
-                value: 8_000.into(),
-            },
-            "亿元".into(),
-        )),
-        points: Vec::new(),
-        frequency: Frequency::Quarterly,
-    };
-    let industry = goal(
-        "长春国际汽车城汽车产业产值",
-        10_000,
-        "亿元",
-        "汽车产业要达到10000亿元以上",
-        Some(0),
-    );
-    let mut vehicles = goal(
-        "长春国际汽车城整车产量",
-        4_000_000,
-        "辆",
-        "整车产量要达到400万辆以上",
-        Some(0),
-    );
-    vehicles.path.frequency = Frequency::Quarterly;
-    let mut models = goal(
-        "一汽红旗推出全新车型",
-        17,
-        "款",
-        "一汽红旗将推出全新车型17款",
-        None,
-    );
-    models.path.base = Some((
-        Base {
-            year: 2022,
-            value: 0.into(),
-        },
-        "款".into(),
-    ));
-    let mut electric = goal(
-        "一汽红旗推出全新车型",
-        15,
-        "款",
-        "其中新能源车达15款",
-        Some(3),
-    );
-    electric.path.base = models.path.base.clone();
-    vec![total, industry, vehicles, models, electric]
+        if g.subject.contains("总产值") {
+            g.path.base = base(8_000);
+            g.path.frequency = Frequency::Quarterly;
+        } else if g.subject.contains("整车产量") {
+            g.path.frequency = Frequency::Quarterly;
+        } else if g.unit == "款" {
+            g.path.base = base(0);
+        }
+    }
+    goals
 }
 
-/// The demo's invented reports on the goals of [`goal_inputs`]: (goal, period, value) — 2023's
-/// annual figures, then 2024 by quarter for the quarterly goals. 总产值 keeps to its path,
-/// 整车产量 falls behind (yellow), the 红旗 models lag a little.
-const GOAL_REPORTS: [(usize, &str, i64); 13] = [
-    (0, "2023", 9_050),
-    (0, "2024-Q1", 9_300),
-    (0, "2024-Q2", 9_520),
-    (0, "2024-Q3", 9_800),
-    (1, "2023", 8_300),
-    (2, "2023", 3_000_000),
-    (2, "2024-Q1", 3_020_000),
-    (2, "2024-Q2", 2_960_000),
-    (2, "2024-Q3", 2_900_000),
-    (3, "2023", 5),
-    (3, "2024", 9),
-    (4, "2023", 4),
-    (4, "2024", 8),
+/// The demo's invented reports on the goals of [`goal_inputs`], each goal named by what it
+/// measures: (subject, period, value) — 2023's annual figures, then 2024 by quarter for the
+/// quarterly goals. 总产值 keeps to its path, 整车产量 falls behind (yellow), the 红旗 models
+/// lag a little.
+const GOAL_REPORTS: [(&str, &str, i64); 13] = [
+    ("总产值", "2023", 9_050),
+    ("总产值", "2024-Q1", 9_300),
+    ("总产值", "2024-Q2", 9_520),
+    ("总产值", "2024-Q3", 9_800),
+    ("汽车产业", "2023", 8_300),
+    ("整车产量", "2023", 3_000_000),
+    ("整车产量", "2024-Q1", 3_020_000),
+    ("整车产量", "2024-Q2", 2_960_000),
+    ("整车产量", "2024-Q3", 2_900_000),
+    ("全新车型", "2023", 5),
+    ("全新车型", "2024", 9),
+    ("新能源车", "2023", 4),
+    ("新能源车", "2024", 8),
 ];
 
 /// Writes the demo's multi-year plan (长春国际汽车城 and 一汽红旗 2023–2025, from
@@ -1121,8 +1084,19 @@ pub async fn multi_year_goals(store: &Store) -> Result<DemoGoals, AppError> {
         },
     )
     .await?;
+    let subjects: Vec<String> = goal_inputs(changchun.id)
+        .into_iter()
+        .map(|g| g.subject)
+        .collect();
     let mut reports = 0;
-    for (goal, period, value) in GOAL_REPORTS {
+    for (subject, period, value) in GOAL_REPORTS {
+        let goal = subjects
+            .iter()
+            .position(|s| s.contains(subject))
+            .ok_or_else(|| AppError::Invalid {
+                field: "goals".into(),
+                reason: format!("演示目标中没有“{subject}” / the demo's goals have no {subject}"),
+            })?;
         let id = file_report(
             store,
             &Actor::new(changchun.code.clone().unwrap_or_else(|| "220100".into())),
@@ -1151,5 +1125,6 @@ pub async fn multi_year_goals(store: &Store) -> Result<DemoGoals, AppError> {
         plan: written.plan,
         targets: written.targets,
         reports,
+        subjects,
     })
 }

@@ -108,6 +108,51 @@ fn terms_of(start_year: i16, g: &GoalInput) -> GoalTerms {
     }
 }
 
+/// The goals the extractor read from a text ([`minsheng_extract::Goal`], "到2025年…") as the
+/// office's input, each reported by `lead` (`None`: the plan's owner) on a linear path with
+/// no base until the office gives one: the value in 亿元 or 万元 when a yuan amount is a whole
+/// number of them, as such figures are written ("11000亿元"), else as read; a 其中 part under
+/// the goal it belongs to.
+pub fn from_extraction(read: &[minsheng_extract::Goal], lead: Option<UnitId>) -> Vec<GoalInput> {
+    read.iter()
+        .map(|g| {
+            let (value, unit) = written_as(g.value, &g.unit);
+            GoalInput {
+                deadline_year: i16::try_from(g.year).unwrap_or(i16::MAX),
+                subject: g.subject.clone(),
+                value,
+                unit,
+                cmp: match g.cmp {
+                    minsheng_extract::Cmp::Ge => Cmp::Ge,
+                    minsheng_extract::Cmp::Le => Cmp::Le,
+                    minsheng_extract::Cmp::Approx => Cmp::Approx,
+                    minsheng_extract::Cmp::Eq => Cmp::Eq,
+                },
+                phrase: g.phrase.clone(),
+                parent: g.parent,
+                lead,
+                path: PathInput::default(),
+            }
+        })
+        .collect()
+}
+
+/// A yuan amount in the largest of 亿元 and 万元 it is a whole number of.
+fn written_as(value: Decimal, unit: &str) -> (Decimal, String) {
+    if unit == "元" {
+        for (scale, name) in [(100_000_000i64, "亿元"), (10_000, "万元")] {
+            let scale = Decimal::from(scale);
+            if let Some(v) = value.checked_div(scale)
+                && v.fract().is_zero()
+                && !v.is_zero()
+            {
+                return (v.normalize(), name.into());
+            }
+        }
+    }
+    (value, unit.into())
+}
+
 /// Checks every goal of `input` (nothing is written): the field of each refusal is
 /// `goals[i].…`, from 1. Returns each goal's checked path.
 pub fn check(input: &GoalPlanInput) -> Result<Vec<Path>, AppError> {

@@ -583,8 +583,8 @@ async fn many_clients_file_and_accept_goal_reports_at_once() {
     }
 }
 
-/// The demo's goals from the seed's text: 总产值 on its path, 整车产量 behind it (yellow), the
-/// parts under their parents, every report accepted.
+/// The demo's goals as the extractor reads them from the seed's text: 总产值 on its path,
+/// 整车产量 behind it (yellow), the 其中 parts under their parents, every report accepted.
 #[tokio::test]
 async fn the_demo_goals_one_on_its_path_one_behind() {
     for db in minsheng_store::testing::backends().await {
@@ -593,19 +593,27 @@ async fn the_demo_goals_one_on_its_path_one_behind() {
         let built = minsheng_app::demo::multi_year_goals(store).await.unwrap();
         assert_eq!(built.targets.len(), 5, "{l}");
         let v = goals::view(store, &office(), built.plan).await.unwrap();
-        let of = |i: usize| {
+        let of = |subject: &str| {
             v.goals
                 .iter()
-                .find(|g| g.target.id == built.targets[i])
-                .unwrap()
+                .find(|g| g.subject.contains(subject))
+                .unwrap_or_else(|| panic!("{l}: no goal {subject}"))
         };
-        assert_eq!(of(0).status, Status::OnTrack, "{l}: 总产值 on its path");
-        assert_eq!(of(0).latest.map(|(p, _)| p), Some(p("2024-Q3")), "{l}");
-        assert!(of(0).forecast.unwrap().meets, "{l}");
-        assert_eq!(of(2).status, Status::Lagging, "{l}: 整车产量 behind");
-        assert!(!of(2).forecast.unwrap().meets, "{l}");
-        assert_eq!(of(2).depth, 1, "{l}");
-        assert_eq!(of(4).stored.parent, Some(built.targets[3]), "{l}");
+        let total = of("总产值");
+        assert_eq!(total.status, Status::OnTrack, "{l}: 总产值 on its path");
+        assert_eq!(total.latest.map(|(p, _)| p), Some(p("2024-Q3")), "{l}");
+        assert!(total.forecast.unwrap().meets, "{l}");
+        let vehicles = of("整车产量");
+        assert_eq!(vehicles.status, Status::Lagging, "{l}: 整车产量 behind");
+        assert!(!vehicles.forecast.unwrap().meets, "{l}");
+        // 汽车产业 is a part of 总产值 (其中, the same unit); 新能源车 of the 红旗 models.
+        assert_eq!(of("汽车产业").depth, 1, "{l}");
+        assert_eq!(of("汽车产业").stored.parent, Some(total.target.id), "{l}");
+        assert_eq!(
+            of("新能源车").stored.parent,
+            Some(of("全新车型").target.id),
+            "{l}"
+        );
         let reported: usize = v.goals.iter().map(|g| g.reported.len()).sum();
         assert_eq!(reported, built.reports, "{l}");
         assert!(

@@ -15,7 +15,7 @@ use minsheng_store::testing::sqlite;
 async fn the_office_sets_a_path_and_a_unit_reports_a_quarter() {
     let site = demo_site(sqlite().await).await;
     let built = demo::multi_year_goals(&site.db.store).await.unwrap();
-    let (plan, vehicles) = (built.plan, built.targets[2]);
+    let (plan, vehicles) = (built.plan, built.target("整车产量").unwrap());
     let base = site.base.clone();
     with_browser(move |c| async move {
         let site = harness::Site::at(&base);

@@ -57,7 +57,7 @@ async fn the_goals_page_the_path_form_and_a_quarterly_report() {
         );
 
         // The path form: a unit is refused it; a bad point is named; a good path is kept.
-        let vehicles = built.targets[2];
+        let vehicles = built.target("整车产量").unwrap();
         let href = format!("/goals/{vehicles}/path");
         assert_eq!(
             get_as(&st, &cc, &href).await.status,
@@ -181,21 +181,23 @@ async fn the_goals_api_lists_goals_and_sets_a_path() {
         assert_eq!(status, StatusCode::OK, "{l}: {v}");
         let goals = v["goals"].as_array().unwrap();
         assert_eq!(goals.len(), 5, "{l}");
-        assert_eq!(goals[0]["status"], "on_track", "{l}");
-        assert_eq!(goals[0]["frequency"], "quarterly", "{l}");
-        assert_eq!(goals[0]["reported"].as_array().unwrap().len(), 4, "{l}");
-        assert_eq!(goals[0]["forecast"]["meets"], true, "{l}");
-        let vehicles = goals
-            .iter()
-            .find(|g| g["target"] == built.targets[2].0)
-            .unwrap();
-        assert_eq!(vehicles["colour"], "yellow", "{l}");
-        assert_eq!(vehicles["parent"], built.targets[0].0, "{l}");
+        let goal = |subject: &str| {
+            let id = built.target(subject).unwrap().0;
+            goals.iter().find(|g| g["target"] == id).unwrap().clone()
+        };
+        let total = goal("总产值");
+        assert_eq!(total["status"], "on_track", "{l}");
+        assert_eq!(total["frequency"], "quarterly", "{l}");
+        assert_eq!(total["reported"].as_array().unwrap().len(), 4, "{l}");
+        assert_eq!(total["forecast"]["meets"], true, "{l}");
+        assert_eq!(goal("整车产量")["colour"], "yellow", "{l}");
+        assert_eq!(goal("汽车产业")["parent"], total["target"], "{l}");
         // A livelihood plan has no goals page.
         let (status, _) = json_as(&st, &office, "GET", "/api/plans/1/goals", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{l}");
 
-        let uri = format!("/api/goals/{}/path", built.targets[3].0);
+        let models_id = built.target("全新车型").unwrap().0;
+        let uri = format!("/api/goals/{models_id}/path");
         let bad = json!({"revision": 1, "kind": "points", "frequency": "yearly",
             "base_year": 2022, "base_value": "0",
             "points": [{"period": "2024", "value": "11"}, {"period": "2023", "value": "6"}]});
@@ -224,7 +226,7 @@ async fn the_goals_api_lists_goals_and_sets_a_path() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|g| g["target"] == built.targets[3].0)
+            .find(|g| g["target"] == models_id)
             .unwrap()
             .clone();
         assert_eq!(models["path_kind"], "points", "{l}");
