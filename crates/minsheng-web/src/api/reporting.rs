@@ -13,7 +13,7 @@ use super::{ApiError, JsonBody, QueryParams, invalid, path_id};
 use crate::AppState;
 use crate::auth::Chrome;
 use crate::error::WebError;
-use crate::input::{Fields, read_fields, read_upload};
+use crate::input::{Fields, read_fields, read_project_part, read_upload};
 use crate::workflow::review::{RawFilter, filter_of};
 use crate::workflow::{UPLOAD_LIMIT, month_of};
 use axum::Json;
@@ -25,6 +25,7 @@ use minsheng_app::AppError;
 use minsheng_app::reporting::Decision;
 use minsheng_app::workspace;
 use minsheng_app::workspace::QUEUE_PAGE_MAX;
+use minsheng_domain::project::MilestoneKind;
 use minsheng_domain::{Account, AssignmentId, Period, ReportId};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -145,6 +146,33 @@ pub(crate) async fn post_report(
     let period = month(Some(&body.period), &st)?;
     // The form as it stands; this checks that the account reports for the assignment.
     let form = workspace::report_form(&st.store, me, assignment, period, today).await?;
+    let refused = |field: &str, message: String| {
+        ApiError(WebError::Fields(vec![(field.to_string(), message)]))
+    };
+    let mut reached = std::collections::BTreeMap::new();
+    for (i, m) in body.milestones.iter().enumerate() {
+        let Some(kind) = MilestoneKind::from_code(m.kind.trim()) else {
+            return Err(refused(
+                &format!("milestones[{i}].kind"),
+                format!(
+                    "未知的项目节点“{}” / unknown milestone '{}'",
+                    m.kind, m.kind
+                ),
+            ));
+        };
+        reached.insert(format!("reached_{}", kind.code()), m.date.clone());
+    }
+    let project = minsheng_app::projects::report_part(&st.store, form.placed.target.id, None)
+        .await?
+        .is_some();
+    let states_project =
+        !body.progress.trim().is_empty() || body.revised_total.is_some() || !reached.is_empty();
+    if states_project && !project {
+        return Err(refused(
+            "progress",
+            "形象进度、项目节点与调整后总投资只用于重大项目的投资报告 / progress, milestones and a revised total are for a major project's investment report only".into(),
+        ));
+    }
     let fields = Fields {
         value: body.value.unwrap_or_default(),
         stage: body.stage.unwrap_or_default(),
@@ -152,6 +180,9 @@ pub(crate) async fn post_report(
         narrative: body.narrative,
         correction: body.correction.then(|| "1".to_string()),
         action: body.action,
+        progress: body.progress,
+        revised_total: body.revised_total.unwrap_or_default(),
+        reached,
         ..Fields::default()
     };
     let (input, file_as) = read_fields(&fields, &form, chrome.lang).map_err(|errors| {
@@ -162,7 +193,13 @@ pub(crate) async fn post_report(
                 .collect(),
         ))
     })?;
-    let id = workspace::save_report(&st.store, me, &input, file_as, today)
+    let part = if project {
+        let part = read_project_part(&fields, chrome.lang).map_err(|(f, m)| refused(f, m))?;
+        Some(part)
+    } else {
+        None
+    };
+    let id = workspace::save_report_with(&st.store, me, &input, part.as_ref(), file_as, today)
         .await
         .map_err(filing_error)?;
     let saved = revision(&st, me, id).await?;

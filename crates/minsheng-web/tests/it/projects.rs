@@ -130,3 +130,94 @@ async fn the_oc4ids_export_of_a_project_plan_is_valid_oc4ids() {
         db.finish().await;
     }
 }
+
+/// A project unit reports through the JSON API as through the form: its investment with
+/// 形象进度 and a milestone reached, applied to the project once the office accepts; an unknown
+/// milestone and project fields on a livelihood target are refused by field, nothing filed.
+#[tokio::test]
+async fn a_project_report_through_the_api_carries_its_milestones() {
+    use crate::support::json_as;
+    use axum::http::StatusCode;
+    use minsheng_domain::AssignmentRole;
+    use minsheng_domain::project::MilestoneKind;
+    use serde_json::json;
+    for db in backends().await {
+        let (store, l) = (&db.store, db.label);
+        demo::build_with(store, false).await.unwrap();
+        let plan = demo::projects::major_projects(store, &demo::projects::seed_projects())
+            .await
+            .unwrap();
+        let audi = store
+            .projects_of_plan(plan)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.name == "奥迪一汽新能源汽车项目")
+            .unwrap();
+        let lead = store
+            .assignments_of_target(audi.investment_target.unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.role == AssignmentRole::Lead)
+            .unwrap();
+        let st = state(store, true);
+        let unit = demo_sign_in(&st, "220100").await;
+        let office = demo_sign_in(&st, "office").await;
+        let uri = format!("/api/assignments/{}/report", lead.id);
+        let filed_before = store.report_counts().await.unwrap();
+
+        let unknown = json!({"period": "2023-10", "value": "950000", "action": "submit",
+            "progress": "涂装车间投入调试",
+            "milestones": [{"kind": "opened", "date": "2023-10-10"}]});
+        let (status, v) = json_as(&st, &unit, "POST", &uri, Some(unknown)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {v}");
+        assert_eq!(v["errors"][0]["field"], "milestones[0].kind", "{l}: {v}");
+        let (_, livelihood) = crate::support::changchun_share(store).await;
+        let (status, v) = json_as(
+            &st,
+            &unit,
+            "POST",
+            &format!("/api/assignments/{}/report", livelihood.id),
+            Some(json!({"period": "2023-10", "value": "1", "action": "draft",
+                "progress": "不是项目"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {v}");
+        assert_eq!(v["errors"][0]["field"], "progress", "{l}: {v}");
+        assert_eq!(store.report_counts().await.unwrap(), filed_before, "{l}");
+
+        let good = json!({"period": "2023-10", "value": "950000", "action": "submit",
+            "progress": "涂装车间投入调试",
+            "milestones": [{"kind": "completed", "date": "2023-10-10"}]});
+        let (status, v) = json_as(&st, &unit, "POST", &uri, Some(good)).await;
+        assert_eq!(status, StatusCode::CREATED, "{l}: {v}");
+        let report = v["id"].as_i64().unwrap();
+        let completed = |ms: Vec<minsheng_domain::project::ProjectMilestone>| {
+            ms.into_iter()
+                .find(|m| m.kind == MilestoneKind::Completed)
+                .and_then(|m| m.actual)
+        };
+        // Filed, not yet accepted: the project's milestone is not met yet.
+        assert_eq!(
+            completed(store.project_milestones(audi.item).await.unwrap()),
+            None,
+            "{l}"
+        );
+        let (status, v) = json_as(
+            &st,
+            &office,
+            "POST",
+            &format!("/api/reports/{report}/accept"),
+            None,
+        )
+        .await;
+        assert!(status.is_success(), "{l}: {status} {v}");
+        assert_eq!(
+            completed(store.project_milestones(audi.item).await.unwrap()),
+            Some(jiff::civil::date(2023, 10, 10)),
+            "{l}"
+        );
+        db.finish().await;
+    }
+}

@@ -300,6 +300,30 @@ pub struct ReportInputDto {
     /// `draft` to keep it editable, `submit` to file it for review.
     #[schema(example = "submit")]
     pub action: String,
+    /// For a report on a major project's investment: 形象进度, in the unit's words. Refused
+    /// (field `progress`) on any other target.
+    #[serde(default)]
+    #[schema(example = "主体结构封顶,设备进场")]
+    pub progress: String,
+    /// For a project: a revised 总投资 in 亿元, when the unit states one (an investment above
+    /// the recorded total is refused without it).
+    #[serde(default)]
+    pub revised_total: Option<String>,
+    /// For a project: the milestones reached, each applied to the project once the report is
+    /// accepted.
+    #[serde(default)]
+    pub milestones: Vec<MilestoneReachedDto>,
+}
+
+/// A project milestone reached, as a report states it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MilestoneReachedDto {
+    /// `signed`, `started`, `registered`, `completed`, `production` or `full_production`.
+    #[schema(example = "started")]
+    pub kind: String,
+    /// The day it was reached.
+    #[schema(example = "2023-06-20")]
+    pub date: String,
 }
 
 /// Why a report is returned.
