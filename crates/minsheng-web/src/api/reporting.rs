@@ -183,7 +183,6 @@ pub(crate) async fn post_report(
         progress: body.progress,
         revised_total: body.revised_total.unwrap_or_default(),
         reached,
-        ..Fields::default()
     };
     let (input, file_as) = read_fields(&fields, &form, chrome.lang).map_err(|errors| {
         ApiError(WebError::Fields(
