@@ -137,8 +137,26 @@ pub async fn parts(
         months: &months,
         thresholds,
     };
+    // A major-projects plan is tracked by its projects' investment: a project's capacities
+    // are targets of its item too, but facts of the project (shown on its page), never
+    // reported month by month — counted here they would stand as not reported.
+    let investment: Option<HashSet<TargetId>> = if plan.kind == PlanKind::MajorProjects {
+        Some(
+            store
+                .projects_of_plan(plan.id)
+                .await?
+                .into_iter()
+                .filter_map(|p| p.investment_target)
+                .collect(),
+        )
+    } else {
+        None
+    };
     let mut parts = Vec::new();
     for target in store.targets(plan.id).await? {
+        if investment.as_ref().is_some_and(|t| !t.contains(&target.id)) {
+            continue;
+        }
         let list = by_target.remove(&target.id).unwrap_or_default();
         let place = items.get(&target.item).copied().unwrap_or((0, 0));
         parts.push(part(target, place, &list, &mut records, &at, today)?);

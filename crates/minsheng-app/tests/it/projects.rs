@@ -221,6 +221,16 @@ async fn a_project_is_an_item_with_its_investment_target_schedule_and_milestones
         assert_eq!(dash.by_region[0].name_zh, "长春市");
         assert_eq!(dash.by_industry[0].name_zh, "制造业");
 
+        // The office's view of the plan tracks the investment, not the capacity: a capacity
+        // is the project's fact, never reported month by month, so never "not reported".
+        let period = Period::parse("2023-06").unwrap();
+        let t =
+            minsheng_app::tracking::tracking(store, s.plan, period, TODAY, &Thresholds::default())
+                .await
+                .unwrap();
+        let tracked: Vec<TargetId> = t.targets.iter().map(|l| l.target.id).collect();
+        assert_eq!(tracked, [inv.id], "{}", db.label);
+
         // A unit may not create projects.
         let e = projects::create(
             store,
