@@ -406,7 +406,7 @@ pub(crate) fn routes(state: AppState) -> axum::Router<AppState> {
         .routes(routes!(decomposition::put_schedule))
         .routes(routes!(audit::get_audit))
         .routes(routes!(year_end::close_plan))
-        .routes(routes!(projects::list_projects))
+        .routes(routes!(projects::list_projects, projects::create_project))
         .routes(routes!(projects::get_project))
         .routes(routes!(projects::oc4ids))
         .routes(routes!(goals::get_goals))

@@ -219,6 +219,7 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/projects/{id}/edit", Action::EditPlan),
     may("POST", "/projects/{id}/edit", Action::EditPlan),
     may("GET", "/api/plans/{id}/projects", Action::ViewDashboard),
+    may("POST", "/api/plans/{id}/projects", Action::EditPlan),
     may("GET", "/api/projects/{id}", Action::ViewPlans),
     may("GET", "/api/plans/{id}/oc4ids.json", Action::ViewDashboard),
     may("GET", "/plans/{id}/close", Action::ClosePlan),

@@ -10,9 +10,16 @@ use minsheng_store::testing::backends;
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// The OC4IDS schema folder, walking up from this crate to a `shared/schemas` beside or above
-/// the repository.
+/// The OC4IDS schema folder: under `MINSHENG_SHARED_DIR` when set (`.ci/run` finds the
+/// shared folder for a clone that does not stand beside it), else walking up from this crate
+/// to a `shared/schemas` beside or above the repository.
 fn schema_dir() -> Option<PathBuf> {
+    if let Ok(shared) = std::env::var("MINSHENG_SHARED_DIR") {
+        let candidate = PathBuf::from(shared).join("schemas/oc4ids-0.9.4");
+        if candidate.join("project-package-schema.json").is_file() {
+            return Some(candidate);
+        }
+    }
     let mut dir = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     while let Some(d) = dir {
         let candidate = d.join("shared/schemas/oc4ids-0.9.4");
@@ -216,6 +223,96 @@ async fn a_project_report_through_the_api_carries_its_milestones() {
         assert_eq!(
             completed(store.project_milestones(audi.item).await.unwrap()),
             Some(jiff::civil::date(2023, 10, 10)),
+            "{l}"
+        );
+        db.finish().await;
+    }
+}
+
+/// The office creates a project over JSON as through its form; a refusal names the field and
+/// saves nothing; a unit may not; a livelihood plan takes no projects.
+#[tokio::test]
+async fn the_office_creates_a_project_over_json() {
+    use crate::support::{json_as, unit_id};
+    use axum::http::StatusCode;
+    use serde_json::json;
+    for db in backends().await {
+        let (store, l) = (&db.store, db.label);
+        demo::build_with(store, false).await.unwrap();
+        let plan = demo::projects::major_projects(store, &demo::projects::seed_projects())
+            .await
+            .unwrap();
+        let st = state(store, true);
+        let office = demo_sign_in(&st, "office").await;
+        let changchun = unit_id(store, "长春市").await;
+        let project = |total: &str, kind: &str| {
+            json!({"name": "长春国际影都项目", "owner": "长春国际影都有限公司",
+                "responsible": changchun, "region": changchun, "place": "净月区",
+                "industry": "R", "total_investment": total, "start_year": 2021, "end_year": 2025,
+                "annual_investment": "200000",
+                "schedule": [{"period": "2023-Q2", "value": "80000"}, {"period": "2023-Q4", "value": "200000"}],
+                "milestones": [{"kind": kind, "planned": "2021-06-30", "actual": "2021-06-28"}],
+                "capacities": [{"value": "5000000", "unit": "人次", "what": "年接待游客"}]})
+        };
+        let uri = format!("/api/plans/{plan}/projects");
+        let before = store.projects_of_plan(plan).await.unwrap().len();
+
+        let (status, v) =
+            json_as(&st, &office, "POST", &uri, Some(project("abc", "started"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {v}");
+        assert_eq!(v["errors"][0]["field"], "total_investment", "{l}: {v}");
+        let (status, v) = json_as(
+            &st,
+            &office,
+            "POST",
+            &uri,
+            Some(project("12000000000", "dug")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}: {v}");
+        assert_eq!(v["errors"][0]["field"], "milestones[0].kind", "{l}: {v}");
+        let unit = demo_sign_in(&st, "220100").await;
+        let (status, _) = json_as(
+            &st,
+            &unit,
+            "POST",
+            &uri,
+            Some(project("12000000000", "started")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{l}");
+        let livelihood = store.plans().await.unwrap()[0].id;
+        let (status, _) = json_as(
+            &st,
+            &office,
+            "POST",
+            &format!("/api/plans/{livelihood}/projects"),
+            Some(project("12000000000", "started")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert_eq!(
+            store.projects_of_plan(plan).await.unwrap().len(),
+            before,
+            "{l}: nothing saved"
+        );
+
+        let (status, v) = json_as(
+            &st,
+            &office,
+            "POST",
+            &uri,
+            Some(project("12000000000", "started")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{l}: {v}");
+        let id = v["id"].as_i64().unwrap();
+        let (status, v) = json_as(&st, &office, "GET", &format!("/api/projects/{id}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{l}: {v}");
+        assert_eq!(v["name"], "长春国际影都项目", "{l}: {v}");
+        assert_eq!(
+            store.projects_of_plan(plan).await.unwrap().len(),
+            before + 1,
             "{l}"
         );
         db.finish().await;

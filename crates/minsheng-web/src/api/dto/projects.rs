@@ -286,3 +286,100 @@ impl Oc4idsProject<'_> {
         project
     }
 }
+
+/// A new project as the office gives it (`POST /api/plans/{id}/projects`): the fields of the
+/// office's form. Amounts are decimal text; a refusal names the field.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct NewProjectDto {
+    /// The project's name.
+    #[schema(example = "奥迪一汽新能源汽车项目")]
+    pub name: String,
+    /// 项目代码, when known.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// 业主单位.
+    pub owner: String,
+    /// The responsible unit's id (its investment target's lead).
+    pub responsible: i64,
+    /// 包保领导 / 专班.
+    #[serde(default)]
+    pub leader: Option<String>,
+    /// The id of the region it is built in.
+    pub region: i64,
+    /// Where, in words.
+    #[serde(default)]
+    pub place: String,
+    /// Its industry: a 门类 letter of GB/T 4754-2017 (`C` 制造业).
+    #[schema(example = "C")]
+    pub industry: String,
+    /// 总投资, in 元.
+    #[schema(example = "35000000000")]
+    pub total_investment: String,
+    /// 以前年度累计完成投资, in 元.
+    #[serde(default)]
+    pub invested_before: Option<String>,
+    /// The project's first year.
+    pub start_year: i16,
+    /// Its last year.
+    pub end_year: i16,
+    /// This year's planned investment, in 万元; absent: no investment target.
+    #[serde(default)]
+    #[schema(example = "1200000")]
+    pub annual_investment: Option<String>,
+    /// The planned investment by the end of periods of the year (cumulative, in 万元):
+    /// the schedule's points; empty for 序时进度.
+    #[serde(default)]
+    pub schedule: Vec<SchedulePointInDto>,
+    /// Its milestones.
+    #[serde(default)]
+    pub milestones: Vec<MilestoneInDto>,
+    /// Its capacities.
+    #[serde(default)]
+    pub capacities: Vec<CapacityInDto>,
+}
+
+/// A schedule point of a new project's investment.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct SchedulePointInDto {
+    /// A month or quarter of the plan's year (`2023-06`, `2023-Q2`).
+    pub period: String,
+    /// The cumulative investment expected by its end, in 万元.
+    pub value: String,
+}
+
+/// A milestone of a new project.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct MilestoneInDto {
+    /// `signed`, `started`, `registered`, `completed`, `production` or `full_production`.
+    pub kind: String,
+    /// The planned date.
+    #[serde(default)]
+    pub planned: Option<String>,
+    /// The date it was met.
+    #[serde(default)]
+    pub actual: Option<String>,
+}
+
+/// A capacity of a new project.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct CapacityInDto {
+    /// The figure.
+    pub value: String,
+    /// Its unit (辆, GWh, 元).
+    pub unit: String,
+    /// 规划, 可达, 极限 … when the text says.
+    #[serde(default)]
+    pub qualifier: Option<String>,
+    /// 一期, 二期 … when the text says.
+    #[serde(default)]
+    pub phase: Option<String>,
+    /// What it measures (年产量, 产能, 年产值).
+    pub what: String,
+}
+
+/// The project created.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedProjectDto {
+    /// The project's id (its plan item's).
+    pub id: i64,
+}
