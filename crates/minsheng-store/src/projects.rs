@@ -473,6 +473,22 @@ impl Tx {
             Some(project_json(&after)),
         )
         .await?;
+        // The project's item reads as its name wherever the plan is shown: renamed with it.
+        let (item, _) = self.item(p.item).await?;
+        if item.text != p.name {
+            // language=SQL
+            const ITEM: &str = "UPDATE items SET text = $2 WHERE id = $1";
+            crate::on_tx!(self, c => sqlx::query(ITEM).bind(p.item.0).bind(&p.name)
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+            self.audit(
+                "update",
+                "item",
+                p.item.0,
+                Some(json!({ "text": item.text })),
+                Some(json!({ "text": p.name })),
+            )
+            .await?;
+        }
         Ok(revision)
     }
 

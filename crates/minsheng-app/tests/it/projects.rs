@@ -475,11 +475,19 @@ async fn milestones_reached_count_only_once_accepted() {
             page.line.state.milestones[MilestoneKind::Completed.index()].status,
             MilestoneStatus::Met
         );
-        // A concurrent edit from a stale revision is a conflict.
-        let (_, input, revision) = projects::edit_form(store, &s.office, item).await.unwrap();
+        // A concurrent edit from a stale revision is a conflict. A project renamed is renamed
+        // in its plan too: its item's text is its name.
+        let (_, mut input, revision) = projects::edit_form(store, &s.office, item).await.unwrap();
+        input.name = "奥迪一汽新能源汽车项目(一期)".into();
         projects::update(store, &s.office, item, revision, &input, TODAY)
             .await
             .unwrap();
+        assert_eq!(
+            store.item(item).await.unwrap().0.text,
+            "奥迪一汽新能源汽车项目(一期)",
+            "{}",
+            db.label
+        );
         let e = projects::update(store, &s.office, item, revision, &input, TODAY)
             .await
             .unwrap_err();
