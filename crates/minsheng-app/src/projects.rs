@@ -333,26 +333,9 @@ pub async fn create(
                 .await?;
             let mut project = Project { item, ..checked };
             if let Some((q, points)) = &investment {
-                let target = tx
-                    .insert_target(&investment_target(item, q, plan.year))
-                    .await?;
-                // Locks the target (refusing a closed plan) and keeps its part of the
-                // roll-up current, as a split does.
-                let local = crate::rollup::Local::begin(&mut tx, target).await?;
-                let a = tx
-                    .insert_assignment(&NewAssignment {
-                        target,
-                        unit: project.responsible,
-                        role: AssignmentRole::Lead,
-                        quota: None,
-                        budget: None,
-                    })
-                    .await?;
-                if !points.is_empty() {
-                    tx.set_schedule(a, points).await?;
-                }
-                local.finish(&mut tx).await?;
-                project.investment_target = Some(target);
+                let t = investment_target(item, q, plan.year);
+                project.investment_target =
+                    Some(add_investment(&mut tx, &t, project.responsible, points).await?);
             }
             for (i, c) in input.capacities.iter().enumerate() {
                 let seq = u32::try_from(i + 2).unwrap_or(u32::MAX);
@@ -430,22 +413,8 @@ pub async fn update(
                 (Some((q, points)), None) => {
                     let mut t = investment_target(item, q, plan.year);
                     t.seq = next_seq(&mut tx, &capacity_ids).await?;
-                    let target = tx.insert_target(&t).await?;
-                    let local = crate::rollup::Local::begin(&mut tx, target).await?;
-                    let a = tx
-                        .insert_assignment(&NewAssignment {
-                            target,
-                            unit: project.responsible,
-                            role: AssignmentRole::Lead,
-                            quota: None,
-                            budget: None,
-                        })
-                        .await?;
-                    if !points.is_empty() {
-                        tx.set_schedule(a, points).await?;
-                    }
-                    local.finish(&mut tx).await?;
-                    project.investment_target = Some(target);
+                    project.investment_target =
+                        Some(add_investment(&mut tx, &t, project.responsible, points).await?);
                 }
                 (None, _) => {}
             }
@@ -488,6 +457,33 @@ pub async fn update(
             Ok(revision)
         })
         .await
+}
+
+/// Writes a project's investment target `t`, assigned to the `responsible` unit as lead with
+/// the schedule's `points`: the target locked (refusing a closed plan) and its part of the
+/// roll-up kept current, as a split does.
+async fn add_investment(
+    tx: &mut Tx,
+    t: &NewTarget,
+    responsible: UnitId,
+    points: &[SchedulePoint],
+) -> Result<TargetId, AppError> {
+    let target = tx.insert_target(t).await?;
+    let local = crate::rollup::Local::begin(tx, target).await?;
+    let a = tx
+        .insert_assignment(&NewAssignment {
+            target,
+            unit: responsible,
+            role: AssignmentRole::Lead,
+            quota: None,
+            budget: None,
+        })
+        .await?;
+    if !points.is_empty() {
+        tx.set_schedule(a, points).await?;
+    }
+    local.finish(tx).await?;
+    Ok(target)
 }
 
 async fn next_seq(tx: &mut Tx, ids: &[TargetId]) -> Result<u32, StoreError> {
