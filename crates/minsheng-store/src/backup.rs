@@ -809,6 +809,8 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        // Every table was just filled: the planner must know before the first page asks.
+        self.refresh_all_statistics().await?;
         Ok(summary)
     }
 }

@@ -337,6 +337,27 @@ impl Store {
         }
         Ok(())
     }
+    /// Refreshes the query planner's statistics of every table, after a restore (or the
+    /// restore half of `minsheng copy`) wrote them all: `ANALYZE` on PostgreSQL — whose
+    /// autovacuum may take minutes to come round, leaving the planner with an empty
+    /// database's statistics — and `ANALYZE` on SQLite under a bounded `analysis_limit`, so a large
+    /// table costs a sample of each index, not a scan.
+    pub async fn refresh_all_statistics(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            crate::Backend::Postgres(p) => {
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+            crate::Backend::Sqlite { write, .. } => {
+                let mut c = write.acquire().await?;
+                sqlx::query("PRAGMA analysis_limit = 1000")
+                    .execute(&mut *c)
+                    .await?;
+                sqlx::query("ANALYZE").execute(&mut *c).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Every assignment, by id.
     pub async fn all_assignments(&self) -> Result<Vec<Assignment>, StoreError> {
         let rows: Vec<AssignmentRow> =

@@ -7,7 +7,7 @@ use minsheng_store::backup::{
     BackupContents, BackupError, TABLES, differences, read_backup, verify_backup,
 };
 use minsheng_store::testing::{TestDb, backends, postgres, postgres_url, sqlite};
-use minsheng_store::{NewUnit, Store, StoreError};
+use minsheng_store::{BackendKind, NewUnit, Store, StoreError};
 
 /// A database with rows in every table.
 async fn filled() -> Vec<TestDb> {
@@ -104,6 +104,19 @@ async fn a_backup_restores_into_either_backend_row_by_row() {
             assert_eq!(summary.tables, before.summary.tables, "{what}");
             let after = read_backup(&backup_of(&target.store).await[..]).unwrap();
             assert_same(&before, &after, &what);
+            // The planner knows what was restored: statistics of the largest table are there.
+            let analysed = match target.store.backend() {
+                BackendKind::Postgres => {
+                    "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = 'reports'
+                     AND schemaname = current_schema() AND last_analyze IS NOT NULL"
+                }
+                BackendKind::Sqlite => "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'reports'",
+            };
+            assert_eq!(
+                target.store.scalar_i64(analysed).await.unwrap(),
+                1,
+                "{what}: statistics refreshed after the restore"
+            );
             assert_eq!(
                 target.store.data_version().await.unwrap(),
                 source.store.data_version().await.unwrap() + 1,
