@@ -459,5 +459,13 @@ async fn bulk_report_rows_round_trip_and_a_failed_write_leaves_nothing() {
             "{}: a failed bulk write kept rows",
             db.label
         );
+        // The writer's CHECK constraints hold again after a bulk write (SQLite's bulk path
+        // switches them off for its inserts), whether the write succeeded or failed.
+        let bogus = db.store.exec("UPDATE reports SET status = 'bogus'").await;
+        assert!(
+            bogus.is_err(),
+            "{}: a status outside the list was stored after a bulk write",
+            db.label
+        );
     }
 }
