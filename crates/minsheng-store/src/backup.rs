@@ -831,7 +831,7 @@ fn row_bytes(row: &[Value]) -> usize {
 async fn insert_rows(tx: &mut Tx, t: &Table, rows: &[Vec<Value>]) -> Result<(), StoreError> {
     let names: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
     let mut sql = format!("INSERT INTO {} ({}) VALUES ", t.name, names.join(", "));
-    crate::bulk::placeholders(&mut sql, rows.len(), t.columns.len());
+    crate::bulk::placeholders(&mut sql, rows.len(), t.columns.len(), tx.backend());
     on_tx!(tx, c => {
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for row in rows {

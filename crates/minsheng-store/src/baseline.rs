@@ -162,11 +162,12 @@ impl Store {
             });
         }
         let per = crate::bulk::PARAMS / columns.len().max(1);
+        let kind = self.backend();
         crate::on_write!(self, p => {
             let mut tx = p.begin().await?;
             for chunk in rows.chunks(per.max(1)) {
                 let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-                crate::bulk::placeholders(&mut sql, chunk.len(), columns.len());
+                crate::bulk::placeholders(&mut sql, chunk.len(), columns.len(), kind);
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for row in chunk {
                     for (c, field) in row.iter().enumerate() {
@@ -211,11 +212,12 @@ impl Store {
             tx.commit().await?;
             return Ok(());
         }
+        let kind = self.backend();
         crate::on_write!(self, p => {
             let mut tx = p.begin().await?;
             for chunk in rows.chunks(crate::bulk::PARAMS / COLS) {
                 let mut sql = String::from("INSERT INTO plain_reports (assignment_id, period, cumulative_value, status, revision) VALUES ");
-                crate::bulk::placeholders(&mut sql, chunk.len(), COLS);
+                crate::bulk::placeholders(&mut sql, chunk.len(), COLS, kind);
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for r in chunk {
                     q = q.bind(r.assignment_id).bind(r.period.to_string()).bind(r.cumulative_value)

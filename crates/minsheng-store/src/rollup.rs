@@ -270,7 +270,7 @@ impl Tx {
             let mut sql = String::from(
                 "INSERT INTO rollup_target_month (target_id, period, assignments, actual, quota, reported) VALUES ",
             );
-            crate::bulk::placeholders(&mut sql, chunk.len(), 6);
+            crate::bulk::placeholders(&mut sql, chunk.len(), 6, self.backend());
             on_tx!(self, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for r in chunk {
@@ -289,7 +289,7 @@ impl Tx {
             let mut sql = String::from(
                 "INSERT INTO rollup_region_month (unit_kind, unit_id, section_id, period, assignments, score_sum) VALUES ",
             );
-            crate::bulk::placeholders(&mut sql, chunk.len(), 6);
+            crate::bulk::placeholders(&mut sql, chunk.len(), 6, self.backend());
             on_tx!(self, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for r in chunk {

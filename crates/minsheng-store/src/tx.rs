@@ -73,6 +73,14 @@ impl Store {
 }
 
 impl Tx {
+    /// Which backend this transaction runs on.
+    pub(crate) fn backend(&self) -> crate::BackendKind {
+        match self.inner {
+            TxInner::Sqlite(_) => crate::BackendKind::Sqlite,
+            TxInner::Postgres(_) => crate::BackendKind::Postgres,
+        }
+    }
+
     /// Reads inside the transaction.
     pub(crate) fn conn(&mut self) -> crate::Conn<'_> {
         crate::Conn::Tx(&mut self.inner)
