@@ -25,6 +25,7 @@ pub mod history;
 pub mod idempotency;
 pub mod implementation;
 pub mod import;
+pub mod open_data;
 pub mod intake;
 pub mod overview;
 pub mod plan_diff;
