@@ -1,10 +1,12 @@
 //! The XLSX export: [`super::table`] as one sheet 承诺进度, numbers as numbers (completion
-//! formatted as a percentage), the header frozen, so the office can sort and filter it.
+//! formatted as a percentage), the header frozen, so the office can sort and filter it. Its
+//! creation date is the day the figures are for, not the clock's, so the same data and day give
+//! the same bytes (the route and the command agree to the byte).
 
 use super::OpenPlan;
 use super::table::{COLUMNS, Cell, rows};
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
 /// The sheet's name.
 pub const SHEET: &str = "承诺进度";
@@ -20,6 +22,18 @@ fn build(open: &OpenPlan) -> Result<Vec<u8>, XlsxError> {
         .position(|c| c.ends_with("/completion"))
         .unwrap_or(usize::MAX);
     let mut book = Workbook::new();
+    let day = open.latest.today;
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(day.year()).unwrap_or(1900),
+        u8::try_from(day.month()).unwrap_or(1),
+        u8::try_from(day.day()).unwrap_or(1),
+    )?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(&open.latest.summary.title)
+            .set_author(&open.latest.summary.owner)
+            .set_creation_datetime(&created),
+    );
     let bold = Format::new().set_bold();
     let pct = Format::new().set_num_format("0.0%");
     let sheet = book.add_worksheet();
