@@ -163,9 +163,16 @@ impl Format {
     }
 }
 
-/// A number as written in every export: exact, without trailing zeros (`816.2`, `230000`).
+/// A number as written in every export: at most six decimal places (a report's precision; a
+/// level's mean over its regions is rounded there), without trailing zeros (`816.2`, `230000`,
+/// `87.288889`).
 pub fn number(d: Decimal) -> String {
-    d.normalize().to_string()
+    rounded(d).to_string()
+}
+
+/// A figure as every export keeps it: six decimal places at most, trailing zeros dropped.
+pub fn rounded(d: Decimal) -> Decimal {
+    d.round_dp(6).normalize()
 }
 
 /// A completion (0–1) as written in every export: four decimal places (`0.8234`).
@@ -216,10 +223,11 @@ pub mod table {
 
     impl Cell {
         fn opt(d: Option<Decimal>) -> Cell {
-            d.map(Cell::Number).unwrap_or_else(|| Cell::Text(String::new()))
+            d.map(Cell::Number)
+                .unwrap_or_else(|| Cell::Text(String::new()))
         }
 
-        /// The cell as CSV text.
+        /// The cell as CSV text (a number by [`super::number`]).
         pub fn text(&self) -> String {
             match self {
                 Cell::Text(s) => s.clone(),
@@ -286,9 +294,7 @@ pub mod table {
                         let [sz, sc] = status_cells(Some(r.status));
                         let share = [
                             Cell::opt(r.quota),
-                            Cell::opt(
-                                (t.kind == TargetKind::Quantity).then_some(r.value),
-                            ),
+                            Cell::opt((t.kind == TargetKind::Quantity).then_some(r.value)),
                             Cell::Number(completion(r.completion)),
                             sz,
                             sc,

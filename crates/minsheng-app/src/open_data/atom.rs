@@ -81,7 +81,12 @@ pub fn entries(open: &OpenPlan) -> Vec<Entry> {
                 };
                 let pct = t
                     .completion
-                    .map(|c| format!("完成率{}%,", number(completion(c) * rust_decimal::Decimal::ONE_HUNDRED)))
+                    .map(|c| {
+                        format!(
+                            "完成率{}%,",
+                            number(completion(c) * rust_decimal::Decimal::ONE_HUNDRED)
+                        )
+                    })
                     .unwrap_or_default();
                 out.push(Entry {
                     id: format!("urn:minsheng:plan:{plan}:target:{}:status:{period}", t.id),
@@ -91,7 +96,7 @@ pub fn entries(open: &OpenPlan) -> Vec<Entry> {
                     category: (now.code().into(), portal::status_zh(now).into()),
                     summary: format!(
                         "{}。截至{}{figure}{pct}状态:{}。",
-                        c.text,
+                        c.text.trim_end_matches(['。', ';', ';', '.']),
                         period.label_zh(),
                         portal::status_zh(now)
                     ),
@@ -140,7 +145,10 @@ fn build(open: &OpenPlan) -> io::Result<Vec<u8>> {
             text(
                 w,
                 "subtitle",
-                &format!("{}{}年 · 每项任务状态的变化与公开的进展通报", s.owner, s.year),
+                &format!(
+                    "{}{}年 · 每项任务状态的变化与公开的进展通报",
+                    s.owner, s.year
+                ),
             )?;
             text(w, "updated", &updated.to_string())?;
             w.create_element("author")

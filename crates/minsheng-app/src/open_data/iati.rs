@@ -19,7 +19,8 @@
 //!   targets have none today); one `period` from the plan's start to the target's deadline,
 //!   its `target` the promised value and its `actual` the accepted value at the latest month
 //!   with data, each followed by the regional shares as further `target`/`actual` elements
-//!   with a `dimension` 地区 (the IATI way to disaggregate). Values are exact decimals.
+//!   with a `dimension` 地区 (the IATI way to disaggregate). Values are decimals as text, six
+//!   places at most ([`super::number`]).
 
 use super::{OpenPlan, number};
 use crate::portal::{self, PublicTarget};
@@ -116,18 +117,18 @@ fn build(open: &OpenPlan) -> io::Result<Vec<u8>> {
                             Ok(())
                         })?;
                     narrative(w, "title", &s.title)?;
-                    let done = targets.len();
+                    let n = targets.len();
                     let period = as_of
-                        .map(|p| format!(",截至{}的进展", p.label_zh()))
+                        .map(|p| format!(",进展截至{}", p.label_zh()))
                         .unwrap_or_default();
                     narrative(
                         w,
                         "description",
                         &format!(
-                            "{}{}年{}:{done}项量化目标{period}。数据来自公开进度页面 {}。",
+                            "{}({},{}年):{n}项目标{period}。数据来自公开进度页面 {}。",
+                            s.title,
                             s.owner,
                             s.year,
-                            s.title,
                             open.page_path()
                         ),
                     )?;

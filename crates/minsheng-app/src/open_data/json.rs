@@ -1,7 +1,7 @@
 //! The JSON export: the plan, every commitment with its targets and, per month with accepted
 //! data, each target's progress and status as a whole and by region, each region's completion
-//! by section, and the public bulletins. Decimals are exact text (`"816.2"`), completions 0–1
-//! to four places, statuses by their stable code with the portal's Chinese beside them.
+//! by section, and the public bulletins. Decimals are text (`"816.2"`; six places at most, by
+//! [`super::number`]), completions 0–1 to four places, statuses by their stable code with the portal's Chinese beside them.
 //!
 //! This is the shape of the open data, versioned by [`Doc::v`] (raised when a field changes
 //! meaning or goes away; fields are only added otherwise). It reads back into the same types.
@@ -183,7 +183,12 @@ pub fn doc(open: &OpenPlan) -> Doc {
     let mut progress: HashMap<TargetId, Vec<ProgressDoc>> = HashMap::new();
     for p in &open.periods {
         let Some(period) = p.period else { continue };
-        for t in p.sections.iter().flat_map(|s| &s.commitments).flat_map(|c| &c.targets) {
+        for t in p
+            .sections
+            .iter()
+            .flat_map(|s| &s.commitments)
+            .flat_map(|c| &c.targets)
+        {
             let stage = t.kind == TargetKind::Stage;
             let st = t.status.map(status);
             progress.entry(t.id).or_default().push(ProgressDoc {

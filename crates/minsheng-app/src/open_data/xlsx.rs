@@ -49,7 +49,7 @@ fn build(open: &OpenPlan) -> Result<Vec<u8>, XlsxError> {
                     sheet.write_string(r, c, s)?;
                 }
                 Cell::Number(d) => {
-                    let x = d.to_f64().unwrap_or(0.0);
+                    let x = super::rounded(*d).to_f64().unwrap_or(0.0);
                     if usize::from(c) == completion {
                         sheet.write_number_with_format(r, c, x, &pct)?;
                     } else {

@@ -3,8 +3,8 @@
 //! JSON, the Atom feed and the IATI XML all answer with the plan's data, signed in or not.
 //! Screenshots at 1280 and 375 px (nothing scrolls sideways on a phone).
 
-use super::{click, fetch_in_page};
 use super::harness::{self, demo_site, page_width, screenshot, with_browser};
+use super::{click, fetch_in_page};
 use fantoccini::Locator;
 use minsheng_store::testing::sqlite;
 
@@ -26,7 +26,10 @@ async fn a_visitor_downloads_a_plans_open_data_from_its_public_page() {
         c.set_window_size(1280, 1000).await.unwrap();
         c.goto(&site.url("/public")).await.unwrap();
         click(&c, "a[href^=\"/public/plans/\"]").await;
-        c.wait().for_element(Locator::Id("open-data")).await.unwrap();
+        c.wait()
+            .for_element(Locator::Id("open-data"))
+            .await
+            .unwrap();
         c.execute(
             "document.getElementById('open-data').scrollIntoView();",
             vec![],

@@ -58,7 +58,10 @@ fn xmllint(xsd: &Path, xml: &[u8], name: &str) -> (bool, String) {
 fn validator() -> Option<PathBuf> {
     let ci = std::env::var("CI").as_deref() == Ok("true");
     let Some(xsd) = iati_schema() else {
-        assert!(!ci, "the IATI schema (shared/schemas/iati-2.03) is missing under CI");
+        assert!(
+            !ci,
+            "the IATI schema (shared/schemas/iati-2.03) is missing under CI"
+        );
         eprintln!("skipped: shared/schemas/iati-2.03 not found above the repository");
         return None;
     };
@@ -87,7 +90,11 @@ async fn the_public_routes_serve_a_published_plans_open_data() {
 
         let routes = [
             (format!("/public/plans/{plan}.csv"), Format::Csv, "text/csv"),
-            (format!("/public/plans/{plan}.json"), Format::Json, "application/json"),
+            (
+                format!("/public/plans/{plan}.json"),
+                Format::Json,
+                "application/json",
+            ),
             (
                 format!("/public/plans/{plan}.xlsx"),
                 Format::Xlsx,
@@ -126,7 +133,10 @@ async fn the_public_routes_serve_a_published_plans_open_data() {
             }
         }
         let csv = get_as(&st, "", &routes[0].0).await;
-        assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"), "{l}: a BOM for Excel");
+        assert!(
+            csv.bytes.starts_with(b"\xEF\xBB\xBF"),
+            "{l}: a BOM for Excel"
+        );
         assert!(csv.body.contains("城镇新增就业23万人"));
 
         // The IATI XML the route served is valid against the 2.03 schema, and the validator
@@ -162,7 +172,9 @@ async fn an_unpublished_plan_has_no_open_data_and_a_new_one_is_valid_without_dat
         let st = state(&db.store, true);
         let owner = db.store.unit_by_name("吉林省").await.unwrap().unwrap().id;
         let import = |status, title: &str| {
-            let text = format!("{title}\n一、教育(2项)\n1.新建幼儿园10所。\n2.学前教育毛入园率达到92%以上。\n");
+            let text = format!(
+                "{title}\n一、教育(2项)\n1.新建幼儿园10所。\n2.学前教育毛入园率达到92%以上。\n"
+            );
             let opts = ImportOptions {
                 owner,
                 kind: PlanKind::Livelihood,
@@ -195,8 +207,16 @@ async fn an_unpublished_plan_has_no_open_data_and_a_new_one_is_valid_without_dat
                 }
             }
         }
-        for path in ["/public/plans/abc.csv", "/public/plans/.json", "/public/plans/x/iati.xml"] {
-            assert_eq!(get_as(&st, "", path).await.status, StatusCode::NOT_FOUND, "{path}");
+        for path in [
+            "/public/plans/abc.csv",
+            "/public/plans/.json",
+            "/public/plans/x/iati.xml",
+        ] {
+            assert_eq!(
+                get_as(&st, "", path).await.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
         }
 
         // Published without any data: valid IATI all the same.
