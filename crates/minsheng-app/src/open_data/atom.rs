@@ -116,7 +116,7 @@ pub fn entries(open: &OpenPlan) -> Vec<Entry> {
         });
     }
     // Newest first; the sort is stable, so one month's changes keep document order.
-    out.sort_by(|a, b| b.updated.cmp(&a.updated));
+    out.sort_by_key(|e| std::cmp::Reverse(e.updated));
     out
 }
 
