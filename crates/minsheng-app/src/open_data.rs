@@ -292,8 +292,10 @@ pub mod table {
                     out.push(join(head(""), whole));
                     for r in &t.regions {
                         let [sz, sc] = status_cells(Some(r.status));
+                        // A qualitative item's share is held to its stage, not to a number.
+                        let quantity = t.kind == TargetKind::Quantity;
                         let share = [
-                            Cell::opt(r.quota),
+                            Cell::opt(r.quota.filter(|_| quantity)),
                             Cell::opt((t.kind == TargetKind::Quantity).then_some(r.value)),
                             Cell::Number(completion(r.completion)),
                             sz,

@@ -122,7 +122,7 @@ pub struct ProgressDoc {
 pub struct ShareDoc {
     /// The region.
     pub region: String,
-    /// Its quota.
+    /// Its quota (`None` for a stage).
     pub quota: Option<String>,
     /// Its accepted value (`None` for a stage).
     pub value: Option<String>,
@@ -204,7 +204,7 @@ pub fn doc(open: &OpenPlan) -> Doc {
                         let (status, status_zh) = status(r.status);
                         ShareDoc {
                             region: r.region.clone(),
-                            quota: r.quota.map(dec),
+                            quota: r.quota.filter(|_| !stage).map(dec),
                             value: (!stage).then(|| dec(r.value)),
                             completion: pct(r.completion),
                             status,
