@@ -156,6 +156,14 @@ async fn the_public_routes_serve_a_published_plans_open_data() {
         // The plan page links every download.
         let page = get_as(&st, "", &format!("/public/plans/{plan}")).await;
         assert!(page.body.contains("id=\"open-data\""), "{l}");
+        // A feed reader finds the feed from the page itself.
+        assert!(
+            page.body.contains(&format!(
+                "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{}\" href=\"/public/plans/{plan}/feed.atom\">",
+                "Atom 订阅(状态变化与公开通报)"
+            )),
+            "{l}"
+        );
         for (uri, _, _) in &routes {
             assert!(page.body.contains(&format!("href=\"{uri}\"")), "{l}: {uri}");
         }
