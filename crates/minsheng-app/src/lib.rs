@@ -26,6 +26,7 @@ pub mod idempotency;
 pub mod implementation;
 pub mod import;
 pub mod intake;
+pub mod open_data;
 pub mod overview;
 pub mod plan_diff;
 pub mod portal;

@@ -12,7 +12,7 @@ use crate::tracking;
 use jiff::civil::Date;
 use minsheng_domain::{
     Cmp, ItemId, Period, PlanId, PlanKind, PlanStatus, Quantity, SectionId, Status, StatusCounts,
-    TargetKind, Thresholds, UnitKind,
+    TargetId, TargetKind, Thresholds, UnitKind,
 };
 use minsheng_store::Store;
 use rust_decimal::Decimal;
@@ -84,6 +84,8 @@ pub struct PublicCommitment {
 /// A target's progress.
 #[derive(Debug, Clone)]
 pub struct PublicTarget {
+    /// Its id (stable: the open-data exports name entries by it).
+    pub id: TargetId,
     /// A number, or a qualitative item's stage.
     pub kind: TargetKind,
     /// The clause that states it.
@@ -100,6 +102,43 @@ pub struct PublicTarget {
     pub completion: Option<Decimal>,
     /// The status against 序时进度.
     pub status: Option<Status>,
+    /// Its regional shares at the period, in the order the split lists them (empty for a
+    /// target that is not split over regions, or before any data).
+    pub regions: Vec<PublicShare>,
+}
+
+/// A region's share of a target at a period: the figures of the roll-up, nothing the region
+/// wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicShare {
+    /// The region's name.
+    pub region: String,
+    /// Its quota (a count's part, or the level it is held to).
+    pub quota: Option<Decimal>,
+    /// The accepted cumulative value (or level) at the period; 0 before any accepted report.
+    pub value: Decimal,
+    /// Completion, 0–1 (capped).
+    pub completion: Decimal,
+    /// The share's status against its schedule.
+    pub status: Status,
+}
+
+/// A status as the public reads it, in Chinese: a report awaiting review is "审核中" (being
+/// checked), not the office's "待审核" (for me to review). The portal's pages and the open-data
+/// exports both say it this way.
+pub fn status_zh(s: Status) -> &'static str {
+    match s {
+        Status::AwaitingReview => "审核中",
+        s => s.label_zh(),
+    }
+}
+
+/// The same in English.
+pub fn status_en(s: Status) -> &'static str {
+    match s {
+        Status::AwaitingReview => "Under review",
+        s => s.label_en(),
+    }
 }
 
 /// A prefecture's completion.
@@ -216,7 +255,24 @@ pub async fn public_plan(
             counts.add(x.status);
         }
         all_scores.extend(completion);
+        let regions = x
+            .map(|x| {
+                x.shares
+                    .iter()
+                    .filter(|a| a.quota.is_some())
+                    .map(|a| PublicShare {
+                        region: tree.get(a.unit).map(|u| u.name.clone()).unwrap_or_default(),
+                        quota: a.quota,
+                        value: a.value,
+                        completion: a.score,
+                        status: a.status,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         by_item.entry(t.item).or_default().push(PublicTarget {
+            id: t.id,
+            regions,
             kind: t.kind,
             cmp: t.cmp,
             deadline: t.deadline,

@@ -69,7 +69,11 @@ pub static ROUTES: &[Route] = &[
     open("POST", "/logout"),
     open("GET", "/lang/{code}"),
     open("GET", "/public"),
+    // A published plan's page; also its open data `{id}.csv`, `{id}.json` and `{id}.xlsx`
+    // (the router cannot put a suffix after a parameter: `portal::plan` answers them).
     open("GET", "/public/plans/{id}"),
+    open("GET", "/public/plans/{id}/feed.atom"),
+    open("GET", "/public/plans/{id}/iati.xml"),
     open("GET", "/api/openapi.json"),
     // Published plans are public; a signed-in account reads every plan (`visibility`).
     open("GET", "/api/plans"),

@@ -3,6 +3,13 @@
 //! (`table#commitments`, `tr.commitment`) and each prefecture's completion (`#regions`,
 //! `tr.region`). Built only from [`minsheng_app::portal`]'s types, which carry public fields
 //! alone.
+//!
+//! Open data (`minsheng_app::open_data`, read through the same portal): `GET
+//! /public/plans/{id}.csv`, `.json` and `.xlsx` — the router cannot put a suffix after a
+//! parameter, so [`plan`] answers them when its `{id}` ends with one —, `GET
+//! /public/plans/{id}/feed.atom` (status changes and public bulletins) and `GET
+//! /public/plans/{id}/iati.xml` (IATI activity XML 2.03). The plan page links them
+//! (`#open-data`).
 
 mod msg;
 
@@ -16,8 +23,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use minsheng_app::open_data::{self, Format};
 use minsheng_app::portal::{self, PublicPlan, PublicPlanSummary, PublicTarget};
 use minsheng_domain::{PlanId, Status, TargetKind};
 use msg::PortalMsg;
@@ -27,6 +36,41 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/public", get(index))
         .route("/public/plans/{id}", get(plan))
+        .route("/public/plans/{id}/feed.atom", get(feed))
+        .route("/public/plans/{id}/iati.xml", get(iati))
+}
+
+/// A published plan in an open-data format, as a download.
+async fn export(st: &AppState, id: PlanId, format: Format) -> Result<Response, WebError> {
+    let (reader, from) = st.current_reader().await?;
+    let open = open_data::gather(&reader, id, st.today(), &st.thresholds).await?;
+    let bytes = format.write(&open).map_err(WebError::Internal)?;
+    let disposition = match format {
+        // A feed is read where it is, not saved.
+        Format::Atom => "inline".to_string(),
+        f => format!("attachment; filename=\"{}\"", open.file_name(f)),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.media_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (HeaderName::from_static(READ_FROM), from.code().to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /public/plans/{id}/feed.atom`
+async fn feed(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
+    export(&st, id, Format::Atom).await
+}
+
+/// `GET /public/plans/{id}/iati.xml`
+async fn iati(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
+    export(&st, id, Format::Iati).await
 }
 
 fn words(lang: Lang) -> &'static PortalMsg {
@@ -105,6 +149,8 @@ struct PlanPage {
     regions: Vec<RegionRow>,
     /// The plan's issued bulletins marked public.
     bulletins: Vec<crate::bulletins::Link>,
+    /// The open-data downloads: (id, href, words).
+    downloads: Vec<(&'static str, String, &'static str)>,
     bt: &'static crate::bulletins::msg::BulletinMsg,
 }
 
@@ -154,6 +200,13 @@ async fn plan(
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
+    // `7.csv`, `7.json`, `7.xlsx`: the plan's open data.
+    for f in [Format::Csv, Format::Json, Format::Xlsx] {
+        if let Some(n) = id.strip_suffix(&format!(".{}", f.ext())) {
+            let n: PlanId = n.parse().map_err(|_| WebError::NotFound)?;
+            return export(&st, n, f).await;
+        }
+    }
     let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
     let lang = chrome.lang;
     let t = words(lang);
@@ -217,9 +270,21 @@ async fn plan(
         })
         .collect();
     let bulletins = crate::bulletins::for_portal(&st, lang, id).await?;
+    let downloads = [
+        ("csv", format!("/public/plans/{id}.csv")),
+        ("xlsx", format!("/public/plans/{id}.xlsx")),
+        ("json", format!("/public/plans/{id}.json")),
+        ("atom", format!("/public/plans/{id}/feed.atom")),
+        ("iati", format!("/public/plans/{id}/iati.xml")),
+    ]
+    .into_iter()
+    .zip(t.downloads)
+    .map(|((code, href), words)| (code, href, words))
+    .collect();
     let page = PlanPage {
         t,
         bulletins,
+        downloads,
         bt: crate::bulletins::words(lang),
         period: pp.period.map(|p| lang.pick(p.label_zh(), p.label_en())),
         today: pp.today.to_string(),

@@ -8,6 +8,7 @@ mod backup;
 mod bench;
 mod bulletin;
 mod config;
+mod export;
 mod extract;
 mod report_import;
 mod server;
@@ -62,6 +63,10 @@ enum Command {
     /// assessment for a year: each unit's score, place and line-by-line breakdown, as text,
     /// Excel or HTML
     Assess(assess::AssessArgs),
+    /// 开放数据:已发布计划的目标、进度与状态(按月、按地区),输出为 CSV、JSON、Excel、Atom 或
+    /// IATI XML / open data: a published plan's targets, progress and status by month and
+    /// region, as CSV, JSON, Excel, Atom or IATI XML
+    Export(export::ExportArgs),
     /// 账号:新建、改密码、列出 / accounts: add, change a password, list
     #[command(subcommand)]
     User(user::UserCommand),
@@ -117,6 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status(args) => status::run(cli.config.as_deref(), &args).await,
         Command::Bulletin(args) => bulletin::run(cli.config.as_deref(), &args).await,
         Command::Assess(args) => assess::run(cli.config.as_deref(), &args).await,
+        Command::Export(args) => export::run(cli.config.as_deref(), &args).await,
         Command::User(cmd) => user::run(cli.config.as_deref(), cmd).await,
     }
 }

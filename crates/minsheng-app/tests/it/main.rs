@@ -13,6 +13,7 @@ mod goals;
 mod implementation;
 mod import;
 mod intake;
+mod open_data;
 mod project_drafts;
 mod projects;
 mod reporting;

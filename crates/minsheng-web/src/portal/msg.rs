@@ -2,7 +2,6 @@
 
 use crate::i18n::Lang;
 use crate::tracking_rows::AsStatus;
-use minsheng_domain::Status;
 use std::fmt::Display;
 
 /// The public portal's words.
@@ -63,6 +62,12 @@ pub(crate) struct PortalMsg {
     pub status_rule: &'static str,
     /// The portal's list, from a plan.
     pub all_plans: &'static str,
+    /// The open-data downloads' heading.
+    pub open_data: &'static str,
+    /// What the downloads hold.
+    pub open_data_note: &'static str,
+    /// Each download's link text, in the order of the page: CSV, Excel, JSON, Atom, IATI.
+    pub downloads: [&'static str; 5],
 }
 
 impl PortalMsg {
@@ -78,10 +83,11 @@ impl PortalMsg {
 
     /// A status as the public reads it: its own name, unless the portal words it otherwise.
     pub fn status(&self, s: impl AsStatus) -> &'static str {
-        match s.status() {
-            Status::AwaitingReview => self.lang.pick("审核中", "Under review"),
-            s => self.lang.pick(s.label_zh(), s.label_en()),
-        }
+        let s = s.status();
+        self.lang.pick(
+            minsheng_app::portal::status_zh(s),
+            minsheng_app::portal::status_en(s),
+        )
     }
 
     /// The year of a plan.
@@ -123,6 +129,15 @@ pub(crate) static ZH: PortalMsg = PortalMsg {
     targets_unit: "项目标",
     status_rule: "状态:落后序时进度(全年均衡)10—30 个百分点为“滞后”,超过 30 个百分点为“严重滞后”;当月数据已报送、尚在审核为“审核中”,无数据为“未报送”。",
     all_plans: "公开进度",
+    open_data: "开放数据下载",
+    open_data_note: "本计划每项任务的目标、各月进度与状态(含各地区),只含本页公开的内容。",
+    downloads: [
+        "CSV 表格(Excel 可直接打开)",
+        "Excel 工作簿(XLSX)",
+        "JSON 数据",
+        "Atom 订阅(状态变化与公开通报)",
+        "IATI 活动数据(XML 2.03)",
+    ],
 };
 
 /// English.
@@ -155,4 +170,13 @@ pub(crate) static EN: PortalMsg = PortalMsg {
     targets_unit: "targets",
     status_rule: "Status: 10–30 points behind the linear schedule is lagging, more than 30 is at risk; data filed for the month and still under review is under review, none is not reported.",
     all_plans: "Public progress",
+    open_data: "Open data",
+    open_data_note: "Every target of this plan with its progress and status month by month, by region too; only what this page shows.",
+    downloads: [
+        "CSV table (opens in Excel)",
+        "Excel workbook (XLSX)",
+        "JSON data",
+        "Atom feed (status changes and public bulletins)",
+        "IATI activity data (XML 2.03)",
+    ],
 };

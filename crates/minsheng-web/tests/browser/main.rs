@@ -7,6 +7,7 @@
 mod first_day;
 mod goals;
 mod harness;
+mod open_data;
 mod projects;
 mod year_end;
 

@@ -15,6 +15,7 @@ mod implementation_api;
 mod limits;
 mod month_end;
 mod office;
+mod open_data;
 mod openapi;
 mod pages;
 mod portal;

@@ -32,6 +32,8 @@ pub struct Page {
     pub set_cookie: Vec<String>,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (a download's bytes).
+    pub bytes: Vec<u8>,
 }
 
 /// Sends one request through a fresh router (sessions live in the database, so each router
@@ -57,6 +59,7 @@ pub async fn send(state: &AppState, req: Request<Body>) -> Page {
         set_cookie,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body.to_vec(),
     }
 }
 

@@ -5,6 +5,7 @@ mod backup_cli;
 mod bulletin_cli;
 mod cli;
 mod crash;
+mod export_cli;
 mod report_cli;
 mod tidy;
 mod user_cli;
