@@ -26,6 +26,8 @@ pub mod idempotency;
 pub mod implementation;
 pub mod import;
 pub mod intake;
+pub mod jobs;
+pub mod notify;
 pub mod overview;
 pub mod plan_diff;
 pub mod portal;
