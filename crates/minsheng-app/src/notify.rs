@@ -21,7 +21,8 @@ pub use send::{Message, Notifier, SendError, SmtpSettings};
 use crate::accounts::ensure;
 use crate::error::AppError;
 use minsheng_domain::{Account, Action, ChannelKind, NotifyRules, Role};
-use minsheng_store::{ChannelOwner, NewChannel, Store, StoredChannel};
+pub use minsheng_store::{ChannelOwner, StoredChannel};
+use minsheng_store::{NewChannel, Store};
 
 /// A channel as a person typed it.
 #[derive(Debug, Clone, Default)]

@@ -24,6 +24,7 @@ mod html;
 pub mod i18n;
 mod idempotency;
 mod input;
+mod notify;
 mod office;
 mod portal;
 mod problems;
@@ -252,6 +253,7 @@ pub fn router(state: AppState) -> Router {
         .merge(year_end::routes())
         .merge(projects::routes())
         .merge(goals::routes())
+        .merge(notify::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

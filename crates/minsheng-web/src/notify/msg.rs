@@ -67,7 +67,6 @@ pub(crate) struct Msg {
     pub ch_delete: &'static str,
     pub ch_added: &'static str,
     pub ch_deleted: &'static str,
-    pub ch_link: &'static str,
 }
 
 pub(crate) static ZH: Msg = Msg {
@@ -134,7 +133,6 @@ pub(crate) static ZH: Msg = Msg {
     ch_delete: "删除",
     ch_added: "已添加。",
     ch_deleted: "已删除。",
-    ch_link: "通知渠道",
 };
 
 pub(crate) static EN: Msg = Msg {
@@ -201,5 +199,4 @@ pub(crate) static EN: Msg = Msg {
     ch_delete: "Delete",
     ch_added: "Added.",
     ch_deleted: "Deleted.",
-    ch_link: "Channels",
 };
