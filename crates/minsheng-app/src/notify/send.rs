@@ -224,13 +224,10 @@ impl Notifier {
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| failed(format!("网址无效:{e} / bad URL: {e}")))?;
         let answer = async {
-            let res = self.http.request(req).await.map_err(|e| {
-                failed(format!(
-                    "连接失败:{} / could not connect: {}",
-                    describe(&e),
-                    describe(&e)
-                ))
-            })?;
+            let res =
+                self.http.request(req).await.map_err(|e| {
+                    failed(format!("连接失败 / could not connect: {}", describe(&e)))
+                })?;
             let status = res.status().as_u16();
             let body = res
                 .into_body()

@@ -7,6 +7,7 @@
 mod first_day;
 mod goals;
 mod harness;
+mod jobs;
 mod projects;
 mod year_end;
 
