@@ -8,3 +8,4 @@ mod crash;
 mod report_cli;
 mod tidy;
 mod user_cli;
+mod worker_cli;
