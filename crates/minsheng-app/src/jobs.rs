@@ -621,3 +621,90 @@ pub async fn retry(
 pub fn after_minutes(now: Timestamp, minutes: i64) -> Timestamp {
     now.checked_add(minutes.minutes()).unwrap_or(now)
 }
+
+/// What sending a bulletin queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulletinSent {
+    /// Units queued now.
+    pub queued: usize,
+    /// Units it was queued to before (each unit is sent a bulletin once).
+    pub already: usize,
+}
+
+/// Queues an issued bulletin (进展通报) to every unit holding a share of its plan: one
+/// `deliver` job per unit, key `bulletin:{id}:{unit}`, so sending again sends nothing twice.
+/// The office's (`IssueBulletin`); a draft is refused.
+pub async fn send_bulletin(
+    store: &Store,
+    account: &minsheng_domain::Account,
+    id: minsheng_domain::BulletinId,
+    today: jiff::civil::Date,
+    thresholds: &minsheng_domain::Thresholds,
+) -> Result<BulletinSent, AppError> {
+    crate::accounts::ensure(account, minsheng_domain::Action::IssueBulletin)?;
+    let view = crate::bulletin::open(store, account, id, today, thresholds).await?;
+    let Some(b) = view.bulletin.as_ref().filter(|b| !b.is_draft()) else {
+        return Err(AppError::Conflict {
+            reason: format!(
+                "通报 {id} 尚未印发,不能发送 / bulletin {id} is not issued, so it cannot be sent"
+            ),
+        });
+    };
+    let mut units: Vec<UnitId> = store
+        .assignments_of_plan(b.plan)
+        .await?
+        .into_iter()
+        .map(|a| a.unit)
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    let no = b.no.map(|n| format!("第{n}期")).unwrap_or_default();
+    let doc = b.doc_no.clone().unwrap_or_default();
+    let subject = format!("【进展通报】{}{no}({doc})", view.body.plan_title);
+    let mut text = String::new();
+    let mut html = String::new();
+    for p in [view.opening()]
+        .into_iter()
+        .filter(|o| !o.is_empty())
+        .map(|o| crate::bulletin::Para::Text(o.to_string()))
+        .chain(crate::bulletin::prose_zh(&view.body))
+        .chain(
+            [view.closing()]
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .map(|c| crate::bulletin::Para::Text(c.to_string())),
+        )
+    {
+        let (line, tag) = match p {
+            crate::bulletin::Para::H1(s) => (s, "h3"),
+            crate::bulletin::Para::H2(s) => (s, "h4"),
+            crate::bulletin::Para::Text(s) => (s, "p"),
+        };
+        text.push_str(&line);
+        text.push('\n');
+        html.push_str(&format!("<{tag}>{}</{tag}>", escape(&line)));
+    }
+    let now = Timestamp::now();
+    let mut sent = BulletinSent {
+        queued: 0,
+        already: 0,
+    };
+    for u in units {
+        let d = Deliver {
+            to: Recipient::Unit(u.0),
+            subject: subject.clone(),
+            text: text.clone(),
+            html: html.clone(),
+        };
+        match enqueue_delivery(store, &format!("bulletin:{}:{}", id.0, u.0), &d, now).await? {
+            Some(_) => sent.queued += 1,
+            None => sent.already += 1,
+        }
+    }
+    tracing::info!(
+        bulletin = id.0,
+        queued = sent.queued,
+        "Queued a bulletin to its units"
+    );
+    Ok(sent)
+}

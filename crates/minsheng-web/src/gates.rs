@@ -241,6 +241,7 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/bulletins/{id}", Action::ViewBulletins),
     may("POST", "/bulletins/{id}", Action::IssueBulletin),
     may("POST", "/bulletins/{id}/issue", Action::IssueBulletin),
+    may("POST", "/bulletins/{id}/send", Action::IssueBulletin),
     may(
         "GET",
         "/bulletins/{id}/bulletin.docx",

@@ -317,3 +317,86 @@ async fn the_office_sets_its_rules_and_a_bad_hour_is_refused() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_office_sends_an_issued_bulletin_to_the_units_once() {
+    for db in backends().await {
+        let l = db.label;
+        demo::build(&db.store).await.unwrap();
+        demo::issue_bulletins(&db.store, &Default::default())
+            .await
+            .unwrap();
+        let st = state(&db.store, true);
+        let office = demo_sign_in(&st, "office").await;
+        let cc = demo_sign_in(&st, "220100").await;
+        let plan = db.store.plans().await.unwrap()[0].id;
+        let bulletins = db.store.bulletins_of_plan(plan).await.unwrap();
+        let issued = bulletins
+            .iter()
+            .find(|b| !b.is_draft())
+            .expect("the demo issues bulletins")
+            .id;
+        let page = get_as(&st, &office, &format!("/bulletins/{issued}")).await;
+        assert!(page.body.contains("id=\"send-bulletin\""), "{l}");
+        let sent = post_as(&st, &office, &format!("/bulletins/{issued}/send"), "").await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{l}: {}", sent.body);
+        let mut units: Vec<i64> = db
+            .store
+            .assignments_of_plan(plan)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.unit.0)
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        let queued = |jobs: &[minsheng_store::Job]| {
+            jobs.iter()
+                .filter(|j| j.key.starts_with(&format!("bulletin:{issued}:")))
+                .count()
+        };
+        let jobs = db.store.jobs(None, 1000).await.unwrap();
+        assert_eq!(
+            queued(&jobs),
+            units.len(),
+            "{l}: one per unit holding a share"
+        );
+        let one = jobs
+            .iter()
+            .find(|j| j.key == format!("bulletin:{issued}:{}", units[0]))
+            .unwrap();
+        let payload: minsheng_app::jobs::Deliver = serde_json::from_str(&one.payload).unwrap();
+        assert!(
+            payload.subject.contains("进展通报"),
+            "{l}: {}",
+            payload.subject
+        );
+        assert!(payload.text.contains("一、总体进展"), "{l}");
+        // Again: nothing more.
+        post_as(&st, &office, &format!("/bulletins/{issued}/send"), "").await;
+        let jobs = db.store.jobs(None, 1000).await.unwrap();
+        assert_eq!(queued(&jobs), units.len(), "{l}: each unit once");
+        // A unit may not send; a draft cannot be sent.
+        assert_eq!(
+            post_as(&st, &cc, &format!("/bulletins/{issued}/send"), "")
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        let me = db
+            .store
+            .account_by_name("office")
+            .await
+            .unwrap()
+            .unwrap()
+            .account;
+        let draft =
+            minsheng_app::bulletin::start_draft(&db.store, &me, plan, "2023-08", demo::DEMO_AS_OF)
+                .await
+                .unwrap();
+        let p = post_as(&st, &office, &format!("/bulletins/{draft}/send"), "").await;
+        assert_eq!(p.status, StatusCode::CONFLICT, "{l}: {}", p.body);
+        db.finish().await;
+    }
+}
