@@ -27,6 +27,8 @@ pub mod implementation;
 pub mod import;
 pub mod intake;
 pub mod open_data;
+pub mod jobs;
+pub mod notify;
 pub mod overview;
 pub mod plan_diff;
 pub mod portal;

@@ -161,11 +161,17 @@ pub enum Action {
     /// Close a plan at year end: carry each unfinished target over into a later plan or close
     /// it with a reason (年终结转).
     ClosePlan,
+    /// The background jobs and their deliveries: the queue, failures, dead letters, retrying a
+    /// dead job, failing channels, and the office's rules of what is sent and when.
+    ManageJobs,
+    /// Set where one is told (e-mail, robot webhooks): one's own account's channels, and a
+    /// unit's as far as the account reports for it (the office: any unit's).
+    SetChannels,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewPlans,
         Action::BrowsePlans,
         Action::ViewDashboard,
@@ -188,6 +194,8 @@ impl Action {
         Action::ViewScores,
         Action::Assess,
         Action::ClosePlan,
+        Action::ManageJobs,
+        Action::SetChannels,
     ];
 
     /// What is refused, in Chinese and in English ("无权{zh}" / "not allowed to {en}").
@@ -206,7 +214,8 @@ impl Action {
             | Action::Remind
             | Action::IssueBulletin
             | Action::Assess
-            | Action::ClosePlan => (
+            | Action::ClosePlan
+            | Action::ManageJobs => (
                 "执行牵头办公室的操作",
                 "do what only the coordinating office does",
             ),
@@ -217,6 +226,7 @@ impl Action {
             Action::ViewAudit => ("查看审计记录", "see the audit trail"),
             Action::ViewBulletins => ("查看进展通报", "see the bulletins"),
             Action::ViewScores => ("查看考核得分", "see the assessment scores"),
+            Action::SetChannels => ("设置通知渠道", "set notification channels"),
         };
         Refusal { zh, en }
     }
@@ -244,7 +254,8 @@ impl Account {
                 | Action::ViewProblems
                 | Action::ViewAudit
                 | Action::ViewBulletins
-                | Action::ViewScores,
+                | Action::ViewScores
+                | Action::SetChannels,
             ) => true,
             (Role::Office, Action::BrowsePlans | Action::ViewReviewQueue) => true,
             (Role::Office, Action::ViewDashboard) => true,
@@ -260,7 +271,8 @@ impl Account {
                 | Action::Remind
                 | Action::IssueBulletin
                 | Action::Assess
-                | Action::ClosePlan,
+                | Action::ClosePlan
+                | Action::ManageJobs,
             ) => true,
             (Role::Office, Action::FileReport | Action::FileImplementationPlan) => false,
             (Role::Viewer, Action::BrowsePlans | Action::ViewReviewQueue) => true,
@@ -279,7 +291,8 @@ impl Account {
                 | Action::Remind
                 | Action::IssueBulletin
                 | Action::Assess
-                | Action::ClosePlan,
+                | Action::ClosePlan
+                | Action::ManageJobs,
             ) => false,
             (
                 Role::Unit,
@@ -301,7 +314,8 @@ impl Account {
                 | Action::Remind
                 | Action::IssueBulletin
                 | Action::Assess
-                | Action::ClosePlan,
+                | Action::ClosePlan
+                | Action::ManageJobs,
             ) => false,
         };
         if allowed {
@@ -429,6 +443,8 @@ mod tests {
                     ViewScores,
                     Assess,
                     ClosePlan,
+                    ManageJobs,
+                    SetChannels,
                 ],
                 Role::Viewer => &[
                     ViewPlans,
@@ -440,6 +456,7 @@ mod tests {
                     ViewAudit,
                     ViewBulletins,
                     ViewScores,
+                    SetChannels,
                 ],
                 Role::Unit => &[
                     ViewPlans,
@@ -452,6 +469,7 @@ mod tests {
                     ViewAudit,
                     ViewBulletins,
                     ViewScores,
+                    SetChannels,
                 ],
             };
             let unit = (role == Role::Unit).then_some(2);

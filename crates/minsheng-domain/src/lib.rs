@@ -19,6 +19,7 @@ pub mod forecast;
 pub mod goal;
 pub mod ids;
 pub mod implementation;
+pub mod notify;
 pub mod path;
 pub mod period;
 pub mod plan;
@@ -55,6 +56,7 @@ pub use implementation::{
     Fund, FundSource, ImplementationContent, ImplementationError, ImplementationPlan,
     ImplementationPlanId, ImplementationStatus, PlanDocument, SubShare,
 };
+pub use notify::{ChannelKind, NotifyRules, NotifyRulesError};
 pub use period::{Period, PeriodError};
 pub use plan::{Item, Plan, PlanKind, PlanStatus, Section, Target, TargetKind, TargetSpan};
 pub use problem::{Problem, ProblemStatus};

@@ -303,6 +303,29 @@ pub const TABLES: &[Table] = &[
         "name, client",
         cols![name: Text, client: Text, last_at: Time],
     ),
+    with_id(
+        "jobs",
+        cols![id: Int, kind: Text, key: Text, payload: Text, status: Text, attempts: Int,
+              max_attempts: Int, run_at: Int, claimed_by: Text, claimed_until: Int,
+              last_error: Text, created_at: Int, finished_at: Int],
+    ),
+    with_id(
+        "channels",
+        cols![id: Int, unit_id: Int, user_id: Int, kind: Text, target: Text, secret: Text,
+              keyword: Text, enabled: Bool, failures: Int, last_error: Text, created_at: Int],
+    ),
+    with_id(
+        "deliveries",
+        cols![id: Int, job_id: Int, channel_id: Int, key: Text, status: Text, attempts: Int,
+              error: Text, updated_at: Int],
+    ),
+    table(
+        "notify_rules",
+        "id",
+        cols![id: Int, due_soon: Bool, due_soon_days: Int, overdue: Bool, awaiting_review: Bool,
+              review_days: Int, problem_overdue: Bool, quiet_from: Int, quiet_to: Int,
+              updated_by: Text, updated_at: Int],
+    ),
     table(
         "idempotency_keys",
         "user_id, key",

@@ -30,6 +30,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/{id}/bulletins", get(list_page).post(start))
         .route("/bulletins/{id}", get(page).post(save))
         .route("/bulletins/{id}/issue", axum::routing::post(issue))
+        .route("/bulletins/{id}/send", axum::routing::post(send))
         .route("/bulletins/{id}/bulletin.docx", get(docx))
         .route("/bulletins/{id}/bulletin.xlsx", get(xlsx))
         .route("/public/bulletins/{id}", get(public_page))
@@ -317,6 +318,8 @@ struct BulletinPage {
     a: Article,
     list_href: String,
     can_edit: bool,
+    /// An issued bulletin the office may send to the units' channels.
+    can_send: bool,
     edit_opening: String,
     edit_closing: String,
     edit_public: bool,
@@ -575,6 +578,7 @@ impl BulletinPage {
                 format!("/plans/{}/bulletins", b.plan)
             },
             can_edit,
+            can_send: !public_view && !draft && chrome.can(Action::IssueBulletin),
             edit_opening: view.opening().to_string(),
             edit_closing: view.closing().to_string(),
             edit_public: view.bulletin.as_ref().is_some_and(|x| x.public),
@@ -593,6 +597,7 @@ impl BulletinPage {
 struct PageQuery {
     saved: Option<u8>,
     issued: Option<u8>,
+    sent: Option<u8>,
 }
 
 async fn view_of(st: &AppState, chrome: &Chrome, id: BulletinId) -> Result<BulletinView, WebError> {
@@ -609,9 +614,10 @@ async fn page(
 ) -> Result<BulletinPage, WebError> {
     let view = view_of(&st, &chrome, id_of(&id)?).await?;
     let mut page = BulletinPage::new(chrome, &view, false);
-    page.note = match (q.saved, q.issued) {
-        (_, Some(_)) => Some(page.t.issued),
-        (Some(_), _) => Some(page.t.saved),
+    page.note = match (q.saved, q.issued, q.sent) {
+        (_, _, Some(_)) => Some(page.t.sent),
+        (_, Some(_), _) => Some(page.t.issued),
+        (Some(_), _, _) => Some(page.t.saved),
         _ => None,
     };
     Ok(page)
@@ -687,6 +693,19 @@ async fn issue(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /bulletins/{id}/send`: an issued bulletin queued to every unit holding a share of
+/// its plan, through their channels (`minsheng_app::jobs::send_bulletin`); 409 for a draft.
+async fn send(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let me = chrome.may(Action::IssueBulletin)?.clone();
+    let id: BulletinId = id_of(&id)?;
+    minsheng_app::jobs::send_bulletin(&st.store, &me, id, st.today(), &st.thresholds).await?;
+    Ok(Redirect::to(&format!("/bulletins/{id}?sent=1")).into_response())
 }
 
 /// An attachment's `Content-Disposition`: an ASCII name, and the Chinese one in `filename*`.

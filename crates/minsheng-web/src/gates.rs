@@ -192,6 +192,15 @@ pub static ROUTES: &[Route] = &[
     may("POST", "/reports/{id}/return", Action::Review),
     may("POST", "/api/reports/{id}/accept", Action::Review),
     may("POST", "/api/reports/{id}/return", Action::Review),
+    // Background jobs (issue #17): the office's queue, dead letters and rules; everyone's
+    // channels (scoped by the use-case: one's own, one's unit's, the office any unit's).
+    may("GET", "/jobs", Action::ManageJobs),
+    may("POST", "/jobs/{id}/retry", Action::ManageJobs),
+    may("GET", "/jobs/rules", Action::ManageJobs),
+    may("POST", "/jobs/rules", Action::ManageJobs),
+    may("GET", "/channels", Action::SetChannels),
+    may("POST", "/channels", Action::SetChannels),
+    may("POST", "/channels/{id}/delete", Action::SetChannels),
     // 催报: the office chases what is not reported.
     may("GET", "/chase", Action::Remind),
     may("POST", "/chase", Action::Remind),
@@ -236,6 +245,7 @@ pub static ROUTES: &[Route] = &[
     may("GET", "/bulletins/{id}", Action::ViewBulletins),
     may("POST", "/bulletins/{id}", Action::IssueBulletin),
     may("POST", "/bulletins/{id}/issue", Action::IssueBulletin),
+    may("POST", "/bulletins/{id}/send", Action::IssueBulletin),
     may(
         "GET",
         "/bulletins/{id}/bulletin.docx",

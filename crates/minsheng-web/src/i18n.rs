@@ -137,6 +137,10 @@ pub struct Common {
     pub nav_review: &'static str,
     /// The menu's link to the office's 催报 page.
     pub nav_chase: &'static str,
+    /// The office's background jobs.
+    pub nav_jobs: &'static str,
+    /// One's notification channels.
+    pub nav_channels: &'static str,
     /// The menu's link to the bulletins (进展通报).
     pub nav_bulletins: &'static str,
     /// The menu's link to the major-projects dashboard.
@@ -193,6 +197,8 @@ pub static ZH: Common = Common {
     nav_dashboard: "调度总览",
     nav_review: "审核",
     nav_chase: "催报",
+    nav_jobs: "后台任务",
+    nav_channels: "通知渠道",
     nav_bulletins: "通报",
     nav_projects: "重大项目",
     nav_assessment: "考核得分",
@@ -226,6 +232,8 @@ pub static EN: Common = Common {
     nav_dashboard: "Overview",
     nav_review: "Review",
     nav_chase: "Chase",
+    nav_jobs: "Jobs",
+    nav_channels: "Channels",
     nav_bulletins: "Bulletins",
     nav_projects: "Projects",
     nav_assessment: "Assessment scores",

@@ -24,6 +24,7 @@ mod html;
 pub mod i18n;
 mod idempotency;
 mod input;
+mod notify;
 mod office;
 mod portal;
 mod problems;
@@ -71,6 +72,9 @@ pub struct AppState {
     /// A PostgreSQL hot standby the dashboards and the portal read from when it has caught up
     /// (`serve --read-db`); `None`: everything reads the primary.
     pub replica: Option<std::sync::Arc<minsheng_app::freshness::Replica>>,
+    /// The key channel secrets (robot URLs, signing secrets) are sealed with (`[jobs]
+    /// secret_key`); `None`: channels with a secret are refused.
+    pub sealer: Option<std::sync::Arc<minsheng_app::notify::Sealer>>,
 }
 
 /// What a server keeps in memory between requests, each value for one data version
@@ -125,6 +129,7 @@ impl AppState {
             trusted_proxies: std::sync::Arc::new([]),
             caches: Default::default(),
             replica: None,
+            sealer: None,
         }
     }
 
@@ -248,6 +253,7 @@ pub fn router(state: AppState) -> Router {
         .merge(year_end::routes())
         .merge(projects::routes())
         .merge(goals::routes())
+        .merge(notify::routes())
         // Every route's gate, from the one table, before its handler reads the request.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -272,7 +278,6 @@ pub fn router(state: AppState) -> Router {
 /// Serves the site on `listener` until Ctrl-C or SIGTERM, then finishes the requests under
 /// way.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    tokio::spawn(session::sweep_expired(state.store.clone()));
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

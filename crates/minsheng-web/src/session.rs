@@ -151,24 +151,3 @@ pub(crate) fn layer(
             time::Duration::try_from(IDLE_TIMEOUT).unwrap_or(time::Duration::HOUR),
         ))
 }
-
-/// Deletes expired sessions and day-old idempotency keys once an hour, for as long as the server runs.
-pub(crate) async fn sweep_expired(store: Store) {
-    let mut every = tokio::time::interval(Duration::from_secs(60 * 60));
-    loop {
-        every.tick().await;
-        match store
-            .sessions_delete_expired(jiff::Timestamp::now().as_second())
-            .await
-        {
-            Ok(n) if n > 0 => tracing::info!(deleted = n, "Deleted expired sessions"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "Could not delete expired sessions"),
-        }
-        match minsheng_app::idempotency::sweep(&store, jiff::Timestamp::now().as_second()).await {
-            Ok(n) if n > 0 => tracing::info!(deleted = n, "Deleted day-old idempotency keys"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "Could not delete old idempotency keys"),
-        }
-    }
-}

@@ -9,6 +9,7 @@ use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The database to use.
 #[derive(Debug, Args)]
@@ -16,6 +17,17 @@ pub struct DbArgs {
     /// 数据库地址:sqlite://文件 或 postgres://用户@主机/库 / database URL [default: sqlite://minsheng.db]
     #[arg(long, env = "MINSHENG_DATABASE_URL", value_name = "URL")]
     pub db: Option<String>,
+}
+
+/// The database and how many workers.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// 数据库地址 / database URL [default: sqlite://minsheng.db]
+    #[arg(long, env = "MINSHENG_DATABASE_URL", value_name = "URL")]
+    pub db: Option<String>,
+    /// 并行的工作进程数 / workers side by side [default: 1]
+    #[arg(long, value_name = "N")]
+    pub workers: Option<u32>,
 }
 
 /// The database and the address to listen on.
@@ -34,6 +46,11 @@ pub struct ServerArgs {
         value_name = "URL"
     )]
     pub read_db: Option<String>,
+    /// 后台任务进程数(催报、升级、会话清理),0 表示不在本进程运行,由 `minsheng worker` 运行 /
+    /// background job workers in this process (reminders, escalation, session sweep); 0 leaves
+    /// them to `minsheng worker` [default: 1]
+    #[arg(long, env = "MINSHENG_WORKERS", value_name = "N")]
+    pub workers: Option<u32>,
 }
 
 /// The resolved settings.
@@ -65,6 +82,93 @@ pub struct Config {
     /// the primary answers otherwise. Default none.
     #[serde(default)]
     pub read_database_url: Option<String>,
+    /// Background jobs and the channels they deliver through (`[jobs]` in minsheng.toml).
+    #[serde(default)]
+    pub jobs: JobsConfig,
+}
+
+/// `[jobs]`: the workers `serve` runs, the office's mail server, and the key channel secrets
+/// are sealed with.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Workers `serve` runs beside the site; 0 leaves the jobs to `minsheng worker`. Default 1.
+    pub workers: u32,
+    /// The mail server, as lettre's URL: `smtp://user:pass@host:587?tls=required` (STARTTLS),
+    /// `smtps://user:pass@host:465` (TLS), `smtp://127.0.0.1:25` (a local relay). Also
+    /// `MINSHENG_SMTP_URL`. Default none: e-mail channels fail with that reason.
+    pub smtp_url: Option<String>,
+    /// The sender, such as `民生实事办公室 <office@example.cn>`.
+    pub smtp_from: String,
+    /// 32 bytes (64 hex digits or base64) sealing robot URLs and signing secrets at rest. Also
+    /// `MINSHENG_SECRET_KEY` (better: kept out of the file). Default none: channels with a
+    /// secret are refused.
+    pub secret_key: Option<String>,
+    /// Seconds a worker holds a job before another may take it over. Default 300.
+    pub lease_secs: u64,
+    /// Seconds a send may take (connect and answer). Default 10.
+    pub send_timeout_secs: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            workers: 1,
+            smtp_url: None,
+            smtp_from: "minsheng <minsheng@localhost>".into(),
+            secret_key: None,
+            lease_secs: 300,
+            send_timeout_secs: 10,
+        }
+    }
+}
+
+impl JobsConfig {
+    /// The sealer of channel secrets: `MINSHENG_SECRET_KEY`, else `secret_key`; none when
+    /// neither is set.
+    pub fn sealer(&self) -> anyhow::Result<Option<Arc<minsheng_app::notify::Sealer>>> {
+        let key = std::env::var("MINSHENG_SECRET_KEY")
+            .ok()
+            .or_else(|| self.secret_key.clone());
+        key.map(|k| minsheng_app::notify::Sealer::from_text(&k).map(Arc::new))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("配置 jobs.secret_key 有误 / bad jobs.secret_key: {e}"))
+    }
+
+    /// The notifier these settings describe, with `MINSHENG_SMTP_URL` taken from the
+    /// environment when set.
+    pub fn notifier(
+        &self,
+        sealer: Option<Arc<minsheng_app::notify::Sealer>>,
+    ) -> anyhow::Result<minsheng_app::notify::Notifier> {
+        let smtp_url = std::env::var("MINSHENG_SMTP_URL")
+            .ok()
+            .or_else(|| self.smtp_url.clone());
+        let smtp = smtp_url.map(|url| minsheng_app::notify::SmtpSettings {
+            url,
+            from: self.smtp_from.clone(),
+        });
+        anyhow::ensure!(
+            (1..=600).contains(&self.send_timeout_secs) && (5..=86_400).contains(&self.lease_secs),
+            "jobs.send_timeout_secs 须在 1–600,jobs.lease_secs 须在 5–86400 之间 / \
+             jobs.send_timeout_secs must be 1–600 and jobs.lease_secs 5–86400"
+        );
+        minsheng_app::notify::Notifier::new(
+            smtp.as_ref(),
+            sealer,
+            std::time::Duration::from_secs(self.send_timeout_secs),
+        )
+        .map_err(|e| anyhow::anyhow!("配置 [jobs] 有误 / bad [jobs]: {e}"))
+    }
+
+    /// A worker's settings under `name`.
+    pub fn worker_settings(&self, name: String) -> minsheng_app::jobs::WorkerSettings {
+        minsheng_app::jobs::WorkerSettings {
+            id: name,
+            lease: std::time::Duration::from_secs(self.lease_secs),
+            poll: std::time::Duration::from_secs(2),
+        }
+    }
 }
 
 /// `[pool]`: how many database connections a server keeps and how long work waits for one,
@@ -212,6 +316,7 @@ impl Default for Config {
             pool: PoolConfig::default(),
             trusted_proxies: Vec::new(),
             read_database_url: None,
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -324,6 +429,7 @@ mod tests {
             pool: PoolConfig::default(),
             trusted_proxies: Vec::new(),
             read_database_url: Some("postgres://r:hidden@standby/db".into()),
+            jobs: JobsConfig::default(),
         };
         assert!(!format!("{cfg:?}").contains("secret"));
         assert!(!format!("{cfg:?}").contains("hidden"));

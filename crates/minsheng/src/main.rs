@@ -38,6 +38,9 @@ enum Command {
     Serve(config::ServerArgs),
     /// 新建吉林省2023年民生实事演示数据库并启动网站 / build a fresh demo database (Jilin 2023) and serve it
     Demo(config::ServerArgs),
+    /// 只运行后台任务(催报送达、逾期升级、会话清理),不启动网站 / run the background jobs alone
+    /// (reminders delivered, escalation, session sweep), without the site
+    Worker(config::WorkerArgs),
     /// 创建数据库或将其迁移到当前结构 / create the database or bring it to this version's schema
     Migrate(config::DbArgs),
     /// 备份整个数据库(可移植格式,服务运行中亦可) / back up the whole database (portable format, while serving)
@@ -101,11 +104,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if args.read_db.is_some() {
                 cfg.read_database_url = args.read_db.clone();
             }
+            if let Some(n) = args.workers {
+                cfg.jobs.workers = n;
+            }
             server::serve(&cfg).await
         }
         Command::Demo(args) => {
             let cfg = config::load_demo(cli.config.as_deref(), &args.db, &args.listen)?;
             server::demo(&cfg).await
+        }
+        Command::Worker(args) => {
+            let mut cfg = config::load(cli.config.as_deref(), &args.db, &None)?;
+            cfg.jobs.workers = args.workers.unwrap_or(1).max(1);
+            server::worker(&cfg).await
         }
         Command::Migrate(args) => {
             let cfg = config::load(cli.config.as_deref(), &args.db, &None)?;

@@ -35,6 +35,9 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
         );
         std::sync::Arc::new(minsheng_app::freshness::Replica::new(url))
     });
+    let sealer = cfg.jobs.sealer()?;
+    let notifier = std::sync::Arc::new(cfg.jobs.notifier(sealer.clone())?);
+    let workers = spawn_workers(&store, &notifier, cfg);
     let state = app_state(
         store,
         is_demo,
@@ -42,8 +45,85 @@ pub async fn serve(cfg: &Config) -> anyhow::Result<()> {
         cfg.secure_cookies,
         trusted_proxies,
         replica,
+        sealer,
     );
-    run(listener, state, "minsheng 已启动 / minsheng is serving").await
+    let served = run(listener, state, "minsheng 已启动 / minsheng is serving").await;
+    for w in workers {
+        w.abort();
+    }
+    served
+}
+
+/// Starts `[jobs] workers` job workers in this process (none when 0).
+fn spawn_workers(
+    store: &Store,
+    notifier: &std::sync::Arc<minsheng_app::notify::Notifier>,
+    cfg: &Config,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..cfg.jobs.workers)
+        .map(|i| {
+            let name = format!("{}-{}-{i}", hostname(), std::process::id());
+            let worker = minsheng_app::jobs::Worker::new(
+                store.clone(),
+                notifier.clone(),
+                cfg.jobs.worker_settings(name),
+            );
+            tokio::spawn(worker.run_forever())
+        })
+        .collect()
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "minsheng".into())
+}
+
+/// `minsheng worker`: the background jobs alone, until Ctrl-C or SIGTERM.
+pub async fn worker(cfg: &Config) -> anyhow::Result<()> {
+    let pool = cfg.pool.settings()?;
+    let store = Store::open_configured(&cfg.database_url, OpenMode::CreateIfMissing, pool).await?;
+    migrate_if_needed(&store, &cfg.database_url).await?;
+    let sealer = cfg.jobs.sealer()?;
+    let notifier = std::sync::Arc::new(cfg.jobs.notifier(sealer.clone())?);
+    let workers = spawn_workers(&store, &notifier, cfg);
+    // The one line a person (or a test) waits for.
+    println!(
+        "后台任务已启动({} 个工作进程)/ {} job workers running (Ctrl-C 退出 / to stop)",
+        workers.len(),
+        workers.len()
+    );
+    shutdown_signal().await;
+    for w in workers {
+        w.abort();
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
 }
 
 /// `minsheng demo`: a fresh demo database, then serve it.
@@ -83,8 +163,23 @@ pub async fn demo(cfg: &Config) -> anyhow::Result<()> {
         demo::DEMO_PASSWORD
     );
     // The demo serves plain HTTP on localhost: a Secure cookie would not come back.
-    let state = app_state(store, true, thresholds, false, trusted_proxies, None);
-    run(listener, state, "演示已就绪 / demo ready").await
+    let sealer = cfg.jobs.sealer()?;
+    let notifier = std::sync::Arc::new(cfg.jobs.notifier(sealer.clone())?);
+    let workers = spawn_workers(&store, &notifier, cfg);
+    let state = app_state(
+        store,
+        true,
+        thresholds,
+        false,
+        trusted_proxies,
+        None,
+        sealer,
+    );
+    let served = run(listener, state, "演示已就绪 / demo ready").await;
+    for w in workers {
+        w.abort();
+    }
+    served
 }
 
 /// Brings the schema up to date only when it is behind: a database at this build's schema is
@@ -142,6 +237,7 @@ fn app_state(
     secure_cookies: bool,
     trusted_proxies: std::sync::Arc<[minsheng_web::client::Cidr]>,
     replica: Option<std::sync::Arc<minsheng_app::freshness::Replica>>,
+    sealer: Option<std::sync::Arc<minsheng_app::notify::Sealer>>,
 ) -> AppState {
     // A demo's invented data stands at one day: what is written while it is served is stamped
     // on that day too (the time of day runs on), so its pages never mix in today's date.
@@ -160,6 +256,7 @@ fn app_state(
         trusted_proxies,
         caches: Default::default(),
         replica,
+        sealer,
     }
 }
 

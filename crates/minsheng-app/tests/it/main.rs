@@ -14,6 +14,7 @@ mod implementation;
 mod import;
 mod intake;
 mod open_data;
+mod jobs;
 mod project_drafts;
 mod projects;
 mod reporting;

@@ -204,6 +204,22 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
             "INSERT INTO goal_points (target_id, period, value) VALUES (5, '2024-Q2', '9500')".into(),
             "INSERT INTO goal_points (target_id, period, value) VALUES (5, '2023', '8500')".into(),
         ],
+        19 => vec![
+            "INSERT INTO jobs (kind, key, payload, status, attempts, max_attempts, run_at,
+                claimed_by, claimed_until, last_error, created_at, finished_at)
+                VALUES ('deliver', 'remind:overdue:2:2023-03', '{}', 'dead', 5, 5, 1680000000000,
+                'w1', NULL, '连接被拒绝', 1679990000000, 1680000000000)".into(),
+            "INSERT INTO channels (unit_id, user_id, kind, target, secret, keyword, enabled,
+                failures, last_error, created_at)
+                VALUES (2, NULL, 'wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send',
+                'sealed', NULL, TRUE, 3, 'errcode 93000', 1679990000000)".into(),
+            "INSERT INTO deliveries (job_id, channel_id, key, status, attempts, error, updated_at)
+                VALUES (1, 1, 'remind:overdue:2:2023-03@1', 'failed', 5, 'errcode 93000',
+                1680000000000)".into(),
+            "INSERT INTO notify_rules (id, due_soon, due_soon_days, overdue, awaiting_review,
+                review_days, problem_overdue, quiet_from, quiet_to, updated_by, updated_at)
+                VALUES (1, TRUE, 5, TRUE, FALSE, 7, TRUE, 21, 8, 'office', 1679990000000)".into(),
+        ],
         _ => vec![],
     };
     sql

@@ -215,6 +215,31 @@ async fn usable(store: &Store, step: i64, what: &str) {
         );
         assert_eq!(store.goal(TargetId(1)).await.unwrap(), None, "{what}");
     }
+    if step >= 19 {
+        let job = store
+            .job_by_key("remind:overdue:2:2023-03")
+            .await
+            .unwrap()
+            .expect(what);
+        assert_eq!(job.status, minsheng_store::JobStatus::Dead, "{what}");
+        assert_eq!(job.last_error.as_deref(), Some("连接被拒绝"), "{what}");
+        let failing = store.failing_channels(3).await.unwrap();
+        assert_eq!(failing.len(), 1, "{what}");
+        assert_eq!(
+            failing[0].kind,
+            minsheng_domain::ChannelKind::WeCom,
+            "{what}"
+        );
+        assert_eq!(
+            store.deliveries_of_job(job.id).await.unwrap().len(),
+            1,
+            "{what}"
+        );
+        let rules = store.notify_rules().await.unwrap();
+        assert_eq!(rules.reminder_rule().due_soon_days(), 5, "{what}");
+        assert_eq!(rules.quiet(), Some((21, 8)), "{what}");
+        assert!(!rules.awaiting_review, "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

@@ -66,6 +66,9 @@ pub async fn demo_site(db: TestDb) -> Site {
         trusted_proxies: Default::default(),
         caches: Default::default(),
         replica: None,
+        sealer: Some(std::sync::Arc::new(
+            minsheng_app::notify::Sealer::from_text(&"ab".repeat(32)).unwrap(),
+        )),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -132,6 +135,9 @@ pub async fn fresh_site(db: TestDb, today: jiff::civil::Date) -> Site {
         trusted_proxies: Default::default(),
         caches: Default::default(),
         replica: None,
+        sealer: Some(std::sync::Arc::new(
+            minsheng_app::notify::Sealer::from_text(&"ab".repeat(32)).unwrap(),
+        )),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -8,6 +8,7 @@ mod first_day;
 mod goals;
 mod harness;
 mod open_data;
+mod jobs;
 mod projects;
 mod year_end;
 

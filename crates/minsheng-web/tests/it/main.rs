@@ -14,6 +14,7 @@ mod goals;
 mod implementation_api;
 mod limits;
 mod month_end;
+mod notify;
 mod office;
 mod open_data;
 mod openapi;

@@ -21,6 +21,9 @@ pub fn state(store: &Store, demo: bool) -> AppState {
         trusted_proxies: Default::default(),
         caches: Default::default(),
         replica: None,
+        sealer: Some(std::sync::Arc::new(
+            minsheng_app::notify::Sealer::from_text(&"ab".repeat(32)).unwrap(),
+        )),
     }
 }
 

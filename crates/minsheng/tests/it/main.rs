@@ -9,3 +9,4 @@ mod export_cli;
 mod report_cli;
 mod tidy;
 mod user_cli;
+mod worker_cli;
