@@ -29,6 +29,9 @@
 //! source text is that form.
 
 mod check;
+pub mod read;
+
+pub use read::{Format, MAX_FILE_BYTES, ReadDocument, ReadError, read_document};
 
 use crate::accounts::ensure;
 use crate::error::AppError;

@@ -13,6 +13,7 @@ mod goals;
 mod implementation;
 mod import;
 mod intake;
+mod intake_files;
 mod project_drafts;
 mod projects;
 mod reporting;
