@@ -78,7 +78,7 @@ fn fodt(text: &str) -> String {
                 for k in 0..width {
                     let c = r.get(k).map(String::as_str).unwrap_or("");
                     body.push_str(&format!(
-                        "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                        "<table:table-cell table:style-name=\"cell\" office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
                         xml_escape(c)
                     ));
                 }
@@ -94,7 +94,7 @@ fn fodt(text: &str) -> String {
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
 <office:styles><style:default-style style:family="paragraph"><style:text-properties fo:font-size="12pt" style:font-size-asian="12pt"/></style:default-style></office:styles>
-<office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="1.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm"/><style:header-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-bottom="0.5cm"/></style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-top="0.5cm"/></style:footer-style></style:page-layout></office:automatic-styles>
+<office:automatic-styles><style:style style:name="cell" style:family="table-cell"><style:table-cell-properties fo:padding-left="0.19cm" fo:padding-right="0.19cm" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" fo:border="0.5pt solid #000000"/></style:style><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="1.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm"/><style:header-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-bottom="0.5cm"/></style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-top="0.5cm"/></style:footer-style></style:page-layout></office:automatic-styles>
 <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"><style:header><text:p>××市人民政府公报</text:p></style:header><style:footer><text:p>— <text:page-number text:select-page="current">1</text:page-number> —</text:p></style:footer></style:master-page></office:master-styles>
 <office:body><office:text>{body}</office:text></office:body>
 </office:document>
@@ -229,9 +229,18 @@ fn corpus_round_trip_through_office_files() {
         eprintln!("skipped: soffice or pdftotext not installed");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src");
-    let profile = dir.path().join("profile");
+    // INTAKE_KEEP=1 keeps the files made, and what was read from those that differ, to look at.
+    let keep = std::env::var("INTAKE_KEEP").is_ok();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = if keep {
+        let kept = tmp.keep();
+        eprintln!("files kept in {}", kept.display());
+        kept
+    } else {
+        tmp.path().to_path_buf()
+    };
+    let src = dir.join("src");
+    let profile = dir.join("profile");
     std::fs::create_dir_all(&src).unwrap();
     let docs = corpus();
     let mut fodts = Vec::new();
@@ -240,7 +249,7 @@ fn corpus_round_trip_through_office_files() {
         std::fs::write(&p, fodt(text)).unwrap();
         fodts.push(p);
     }
-    let out = dir.path().join("out");
+    let out = dir.join("out");
     soffice(&fodts, "docx:MS Word 2007 XML", &out, &profile);
     soffice(&fodts, "pdf:writer_pdf_Export", &out, &profile);
     soffice(&fodts, "html:HTML (StarWriter)", &out, &profile);
@@ -298,9 +307,9 @@ fn corpus_round_trip_through_office_files() {
                     .map(|(a, b)| format!("{a:?} ≠ {b:?}"))
                     .unwrap_or_else(|| format!("{} items, {} read", want.len(), got.len()));
                 tally.items_differ.push(format!("{name}: {first}"));
-                if std::env::var("INTAKE_KEEP").is_ok() {
+                if keep {
                     std::fs::write(
-                        format!("/tmp/{name}.{}.txt", format.label()),
+                        dir.join(format!("{name}.{}.txt", format.label())),
                         &read.text,
                     )
                     .unwrap();

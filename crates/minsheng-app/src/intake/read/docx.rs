@@ -398,7 +398,7 @@ fn paragraph(
 }
 
 /// A list number in one of Word's formats (`w:numFmt`).
-fn format_number(n: u32, fmt: &str) -> String {
+pub(super) fn format_number(n: u32, fmt: &str) -> String {
     match fmt {
         "chineseCounting" | "chineseCountingThousand" | "chineseLegalSimplified"
         | "ideographDigital" | "taiwaneseCounting" => chinese(n, fmt),

@@ -3,7 +3,7 @@
 //! GB18030 otherwise), parsed as browsers parse it (html5ever, through scraper), and the
 //! article body found by a rule that holds on any site rather than one site's class names:
 //! every run of text scores its Chinese characters (and letters and digits, a third each) to
-//! the block that holds it, to that block's parent and half to its grandparent, and text
+//! the block that holds it (a table or list as a whole, not its cell or item), to that block's parent and half to its grandparent, and text
 //! inside a link scores nothing; the element with the highest score is the article. The
 //! site's chrome — navigation, breadcrumbs, "发布时间 / 来源 / 浏览次数", share buttons, the
 //! footer — is short text or links, and scores little. The article is then written with
@@ -72,6 +72,9 @@ const BLOCKS: &[&str] = &[
     "td", "th",
 ];
 
+/// Parts of a table or list: their text scores to the table or list.
+const PARTS: &[&str] = &["td", "th", "tr", "tbody", "thead", "tfoot", "li", "dd", "dt", "caption"];
+
 pub(super) fn read(bytes: &[u8]) -> String {
     let page = Html::parse_document(&decode(bytes));
     let root = page.root_element();
@@ -103,6 +106,7 @@ fn article<'a>(root: ElementRef<'a>) -> Option<ElementRef<'a>> {
             continue;
         };
         let mut block = None;
+        let mut whole = None;
         let mut skip = false;
         for anc in node.ancestors().filter_map(ElementRef::wrap) {
             let name = anc.value().name();
@@ -110,10 +114,15 @@ fn article<'a>(root: ElementRef<'a>) -> Option<ElementRef<'a>> {
                 skip = true;
                 break;
             }
-            if block.is_none() && BLOCKS.contains(&name) {
+            if block.is_none() && BLOCKS.contains(&name) && !PARTS.contains(&name) {
                 block = Some(anc);
             }
+            // A cell, a row, a list item scores to its table or list as a whole.
+            if whole.is_none() && matches!(name, "table" | "ul" | "ol" | "dl") {
+                whole = Some(anc);
+            }
         }
+        let block = whole.or(block);
         let (Some(block), false) = (block, skip) else {
             continue;
         };

@@ -10,10 +10,12 @@
 //!   "- 3 -", "— 3 —", "第 3 页", "第3页 共9页", "3 / 9");
 //! * reads blocks side by side at the same height as a table row: their text joined by " | ";
 //! * joins lines back into paragraphs: a line continues the one before when that one reaches
-//!   the right margin (within a character and a half) and the line neither starts a numbered
-//!   item ("一、", "（二）", "3.", "(4)", "第五条") nor is indented as a paragraph's first
-//!   line; a paragraph split over a page break is joined too unless the page's last line
-//!   ended a sentence.
+//!   the right margin (within a character and a half) and the line is not indented as a
+//!   paragraph's first line. A line that starts a numbered item ("一、", "（二）", "3.",
+//!   "(4)", "二是", "第五条") never joins, unless the paragraph holds the item before it
+//!   inline ("…包括:一、推进…;" then "二、提升…"): that is an inline list wrapping. A line
+//!   in another block (pdftotext's paragraphs, split by spacing, and page breaks) joins only
+//!   when the line before ended no sentence or clause.
 //!
 //! A PDF whose pages hold no words is a scan ([`ReadError::Scanned`]); one that needs a
 //! password is [`ReadError::Encrypted`].
@@ -242,37 +244,97 @@ fn key(s: &str) -> String {
         .collect()
 }
 
-/// Whether a line starts a numbered item or heading.
-fn starts_item(s: &str) -> bool {
+/// A numbered item's marker at a line's start: "一、", "（二）", "(3)", "4.", "5、", "六是",
+/// "第七条", "⑧".
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Marker {
+    open: &'static str,
+    n: u32,
+    chinese: bool,
+    close: char,
+}
+
+impl Marker {
+    /// The marker of the item before it, as it would be written inline.
+    fn before(&self) -> Option<String> {
+        if self.n < 2 || self.open == "第" {
+            return None;
+        }
+        if ('①'..='⑳').contains(&self.close) {
+            return char::from_u32(self.close as u32 - 1).map(String::from);
+        }
+        let n = if self.chinese {
+            super::docx::format_number(self.n - 1, "chineseCounting")
+        } else {
+            (self.n - 1).to_string()
+        };
+        Some(format!("{}{n}{}", self.open, self.close))
+    }
+}
+
+const NUMERALS: &str = "一二三四五六七八九十百零〇两";
+
+fn numeral_value(s: &str) -> Option<(u32, bool)> {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok().map(|n| (n, false));
+    }
+    (1..=199u32)
+        .find(|n| super::docx::format_number(*n, "chineseCounting") == s)
+        .map(|n| (n, true))
+}
+
+fn marker(s: &str) -> Option<Marker> {
     let s = s.trim_start();
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    const NUMERALS: &str = "一二三四五六七八九十百零〇两";
-    if matches!(first, '(' | '（') {
-        let inner: String = chars.take_while(|c| !matches!(c, ')' | '）')).collect();
-        return !inner.is_empty()
-            && inner.chars().count() <= 4
-            && inner
-                .chars()
-                .all(|c| c.is_ascii_digit() || NUMERALS.contains(c));
+    let first = s.chars().next()?;
+    let is_num = |c: char| c.is_ascii_digit() || NUMERALS.contains(c);
+    if let Some((open, rest)) = [("(", ')'), ("（", '）')]
+        .iter()
+        .find_map(|(o, c)| s.strip_prefix(o).map(|r| ((*o, *c), r)))
+    {
+        let inner: String = rest.chars().take_while(|c| is_num(*c)).collect();
+        let (n, chinese) = numeral_value(&inner)?;
+        rest[inner.len()..].starts_with(open.1).then_some(Marker {
+            open: open.0,
+            n,
+            chinese,
+            close: open.1,
+        })
+    } else if let Some(rest) = s.strip_prefix('第') {
+        let inner: String = rest.chars().take_while(|c| is_num(*c)).collect();
+        let (n, chinese) = numeral_value(&inner)?;
+        let close = rest[inner.len()..].chars().next()?;
+        matches!(close, '条' | '章' | '节' | '部').then_some(Marker {
+            open: "第",
+            n,
+            chinese,
+            close,
+        })
+    } else if ('①'..='⑳').contains(&first) {
+        // Circled numbers: `close` is the sign itself, written alone.
+        Some(Marker {
+            open: "",
+            n: first as u32 - '①' as u32 + 1,
+            chinese: false,
+            close: first,
+        })
+    } else {
+        let inner: String = s.chars().take_while(|c| is_num(*c)).collect();
+        let (n, chinese) = numeral_value(&inner)?;
+        let rest = &s[inner.len()..];
+        let close = rest.chars().next()?;
+        let ok = match close {
+            '是' => chinese,
+            '.' | '．' => !rest[close.len_utf8()..].starts_with(|c: char| c.is_ascii_digit()),
+            '、' | ')' | '）' => true,
+            _ => false,
+        };
+        ok.then_some(Marker {
+            open: "",
+            n,
+            chinese,
+            close,
+        })
     }
-    if first == '第' {
-        let n: String = chars.clone().take_while(|c| NUMERALS.contains(*c) || c.is_ascii_digit()).collect();
-        let after = s.chars().nth(1 + n.chars().count());
-        return !n.is_empty() && matches!(after, Some('条' | '章' | '节' | '部' | '项'));
-    }
-    if first.is_ascii_digit() || NUMERALS.contains(first) {
-        let n = s
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || NUMERALS.contains(*c))
-            .count();
-        let after = s.chars().nth(n);
-        return matches!(after, Some('.' | '．' | '、' | ')' | '）'))
-            && !s.chars().nth(n + 1).is_some_and(|c| c.is_ascii_digit());
-    }
-    matches!(first, '①'..='⑳')
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -300,8 +362,20 @@ fn layout(mut pages: Vec<Page>) -> String {
     let mut out: Vec<String> = Vec::new();
     // The line a paragraph is being built on, and whether the next may join it.
     let mut open: Option<(Line, bool)> = None;
+    // The pages one after the other, so that a table row or a paragraph goes on over a page
+    // break.
+    let mut all = Vec::new();
+    let mut offset = 0.0;
     for page in pages {
-        for piece in rows(page.lines) {
+        all.extend(page.lines.into_iter().map(|mut l| {
+            l.y0 += offset;
+            l.y1 += offset;
+            l
+        }));
+        offset += page.height.max(1.0);
+    }
+    {
+        for piece in rows(all) {
             match piece {
                 Piece::Row(text) => {
                     if let Some((l, _)) = open.take() {
@@ -312,9 +386,21 @@ fn layout(mut pages: Vec<Page>) -> String {
                 Piece::Line(line) => {
                     let text = line.text();
                     let joins = open.as_ref().is_some_and(|(prev, may)| {
-                        *may && !starts_item(&text)
-                            && line.x0 - left < line.height() * 0.8
-                            && (prev.block == line.block || !ends_sentence(&prev.text()))
+                        let prev_text = prev.text();
+                        let indented = line.x0 - left > line.height() * 0.8;
+                        let same_block = prev.block == line.block;
+                        *may && !indented
+                            && match marker(&text) {
+                                // An item's line joins only an inline list wrapping: the item
+                                // before it is inside the paragraph, not at its start.
+                                Some(m) => m.before().is_some_and(|before| {
+                                    prev_text
+                                        .char_indices()
+                                        .skip(1)
+                                        .any(|(i, _)| prev_text[i..].starts_with(&before))
+                                }),
+                                None => same_block || !ends_sentence(&prev_text),
+                            }
                     });
                     let may = line.x1 >= right - line.height() * 1.5;
                     match (&mut open, joins) {
@@ -375,63 +461,107 @@ fn strip_running(pages: &mut [Page]) {
     }
 }
 
-/// A page's lines in reading order, blocks side by side at the same height read as a
-/// table row.
-fn rows(lines: Vec<Line>) -> Vec<Piece> {
-    // Blocks, each with its lines, in the order pdftotext read them.
-    let mut blocks: Vec<Vec<Line>> = Vec::new();
+/// A page's lines in reading order, with its tables read as rows.
+///
+/// Lines are taken top to bottom in bands: lines whose tops are within half a line of each
+/// other and do not overlap side by side are one band. A band of two lines or more starts a
+/// table; its lines' left edges are the table's columns. The table goes on while each next
+/// line starts at one of its columns: a band with a line in the first column starts a new
+/// row (unless that line continues the first column's wrapped text), any other line adds
+/// to its column's cell in the current row. A row is written as its cells joined by " | ".
+fn rows(mut lines: Vec<Line>) -> Vec<Piece> {
+    lines.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+    // Bands of lines side by side.
+    let mut bands: Vec<Vec<Line>> = Vec::new();
     for l in lines {
-        match blocks.last_mut() {
-            Some(b) if b[0].block == l.block => b.push(l),
-            _ => blocks.push(vec![l]),
+        match bands.last_mut() {
+            Some(b)
+                if (l.y0 - b[0].y0).abs() < b[0].height() * 0.5
+                    && b.iter().all(|o| l.x0 >= o.x1 || o.x0 >= l.x1) =>
+            {
+                b.push(l)
+            }
+            _ => bands.push(vec![l]),
         }
     }
-    let top = |b: &Vec<Line>| b.iter().map(|l| l.y0).fold(f64::INFINITY, f64::min);
-    let x0 = |b: &Vec<Line>| b.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
-    let x1 = |b: &Vec<Line>| b.iter().map(|l| l.x1).fold(0.0, f64::max);
-    let mut order: Vec<usize> = (0..blocks.len()).collect();
-    order.sort_by(|a, b| top(&blocks[*a]).total_cmp(&top(&blocks[*b])));
+    for b in &mut bands {
+        b.sort_by(|a, c| a.x0.total_cmp(&c.x0));
+    }
     let mut out = Vec::new();
-    let mut used = vec![false; blocks.len()];
-    for (i, &a) in order.iter().enumerate() {
-        if used[a] {
+    let mut i = 0;
+    while i < bands.len() {
+        if bands[i].len() < 2 {
+            out.extend(std::mem::take(&mut bands[i]).into_iter().map(Piece::Line));
+            i += 1;
             continue;
         }
-        let h = blocks[a][0].height();
-        let mut row = vec![a];
-        for &b in &order[i + 1..] {
-            if used[b] || top(&blocks[b]) - top(&blocks[a]) > h * 0.5 {
-                continue;
-            }
-            let overlaps = row
-                .iter()
-                .any(|&r| x0(&blocks[b]) < x1(&blocks[r]) && x0(&blocks[r]) < x1(&blocks[b]));
-            if !overlaps {
-                row.push(b);
-            }
-        }
-        for &r in &row {
-            used[r] = true;
-        }
-        if row.len() == 1 {
-            out.extend(std::mem::take(&mut blocks[a]).into_iter().map(Piece::Line));
-            continue;
-        }
-        row.sort_by(|p, q| x0(&blocks[*p]).total_cmp(&x0(&blocks[*q])));
-        let cells: Vec<String> = row
-            .iter()
-            .map(|&r| {
-                let mut cell = Line {
-                    words: Vec::new(),
-                    ..blocks[r][0].clone()
-                };
-                for l in &blocks[r] {
-                    cell.words.extend(l.words.iter().cloned());
+        let tol = bands[i][0].height() * 0.3;
+        let mut columns: Vec<f64> = bands[i].iter().map(|l| l.x0).collect();
+        let column_of = |columns: &[f64], x: f64| columns.iter().position(|c| (c - x).abs() < tol);
+        let mut table: Vec<Vec<Vec<Line>>> = Vec::new();
+        while i < bands.len() {
+            let band = &bands[i];
+            let cols: Vec<Option<usize>> = band.iter().map(|l| column_of(&columns, l.x0)).collect();
+            if band.len() >= 2 && cols.iter().any(Option::is_none) {
+                // A wider table's band: its new columns join the table's.
+                let known = cols.iter().filter(|c| c.is_some()).count();
+                if known == 0 {
+                    break;
                 }
-                cell.text()
-            })
-            .collect();
-        out.push(Piece::Row(cells.join(" | ")));
+                let new: Vec<f64> = band
+                    .iter()
+                    .filter(|l| column_of(&columns, l.x0).is_none())
+                    .map(|l| l.x0)
+                    .collect();
+                columns.extend(new);
+                columns.sort_by(f64::total_cmp);
+            } else if band.len() < 2 && cols[0].is_none() {
+                break;
+            }
+            let band = std::mem::take(&mut bands[i]);
+            let first = band
+                .iter()
+                .any(|l| column_of(&columns, l.x0) == Some(0));
+            let continues_first = table.last().is_some_and(|row: &Vec<Vec<Line>>| {
+                row.first()
+                    .and_then(|c| c.last())
+                    .is_some_and(|l| columns.get(1).is_some_and(|c1| l.x1 >= c1 - l.height() * 1.8))
+            });
+            if table.is_empty() || (first && !continues_first) {
+                table.push(Vec::new());
+            }
+            let row = table.last_mut().expect("a row was pushed");
+            for l in band {
+                let c = column_of(&columns, l.x0).unwrap_or(0);
+                if row.len() <= c {
+                    row.resize_with(c + 1, Vec::new);
+                }
+                row[c].push(l);
+            }
+            i += 1;
+        }
+        for row in table {
+            let mut cells: Vec<String> = row
+                .into_iter()
+                .map(|lines| {
+                    let Some(first) = lines.first() else {
+                        return String::new();
+                    };
+                    let mut cell = Line {
+                        words: Vec::new(),
+                        ..first.clone()
+                    };
+                    for l in &lines {
+                        cell.words.extend(l.words.iter().cloned());
+                    }
+                    cell.text()
+                })
+                .collect();
+            while cells.last().is_some_and(String::is_empty) {
+                cells.pop();
+            }
+            out.push(Piece::Row(cells.join(" | ")));
+        }
     }
     out
 }
@@ -443,5 +573,10 @@ pub(super) fn page_number_for_test(s: &str) -> bool {
 
 #[cfg(test)]
 pub(super) fn starts_item_for_test(s: &str) -> bool {
-    starts_item(s)
+    marker(s).is_some()
+}
+
+#[cfg(test)]
+pub(super) fn item_before_for_test(s: &str) -> Option<String> {
+    marker(s)?.before()
 }

@@ -261,6 +261,15 @@ fn pdf_page_numbers_and_numbered_items() {
     for no in ["23万人", "1.5万户", "各县(市、区)", "2023年", "第一批"] {
         assert!(!s(no), "{no}");
     }
+    let before = pdf::item_before_for_test;
+    assert_eq!(before("二、提升").as_deref(), Some("一、"));
+    assert_eq!(before("（十一）加强").as_deref(), Some("（十）"));
+    assert_eq!(before("(4)加快").as_deref(), Some("(3)"));
+    assert_eq!(before("12.改造").as_deref(), Some("11."));
+    assert_eq!(before("三是实施").as_deref(), Some("二是"));
+    assert_eq!(before("②新建").as_deref(), Some("①"));
+    assert_eq!(before("1.城镇"), None);
+    assert_eq!(before("第五条 "), None);
 }
 
 proptest! {
