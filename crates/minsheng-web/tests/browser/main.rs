@@ -7,6 +7,7 @@
 mod first_day;
 mod goals;
 mod harness;
+mod intake;
 mod projects;
 mod year_end;
 
