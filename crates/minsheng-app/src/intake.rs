@@ -609,9 +609,15 @@ pub async fn confirm_plan_from(
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        tx.add_plan_source(written.plan, &file.name, format.media_type(), &sha, &file.bytes)
-            .await
-            .map_err(AppError::from)?;
+        tx.add_plan_source(
+            written.plan,
+            &file.name,
+            format.media_type(),
+            &sha,
+            &file.bytes,
+        )
+        .await
+        .map_err(AppError::from)?;
     }
     let corrections = c.corrections(&written);
     for correction in &corrections {

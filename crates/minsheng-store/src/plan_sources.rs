@@ -81,8 +81,7 @@ impl Store {
                             FROM plan_sources WHERE id = $1 AND plan_id = $2";
         // language=SQL
         const CONTENT: &str = "SELECT content FROM plan_sources WHERE id = $1";
-        let row: Option<SourceRow> =
-            on_pool!(self, p => sqlx::query_as(META).bind(id).bind(plan.0).fetch_optional(p).await)?;
+        let row: Option<SourceRow> = on_pool!(self, p => sqlx::query_as(META).bind(id).bind(plan.0).fetch_optional(p).await)?;
         let meta = row
             .ok_or(StoreError::NotFound {
                 entity: "plan source",

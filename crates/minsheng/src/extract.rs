@@ -65,7 +65,13 @@ fn read_document(path: &Path) -> anyhow::Result<String> {
     let name = path.to_string_lossy();
     match minsheng_app::intake::read_document(&bytes, &name) {
         Ok(doc) => Ok(doc.text),
-        Err(e) => bail!("{}:{} / {}: {}", path.display(), e.zh(), path.display(), e.en()),
+        Err(e) => bail!(
+            "{}:{} / {}: {}",
+            path.display(),
+            e.zh(),
+            path.display(),
+            e.en()
+        ),
     }
 }
 

@@ -183,13 +183,17 @@ impl ReadError {
     /// The message in Chinese.
     pub fn zh(&self) -> String {
         let s = self.to_string();
-        s.split_once(" / ").map(|(zh, _)| zh.to_string()).unwrap_or(s)
+        s.split_once(" / ")
+            .map(|(zh, _)| zh.to_string())
+            .unwrap_or(s)
     }
 
     /// The message in English.
     pub fn en(&self) -> String {
         let s = self.to_string();
-        s.split_once(" / ").map(|(_, en)| en.to_string()).unwrap_or(s)
+        s.split_once(" / ")
+            .map(|(_, en)| en.to_string())
+            .unwrap_or(s)
     }
 }
 
@@ -217,7 +221,10 @@ pub fn read_document(bytes: &[u8], name: &str) -> Result<ReadDocument, ReadError
         (Format::Html, html::read(bytes))
     } else {
         let text = super::decode_text(bytes).map_err(|_| ReadError::Unknown)?;
-        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
             return Err(ReadError::Unknown);
         }
         match sheet::csv_rows(&text, name) {
@@ -247,9 +254,7 @@ fn read_ole(bytes: &[u8]) -> Result<(Format, String), ReadError> {
         bytes.windows(utf16.len()).any(|w| w == utf16.as_slice())
     };
     if has("EncryptedPackage") {
-        return Err(ReadError::Encrypted {
-            format: "Office",
-        });
+        return Err(ReadError::Encrypted { format: "Office" });
     }
     if has("WordDocument") {
         return Err(ReadError::WordBinary);
@@ -299,7 +304,10 @@ fn bomb(format: Format) -> ReadError {
     }
 }
 
-fn check_inflated(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, format: Format) -> Result<(), ReadError> {
+fn check_inflated(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    format: Format,
+) -> Result<(), ReadError> {
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(bomb(format));
     }
@@ -365,10 +373,12 @@ fn entry(
     if buf.len() as u64 > MAX_UNZIPPED_BYTES {
         return Err(bomb(format));
     }
-    String::from_utf8(buf).map(Some).map_err(|_| ReadError::Damaged {
-        format: format.label(),
-        detail: format!("{name} 不是 UTF-8 (not UTF-8)"),
-    })
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| ReadError::Damaged {
+            format: format.label(),
+            detail: format!("{name} 不是 UTF-8 (not UTF-8)"),
+        })
 }
 
 /// Whether a character is Chinese (or another CJK script, or full-width punctuation): no

@@ -554,9 +554,16 @@ async fn a_plan_read_from_a_file_keeps_the_file() {
     for db in backends().await {
         let owner = province(&db.store).await;
         let me = office(owner);
-        let p = intake::propose(&db.store, &me, &read.text, "livelihood", "", &owner.to_string())
-            .await
-            .unwrap();
+        let p = intake::propose(
+            &db.store,
+            &me,
+            &read.text,
+            "livelihood",
+            "",
+            &owner.to_string(),
+        )
+        .await
+        .unwrap();
         // Another file than the one read: refused, nothing written.
         let other = intake::SourceFile {
             name: "other.txt".into(),
@@ -567,13 +574,19 @@ async fn a_plan_read_from_a_file_keeps_the_file() {
         else {
             panic!("{}: a file that does not give the text was kept", db.label);
         };
-        assert!(refused.errors.iter().any(|e| e.field == Field::Text), "{}", db.label);
+        assert!(
+            refused.errors.iter().any(|e| e.field == Field::Text),
+            "{}",
+            db.label
+        );
         assert!(db.store.plans().await.unwrap().is_empty(), "{}", db.label);
 
         let imported = intake::confirm_plan_from(&db.store, &me, form_of(&p), Some(file.clone()))
             .await
             .unwrap();
-        let sources = intake::plan_sources(&db.store, &me, imported.plan).await.unwrap();
+        let sources = intake::plan_sources(&db.store, &me, imported.plan)
+            .await
+            .unwrap();
         assert_eq!(sources.len(), 1, "{}", db.label);
         let s = &sources[0];
         assert_eq!(s.file_name, "2024年民生实事.xlsx");
@@ -587,7 +600,13 @@ async fn a_plan_read_from_a_file_keeps_the_file() {
         assert_eq!(kept, bytes, "{}: the bytes as uploaded", db.label);
         // Not another plan's file, and not for a unit.
         assert!(matches!(
-            intake::plan_source(&db.store, &me, minsheng_domain::PlanId(imported.plan.0 + 1), s.id).await,
+            intake::plan_source(
+                &db.store,
+                &me,
+                minsheng_domain::PlanId(imported.plan.0 + 1),
+                s.id
+            )
+            .await,
             Err(AppError::NotFound { .. })
         ));
         let unit = Account {

@@ -121,10 +121,17 @@ fn gov_page(lo_html: &str, name: &str, gb2312: bool) -> Vec<u8> {
         }
     }
     let charset = if gb2312 { "gb2312" } else { "utf-8" };
-    let nav: String = ["首页", "政务公开", "政务服务", "互动交流", "走进本市", "专题专栏"]
-        .iter()
-        .map(|s| format!("<li><a href=\"/{s}\">{s}</a></li>"))
-        .collect();
+    let nav: String = [
+        "首页",
+        "政务公开",
+        "政务服务",
+        "互动交流",
+        "走进本市",
+        "专题专栏",
+    ]
+    .iter()
+    .map(|s| format!("<li><a href=\"/{s}\">{s}</a></li>"))
+    .collect();
     let related: String = (1..=8)
         .map(|i| format!("<li><a href=\"/art/{i}.html\">关于做好第{i}批民生实事项目申报工作的通知</a><span>2023-0{}-1{i}</span></li>", i % 9 + 1))
         .collect();
@@ -184,7 +191,10 @@ fn xlsx(text: &str, path: &Path) {
 /// Runs LibreOffice once over `files`, writing `to` into `out`.
 fn soffice(files: &[PathBuf], to: &str, out: &Path, profile: &Path) {
     let status = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
         .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
         .arg(out)
         .args(files)
@@ -292,7 +302,11 @@ fn corpus_round_trip_through_office_files() {
             };
             let read = read_document(&bytes, &file.to_string_lossy())
                 .unwrap_or_else(|e| panic!("{name} as {}: {e}", format.label()));
-            assert_eq!(read.format, *format, "{name}: detected as {:?}", read.format);
+            assert_eq!(
+                read.format, *format,
+                "{name}: detected as {:?}",
+                read.format
+            );
             let x = minsheng_extract::extract(&read.text);
             let s = score(&gold, &Document::from_extraction(&x, name));
             add(&mut tally.targets, &s.targets);

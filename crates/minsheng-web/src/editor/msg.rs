@@ -111,8 +111,12 @@ impl EditorMsg {
     /// Which uploaded file the text was read from.
     pub fn read_from(&self, name: &str, format: &str) -> String {
         match self.lang {
-            Lang::Zh => format!("以下文字读取自上传的 {format} 文件“{name}”(已去掉页眉、页脚和页码;表格每行一行,单元格以“ | ”分隔),确认后原文件随计划保存。"),
-            Lang::En => format!("The text below was read from the uploaded {format} file “{name}” (headers, footers and page numbers left out; a table row a line, cells between “ | ”); the file is kept with the plan once confirmed."),
+            Lang::Zh => format!(
+                "以下文字读取自上传的 {format} 文件“{name}”(已去掉页眉、页脚和页码;表格每行一行,单元格以“ | ”分隔),确认后原文件随计划保存。"
+            ),
+            Lang::En => format!(
+                "The text below was read from the uploaded {format} file “{name}” (headers, footers and page numbers left out; a table row a line, cells between “ | ”); the file is kept with the plan once confirmed."
+            ),
         }
     }
 

@@ -3,8 +3,8 @@
 //! beside the proposal, confirms, and finds the original file on the plan's page (kept as
 //! uploaded). Screenshots at 1280 and 375 px.
 
-use super::harness::{self, demo_site, page_width, screenshot, sign_in, text, with_browser};
 use super::click;
+use super::harness::{self, demo_site, page_width, screenshot, sign_in, text, with_browser};
 use fantoccini::Locator;
 use minsheng_store::testing::sqlite;
 use std::process::Command;
@@ -34,7 +34,10 @@ async fn a_plan_uploaded_as_docx_and_as_pdf_is_read_confirmed_and_kept() {
     let profile = dir.path().join("profile");
     for to in ["docx:MS Word 2007 XML", "pdf:writer_web_pdf_Export"] {
         let ok = Command::new("soffice")
-            .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
             .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
             .arg(dir.path())
             .arg(&html)
@@ -60,7 +63,10 @@ async fn a_plan_uploaded_as_docx_and_as_pdf_is_read_confirmed_and_kept() {
             let input = c.find(Locator::Id("file")).await.unwrap();
             input.send_keys(file.to_str().unwrap()).await.unwrap();
             click(&c, "#preview").await;
-            c.wait().for_element(Locator::Id("read-from")).await.unwrap();
+            c.wait()
+                .for_element(Locator::Id("read-from"))
+                .await
+                .unwrap();
             let note = text(&c, "#read-from").await;
             assert!(note.contains(label), "{note}");
             let doc = text(&c, "#document").await;
@@ -100,7 +106,11 @@ async fn a_plan_uploaded_as_docx_and_as_pdf_is_read_confirmed_and_kept() {
             let kept = store.plan_sources(plan).await.unwrap();
             assert_eq!(kept.len(), 1);
             let (_, bytes) = store.plan_source(plan, kept[0].id).await.unwrap();
-            assert_eq!(bytes, std::fs::read(file).unwrap(), "{label}: kept as uploaded");
+            assert_eq!(
+                bytes,
+                std::fs::read(file).unwrap(),
+                "{label}: kept as uploaded"
+            );
         }
     })
     .await;

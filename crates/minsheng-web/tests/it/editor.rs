@@ -438,13 +438,21 @@ async fn an_uploaded_file_in_gb18030_is_read_like_pasted_text() {
             .insert(header::COOKIE, office.parse().unwrap());
         let p = send(&st, req).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.body.contains("id=\"text-error\"") && p.body.contains("已损坏"), "{}", p.body);
+        assert!(
+            p.body.contains("id=\"text-error\"") && p.body.contains("已损坏"),
+            "{}",
+            p.body
+        );
         db.finish().await;
     }
 }
 
 /// The raw answer to `GET uri`: status, headers and the bytes of the body.
-async fn raw_get(st: &AppState, cookie: &str, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+async fn raw_get(
+    st: &AppState,
+    cookie: &str,
+    uri: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     use tower::ServiceExt;
     let req = Request::get(uri)
         .header(header::COOKIE, cookie)
@@ -482,11 +490,20 @@ async fn an_uploaded_spreadsheet_is_read_and_kept_with_the_plan() {
         }
         let xlsx = book.save_to_buffer().unwrap();
         let mut req = multipart_named(&xlsx, "2024年任务清单.xlsx", &owner);
-        req.headers_mut().insert(header::COOKIE, office.parse().unwrap());
+        req.headers_mut()
+            .insert(header::COOKIE, office.parse().unwrap());
         let p = send(&st, req).await;
         assert_eq!(p.status, StatusCode::OK, "{}: {}", db.label, p.body);
-        assert!(p.body.contains("id=\"read-from\"") && p.body.contains("XLSX"), "{}", p.body);
-        assert!(p.body.contains("1 | 新建幼儿园10所。 | 市教育局"), "{}", p.body);
+        assert!(
+            p.body.contains("id=\"read-from\"") && p.body.contains("XLSX"),
+            "{}",
+            p.body
+        );
+        assert!(
+            p.body.contains("1 | 新建幼儿园10所。 | 市教育局"),
+            "{}",
+            p.body
+        );
         let mut fields = form_fields(&p.body, "plan-confirm-form");
         assert!(!get_field(&fields, "source_file").is_empty());
         set(&mut fields, "year", "2024");
@@ -494,14 +511,20 @@ async fn an_uploaded_spreadsheet_is_read_and_kept_with_the_plan() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", db.label, r.body);
         let plan_uri = r.location.clone().unwrap();
         let page = get_as(&st, &office, &plan_uri).await;
-        let at = page.body.find("class=\"plan-source\"").expect("the file on the plan's page");
+        let at = page
+            .body
+            .find("class=\"plan-source\"")
+            .expect("the file on the plan's page");
         let href_at = page.body[..at].rfind("href=\"").unwrap() + 6;
         let href = &page.body[href_at..href_at + page.body[href_at..].find('"').unwrap()];
         let (status, headers, bytes) = raw_get(&st, &office, href).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(bytes, xlsx, "{}: the file as uploaded", db.label);
         let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
-        assert!(disposition.contains("filename*=UTF-8''2024"), "{disposition}");
+        assert!(
+            disposition.contains("filename*=UTF-8''2024"),
+            "{disposition}"
+        );
         // A unit does not download the office's source files.
         let unit = demo_sign_in(&st, "220100").await;
         assert_eq!(get_as(&st, &unit, href).await.status, StatusCode::FORBIDDEN);
@@ -509,7 +532,8 @@ async fn an_uploaded_spreadsheet_is_read_and_kept_with_the_plan() {
         // Over the limit: refused on the first page, the limit named.
         let big = vec![b'a'; minsheng_app::intake::MAX_FILE_BYTES + 10];
         let mut req = multipart_named(&big, "big.txt", &owner);
-        req.headers_mut().insert(header::COOKIE, office.parse().unwrap());
+        req.headers_mut()
+            .insert(header::COOKIE, office.parse().unwrap());
         let p = send(&st, req).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
         assert!(p.body.contains("20 MB"), "{}", p.body);

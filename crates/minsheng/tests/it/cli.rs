@@ -285,7 +285,11 @@ fn an_unreadable_plan_file_is_named() {
         .arg(&gbk)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "民生实事");
     // A picture is none of the formats read: refused, naming those that are.
     let png = dir.path("plan.txt");
@@ -311,7 +315,12 @@ fn extract_reads_a_spreadsheet_by_its_content() {
     let sheet = book.add_worksheet();
     let text = std::fs::read_to_string(corpus("jiaxing-2023-duties.txt")).unwrap();
     for (r, line) in text.lines().enumerate() {
-        for (c, cell) in line.split('|').map(str::trim).filter(|c| !c.is_empty()).enumerate() {
+        for (c, cell) in line
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .enumerate()
+        {
             sheet.write_string(r as u32, c as u16, cell).unwrap();
         }
     }
@@ -321,7 +330,11 @@ fn extract_reads_a_spreadsheet_by_its_content() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let from_text = minsheng_extract::extract(&text);
     let items: usize = doc["sections"]

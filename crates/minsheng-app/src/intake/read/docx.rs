@@ -61,7 +61,11 @@ fn damaged(e: impl std::fmt::Display) -> ReadError {
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
         (a.key.local_name().as_ref() == name)
-            .then(|| a.normalized_value(quick_xml::XmlVersion::default()).ok().map(|v| v.into_owned()))
+            .then(|| {
+                a.normalized_value(quick_xml::XmlVersion::default())
+                    .ok()
+                    .map(|v| v.into_owned())
+            })
             .flatten()
     })
 }
@@ -348,7 +352,10 @@ fn paragraph(
 ) -> String {
     let text = p.text.trim_end().to_string();
     let (num, ilvl) = match (p.num, p.style.and_then(|s| styles.get(&s).cloned())) {
-        (Some(n), style) => (n, style.map(|s| s.1).filter(|_| p.ilvl == 0).unwrap_or(p.ilvl)),
+        (Some(n), style) => (
+            n,
+            style.map(|s| s.1).filter(|_| p.ilvl == 0).unwrap_or(p.ilvl),
+        ),
         (None, Some((n, l))) => (n, l),
         (None, None) => return text,
     };
@@ -400,14 +407,19 @@ fn paragraph(
 /// A list number in one of Word's formats (`w:numFmt`).
 pub(super) fn format_number(n: u32, fmt: &str) -> String {
     match fmt {
-        "chineseCounting" | "chineseCountingThousand" | "chineseLegalSimplified"
-        | "ideographDigital" | "taiwaneseCounting" => chinese(n, fmt),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "chineseLegalSimplified"
+        | "ideographDigital"
+        | "taiwaneseCounting" => chinese(n, fmt),
         "ideographTraditional" => ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"]
             .get((n as usize).wrapping_sub(1))
             .map(|s| s.to_string())
             .unwrap_or_else(|| n.to_string()),
         "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
-            char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_default()
+            char::from_u32(0x2460 + n - 1)
+                .map(String::from)
+                .unwrap_or_default()
         }
         "decimalFullWidth" | "decimalFullWidth2" => n
             .to_string()

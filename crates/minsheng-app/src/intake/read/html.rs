@@ -46,7 +46,10 @@ fn declared(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 
 fn decode(bytes: &[u8]) -> String {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
     }
     let enc = match declared(bytes) {
         // A page saying UTF-16 in its meta is read as ASCII-compatible, as browsers do.
@@ -62,18 +65,51 @@ fn decode(bytes: &[u8]) -> String {
 }
 
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "iframe", "button", "select", "option",
-    "textarea", "svg", "canvas", "head", "nav", "form", "object", "input",
+    "script", "style", "noscript", "template", "iframe", "button", "select", "option", "textarea",
+    "svg", "canvas", "head", "nav", "form", "object", "input",
 ];
 const BLOCKS: &[&str] = &[
-    "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
-    "table", "tbody", "thead", "ul", "ol", "blockquote", "pre", "dd", "dt", "dl", "center",
-    "header", "footer", "aside", "figure", "figcaption", "address", "hr", "caption", "body",
-    "td", "th",
+    "p",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "main",
+    "table",
+    "tbody",
+    "thead",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "center",
+    "header",
+    "footer",
+    "aside",
+    "figure",
+    "figcaption",
+    "address",
+    "hr",
+    "caption",
+    "body",
+    "td",
+    "th",
 ];
 
 /// Parts of a table or list: their text scores to the table or list.
-const PARTS: &[&str] = &["td", "th", "tr", "tbody", "thead", "tfoot", "li", "dd", "dt", "caption"];
+const PARTS: &[&str] = &[
+    "td", "th", "tr", "tbody", "thead", "tfoot", "li", "dd", "dt", "caption",
+];
 
 pub(super) fn read(bytes: &[u8]) -> String {
     let page = Html::parse_document(&decode(bytes));
@@ -155,7 +191,6 @@ fn depth(e: ElementRef) -> usize {
     e.ancestors().count()
 }
 
-
 /// The element's text with its line structure: blocks and `<br>` break lines, cells are
 /// joined by " | ", runs of white space are one space, each line trimmed.
 fn render(e: ElementRef) -> String {
@@ -179,8 +214,7 @@ impl Lines {
             }
             self.line.push_str(part);
         }
-        if s.ends_with(char::is_whitespace) && !self.line.is_empty() && !self.line.ends_with(' ')
-        {
+        if s.ends_with(char::is_whitespace) && !self.line.is_empty() && !self.line.ends_with(' ') {
             self.line.push(' ');
         }
     }

@@ -130,7 +130,12 @@ fn num(e: &BytesStart, name: &str) -> f64 {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::default()).ok()?.parse::<f64>().ok())
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::default())
+                .ok()?
+                .parse::<f64>()
+                .ok()
+        })
         .filter(|v| v.is_finite())
         .unwrap_or(0.0)
 }
@@ -432,9 +437,8 @@ fn layout(mut pages: Vec<Page>) -> String {
 /// Leaves out running headers and footers and page numbers (see the module's docs).
 fn strip_running(pages: &mut [Page]) {
     let n = pages.len();
-    let in_margin = |p: &Page, l: &Line| {
-        p.height > 0.0 && (l.y1 < p.height * 0.1 || l.y0 > p.height * 0.9)
-    };
+    let in_margin =
+        |p: &Page, l: &Line| p.height > 0.0 && (l.y1 < p.height * 0.1 || l.y0 > p.height * 0.9);
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for p in pages.iter() {
         let mut seen = std::collections::HashSet::new();
@@ -456,7 +460,10 @@ fn strip_running(pages: &mut [Page]) {
             if is_page_number(&text) {
                 return false;
             }
-            !(n >= 2 && counts.get(&key(&text)).is_some_and(|c| *c * 2 >= n && *c >= 2))
+            !(n >= 2
+                && counts
+                    .get(&key(&text))
+                    .is_some_and(|c| *c * 2 >= n && *c >= 2))
         });
     }
 }
@@ -519,13 +526,13 @@ fn rows(mut lines: Vec<Line>) -> Vec<Piece> {
                 break;
             }
             let band = std::mem::take(&mut bands[i]);
-            let first = band
-                .iter()
-                .any(|l| column_of(&columns, l.x0) == Some(0));
+            let first = band.iter().any(|l| column_of(&columns, l.x0) == Some(0));
             let continues_first = table.last().is_some_and(|row: &Vec<Vec<Line>>| {
-                row.first()
-                    .and_then(|c| c.last())
-                    .is_some_and(|l| columns.get(1).is_some_and(|c1| l.x1 >= c1 - l.height() * 1.8))
+                row.first().and_then(|c| c.last()).is_some_and(|l| {
+                    columns
+                        .get(1)
+                        .is_some_and(|c1| l.x1 >= c1 - l.height() * 1.8)
+                })
             });
             if table.is_empty() || (first && !continues_first) {
                 table.push(Vec::new());

@@ -9,7 +9,13 @@ use std::io::Write;
 fn docx_with_numbering() -> Vec<u8> {
     use docx_rs::*;
     let level = |i: usize, fmt: &str, text: &str| {
-        Level::new(i, Start::new(1), NumberFormat::new(fmt), LevelText::new(text), LevelJc::new("left"))
+        Level::new(
+            i,
+            Start::new(1),
+            NumberFormat::new(fmt),
+            LevelText::new(text),
+            LevelJc::new("left"),
+        )
     };
     let p = |t: &str| Paragraph::new().add_run(Run::new().add_text(t));
     let doc = Docx::new()
@@ -26,12 +32,18 @@ fn docx_with_numbering() -> Vec<u8> {
         .add_paragraph(p("2023年全省民生实事"))
         .add_paragraph(p("促进就业方面").numbering(NumberingId::new(1), IndentLevel::new(0)))
         .add_paragraph(p("城镇就业").numbering(NumberingId::new(1), IndentLevel::new(1)))
-        .add_paragraph(p("城镇新增就业23万人。").numbering(NumberingId::new(1), IndentLevel::new(2)))
-        .add_paragraph(p("实现零就业家庭动态清零。").numbering(NumberingId::new(1), IndentLevel::new(2)))
+        .add_paragraph(
+            p("城镇新增就业23万人。").numbering(NumberingId::new(1), IndentLevel::new(2)),
+        )
+        .add_paragraph(
+            p("实现零就业家庭动态清零。").numbering(NumberingId::new(1), IndentLevel::new(2)),
+        )
         .add_paragraph(p("一条说明").numbering(NumberingId::new(1), IndentLevel::new(3)))
         .add_paragraph(p("社会保障方面").numbering(NumberingId::new(1), IndentLevel::new(0)))
         .add_paragraph(p("提高待遇").numbering(NumberingId::new(1), IndentLevel::new(1)))
-        .add_paragraph(p("建设100个养老服务中心。").numbering(NumberingId::new(1), IndentLevel::new(2)))
+        .add_paragraph(
+            p("建设100个养老服务中心。").numbering(NumberingId::new(1), IndentLevel::new(2)),
+        )
         .add_table(Table::new(vec![
             TableRow::new(vec![
                 TableCell::new().add_paragraph(p("序号")),
@@ -113,7 +125,8 @@ fn xlsx_rows_with_the_header_and_merged_cells_carried_down() {
     let mut book = rust_xlsxwriter::Workbook::new();
     let s = book.add_worksheet();
     let fmt = rust_xlsxwriter::Format::new();
-    s.merge_range(0, 0, 0, 3, "2023年民生实事任务清单", &fmt).unwrap();
+    s.merge_range(0, 0, 0, 3, "2023年民生实事任务清单", &fmt)
+        .unwrap();
     for (c, h) in ["序号", "项目", "目标任务", "牵头单位"].iter().enumerate() {
         s.write_string(1, c as u16, *h).unwrap();
     }
@@ -136,7 +149,8 @@ fn xlsx_rows_with_the_header_and_merged_cells_carried_down() {
 
 #[test]
 fn csv_by_content_and_prose_stays_text() {
-    let csv = "序号,任务,牵头单位\n1,\"改造老旧小区800个,惠及2万户\",省住建厅\n2,新建公厕30座,省住建厅\n";
+    let csv =
+        "序号,任务,牵头单位\n1,\"改造老旧小区800个,惠及2万户\",省住建厅\n2,新建公厕30座,省住建厅\n";
     let read = read_document(csv.as_bytes(), "upload").unwrap();
     assert_eq!(read.format, Format::Csv);
     assert_eq!(
@@ -178,17 +192,28 @@ fn bad_input_is_refused_with_what_to_do() {
 
     // A zip bomb posing as a DOCX: one part of zeros inflating past the limit.
     let zeros = vec![0u8; (MAX_UNZIPPED_BYTES + 1) as usize];
-    let bomb = zip_of(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", &zeros)]);
+    let bomb = zip_of(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", &zeros),
+    ]);
     assert!(bomb.len() < MAX_FILE_BYTES);
     let e = read_document(&bomb, "plan.docx").unwrap_err();
-    assert!(matches!(e, ReadError::ZipBomb { format: "DOCX", .. }), "{e}");
+    assert!(
+        matches!(e, ReadError::ZipBomb { format: "DOCX", .. }),
+        "{e}"
+    );
     assert!(e.zh().contains("压缩炸弹") && e.en().contains("zip bomb"));
     // … and one of too many parts, posing as an XLSX.
-    let names: Vec<String> = (0..=MAX_ZIP_ENTRIES).map(|i| format!("xl/p{i}.xml")).collect();
+    let names: Vec<String> = (0..=MAX_ZIP_ENTRIES)
+        .map(|i| format!("xl/p{i}.xml"))
+        .collect();
     let mut entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
     entries.push(("xl/workbook.xml", b"<workbook/>"));
     let e = read_document(&zip_of(&entries), "plan.xlsx").unwrap_err();
-    assert!(matches!(e, ReadError::ZipBomb { format: "XLSX", .. }), "{e}");
+    assert!(
+        matches!(e, ReadError::ZipBomb { format: "XLSX", .. }),
+        "{e}"
+    );
 
     // An encrypted Office file is an OLE file holding an EncryptedPackage stream.
     let mut ole = OLE.to_vec();
@@ -242,20 +267,42 @@ fn a_pdf_without_a_text_layer_is_a_scan_to_ocr_first() {
     assert_eq!(e, ReadError::Scanned);
     assert!(e.zh().contains("OCR") && e.en().contains("OCR it first"));
     let e = read_document(b"%PDF-1.4\n garbage", "x.pdf").unwrap_err();
-    assert!(matches!(e, ReadError::Damaged { format: "PDF", .. } | ReadError::Scanned), "{e}");
+    assert!(
+        matches!(
+            e,
+            ReadError::Damaged { format: "PDF", .. } | ReadError::Scanned
+        ),
+        "{e}"
+    );
 }
 
 #[test]
 fn pdf_page_numbers_and_numbered_items() {
     let p = pdf::page_number_for_test;
-    for yes in ["3", "- 3 -", "— 12 —", "第 3 页", "第3页 共9页", "3 / 9", "－ 4 －"] {
+    for yes in [
+        "3",
+        "- 3 -",
+        "— 12 —",
+        "第 3 页",
+        "第3页 共9页",
+        "3 / 9",
+        "－ 4 －",
+    ] {
         assert!(p(yes), "{yes}");
     }
     for no in ["3.城镇新增就业", "第三条", "2023年", "一、就业"] {
         assert!(!p(no), "{no}");
     }
     let s = pdf::starts_item_for_test;
-    for yes in ["一、促进就业", "（二）城镇", "(3)新建", "12.改造", "3、建设", "第五条 ", "①新建"] {
+    for yes in [
+        "一、促进就业",
+        "（二）城镇",
+        "(3)新建",
+        "12.改造",
+        "3、建设",
+        "第五条 ",
+        "①新建",
+    ] {
         assert!(s(yes), "{yes}");
     }
     for no in ["23万人", "1.5万户", "各县(市、区)", "2023年", "第一批"] {
