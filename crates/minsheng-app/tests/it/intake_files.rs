@@ -170,8 +170,7 @@ fn gov_page(lo_html: &str, name: &str, gb2312: bool) -> Vec<u8> {
 fn xlsx(text: &str, path: &Path) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let mut row = 0u32;
-    for line in text.lines() {
+    for (row, line) in (0u32..).zip(text.lines()) {
         match cells(line) {
             Some(c) => {
                 for (k, v) in c.iter().enumerate() {
@@ -183,7 +182,6 @@ fn xlsx(text: &str, path: &Path) {
                 sheet.write_string(row, 0, line).unwrap();
             }
         }
-        row += 1;
     }
     book.save(path).unwrap();
 }

@@ -35,9 +35,15 @@ async fn a_plan_uploaded_as_docx_and_as_pdf_is_read_confirmed_and_kept() {
     // HTML → DOCX, then the DOCX → PDF as Writer prints it (Writer/Web's own PDF export
     // leaves the first paragraph out).
     let docx = dir.path().join("2024年民生实事.docx");
-    for (to, from) in [("docx:MS Word 2007 XML", &html), ("pdf:writer_pdf_Export", &docx)] {
+    for (to, from) in [
+        ("docx:MS Word 2007 XML", &html),
+        ("pdf:writer_pdf_Export", &docx),
+    ] {
         let ok = Command::new("soffice")
-            .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
             .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
             .arg(dir.path())
             .arg(from)

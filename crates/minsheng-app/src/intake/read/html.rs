@@ -37,7 +37,7 @@ fn declared(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         let end = value
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(value.len());
-        if let Some(enc) = encoding_rs::Encoding::for_label(value[..end].as_bytes()) {
+        if let Some(enc) = encoding_rs::Encoding::for_label(&value.as_bytes()[..end]) {
             return Some(enc);
         }
     }
