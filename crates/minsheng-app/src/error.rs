@@ -60,6 +60,9 @@ pub enum AppError {
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// An uploaded file could not be read (the user's file, or a missing PDF reader).
+    #[error(transparent)]
+    Read(crate::intake::ReadError),
 }
 
 /// One refused row of a batch.
@@ -105,6 +108,7 @@ impl AppError {
             | AppError::Conflict { .. } => true,
             AppError::Unavailable(_) => false,
             AppError::Store(e) => e.is_user_error(),
+            AppError::Read(e) => e.is_user_error(),
         }
     }
 }

@@ -29,6 +29,9 @@
 //! source text is that form.
 
 mod check;
+pub mod read;
+
+pub use read::{Format, MAX_FILE_BYTES, ReadDocument, ReadError, read_document};
 
 use crate::accounts::ensure;
 use crate::error::AppError;
@@ -540,9 +543,58 @@ pub async fn confirm_plan(
     account: &Account,
     form: IntakeForm,
 ) -> Result<Imported, ConfirmError> {
+    confirm_plan_from(store, account, form, None).await
+}
+
+/// A file uploaded in the editor, as it came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Its name as uploaded.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Reads an uploaded file ([`read_document`]) off the async threads: the PDF reader runs a
+/// process.
+pub async fn read_upload(file: &SourceFile) -> Result<ReadDocument, ReadError> {
+    let (bytes, name) = (file.bytes.clone(), file.name.clone());
+    tokio::task::spawn_blocking(move || read_document(&bytes, &name))
+        .await
+        .unwrap_or_else(|e| Err(ReadError::PdfReader(e.to_string())))
+}
+
+/// [`confirm_plan`] for a plan read from an uploaded file: the file is read again and must
+/// give the form's text (the office confirms what it saw read), then it is kept with the plan
+/// ([`Store::plan_sources`]) in the same transaction. Nothing is written on any refusal.
+pub async fn confirm_plan_from(
+    store: &Store,
+    account: &Account,
+    form: IntakeForm,
+    source: Option<SourceFile>,
+) -> Result<Imported, ConfirmError> {
     ensure(account, Action::EditPlan)?;
     let tree = store.unit_tree().await.map_err(AppError::from)?;
-    let (p, corrected) = checked(&tree, form);
+    let (mut p, mut corrected) = checked(&tree, form);
+    let mut kept = None;
+    if let Some(file) = source {
+        match read_upload(&file).await {
+            Ok(doc) if normalize_text(&doc.text) == p.text => kept = Some((file, doc.format)),
+            Ok(_) => {
+                p.errors.push(FieldError::new(
+                    Field::Text,
+                    "上传的文件与预览中读取的文字不一致,请重新上传该文件",
+                    "the uploaded file does not give the text shown in the preview; upload the file again",
+                ));
+                corrected = None;
+            }
+            Err(e) if e.is_user_error() => {
+                p.errors.push(FieldError::new(Field::Text, e.zh(), e.en()));
+                corrected = None;
+            }
+            Err(e) => return Err(ConfirmError::App(AppError::Read(e))),
+        }
+    }
     let Some(c) = corrected else {
         return Err(ConfirmError::Refused(Box::new(p)));
     };
@@ -551,6 +603,22 @@ pub async fn confirm_plan(
         .await
         .map_err(AppError::from)?;
     let written = write_draft(&mut tx, &p.text, &c.draft, &c.options).await?;
+    if let Some((file, format)) = &kept {
+        use sha2::Digest;
+        let sha: String = sha2::Sha256::digest(&file.bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        tx.add_plan_source(
+            written.plan,
+            &file.name,
+            format.media_type(),
+            &sha,
+            &file.bytes,
+        )
+        .await
+        .map_err(AppError::from)?;
+    }
     let corrections = c.corrections(&written);
     for correction in &corrections {
         tx.record_correction(correction)
@@ -575,6 +643,27 @@ pub async fn confirm_plan(
         imported.plan, imported.items, imported.targets, corrections.len()
     );
     Ok(imported)
+}
+
+/// The files a plan was read from (the office's).
+pub async fn plan_sources(
+    store: &Store,
+    account: &Account,
+    plan: PlanId,
+) -> Result<Vec<minsheng_store::PlanSource>, AppError> {
+    ensure(account, Action::EditPlan)?;
+    Ok(store.plan_sources(plan).await?)
+}
+
+/// One file a plan was read from, with its bytes (the office's).
+pub async fn plan_source(
+    store: &Store,
+    account: &Account,
+    plan: PlanId,
+    id: i64,
+) -> Result<(minsheng_store::PlanSource, Vec<u8>), AppError> {
+    ensure(account, Action::EditPlan)?;
+    Ok(store.plan_source(plan, id).await?)
 }
 
 /// Publishes a confirmed plan on the public portal (audited). A draft must be confirmed

@@ -131,6 +131,11 @@ pub const TABLES: &[Table] = &[
               state: Text, closed_by: Text, closed_at: Time],
     ),
     with_id(
+        "plan_sources",
+        cols![id: Int, plan_id: Int, file_name: Text, media_type: Text, size_bytes: Int,
+              sha256: Text, content: Bytes, uploaded_by: Text, uploaded_at: Time],
+    ),
+    with_id(
         "sections",
         cols![id: Int, plan_id: Int, position: Int, no: Int, title: Text, declared_items: Int],
     ),

@@ -27,26 +27,124 @@ use crate::i18n::Lang;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minsheng_app::intake::{
     self, ConfirmError, Field, FieldError, IntakeForm, ItemEdit, ItemKey, ItemRef, PlacedItem,
-    PreviewError, Proposal, Severity, TargetEdit, TargetKey, TargetPart, TargetRef,
+    PreviewError, Proposal, Severity, SourceFile, TargetEdit, TargetKey, TargetPart, TargetRef,
 };
 use minsheng_domain::Action;
 use minsheng_domain::{OrgUnit, PlanId, PlanKind, TargetSpan};
 use msg::EditorMsg;
 use std::collections::HashMap;
 
+/// The largest first form: the file and the settings.
+const UPLOAD_LIMIT: usize = intake::MAX_FILE_BYTES + 1024 * 1024;
+/// The largest preview form: the text and the file, base64 in a URL-encoded field.
+const FORM_LIMIT: usize = intake::MAX_FILE_BYTES * 2 + 2 * intake::MAX_TEXT_BYTES;
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans/new", get(new_page))
-        .route("/plans/new/preview", post(preview))
-        .route("/plans/new/revise", post(revise))
-        .route("/plans/new/confirm", post(confirm))
+        .route(
+            "/plans/new/preview",
+            post(preview).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/plans/new/revise",
+            post(revise).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route(
+            "/plans/new/confirm",
+            post(confirm).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
         .route("/plans/{id}/publish", post(publish))
+        .route("/plans/{id}/sources/{source}", get(download_source))
+}
+
+/// The file the plan was read from, as uploaded (the office's).
+async fn download_source(
+    State(st): State<AppState>,
+    chrome: Chrome,
+    Path((id, source)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let me = chrome.may(Action::EditPlan)?;
+    let id: PlanId = id.parse().map_err(|_| WebError::NotFound)?;
+    let source: i64 = source.parse().map_err(|_| WebError::NotFound)?;
+    let (meta, bytes) = intake::plan_source(&st.store, me, id, source).await?;
+    let ascii: String = meta
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = meta
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, meta.media_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The uploaded file as the preview form carries it: its name and its bytes in base64.
+#[derive(Debug, Clone, Default)]
+struct Carried {
+    name: String,
+    label: String,
+    b64: String,
+}
+
+impl Carried {
+    fn of(file: &SourceFile, format: intake::Format) -> Carried {
+        use base64::Engine;
+        Carried {
+            name: file.name.clone(),
+            label: format.label().to_string(),
+            b64: base64::engine::general_purpose::STANDARD.encode(&file.bytes),
+        }
+    }
+
+    /// The file the confirm form carries back; `None` for a pasted text.
+    fn from_pairs(pairs: &[(String, String)]) -> Result<Option<(Carried, SourceFile)>, WebError> {
+        use base64::Engine;
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let (Some(name), Some(b64)) = (get("source_name"), get("source_file")) else {
+            return Ok(None);
+        };
+        if b64.is_empty() {
+            return Ok(None);
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|_| WebError::BadRequest("source_file: 不是 base64 / not base64".into()))?;
+        let carried = Carried {
+            name: name.clone(),
+            label: get("source_label").unwrap_or_default(),
+            b64,
+        };
+        Ok(Some((carried, SourceFile { name, bytes })))
+    }
 }
 
 fn words(lang: Lang) -> &'static EditorMsg {
@@ -170,6 +268,8 @@ struct TextForm {
     owner: String,
     /// The uploaded file could not be read as text.
     file_error: Option<FieldError>,
+    /// The uploaded file, read.
+    source: Option<Carried>,
 }
 
 async fn text_form(st: &AppState, req: Request) -> Result<TextForm, WebError> {
@@ -192,26 +292,71 @@ async fn text_form(st: &AppState, req: Request) -> Result<TextForm, WebError> {
     let mut m = Multipart::from_request(req, st)
         .await
         .map_err(|e| WebError::BadRequest(e.body_text()))?;
-    let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = m.next_field().await.map_err(bad)? {
+    let mut file: Option<SourceFile> = None;
+    loop {
+        let field = match m.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large(f)),
+            Err(e) => return Err(bad(e)),
+        };
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
-            let bytes = field.bytes().await.map_err(bad)?;
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Ok(too_large(f));
+                }
+                Err(e) => return Err(bad(e)),
+            };
             if !bytes.is_empty() {
-                file = Some(bytes.to_vec());
+                file = Some(SourceFile {
+                    name: file_name,
+                    bytes: bytes.to_vec(),
+                });
             }
         } else {
-            let value = field.text().await.map_err(bad)?;
+            let value = match field.text().await {
+                Ok(v) => v,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Ok(too_large(f));
+                }
+                Err(e) => return Err(bad(e)),
+            };
             set_text_field(&mut f, &name, value);
         }
     }
-    if let Some(bytes) = file {
-        match intake::decode_text(&bytes) {
-            Ok(text) => f.text = text,
-            Err(e) => f.file_error = Some(e),
+    if let Some(file) = file {
+        match intake::read_upload(&file).await {
+            Ok(doc) => {
+                f.text = doc.text;
+                f.source = Some(Carried::of(&file, doc.format));
+            }
+            Err(e) if e.is_user_error() => {
+                f.file_error = Some(FieldError {
+                    field: Field::Text,
+                    zh: e.zh(),
+                    en: e.en(),
+                });
+            }
+            Err(e) => return Err(minsheng_app::AppError::Read(e).into()),
         }
     }
     Ok(f)
+}
+
+/// The form refused for a file over the limit, naming the limit.
+fn too_large(mut f: TextForm) -> TextForm {
+    let limit = intake::MAX_FILE_BYTES;
+    f.file_error = Some(FieldError {
+        field: Field::Text,
+        zh: format!("文件超过上限 {limit} 字节(20 MB),请拆分或另存为较小的文件"),
+        en: format!(
+            "the file is over the limit of {limit} bytes (20 MB); split it or save a smaller file"
+        ),
+    });
+    f
 }
 
 fn set_text_field(f: &mut TextForm, name: &str, value: String) {
@@ -242,6 +387,7 @@ async fn preview(
     }
     match intake::propose(&st.store, &me, &f.text, &f.kind, &f.year, &f.owner).await {
         Ok(p) => Ok(PreviewPage::new(chrome, &p)
+            .with_source(f.source.clone())
             .with_diff(&st, &me, &p, None)
             .await?
             .into_response()),
@@ -260,11 +406,14 @@ async fn confirm(
 ) -> Result<Response, WebError> {
     let me = chrome.may(Action::EditPlan)?.clone();
     let against = against_of(&pairs);
-    match intake::confirm_plan(&st.store, &me, intake_form(pairs)).await {
+    let carried = Carried::from_pairs(&pairs)?;
+    let (carried, source) = carried.unzip();
+    match intake::confirm_plan_from(&st.store, &me, intake_form(pairs), source).await {
         Ok(imported) => Ok(Redirect::to(&format!("/plans/{}", imported.plan)).into_response()),
         Err(ConfirmError::Refused(p)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             PreviewPage::new(chrome, &p)
+                .with_source(carried)
                 .with_diff(&st, &me, &p, against)
                 .await?,
         )
@@ -281,6 +430,7 @@ async fn revise(
 ) -> Result<Response, WebError> {
     let me = chrome.may(Action::EditPlan)?.clone();
     let against = against_of(&pairs);
+    let carried = Carried::from_pairs(&pairs)?.map(|(c, _)| c);
     let p = intake::revise(&st.store, &me, intake_form(pairs)).await?;
     let status = if p.errors.is_empty() {
         StatusCode::OK
@@ -288,6 +438,7 @@ async fn revise(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = PreviewPage::new(chrome, &p)
+        .with_source(carried)
         .with_diff(&st, &me, &p, against)
         .await?;
     Ok((status, page).into_response())
@@ -504,6 +655,8 @@ struct PreviewPage {
     projects: Vec<(String, String)>,
     /// Their words.
     pw: &'static crate::projects::msg::ProjectsMsg,
+    /// The uploaded file the text was read from, carried to the confirmation.
+    source: Option<Carried>,
 }
 
 impl PreviewPage {
@@ -598,6 +751,7 @@ impl PreviewPage {
                 Vec::new()
             },
             pw: crate::projects::words(lang),
+            source: None,
             chrome,
         }
     }
@@ -605,6 +759,11 @@ impl PreviewPage {
     /// The page with the text compared against an earlier plan in the system (`against`, or
     /// the latest earlier one of its kind): nothing when the year is not settled yet or there
     /// is no earlier plan.
+    fn with_source(mut self, source: Option<Carried>) -> Self {
+        self.source = source;
+        self
+    }
+
     async fn with_diff(
         mut self,
         st: &AppState,

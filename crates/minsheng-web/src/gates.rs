@@ -90,6 +90,7 @@ pub static ROUTES: &[Route] = &[
     may("POST", "/plans/new/revise", Action::EditPlan),
     may("POST", "/plans/new/confirm", Action::EditPlan),
     may("POST", "/plans/{id}/publish", Action::EditPlan),
+    may("GET", "/plans/{id}/sources/{source}", Action::EditPlan),
     // Tracking.
     may("GET", "/office", Action::ViewDashboard),
     may("GET", "/plans/{id}/tracking", Action::ViewDashboard),

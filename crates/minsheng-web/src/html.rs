@@ -109,6 +109,8 @@ struct PlanPage {
     o: PlanOutline,
     /// What the document claims about itself that its content does not bear out.
     mismatches: Vec<String>,
+    /// The files the plan was read from (the office's): id, name, format, size.
+    sources: Vec<(i64, String, String, String)>,
 }
 
 fn mismatches(t: &PlansMsg, o: &PlanOutline) -> Vec<String> {
@@ -148,7 +150,20 @@ async fn plan(
     let o = visibility::plan_outline(&st.store, Some(me), id).await?;
     let t = words(chrome.lang);
     let closed = minsheng_app::year_end::is_closed(&st.store, id).await?;
+    let sources = if chrome.can(minsheng_domain::Action::EditPlan) {
+        minsheng_app::intake::plan_sources(&st.store, me, id)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let kb = s.size.div_ceil(1024);
+                (s.id, s.file_name, s.media_type, format!("{kb} KB"))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(PlanPage {
+        sources,
         ye: crate::year_end::words(chrome.lang),
         closed,
         chrome,

@@ -1,4 +1,6 @@
-//! `minsheng extract`: read a plan document and print what it commits to.
+//! `minsheng extract`: read a plan document — plain text, Word (.docx), PDF, a web page,
+//! a spreadsheet or CSV, told apart by content ([`minsheng_app::intake::read_document`]) —
+//! and print what it commits to.
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
@@ -17,8 +19,12 @@ pub enum Format {
 /// Arguments of `minsheng extract`.
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// 计划文件(UTF-8 纯文本) / the plan document, UTF-8 plain text
+    /// 计划文件:纯文本、Word(.docx)、PDF、网页、表格(.xlsx/.xls/.ods/.csv) / the plan
+    /// document: plain text, Word (.docx), PDF, a web page, a spreadsheet or CSV
     pub file: PathBuf,
+    /// 只输出读取到的文字,不做识别 / print the text read from the file, without extracting
+    #[arg(long, conflicts_with_all = ["score"])]
+    pub text: bool,
     /// 输出格式 / output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -47,9 +53,38 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     }
 }
 
+/// The plan document read by its content, whatever its format.
+fn read_document(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        anyhow::anyhow!(
+            "无法读取文件 {}:{e} / cannot read {}",
+            path.display(),
+            path.display()
+        )
+    })?;
+    let name = path.to_string_lossy();
+    match minsheng_app::intake::read_document(&bytes, &name) {
+        Ok(doc) => Ok(doc.text),
+        Err(e) => bail!(
+            "{}:{} / {}: {}",
+            path.display(),
+            e.zh(),
+            path.display(),
+            e.en()
+        ),
+    }
+}
+
 /// Runs the command.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
-    let text = read_text(&args.file)?;
+    let text = read_document(&args.file)?;
+    if args.text {
+        print!("{text}");
+        if !text.ends_with('\n') {
+            println!();
+        }
+        return Ok(());
+    }
     let extraction = extract(&text);
     let source = args
         .file

@@ -533,3 +533,90 @@ async fn only_an_account_that_may_edit_plans_corrects_them() {
         db.finish().await;
     }
 }
+
+/// A plan proposed from an uploaded file (#19) keeps the file with the plan when confirmed —
+/// name, media type, size, SHA-256 and bytes, audited — and a file that does not give the
+/// confirmed text is refused, nothing written.
+#[tokio::test]
+async fn a_plan_read_from_a_file_keeps_the_file() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in PLAN.lines().enumerate() {
+        sheet.write_string(r as u32, 0, line).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let file = intake::SourceFile {
+        name: "2024年民生实事.xlsx".into(),
+        bytes: bytes.clone(),
+    };
+    let read = intake::read_upload(&file).await.unwrap();
+    assert_eq!(read.format, intake::Format::Xlsx);
+    for db in backends().await {
+        let owner = province(&db.store).await;
+        let me = office(owner);
+        let p = intake::propose(
+            &db.store,
+            &me,
+            &read.text,
+            "livelihood",
+            "",
+            &owner.to_string(),
+        )
+        .await
+        .unwrap();
+        // Another file than the one read: refused, nothing written.
+        let other = intake::SourceFile {
+            name: "other.txt".into(),
+            bytes: "另一份文件\n1.新建公厕3座。\n".as_bytes().to_vec(),
+        };
+        let Err(ConfirmError::Refused(refused)) =
+            intake::confirm_plan_from(&db.store, &me, form_of(&p), Some(other)).await
+        else {
+            panic!("{}: a file that does not give the text was kept", db.label);
+        };
+        assert!(
+            refused.errors.iter().any(|e| e.field == Field::Text),
+            "{}",
+            db.label
+        );
+        assert!(db.store.plans().await.unwrap().is_empty(), "{}", db.label);
+
+        let imported = intake::confirm_plan_from(&db.store, &me, form_of(&p), Some(file.clone()))
+            .await
+            .unwrap();
+        let sources = intake::plan_sources(&db.store, &me, imported.plan)
+            .await
+            .unwrap();
+        assert_eq!(sources.len(), 1, "{}", db.label);
+        let s = &sources[0];
+        assert_eq!(s.file_name, "2024年民生实事.xlsx");
+        assert_eq!(s.media_type, intake::Format::Xlsx.media_type());
+        assert_eq!(s.size, bytes.len() as u64);
+        assert_eq!(s.sha256.len(), 64);
+        assert_eq!(s.uploaded_by, "office-clerk");
+        let (_, kept) = intake::plan_source(&db.store, &me, imported.plan, s.id)
+            .await
+            .unwrap();
+        assert_eq!(kept, bytes, "{}: the bytes as uploaded", db.label);
+        // Not another plan's file, and not for a unit.
+        assert!(matches!(
+            intake::plan_source(
+                &db.store,
+                &me,
+                minsheng_domain::PlanId(imported.plan.0 + 1),
+                s.id
+            )
+            .await,
+            Err(AppError::NotFound { .. })
+        ));
+        let unit = Account {
+            role: Role::Unit,
+            ..me.clone()
+        };
+        assert!(matches!(
+            intake::plan_source(&db.store, &unit, imported.plan, s.id).await,
+            Err(AppError::Forbidden { .. })
+        ));
+        db.finish().await;
+    }
+}

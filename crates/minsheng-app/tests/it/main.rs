@@ -15,6 +15,7 @@ mod import;
 mod intake;
 mod open_data;
 mod jobs;
+mod intake_files;
 mod project_drafts;
 mod projects;
 mod reporting;

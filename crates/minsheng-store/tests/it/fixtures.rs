@@ -220,6 +220,13 @@ pub fn fixture(step: i64, postgres: bool) -> Vec<String> {
                 review_days, problem_overdue, quiet_from, quiet_to, updated_by, updated_at)
                 VALUES (1, TRUE, 5, TRUE, FALSE, 7, TRUE, 21, 8, 'office', 1679990000000)".into(),
         ],
+        20 => vec![format!(
+            "INSERT INTO plan_sources (plan_id, file_name, media_type, size_bytes, sha256, content,
+                uploaded_by, uploaded_at) VALUES (1, '2023年民生实事.pdf', 'application/pdf', 4,
+                '{}', {}, 'office', '2023-01-05T08:00:00Z')",
+            "5a8f0a9d2c2b3c1e7a6f0b5f9d0f4f0b8f5c8b1d7e0a1f3b4c5d6e7f8091a2b3",
+            blob(postgres, "25504446")
+        )],
         _ => vec![],
     };
     sql

@@ -240,6 +240,13 @@ async fn usable(store: &Store, step: i64, what: &str) {
         assert_eq!(rules.quiet(), Some((21, 8)), "{what}");
         assert!(!rules.awaiting_review, "{what}");
     }
+    if step >= 20 {
+        let sources = store.plan_sources(PlanId(1)).await.unwrap();
+        assert_eq!(sources.len(), 1, "{what}");
+        assert_eq!(sources[0].size, 4, "{what}");
+        let (_, bytes) = store.plan_source(PlanId(1), sources[0].id).await.unwrap();
+        assert_eq!(bytes, b"%PDF", "{what}");
+    }
     // New rows get fresh ids: the sequences came through too.
     let mut tx = store.begin(&Actor::new("test")).await.unwrap();
     let id = tx

@@ -108,6 +108,18 @@ pub(crate) struct EditorMsg {
 }
 
 impl EditorMsg {
+    /// Which uploaded file the text was read from.
+    pub fn read_from(&self, name: &str, format: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "以下文字读取自上传的 {format} 文件“{name}”(已去掉页眉、页脚和页码;表格每行一行,单元格以“ | ”分隔),确认后原文件随计划保存。"
+            ),
+            Lang::En => format!(
+                "The text below was read from the uploaded {format} file “{name}” (headers, footers and page numbers left out; a table row a line, cells between “ | ”); the file is kept with the plan once confirmed."
+            ),
+        }
+    }
+
     /// What was read.
     pub fn summary(&self, sections: impl Display, items: impl Display) -> String {
         match self.lang {
@@ -141,8 +153,8 @@ pub(crate) static ZH: EditorMsg = EditorMsg {
     new_title: "新建计划",
     new_intro: "粘贴计划文件的文本,或上传文本文件。系统先列出从文中识别出的方面、事项和量化目标,与原文对照核对、修改,确认后才成为正式计划。",
     text_label: "计划文本",
-    file_label: "或上传文本文件",
-    file_hint: ".txt 文件,UTF-8 或 GB18030(GBK)编码;上传文件时以文件内容为准。",
+    file_label: "或上传计划文件",
+    file_hint: "Word(.docx)、PDF(须有文字层,扫描件请先 OCR)、网页(.html,含 GB2312/GBK)、表格(.xlsx/.xls/.ods/.csv)或纯文本(.txt),不超过 20 MB;按文件内容识别格式,上传文件时以文件内容为准,确认后原文件随计划保存。",
     kind_label: "计划类别",
     year_label: "年度",
     year_hint: "不填则取文中写明的年度",
@@ -195,8 +207,8 @@ pub(crate) static EN: EditorMsg = EditorMsg {
     new_title: "New plan",
     new_intro: "Paste the plan document's text or upload a text file. The sections, items and quantified targets read from it are listed next to the text to check and correct; only once confirmed do they become the plan.",
     text_label: "Plan text",
-    file_label: "or upload a text file",
-    file_hint: "A .txt file in UTF-8 or GB18030 (GBK); an uploaded file takes the place of the pasted text.",
+    file_label: "or upload the plan file",
+    file_hint: "Word (.docx), PDF (with a text layer: OCR a scan first), a web page (.html, GB2312/GBK too), a spreadsheet (.xlsx/.xls/.ods/.csv) or plain text (.txt), up to 20 MB; the format is told by the content, an uploaded file takes the place of the pasted text, and it is kept with the plan once confirmed.",
     kind_label: "Kind",
     year_label: "Year",
     year_hint: "leave empty for the year the text states",

@@ -25,6 +25,8 @@ pub(crate) struct PlansMsg {
     pub col_status: &'static str,
     /// The link to the tracking page.
     pub tracking_link: &'static str,
+    /// Before the files the plan was read from.
+    pub sources: &'static str,
     /// Column: number.
     pub col_no: &'static str,
     /// Column: item.
@@ -213,6 +215,7 @@ pub(crate) static ZH: PlansMsg = PlansMsg {
     col_kind: "类别",
     col_status: "状态",
     tracking_link: "跟踪调度:各目标进度、状态与排名 →",
+    sources: "原始文件(上传的计划文件,下载核对):",
     col_no: "序号",
     col_item: "事项",
     col_targets: "量化目标",
@@ -268,6 +271,7 @@ pub(crate) static EN: PlansMsg = PlansMsg {
     col_kind: "Kind",
     col_status: "Status",
     tracking_link: "Tracking: each target's progress, status and ranking →",
+    sources: "Original file (the plan file uploaded, to download and check):",
     col_no: "No.",
     col_item: "Item",
     col_targets: "Quantified targets",

@@ -9,6 +9,7 @@ mod goals;
 mod harness;
 mod open_data;
 mod jobs;
+mod intake;
 mod projects;
 mod year_end;
 

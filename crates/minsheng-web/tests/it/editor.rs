@@ -376,6 +376,10 @@ async fn an_empty_or_unreadable_text_is_refused_on_the_first_page() {
 }
 
 fn multipart(file: &[u8], owner: &str) -> Request<Body> {
+    multipart_named(file, "plan.txt", owner)
+}
+
+fn multipart_named(file: &[u8], file_name: &str, owner: &str) -> Request<Body> {
     let b = "----minsheng-test-boundary";
     let mut body = Vec::new();
     for (name, value) in [
@@ -391,7 +395,7 @@ fn multipart(file: &[u8], owner: &str) -> Request<Body> {
     }
     body.extend_from_slice(
         format!(
-            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n"
         )
         .as_bytes(),
     );
@@ -434,7 +438,105 @@ async fn an_uploaded_file_in_gb18030_is_read_like_pasted_text() {
             .insert(header::COOKIE, office.parse().unwrap());
         let p = send(&st, req).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(p.body.contains("id=\"text-error\"") && p.body.contains("GB18030"));
+        assert!(
+            p.body.contains("id=\"text-error\"") && p.body.contains("已损坏"),
+            "{}",
+            p.body
+        );
+        db.finish().await;
+    }
+}
+
+/// The raw answer to `GET uri`: status, headers and the bytes of the body.
+async fn raw_get(
+    st: &AppState,
+    cookie: &str,
+    uri: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use tower::ServiceExt;
+    let req = Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = minsheng_web::router(st.clone()).oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
+/// A plan list uploaded as a spreadsheet (#19) is read by its content, shown as read beside
+/// the proposal, and kept with the plan once confirmed: the office downloads it from the
+/// plan's page as it was uploaded; a unit may not. A file over the limit is refused naming it.
+#[tokio::test]
+async fn an_uploaded_spreadsheet_is_read_and_kept_with_the_plan() {
+    for db in backends().await {
+        let (st, office) = office_on_demo(&db.store).await;
+        let owner = province(&db.store).await;
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let rows = [
+            ["序号", "目标任务", "牵头单位"],
+            ["1", "新建幼儿园10所。", "市教育局"],
+            ["2", "改造老旧小区20个。", "市住建局"],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        let xlsx = book.save_to_buffer().unwrap();
+        let mut req = multipart_named(&xlsx, "2024年任务清单.xlsx", &owner);
+        req.headers_mut()
+            .insert(header::COOKIE, office.parse().unwrap());
+        let p = send(&st, req).await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", db.label, p.body);
+        assert!(
+            p.body.contains("id=\"read-from\"") && p.body.contains("XLSX"),
+            "{}",
+            p.body
+        );
+        assert!(
+            p.body.contains("1 | 新建幼儿园10所。 | 市教育局"),
+            "{}",
+            p.body
+        );
+        let mut fields = form_fields(&p.body, "plan-confirm-form");
+        assert!(!get_field(&fields, "source_file").is_empty());
+        set(&mut fields, "year", "2024");
+        let r = confirm(&st, &office, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", db.label, r.body);
+        let plan_uri = r.location.clone().unwrap();
+        let page = get_as(&st, &office, &plan_uri).await;
+        let at = page
+            .body
+            .find("class=\"plan-source\"")
+            .expect("the file on the plan's page");
+        let href_at = page.body[..at].rfind("href=\"").unwrap() + 6;
+        let href = &page.body[href_at..href_at + page.body[href_at..].find('"').unwrap()];
+        let (status, headers, bytes) = raw_get(&st, &office, href).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(bytes, xlsx, "{}: the file as uploaded", db.label);
+        let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(
+            disposition.contains("filename*=UTF-8''2024"),
+            "{disposition}"
+        );
+        // A unit does not download the office's source files.
+        let unit = demo_sign_in(&st, "220100").await;
+        assert_eq!(get_as(&st, &unit, href).await.status, StatusCode::FORBIDDEN);
+
+        // Over the limit: refused on the first page, the limit named.
+        let big = vec![b'a'; minsheng_app::intake::MAX_FILE_BYTES + 10];
+        let mut req = multipart_named(&big, "big.txt", &owner);
+        req.headers_mut()
+            .insert(header::COOKIE, office.parse().unwrap());
+        let p = send(&st, req).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+        assert!(p.body.contains("20 MB"), "{}", p.body);
         db.finish().await;
     }
 }

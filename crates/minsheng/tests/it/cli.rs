@@ -279,8 +279,73 @@ fn an_unreadable_plan_file_is_named() {
     fails_with(&out, "无法读取文件");
     let gbk = dir.path("gbk.txt");
     std::fs::write(&gbk, [0xc3, 0xf1, 0xc9, 0xfa, 0xca, 0xb5, 0xca, 0xc2]).unwrap(); // 民生实事 in GBK
-    let out = bin().arg("extract").arg(&gbk).output().unwrap();
-    fails_with(&out, "不是 UTF-8");
+    // A GBK text is read (as GB18030, its superset) since #19.
+    let out = bin()
+        .args(["extract", "--text"])
+        .arg(&gbk)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "民生实事");
+    // A picture is none of the formats read: refused, naming those that are.
+    let png = dir.path("plan.txt");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+    let out = bin().arg("extract").arg(&png).output().unwrap();
+    fails_with(&out, "无法识别的文件");
+    // Word 97 is refused with what to do.
+    let doc = dir.path("plan.doc");
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&doc, ole).unwrap();
+    let out = bin().arg("extract").arg(&doc).output().unwrap();
+    fails_with(&out, "另存为 .docx");
+}
+
+/// A plan list kept as a spreadsheet (序号 | 主要任务 | 责任单位) is read by its content, one
+/// row a line, whatever its name says (#19).
+#[test]
+fn extract_reads_a_spreadsheet_by_its_content() {
+    let dir = Scratch::new("sheet");
+    let path = dir.path("plan-list.dat");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let text = std::fs::read_to_string(corpus("jiaxing-2023-duties.txt")).unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .enumerate()
+        {
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let out = bin()
+        .args(["extract", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let from_text = minsheng_extract::extract(&text);
+    let items: usize = doc["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["items"].as_array().unwrap().len())
+        .sum();
+    let want: usize = from_text.sections.iter().map(|s| s.items.len()).sum();
+    assert!(want > 10);
+    assert_eq!(items, want);
 }
 
 #[test]
