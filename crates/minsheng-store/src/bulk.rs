@@ -167,8 +167,9 @@ impl Tx {
 /// **The CHECK constraints are off for these statements.** SQLite evaluates `reports`' two
 /// `CHECK (… IN ('…', …))` constraints (status, stage) by building a temporary lookup table
 /// for every row, which more than doubled the time of a bulk insert of the county data set
-/// (2.7 million rows: 44 s against 20 s without them, and 15 s with the same constraints
-/// written as `=`/`OR`; `BENCHMARKS.md`). Every row here carries a status and a stage written
+/// (2.7 million rows through Python's `sqlite3`: 44 s with them against 13–20 s without them
+/// or with the same constraints written as `=`/`OR`; `BENCHMARKS.md`). Every row here carries
+/// a status and a stage written
 /// from their enums' own codes ([`ReportStatus::code`], [`Stage::code`]), which is all the
 /// constraints guard, so `ignore_check_constraints` is on for the inserts and off again
 /// before anything else runs on the connection — on failure too. Nothing else is skipped:

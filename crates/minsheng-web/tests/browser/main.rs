@@ -7,9 +7,9 @@
 mod first_day;
 mod goals;
 mod harness;
-mod open_data;
-mod jobs;
 mod intake;
+mod jobs;
+mod open_data;
 mod projects;
 mod year_end;
 
