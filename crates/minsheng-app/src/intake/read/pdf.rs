@@ -347,6 +347,52 @@ fn ends_sentence(s: &str) -> bool {
         .ends_with(['。', '！', '？', '；', '：', '!', '?', ';', ':', '”'])
 }
 
+/// Whether `line` goes on `prev`'s Latin word, wrapped at a Latin break short of the right
+/// margin, as a line of mixed Chinese and Latin text is set: `line` starts with a letter or
+/// digit, and either `prev` ends in a Latin word's hyphen ("生产出E-" / "QM5、E-QM5 PLUS"), or
+/// it ends in a letter or digit and the space left on it is narrower than the next line's first
+/// Latin run with the punctuation that may not start a line ("QM5、"), its width estimated
+/// from the word's box (full-width characters a line height each, the rest sharing what is
+/// left).
+fn latin_wrap(prev: &Line, line: &Line, right: f64) -> bool {
+    let latin = |c: char| c.is_ascii_alphanumeric();
+    let (Some(last_word), Some(first)) = (prev.words.last(), line.words.first()) else {
+        return false;
+    };
+    if !first.text.starts_with(latin) {
+        return false;
+    }
+    let mut tail = last_word.text.chars().rev();
+    let last = tail.next();
+    if last == Some('-') && tail.next().is_some_and(latin) {
+        return true;
+    }
+    if !last.is_some_and(latin) {
+        return false;
+    }
+    let h = line.height();
+    let full = first.text.chars().filter(|c| !c.is_ascii()).count() as f64;
+    let narrow = first.text.chars().filter(char::is_ascii).count().max(1) as f64;
+    let narrow_width = ((first.x1 - first.x0 - full * h) / narrow).max(0.0);
+    let mut chars = first.text.chars().peekable();
+    let mut run = 0.0;
+    while let Some(c) = chars.next_if(|c| latin(*c) || matches!(c, '-' | '.')) {
+        run += if c.is_ascii() { narrow_width } else { h };
+    }
+    while chars
+        .next_if(|c| {
+            matches!(
+                c,
+                '、' | '，' | '。' | '；' | '：' | '！' | '？' | '）' | '”' | '’'
+            )
+        })
+        .is_some()
+    {
+        run += h;
+    }
+    right - prev.x1 < run.max(h)
+}
+
 /// A table row or a line of prose, in reading order.
 enum Piece {
     Row(String),
@@ -394,7 +440,8 @@ fn layout(mut pages: Vec<Page>) -> String {
                         let prev_text = prev.text();
                         let indented = line.x0 - left > line.height() * 0.8;
                         let same_block = prev.block == line.block;
-                        *may && !indented
+                        (*may || latin_wrap(prev, &line, right))
+                            && !indented
                             && match marker(&text) {
                                 // An item's line joins only an inline list wrapping: the item
                                 // before it is inside the paragraph, not at its start.
@@ -586,4 +633,32 @@ pub(super) fn starts_item_for_test(s: &str) -> bool {
 #[cfg(test)]
 pub(super) fn item_before_for_test(s: &str) -> Option<String> {
     marker(s)?.before()
+}
+
+/// [`latin_wrap`] of a line ending at `prev_x1` with the word `prev_last`, and a line starting
+/// with the word `first` spanning `first_x0..first_x1`, both 10 high, against margin `right`.
+#[cfg(test)]
+pub(super) fn latin_wrap_for_test(
+    (prev_last, prev_x1): (&str, f64),
+    (first, first_x0, first_x1): (&str, f64, f64),
+    right: f64,
+) -> bool {
+    let line = |words: Vec<Word>| Line {
+        x0: words.first().map_or(0.0, |w| w.x0),
+        x1: words.last().map_or(0.0, |w| w.x1),
+        y0: 0.0,
+        y1: 10.0,
+        block: 0,
+        words,
+    };
+    let word = |text: &str, x0: f64, x1: f64| Word {
+        x0,
+        x1,
+        text: text.to_string(),
+    };
+    latin_wrap(
+        &line(vec![word(prev_last, 0.0, prev_x1)]),
+        &line(vec![word(first, first_x0, first_x1)]),
+        right,
+    )
 }

@@ -276,6 +276,29 @@ fn a_pdf_without_a_text_layer_is_a_scan_to_ocr_first() {
     );
 }
 
+/// A line of mixed Chinese and Latin text wrapped before a Latin word that did not fit (or
+/// after its hyphen) goes on the next line; a short line before one that does not go on it
+/// (a heading, a paragraph's end) does not.
+#[test]
+fn pdf_latin_words_wrapped_short_of_the_margin_join() {
+    let w = pdf::latin_wrap_for_test;
+    // A Latin word broken at its hyphen goes on, however much room was left.
+    assert!(w(("生产出E-", 460.0), ("QM5、E-QM5", 0.0, 90.0), 500.0));
+    // A dash after Chinese is not a Latin word's hyphen.
+    assert!(!w(("生产出-", 480.0), ("QM5", 0.0, 30.0), 500.0));
+    // A Latin word that did not fit (60 wide, 30 left) after a line ending in a letter…
+    assert!(w(("采用PPE", 470.0), ("platform", 0.0, 60.0), 500.0));
+    // … and its run with a comma that may not start a line: "QM5" ~21 + "、" 10 > 25 left.
+    assert!(w(("车型E", 475.0), ("QM5、E-QM5", 0.0, 66.0), 500.0));
+    // The same word would have fitted in 100: a line ended there on purpose.
+    assert!(!w(("采用PPE", 400.0), ("platform", 0.0, 60.0), 500.0));
+    // Chinese on either side is the margin rule's business, not this one's.
+    assert!(!w(("生产出", 480.0), ("QM5", 0.0, 30.0), 500.0));
+    assert!(!w(("E-", 480.0), ("车型", 0.0, 20.0), 500.0));
+    // A line well short of the margin before a short number: a paragraph's end.
+    assert!(!w(("2023", 200.0), ("15GWh", 0.0, 50.0), 500.0));
+}
+
 #[test]
 fn pdf_page_numbers_and_numbered_items() {
     let p = pdf::page_number_for_test;
