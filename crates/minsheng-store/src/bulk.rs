@@ -183,7 +183,7 @@ async fn insert_reports_sqlite(
     sqlx::query("PRAGMA ignore_check_constraints = ON")
         .execute(&mut *conn)
         .await?;
-    let written = insert_reports_checked(conn, rows, actor, now).await;
+    let written = insert_report_rows(conn, rows, actor, now).await;
     let restored = sqlx::query("PRAGMA ignore_check_constraints = OFF")
         .execute(&mut *conn)
         .await;
@@ -192,7 +192,8 @@ async fn insert_reports_sqlite(
     Ok(())
 }
 
-async fn insert_reports_checked(
+/// The multi-row INSERTs themselves, on whatever `conn`'s constraint settings are.
+async fn insert_report_rows(
     conn: &mut sqlx::SqliteConnection,
     rows: &[ImportedReport],
     actor: &str,

@@ -306,9 +306,9 @@ impl Tx {
     /// `FOR UPDATE`) on PostgreSQL, where the row lock makes a read-then-write of a roll-up
     /// row safe against a concurrent accept (which waits, then reads the committed sum).
     fn for_update(&self, plain: &'static str, locked: &'static str) -> &'static str {
-        match self.inner {
-            crate::tx::TxInner::Sqlite(_) => plain,
-            crate::tx::TxInner::Postgres(_) => locked,
+        match self.backend() {
+            crate::BackendKind::Sqlite => plain,
+            crate::BackendKind::Postgres => locked,
         }
     }
 
